@@ -1,0 +1,1 @@
+//! Placeholder; the PHP extension is built in the php/ crate.

@@ -1,0 +1,554 @@
+//! [`OAuthClient`]: what Zoho's `ZohoOAuthClient` does, done safely.
+//!
+//! `get_access_token` is the hot path of every API call. It answers from an in-process cache
+//! while the token has more than the refresh margin left and the store has not changed;
+//! otherwise it takes the store's per-user lock, re-reads, and only if the token is still
+//! stale asks the accounts server. Processes that waited on the lock find the fresh token
+//! and make no request.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::accounts::{AccountsClient, Credentials, TokenReply, UserInfo};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result};
+use crate::log::{Level, SdkLog};
+use crate::secret::Secret;
+use crate::store::{FileStore, Fingerprint, TokenStore};
+use crate::token::Tokens;
+
+/// The SDK's message when a user has no stored tokens.
+pub const NO_TOKENS_MESSAGE: &str =
+    "No Tokens exist for the given user-identifier,Please generate and try again.";
+/// The SDK's message for an empty grant token.
+pub const NO_GRANT_TOKEN_MESSAGE: &str = "Grant Token is not provided.";
+/// The SDK's message for an empty refresh token.
+pub const NO_REFRESH_TOKEN_MESSAGE: &str = "Refresh token is not provided.";
+
+/// The longest identifier or token accepted as an argument.
+const MAX_ARGUMENT_BYTES: usize = 4096;
+
+/// What to put in an authorization URL (`/oauth/v2/auth`).
+#[derive(Clone, Debug, Default)]
+pub struct AuthorizationRequest {
+    /// Scopes, e.g. `ZohoCRM.modules.ALL`, `AaaServer.profile.READ`; joined with commas.
+    pub scopes: Vec<String>,
+    /// `offline` or `online`; `None` uses the configured `access_type`.
+    pub access_type: Option<String>,
+    /// Adds `prompt=consent`, which Zoho needs to issue another refresh token.
+    pub prompt_consent: bool,
+    /// An opaque value Zoho sends back to the redirect URI, to tie the answer to the request.
+    pub state: Option<String>,
+}
+
+/// Tokens cached in this process, valid while the store's fingerprint is unchanged.
+#[derive(Default)]
+struct Cache {
+    fingerprint: Option<Fingerprint>,
+    tokens: HashMap<String, Arc<Tokens>>,
+}
+
+/// A Zoho OAuth client bound to one configuration and one token store.
+///
+/// `Send + Sync`: share one client across threads. Safe in a process that forks after
+/// creating it (HTTP machinery is created per process on first use).
+pub struct OAuthClient {
+    config: Config,
+    store: Arc<dyn TokenStore>,
+    accounts: AccountsClient,
+    clock: Arc<dyn Clock>,
+    cache: Mutex<Cache>,
+    log: SdkLog,
+}
+
+impl OAuthClient {
+    /// A client using `store`. The configuration is validated.
+    pub fn new(config: Config, store: Arc<dyn TokenStore>) -> Result<OAuthClient> {
+        config.validate()?;
+        Ok(OAuthClient {
+            accounts: AccountsClient::new(config.connect_timeout, config.request_timeout),
+            log: SdkLog::new(config.log_file()),
+            config,
+            store,
+            clock: Arc::new(SystemClock),
+            cache: Mutex::new(Cache::default()),
+        })
+    }
+
+    /// A client using the file store that `token_persistence_path` names. Without a path
+    /// this is an [`ErrorKind::StoreUnsupported`] error: the SDK would use MySQL there.
+    pub fn from_config(config: Config) -> Result<OAuthClient> {
+        let Some(dir) = config.token_persistence_path.clone() else {
+            return Err(Error::new(
+                ErrorKind::StoreUnsupported,
+                "no token_persistence_path is set: Zoho's SDK would use its MySQL store here, which zoho-oauth does not support yet",
+            )
+            .with_hint("set token_persistence_path to a directory for the token file, or use a custom store"));
+        };
+        let store = FileStore::in_directory(dir, config.token_store_format)?;
+        OAuthClient::new(config, Arc::new(store))
+    }
+
+    /// Replaces the clock (tests use this to make tokens expire).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> OAuthClient {
+        self.clock = clock;
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The token store.
+    pub fn store(&self) -> &Arc<dyn TokenStore> {
+        &self.store
+    }
+
+    /// The client's current time in epoch milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    fn credentials(&self) -> Credentials<'_> {
+        Credentials {
+            client_id: &self.config.client_id,
+            client_secret: &self.config.client_secret,
+            redirect_uri: &self.config.redirect_uri,
+        }
+    }
+
+    fn margin_ms(&self) -> i64 {
+        i64::try_from(self.config.refresh_margin.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    fn log(&self, level: Level, message: &str) {
+        self.log.write(level, message, self.now_ms());
+    }
+
+    /// Exchanges a grant token for tokens, finds the user through `/oauth/user/info`, saves
+    /// the tokens under the user's e-mail and returns them.
+    ///
+    /// When the user lookup fails (no `AaaServer.profile.READ` scope), the refresh token is
+    /// not lost: the tokens are saved under `currentUserEmail` if configured; otherwise the
+    /// error carries them ([`Error::unsaved_tokens`]).
+    pub fn generate_access_token(&self, grant_token: &str) -> Result<Tokens> {
+        check_token(grant_token, NO_GRANT_TOKEN_MESSAGE)?;
+        let url = &self.config.accounts_url;
+        let reply =
+            self.accounts
+                .exchange_grant(url, self.credentials(), &Secret::new(grant_token))?;
+        let mut tokens = self.tokens_from_reply(None, reply, None);
+        tokens.user = Some(self.user_for_new_tokens(&tokens)?);
+        self.save_new(tokens)
+    }
+
+    /// The e-mail behind fresh tokens, or the configured `currentUserEmail` when the lookup
+    /// fails; otherwise an error that carries the tokens.
+    fn user_for_new_tokens(&self, tokens: &Tokens) -> Result<String> {
+        let lookup = self
+            .accounts
+            .user_info(&self.config.accounts_url, &tokens.access_token);
+        match (lookup, &self.config.current_user_email) {
+            (Ok(info), _) => Ok(info.email),
+            (Err(e), Some(fallback)) => {
+                self.log(
+                    Level::Warning,
+                    &format!(
+                        "{} ({}); the tokens are saved under currentUserEmail {fallback}",
+                        e.message(),
+                        e.zoho_code().unwrap_or("")
+                    ),
+                );
+                Ok(fallback.clone())
+            }
+            (Err(e), None) => {
+                self.log(Level::Severe, e.message());
+                let message = format!(
+                    "{} The tokens Zoho issued were NOT saved; they are attached to this error.",
+                    e.message()
+                );
+                let hint = "add AaaServer.profile.READ to the grant's scopes, or set currentUserEmail so the tokens can be saved under it; the refresh token attached to this error still works with generateAccessTokenFromRefreshToken";
+                let mut error = Error::new(e.kind(), message)
+                    .with_hint(hint)
+                    .with_unsaved_tokens(tokens.clone());
+                if let Some(code) = e.zoho_code() {
+                    error = error.with_zoho_code(code);
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Gets a new access token from `refresh_token`, saves the tokens under `user` and
+    /// returns them (the SDK returns null here; returning the tokens breaks no caller).
+    pub fn generate_access_token_from_refresh_token(
+        &self,
+        refresh_token: &str,
+        user: &str,
+    ) -> Result<Tokens> {
+        self.refresh_access_token(refresh_token, user)
+    }
+
+    /// The SDK's `refreshAccessToken`: refresh with this token and save under `user`.
+    pub fn refresh_access_token(&self, refresh_token: &str, user: &str) -> Result<Tokens> {
+        check_token(refresh_token, NO_REFRESH_TOKEN_MESSAGE)?;
+        check_user(user)?;
+        let _lock = self.store.lock_user(user)?;
+        let refresh = Secret::new(refresh_token);
+        let reply =
+            self.accounts
+                .refresh(&self.config.accounts_url, self.credentials(), &refresh)?;
+        let tokens = self.tokens_from_reply(Some(user.to_string()), reply, Some(refresh));
+        self.save_new(tokens)
+    }
+
+    /// A valid access token for `user`, refreshed if less than the refresh margin is left.
+    pub fn get_access_token(&self, user: &str) -> Result<Secret> {
+        Ok(self.get_tokens(user)?.access_token.clone())
+    }
+
+    /// The tokens of `user`, refreshed first if less than the refresh margin is left.
+    pub fn get_tokens(&self, user: &str) -> Result<Arc<Tokens>> {
+        check_user(user)?;
+        let fingerprint = self.store.fingerprint();
+        let now = self.now_ms();
+        if let Some(tokens) = self.cached(user, fingerprint)
+            && tokens.is_valid_for(now, self.margin_ms())
+        {
+            return Ok(tokens);
+        }
+        let stored = self.load(user, fingerprint)?;
+        if stored.is_valid_for(now, self.margin_ms()) {
+            return Ok(stored);
+        }
+        self.log(Level::Info, "Access Token has expired. Hence refreshing.");
+        self.refresh_stored(&stored, false)
+    }
+
+    /// Refreshes `user`'s access token now, whatever its expiry. Callers that wait for a
+    /// refresh another thread or process is doing get that refresh's result instead.
+    pub fn refresh_user(&self, user: &str) -> Result<Arc<Tokens>> {
+        check_user(user)?;
+        let stored = self.load(user, self.store.fingerprint())?;
+        self.refresh_stored(&stored, true)
+    }
+
+    /// Single-flight refresh of tokens read from the store.
+    fn refresh_stored(&self, seen: &Tokens, forced: bool) -> Result<Arc<Tokens>> {
+        let key = seen.user_or_empty().to_string();
+        let _lock = self.store.lock_user(&key)?;
+        let current = self.store.get(&key)?.ok_or_else(no_tokens)?;
+        let now = self.now_ms();
+        let someone_refreshed = current.access_token != seen.access_token;
+        if (forced && someone_refreshed) || (!forced && current.is_valid_for(now, self.margin_ms()))
+        {
+            return Ok(Arc::new(current));
+        }
+        let refresh = current
+            .refresh_token
+            .clone()
+            .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
+        match self
+            .accounts
+            .refresh(&self.config.accounts_url, self.credentials(), &refresh)
+        {
+            Ok(reply) => {
+                let mut fresh = self.tokens_from_reply(current.user.clone(), reply, Some(refresh));
+                fresh.api_domain = fresh.api_domain.or(current.api_domain);
+                fresh.scope = fresh.scope.or(current.scope);
+                self.save_new(fresh).map(Arc::new)
+            }
+            Err(e) if e.kind().is_transient() && current.is_valid_access_token(now) => {
+                self.log(
+                    Level::Warning,
+                    &format!(
+                        "refresh failed ({}); the current access token is still valid and is used",
+                        e.message()
+                    ),
+                );
+                Ok(Arc::new(current))
+            }
+            Err(e) => {
+                self.log(Level::Severe, e.message());
+                Err(e)
+            }
+        }
+    }
+
+    /// Revokes `user`'s refresh token at Zoho (and with it every access token minted from
+    /// it), then deletes the stored tokens. If Zoho refuses, nothing is deleted.
+    pub fn revoke(&self, user: &str) -> Result<()> {
+        check_user(user)?;
+        let stored = self.store.get(user)?.ok_or_else(no_tokens)?;
+        let refresh = stored
+            .refresh_token
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
+        self.accounts.revoke(&self.config.accounts_url, refresh)?;
+        self.store.delete(stored.user_or_empty())?;
+        self.forget_cache();
+        Ok(())
+    }
+
+    /// Deletes `user`'s stored tokens (no call to Zoho); returns whether there were any.
+    pub fn delete_tokens(&self, user: &str) -> Result<bool> {
+        check_user(user)?;
+        let deleted = self.store.delete(user)?;
+        self.forget_cache();
+        Ok(deleted)
+    }
+
+    /// Every stored entry.
+    pub fn list_tokens(&self) -> Result<Vec<Tokens>> {
+        self.store.list()
+    }
+
+    /// The user behind an access token (`/oauth/user/info`); the SDK's
+    /// `getUserEmailIdFromIAM` returns its `email`.
+    pub fn user_info(&self, access_token: &str) -> Result<UserInfo> {
+        check_token(access_token, "Access token is not provided.")?;
+        self.accounts
+            .user_info(&self.config.accounts_url, &Secret::new(access_token))
+    }
+
+    /// The URL to send a person to for consent (`/oauth/v2/auth`).
+    pub fn authorization_url(&self, request: &AuthorizationRequest) -> Result<String> {
+        let scopes: Vec<&str> = request
+            .scopes
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if scopes.is_empty() {
+            return Err(Error::invalid_argument(
+                "at least one scope is needed, e.g. ZohoCRM.modules.ALL",
+            ));
+        }
+        let access_type = request
+            .access_type
+            .as_deref()
+            .unwrap_or(&self.config.access_type);
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("scope", &scopes.join(","))
+            .append_pair("client_id", &self.config.client_id)
+            .append_pair("response_type", "code")
+            .append_pair("access_type", access_type)
+            .append_pair("redirect_uri", &self.config.redirect_uri);
+        if request.prompt_consent {
+            query.append_pair("prompt", "consent");
+        }
+        if let Some(state) = &request.state {
+            query.append_pair("state", state);
+        }
+        Ok(format!(
+            "{}/oauth/v2/auth?{}",
+            self.config.accounts_url,
+            query.finish()
+        ))
+    }
+
+    fn tokens_from_reply(
+        &self,
+        user: Option<String>,
+        reply: TokenReply,
+        refresh: Option<Secret>,
+    ) -> Tokens {
+        Tokens {
+            user,
+            access_token: reply.access_token,
+            refresh_token: reply.refresh_token.or(refresh),
+            expiry_time_ms: self.now_ms().saturating_add(reply.expires_in_ms),
+            api_domain: reply.api_domain,
+            scope: reply.scope,
+            accounts_url: Some(self.config.accounts_url.clone()),
+        }
+    }
+
+    /// Saves freshly issued tokens; if that fails, the error carries them.
+    fn save_new(&self, tokens: Tokens) -> Result<Tokens> {
+        let saved = self.store.save(&tokens);
+        self.forget_cache();
+        match saved {
+            Ok(()) => Ok(tokens),
+            Err(e) => {
+                self.log(
+                    Level::Severe,
+                    &format!(
+                        "Exception occured while Saving OAuthTokens ({})",
+                        e.message()
+                    ),
+                );
+                Err(e.with_unsaved_tokens(tokens))
+            }
+        }
+    }
+
+    fn cached(&self, user: &str, fingerprint: Option<Fingerprint>) -> Option<Arc<Tokens>> {
+        let cache = self.cache.lock().ok()?;
+        if fingerprint.is_none() || cache.fingerprint != fingerprint {
+            return None;
+        }
+        cache.tokens.get(user).cloned()
+    }
+
+    /// Reads `user` from the store and caches it under the fingerprint taken before reading.
+    fn load(&self, user: &str, fingerprint: Option<Fingerprint>) -> Result<Arc<Tokens>> {
+        let stored = match self.store.get(user) {
+            Ok(Some(tokens)) => Arc::new(tokens),
+            Ok(None) => return Err(no_tokens()),
+            Err(e) => {
+                self.log(
+                    Level::Severe,
+                    &format!(
+                        "Exception while retrieving tokens from persistence - {}",
+                        e.message()
+                    ),
+                );
+                return Err(e);
+            }
+        };
+        if let (Some(fingerprint), Ok(mut cache)) = (fingerprint, self.cache.lock()) {
+            if cache.fingerprint != Some(fingerprint) {
+                cache.tokens.clear();
+                cache.fingerprint = Some(fingerprint);
+            }
+            cache.tokens.insert(user.to_string(), Arc::clone(&stored));
+        }
+        Ok(stored)
+    }
+
+    fn forget_cache(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            *cache = Cache::default();
+        }
+    }
+}
+
+fn no_tokens() -> Error {
+    Error::new(ErrorKind::NoTokens, NO_TOKENS_MESSAGE)
+        .with_hint("run generateAccessToken with a grant token (or generateAccessTokenFromRefreshToken) for this user first; identifiers must match the stored e-mail")
+}
+
+/// Checks a token argument: `empty_message` (the SDK's text) when empty.
+fn check_token(token: &str, empty_message: &str) -> Result<()> {
+    if token.trim().is_empty() {
+        return Err(Error::new(ErrorKind::MissingToken, empty_message));
+    }
+    check_text("token", token)
+}
+
+/// Checks a user identifier.
+fn check_user(user: &str) -> Result<()> {
+    if user.is_empty() {
+        return Err(Error::invalid_argument("the user identifier is empty"));
+    }
+    check_text("user identifier", user)
+}
+
+fn check_text(what: &str, value: &str) -> Result<()> {
+    if value.contains('\0') {
+        return Err(Error::invalid_argument(format!(
+            "the {what} contains a NUL byte"
+        )));
+    }
+    if value.len() > MAX_ARGUMENT_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "the {what} is longer than {MAX_ARGUMENT_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+
+    fn client() -> OAuthClient {
+        let config = Config::new("1000.ID", "s3cr3t", "https://example.com/cb");
+        OAuthClient::new(config, Arc::new(MemoryStore::new())).expect("client")
+    }
+
+    #[test]
+    fn client_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<OAuthClient>();
+    }
+
+    #[test]
+    fn bad_arguments_are_rejected_before_any_request() {
+        let c = client();
+        let kind = |r: Result<Tokens>| r.err().map(|e| e.kind());
+        assert_eq!(
+            c.generate_access_token("")
+                .err()
+                .map(|e| e.message().to_string())
+                .as_deref(),
+            Some(NO_GRANT_TOKEN_MESSAGE)
+        );
+        assert_eq!(
+            kind(c.generate_access_token("a\0b")),
+            Some(ErrorKind::InvalidArgument)
+        );
+        assert_eq!(
+            kind(c.generate_access_token(&"x".repeat(5000))),
+            Some(ErrorKind::InvalidArgument)
+        );
+        assert_eq!(
+            c.refresh_access_token("", "u")
+                .err()
+                .map(|e| e.message().to_string())
+                .as_deref(),
+            Some(NO_REFRESH_TOKEN_MESSAGE)
+        );
+        assert_eq!(
+            kind(c.refresh_access_token("r", "")),
+            Some(ErrorKind::InvalidArgument)
+        );
+        assert_eq!(
+            c.get_access_token("").err().map(|e| e.kind()),
+            Some(ErrorKind::InvalidArgument)
+        );
+        let e = c
+            .get_access_token("nobody@example.com")
+            .expect_err("no tokens");
+        assert_eq!(e.message(), NO_TOKENS_MESSAGE);
+        assert_eq!(e.kind(), ErrorKind::NoTokens);
+    }
+
+    #[test]
+    fn authorization_url_has_every_parameter_encoded() {
+        let c = client();
+        let url = c
+            .authorization_url(&AuthorizationRequest {
+                scopes: vec![
+                    "ZohoCRM.modules.ALL".into(),
+                    "AaaServer.profile.READ".into(),
+                ],
+                access_type: None,
+                prompt_consent: true,
+                state: Some("a b&c".into()),
+            })
+            .expect("url");
+        assert_eq!(
+            url,
+            "https://accounts.zoho.com/oauth/v2/auth?scope=ZohoCRM.modules.ALL%2CAaaServer.profile.READ&client_id=1000.ID&response_type=code&access_type=offline&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&prompt=consent&state=a+b%26c"
+        );
+        assert!(!url.contains("s3cr3t"));
+        assert!(
+            c.authorization_url(&AuthorizationRequest::default())
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn from_config_without_path_says_mysql_is_unsupported() {
+        let config = Config::new("1000.ID", "s3cr3t", "https://example.com/cb");
+        let e = OAuthClient::from_config(config).err().expect("error");
+        assert_eq!(e.kind(), ErrorKind::StoreUnsupported);
+        assert!(e.message().contains("MySQL"));
+    }
+}

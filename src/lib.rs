@@ -1,0 +1,46 @@
+//! # zoho-oauth
+//!
+//! Zoho OAuth 2.0 on the client side: exchange a grant token, refresh access tokens, revoke,
+//! find the user behind a token, and keep tokens safely on disk, in Zoho's PHP SDK file
+//! format (byte-compatible) or in our JSON format.
+//!
+//! ```no_run
+//! use zoho_oauth::{Config, OAuthClient};
+//!
+//! let config = Config::from_pairs([
+//!     ("client_id", "1000.XXXX"),
+//!     ("client_secret", "..."),
+//!     ("redirect_uri", "https://example.com/callback"),
+//!     ("token_persistence_path", "/var/lib/myapp"),
+//! ])?;
+//! let client = OAuthClient::from_config(config)?;
+//! let token = client.get_access_token("ada@example.com")?;
+//! // Authorization: Zoho-oauthtoken <token.expose()>
+//! # Ok::<(), zoho_oauth::Error>(())
+//! ```
+//!
+//! Doors: the C ABI (`include/zoho_oauth.h`), the PHP extension (`php/`), and this Rust API.
+
+pub mod accounts;
+pub mod client;
+pub mod clock;
+pub mod config;
+pub mod datacentre;
+pub mod error;
+pub mod log;
+pub mod secret;
+pub mod store;
+pub mod token;
+
+pub use accounts::UserInfo;
+pub use client::{AuthorizationRequest, OAuthClient};
+pub use clock::{Clock, OffsetClock, SystemClock};
+pub use config::{Config, StoreFormat};
+pub use datacentre::DataCentre;
+pub use error::{Error, ErrorKind, Result};
+pub use secret::Secret;
+pub use store::{FileStore, MemoryStore, TokenStore};
+pub use token::Tokens;
+
+/// This library's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,101 @@
+//! An in-memory token store, for tests and for callers who persist tokens elsewhere.
+
+use std::collections::HashMap;
+use std::sync::{Condvar, Mutex, OnceLock};
+
+use super::{Fingerprint, LockGuard, TokenStore, find_user, remove_entry, replace_entry};
+use crate::error::{Error, Result};
+use crate::token::Tokens;
+
+/// Tokens kept in this process's memory only.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<(u64, Vec<Tokens>)>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with_state<T>(&self, f: impl FnOnce(&mut (u64, Vec<Tokens>)) -> T) -> Result<T> {
+        let mut guard = self
+            .state
+            .lock()
+            .map_err(|_| Error::internal("the memory store's lock was poisoned by a panic"))?;
+        Ok(f(&mut guard))
+    }
+}
+
+impl TokenStore for MemoryStore {
+    fn get(&self, user: &str) -> Result<Option<Tokens>> {
+        self.with_state(|(_, entries)| find_user(entries, user).map(|i| entries[i].clone()))
+    }
+
+    fn save(&self, tokens: &Tokens) -> Result<()> {
+        self.with_state(|(generation, entries)| {
+            replace_entry(entries, tokens);
+            *generation += 1;
+        })
+    }
+
+    fn delete(&self, user: &str) -> Result<bool> {
+        self.with_state(|(generation, entries)| {
+            *generation += 1;
+            remove_entry(entries, user)
+        })
+    }
+
+    fn list(&self) -> Result<Vec<Tokens>> {
+        self.with_state(|(_, entries)| entries.clone())
+    }
+
+    fn fingerprint(&self) -> Option<Fingerprint> {
+        let address = self as *const Self as u64;
+        self.with_state(|(generation, _)| Fingerprint([address, *generation, 0, 0]))
+            .ok()
+    }
+
+    fn describe(&self) -> String {
+        "memory".to_string()
+    }
+}
+
+/// Users whose refresh is in progress in this process, with a condition to wait on.
+type Busy = (Mutex<HashMap<String, usize>>, Condvar);
+
+fn busy_users() -> &'static Busy {
+    static BUSY: OnceLock<Busy> = OnceLock::new();
+    BUSY.get_or_init(|| (Mutex::new(HashMap::new()), Condvar::new()))
+}
+
+/// Releases a user's in-process lock when dropped.
+struct InProcessLock {
+    user: String,
+}
+
+impl Drop for InProcessLock {
+    fn drop(&mut self) {
+        let (lock, cond) = busy_users();
+        if let Ok(mut map) = lock.lock() {
+            map.remove(&self.user);
+            cond.notify_all();
+        }
+    }
+}
+
+/// Serializes work on one user within this process (not across processes).
+pub(super) fn lock_in_process(user: &str) -> Result<LockGuard> {
+    let (lock, cond) = busy_users();
+    let poisoned = || Error::internal("the in-process user lock was poisoned by a panic");
+    let mut map = lock.lock().map_err(|_| poisoned())?;
+    while map.contains_key(user) {
+        map = cond.wait(map).map_err(|_| poisoned())?;
+    }
+    map.insert(user.to_string(), 1);
+    let guard: LockGuard = Box::new(InProcessLock {
+        user: user.to_string(),
+    });
+    Ok(guard)
+}

@@ -1,0 +1,377 @@
+//! Zoho PHP SDK's token file `zcrm_oauthtokens.txt`: PHP `serialize()` of a list of
+//! `zcrmsdk\oauth\utility\ZohoOAuthTokens` objects.
+//!
+//! Writing produces exactly the bytes PHP's `serialize` would: private properties mangled as
+//! `"\0<class>\0<name>"`, byte lengths, `d:` for the expiry, `N;` for absent values, no
+//! trailing newline. Reading accepts that, the 1.x class name `ZohoOAuthTokens`, protected
+//! and public property names, and `i:`/numeric `s:` expiries. Any other input is an error,
+//! never a panic: every length is checked against the bytes that remain before use.
+
+use crate::secret::Secret;
+use crate::token::Tokens;
+
+/// The class name the SDK 2.x serializes.
+pub const SDK_CLASS: &str = "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens";
+/// The class name of SDK 1.x files (no namespace); read, never written.
+const SDK1_CLASS: &str = "ZohoOAuthTokens";
+
+/// Serializes tokens as the SDK writes them. Only the SDK's four fields are kept.
+pub fn encode(tokens: &[Tokens]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + tokens.len() * 360);
+    out.extend_from_slice(format!("a:{}:{{", tokens.len()).as_bytes());
+    for (index, t) in tokens.iter().enumerate() {
+        out.extend_from_slice(
+            format!("i:{index};O:{}:\"{SDK_CLASS}\":4:{{", SDK_CLASS.len()).as_bytes(),
+        );
+        put_property(&mut out, "refreshToken");
+        put_optional_string(&mut out, t.refresh_token.as_ref().map(Secret::expose));
+        put_property(&mut out, "accessToken");
+        put_string(&mut out, t.access_token.expose());
+        put_property(&mut out, "expiryTime");
+        out.extend_from_slice(format!("d:{};", t.expiry_time_ms).as_bytes());
+        put_property(&mut out, "userEmailId");
+        put_optional_string(&mut out, t.user.as_deref());
+        out.push(b'}');
+    }
+    out.push(b'}');
+    out
+}
+
+fn put_property(out: &mut Vec<u8>, name: &str) {
+    let mangled = format!("\0{SDK_CLASS}\0{name}");
+    put_string(out, &mangled);
+}
+
+fn put_string(out: &mut Vec<u8>, value: &str) {
+    out.extend_from_slice(format!("s:{}:\"", value.len()).as_bytes());
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(b"\";");
+}
+
+fn put_optional_string(out: &mut Vec<u8>, value: Option<&str>) {
+    match value {
+        Some(v) => put_string(out, v),
+        None => out.extend_from_slice(b"N;"),
+    }
+}
+
+/// Parses a token file. An empty (or whitespace-only) file is an empty list.
+/// The error text names the byte offset and what was expected; it never quotes the data.
+pub fn decode(bytes: &[u8]) -> Result<Vec<Tokens>, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Vec::new());
+    }
+    let mut reader = Reader { bytes, pos: 0 };
+    let count = reader.header(b'a')?;
+    reader.expect(b"{")?;
+    let mut tokens = Vec::new();
+    for _ in 0..count {
+        reader.array_key()?;
+        tokens.push(reader.tokens_object()?);
+    }
+    reader.expect(b"}")?;
+    if reader.pos != bytes.len() && !bytes[reader.pos..].iter().all(u8::is_ascii_whitespace) {
+        return Err(format!(
+            "unexpected data after the list at byte {}",
+            reader.pos
+        ));
+    }
+    Ok(tokens)
+}
+
+/// A PHP value of the kinds a token file may hold.
+enum Value {
+    Null,
+    Bool,
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn fail<T>(&self, what: &str) -> Result<T, String> {
+        Err(format!("expected {what} at byte {}", self.pos))
+    }
+
+    fn expect(&mut self, literal: &[u8]) -> Result<(), String> {
+        if self.bytes[self.pos..].starts_with(literal) {
+            self.pos += literal.len();
+            Ok(())
+        } else {
+            self.fail(&format!("'{}'", String::from_utf8_lossy(literal)))
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Reads up to (not including) `end`, at most 32 bytes: numbers only.
+    fn number_text(&mut self, end: u8) -> Result<&str, String> {
+        let rest = &self.bytes[self.pos..];
+        let len = rest.iter().take(33).position(|&b| b == end);
+        let Some(len) = len else {
+            return self.fail("a number");
+        };
+        let text = std::str::from_utf8(&rest[..len])
+            .map_err(|_| format!("bad number at byte {}", self.pos))?;
+        self.pos += len + 1;
+        Ok(text)
+    }
+
+    fn unsigned(&mut self, end: u8) -> Result<usize, String> {
+        let start = self.pos;
+        let text = self.number_text(end)?;
+        text.parse::<usize>()
+            .map_err(|_| format!("expected a length at byte {start}"))
+    }
+
+    /// Reads `<tag>:<n>:` and returns n.
+    fn header(&mut self, tag: u8) -> Result<usize, String> {
+        self.expect(&[tag, b':'])?;
+        self.unsigned(b':')
+    }
+
+    fn array_key(&mut self) -> Result<(), String> {
+        match self.value()? {
+            Value::Int(_) | Value::Str(_) => Ok(()),
+            _ => self.fail("an array key"),
+        }
+    }
+
+    fn raw_string(&mut self) -> Result<String, String> {
+        let len = self.header(b's')?;
+        self.expect(b"\"")?;
+        let remaining = self.bytes.len() - self.pos;
+        if len > remaining {
+            return Err(format!(
+                "string length {len} at byte {} runs past the end",
+                self.pos
+            ));
+        }
+        let start = self.pos;
+        let text = std::str::from_utf8(&self.bytes[start..start + len])
+            .map_err(|_| format!("string at byte {start} is not UTF-8"))?
+            .to_string();
+        self.pos += len;
+        self.expect(b"\";")?;
+        Ok(text)
+    }
+
+    fn value(&mut self) -> Result<Value, String> {
+        match self.peek() {
+            Some(b'N') => {
+                self.expect(b"N;")?;
+                Ok(Value::Null)
+            }
+            Some(b'b') => {
+                self.expect(b"b:")?;
+                self.number_text(b';')?;
+                Ok(Value::Bool)
+            }
+            Some(b'i') => {
+                self.expect(b"i:")?;
+                let start = self.pos;
+                let n = self.number_text(b';')?;
+                n.parse()
+                    .map(Value::Int)
+                    .map_err(|_| format!("bad integer at byte {start}"))
+            }
+            Some(b'd') => {
+                self.expect(b"d:")?;
+                let start = self.pos;
+                let n = self.number_text(b';')?;
+                parse_php_float(n)
+                    .map(Value::Float)
+                    .ok_or_else(|| format!("bad float at byte {start}"))
+            }
+            Some(b's') => self.raw_string().map(Value::Str),
+            _ => self.fail("a value (N, b, i, d or s)"),
+        }
+    }
+
+    fn tokens_object(&mut self) -> Result<Tokens, String> {
+        let start = self.pos;
+        let name_len = self.header(b'O')?;
+        self.expect(b"\"")?;
+        let remaining = self.bytes.len() - self.pos;
+        if name_len > remaining {
+            return self.fail("a class name");
+        }
+        let class = &self.bytes[self.pos..self.pos + name_len];
+        if class != SDK_CLASS.as_bytes() && class != SDK1_CLASS.as_bytes() {
+            return Err(format!("object at byte {start} is not a ZohoOAuthTokens"));
+        }
+        self.pos += name_len;
+        self.expect(b"\":")?;
+        let fields = self.unsigned(b':')?;
+        self.expect(b"{")?;
+        let mut entry = Entry::default();
+        for _ in 0..fields {
+            let name = self.raw_string()?;
+            let value = self.value()?;
+            entry.set(property_name(&name), value, start)?;
+        }
+        self.expect(b"}")?;
+        entry.into_tokens(start)
+    }
+}
+
+/// `"\0Class\0name"` (private), `"\0*\0name"` (protected) or `name` (public) → `name`.
+fn property_name(mangled: &str) -> &str {
+    match mangled.strip_prefix('\0') {
+        Some(rest) => rest.split_once('\0').map_or(rest, |(_, name)| name),
+        None => mangled,
+    }
+}
+
+/// PHP float text: digits, `.`, exponent, or `INF`/`NAN` (rejected).
+fn parse_php_float(text: &str) -> Option<f64> {
+    let value: f64 = text.parse().ok()?;
+    value.is_finite().then_some(value)
+}
+
+#[derive(Default)]
+struct Entry {
+    refresh: Option<String>,
+    access: Option<String>,
+    expiry: Option<i64>,
+    user: Option<String>,
+}
+
+impl Entry {
+    fn set(&mut self, name: &str, value: Value, at: usize) -> Result<(), String> {
+        let bad = || {
+            Err(format!(
+                "field {name} of the object at byte {at} has the wrong type"
+            ))
+        };
+        match (name, value) {
+            ("refreshToken", Value::Str(s)) => self.refresh = Some(s),
+            ("accessToken", Value::Str(s)) => self.access = Some(s),
+            ("userEmailId", Value::Str(s)) => self.user = Some(s),
+            ("refreshToken" | "accessToken" | "userEmailId", Value::Null) => {}
+            ("expiryTime", Value::Float(f)) if f.abs() < 9.0e15 => {
+                self.expiry = Some(f.round() as i64)
+            }
+            ("expiryTime", Value::Int(i)) => self.expiry = Some(i),
+            ("expiryTime", Value::Str(s)) => match s.trim().parse::<f64>() {
+                Ok(f) if f.is_finite() && f.abs() < 9.0e15 => self.expiry = Some(f.round() as i64),
+                _ => return bad(),
+            },
+            ("expiryTime", Value::Null) => {}
+            ("refreshToken" | "accessToken" | "userEmailId" | "expiryTime", _) => return bad(),
+            _ => {} // unknown properties are ignored
+        }
+        Ok(())
+    }
+
+    fn into_tokens(self, at: usize) -> Result<Tokens, String> {
+        let access = self.access.unwrap_or_default();
+        if access.is_empty() && self.refresh.is_none() {
+            return Err(format!(
+                "the object at byte {at} has neither an access nor a refresh token"
+            ));
+        }
+        Ok(Tokens::new(
+            self.user,
+            Secret::new(access),
+            self.refresh.map(Secret::new),
+            self.expiry.unwrap_or(0),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one() -> Tokens {
+        Tokens::new(
+            Some("User@Example.com".into()),
+            Secret::new("1000.acc.ess"),
+            Some(Secret::new("1000.ref.resh")),
+            1_795_316_346_330,
+        )
+    }
+
+    /// The bytes quoted in the SDK reference (§6.1), observed from PHP 8.2.
+    const SDK_ONE_USER: &[u8] = b"a:1:{i:0;O:37:\"zcrmsdk\\oauth\\utility\\ZohoOAuthTokens\":4:{s:51:\"\0zcrmsdk\\oauth\\utility\\ZohoOAuthTokens\0refreshToken\";s:13:\"1000.ref.resh\";s:50:\"\0zcrmsdk\\oauth\\utility\\ZohoOAuthTokens\0accessToken\";s:12:\"1000.acc.ess\";s:49:\"\0zcrmsdk\\oauth\\utility\\ZohoOAuthTokens\0expiryTime\";d:1795316346330;s:50:\"\0zcrmsdk\\oauth\\utility\\ZohoOAuthTokens\0userEmailId\";s:16:\"User@Example.com\";}}";
+
+    #[test]
+    fn encodes_exactly_like_php_serialize() {
+        assert_eq!(encode(&[one()]), SDK_ONE_USER);
+        assert_eq!(encode(&[]), b"a:0:{}");
+    }
+
+    #[test]
+    fn decodes_what_it_encodes_and_nulls() {
+        assert_eq!(decode(SDK_ONE_USER).ok(), Some(vec![one()]));
+        let mut online = one();
+        online.refresh_token = None;
+        online.user = None;
+        let bytes = encode(&[online.clone(), one()]);
+        assert_eq!(decode(&bytes).ok(), Some(vec![online, one()]));
+        assert_eq!(decode(b"").ok(), Some(vec![]));
+        assert_eq!(decode(b"a:0:{}").ok(), Some(vec![]));
+    }
+
+    #[test]
+    fn accepts_sdk1_class_public_names_and_integer_expiry() {
+        let text = "a:1:{i:0;O:15:\"ZohoOAuthTokens\":4:{s:12:\"refreshToken\";s:1:\"r\";s:14:\"\0*\0accessToken\";s:1:\"a\";s:10:\"expiryTime\";i:42;s:11:\"userEmailId\";s:1:\"u\";}}";
+        let got = decode(text.as_bytes()).expect("parses");
+        assert_eq!(got[0].expiry_time_ms, 42);
+        assert_eq!(got[0].user.as_deref(), Some("u"));
+        assert_eq!(got[0].access_token.expose(), "a");
+        let fractional = String::from_utf8_lossy(SDK_ONE_USER)
+            .replace("d:1795316346330;", "d:1.7953163463304E+12;");
+        assert_eq!(
+            decode(fractional.as_bytes()).expect("parses")[0].expiry_time_ms,
+            1_795_316_346_330
+        );
+    }
+
+    #[test]
+    fn rejects_corrupt_input_without_panicking() {
+        let cases: Vec<Vec<u8>> = vec![
+            b"b:0;".to_vec(),
+            b"a:1:{".to_vec(),
+            b"a:99999999999999999999:{}".to_vec(),
+            b"a:1:{i:0;O:37:\"zcrmsdk\\oauth\\utility\\ZohoOAuthTokens\":4:{s:18446744073709551615:\"x".to_vec(),
+            b"a:1:{i:0;O:8:\"stdClass\":0:{}}".to_vec(),
+            b"a:1:{i:0;O:37:\"zcrmsdk\\oauth\\utility\\ZohoOAuthTokens\":0:{}}".to_vec(),
+            SDK_ONE_USER[..SDK_ONE_USER.len() - 1].to_vec(),
+            [SDK_ONE_USER, b"garbage"].concat(),
+            String::from_utf8_lossy(SDK_ONE_USER).replace("d:1795316346330", "d:INF").into_bytes(),
+            String::from_utf8_lossy(SDK_ONE_USER).replace("s:13:\"1000.ref.resh\"", "i:5").into_bytes(),
+        ];
+        for case in cases {
+            assert!(
+                decode(&case).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(&case)
+            );
+        }
+    }
+
+    #[test]
+    fn every_prefix_of_a_valid_file_fails_cleanly() {
+        let bytes = encode(&[one(), one()]);
+        for end in 1..bytes.len() {
+            assert!(decode(&bytes[..end]).is_err(), "prefix {end}");
+        }
+    }
+
+    #[test]
+    fn error_text_never_quotes_the_data() {
+        let text = String::from_utf8_lossy(SDK_ONE_USER).replace("d:1795316346330", "d:oops");
+        let err = decode(text.as_bytes()).err().unwrap_or_default();
+        assert!(!err.contains("1000.ref"), "{err}");
+        assert!(err.contains("byte"));
+    }
+}
