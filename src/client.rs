@@ -229,6 +229,7 @@ impl OAuthClient {
 
     /// Refreshes `user`'s access token now, whatever its expiry. Callers that wait for a
     /// refresh another thread or process is doing get that refresh's result instead.
+    /// Unlike [`OAuthClient::get_access_token`], a failed refresh is always an error.
     pub fn refresh_user(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
         let stored = self.load(user, self.store.fingerprint())?;
@@ -260,7 +261,7 @@ impl OAuthClient {
                 fresh.scope = fresh.scope.or(current.scope);
                 self.save_new(fresh).map(Arc::new)
             }
-            Err(e) if e.kind().is_transient() && current.is_valid_access_token(now) => {
+            Err(e) if !forced && e.kind().is_transient() && current.is_valid_access_token(now) => {
                 self.log(
                     Level::Warning,
                     &format!(

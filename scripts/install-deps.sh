@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system packages the build and tests need, when they are missing.
+# Idempotent and quiet when everything is there. Needs root (or sudo) on Debian 12.
+set -euo pipefail
+
+packages=()
+need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || packages+=("$1"); }
+for p in php8.2-cli php8.2-dev php8.2-fpm libphp8.2-embed libclang-dev clang pkg-config valgrind gcc g++ make python3 ca-certificates; do
+    need "$p"
+done
+if [ ${#packages[@]} -gt 0 ]; then
+    echo "installing: ${packages[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
+fi

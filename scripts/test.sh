@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The project's test command (README): every test, in Rust, C, C++, Python and PHP,
+# against the bundled accounts emulator. No internet needed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh || exit 1
+export ZOHO_REQUIRE_PHP=1
+
+failed=()
+step() {
+    local name="$1"; shift
+    echo "==> $name"
+    if "$@"; then echo "<== $name: ok"; else echo "<== $name: FAILED"; failed+=("$name"); fi
+}
+
+step "build (workspace)" cargo build --workspace --all-targets
+step "Rust tests (core, emulator, extension crate)" cargo test --workspace
+step "PHP extension tests" bash php/tests/run.sh
+step "C ABI tests (C, C++, ASan, valgrind, ctypes, PHP FFI)" bash tests/c/run.sh
+
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "all test suites passed"

@@ -1,0 +1,262 @@
+//! Every error kind the accounts server and the network can produce, against the emulator.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{ADA, CLIENT_SECRET, SCOPES, TestEnv, advance};
+use zoho_accounts_emulator::{FaultKind, FaultSpec, GrantSpec};
+use zoho_oauth::{Config, Error, ErrorKind, OAuthClient};
+
+fn fault(env: &TestEnv, kind: FaultKind, count: u32) {
+    env.emulator.inject_fault(FaultSpec {
+        kind,
+        count,
+        path: Some("/oauth/v2/token".into()),
+        delay_ms: 0,
+    });
+}
+
+/// No error text may contain the secret or any token.
+fn assert_clean(err: &Error, secrets: &[&str]) {
+    let shown = format!("{err} {err:?}");
+    for secret in secrets {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}
+
+#[test]
+fn zoho_token_errors_have_kinds_codes_and_hints() {
+    let env = TestEnv::start();
+    let client = env.client();
+    let code = env.grant(ADA, SCOPES);
+    client.generate_access_token(&code).unwrap();
+    let again = client.generate_access_token(&code).unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::InvalidCode);
+    assert!(again.hint().unwrap().contains("already used"));
+    assert_clean(&again, &[CLIENT_SECRET, &code]);
+
+    let unknown = env.client_for(
+        Config::new("1000.UNKNOWN", CLIENT_SECRET, common::REDIRECT_URI)
+            .with_accounts_url(env.emulator.url())
+            .with_token_persistence_path(env.dir.path()),
+    );
+    let err = unknown
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidClient);
+    assert_eq!(err.http_status(), Some(200));
+
+    let mut wrong_secret = env.config();
+    wrong_secret.client_secret = "0000wrong".into();
+    let err = env
+        .client_for(wrong_secret)
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidClientSecret);
+    assert_clean(&err, &["0000wrong", CLIENT_SECRET]);
+
+    let mut wrong_redirect = env.config();
+    wrong_redirect.redirect_uri = "https://elsewhere.example/cb".into();
+    let err = env
+        .client_for(wrong_redirect)
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRedirectUri);
+}
+
+#[test]
+fn expired_grant_code_is_invalid_code() {
+    let env = TestEnv::start();
+    let code = env.grant(ADA, SCOPES);
+    env.emulator.advance_clock(121);
+    let err = env.client().generate_access_token(&code).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidCode);
+}
+
+#[test]
+fn zoho_rate_limit_is_rate_limited_with_200_and_400() {
+    let env = TestEnv::start();
+    env.set_settings(|s| s.refresh_limit = 2);
+    let client = env.client();
+    client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    client.refresh_user(ADA).unwrap();
+    client.refresh_user(ADA).unwrap();
+    let err = client.refresh_user(ADA).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.zoho_code(), Some("Access Denied"));
+    assert_eq!(err.http_status(), Some(200));
+    env.set_settings(|s| s.throttle_status = 400);
+    let err = client.refresh_user(ADA).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.http_status(), Some(400));
+    assert_eq!(env.counter("token.refresh_token"), 2);
+}
+
+#[test]
+fn injected_faults_map_to_their_own_kinds_and_lose_nothing() {
+    let env = TestEnv::start();
+    let client = env.client();
+    let tokens = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    let before = std::fs::read(env.token_file()).unwrap();
+    let cases = [
+        (FaultKind::Http500, ErrorKind::ServerError),
+        (FaultKind::Html, ErrorKind::InvalidResponse),
+        (FaultKind::Empty, ErrorKind::InvalidResponse),
+        (FaultKind::Reset, ErrorKind::Connect),
+        (FaultKind::Throttle, ErrorKind::RateLimited),
+    ];
+    for (kind, expected) in cases {
+        fault(&env, kind, 1);
+        let err = client.refresh_user(ADA).unwrap_err();
+        assert_eq!(err.kind(), expected, "{kind:?}: {err}");
+        assert_clean(
+            &err,
+            &[
+                CLIENT_SECRET,
+                tokens.refresh_token.as_ref().unwrap().expose(),
+                tokens.access_token.expose(),
+            ],
+        );
+        assert_eq!(
+            std::fs::read(env.token_file()).unwrap(),
+            before,
+            "{kind:?} changed the store"
+        );
+    }
+    assert_eq!(env.counter("faults_injected"), cases.len() as u64);
+    // The next refresh works again.
+    assert!(client.refresh_user(ADA).is_ok());
+}
+
+#[test]
+fn a_reply_slower_than_the_timeout_is_a_timeout() {
+    let env = TestEnv::start();
+    let config = env
+        .config()
+        .with_timeouts(Duration::from_millis(500), Duration::from_millis(600));
+    let client = env.client_for(config);
+    client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    env.emulator.inject_fault(FaultSpec {
+        kind: FaultKind::Delay,
+        count: 1,
+        path: Some("/oauth/v2/token".into()),
+        delay_ms: 1500,
+    });
+    let started = std::time::Instant::now();
+    let err = client.refresh_user(ADA).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(started.elapsed() < Duration::from_millis(1400));
+}
+
+#[test]
+fn nobody_listening_is_a_connect_error() {
+    let env = TestEnv::start();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let config = env
+        .config()
+        .with_accounts_url(format!("http://127.0.0.1:{port}"));
+    let err = env
+        .client_for(config)
+        .generate_access_token("1000.x.y")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    assert!(err.kind().is_transient());
+}
+
+#[test]
+fn a_transient_failure_while_the_old_token_is_valid_returns_the_old_token() {
+    let env = TestEnv::start();
+    let log_dir = tempfile::tempdir().unwrap();
+    let client = env.client_for(env.config().with_log_directory(log_dir.path()));
+    let tokens = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    advance(&env.clock, 3600 - 30); // 30 s left: inside the 60 s margin, still valid
+    fault(&env, FaultKind::Http500, 1);
+    assert_eq!(client.get_access_token(ADA).unwrap(), tokens.access_token);
+    assert_eq!(env.counter("token.refresh_token"), 0);
+    // Once it has really expired, the failure is reported.
+    advance(&env.clock, 60);
+    fault(&env, FaultKind::Http500, 1);
+    assert_eq!(
+        client.get_access_token(ADA).unwrap_err().kind(),
+        ErrorKind::ServerError
+    );
+    let log = std::fs::read_to_string(log_dir.path().join("ZCRMClientLibrary.log")).unwrap();
+    assert!(
+        log.contains("INFO: Access Token has expired. Hence refreshing."),
+        "{log}"
+    );
+    assert!(log.contains("WARNING: refresh failed"), "{log}");
+    assert!(!log.contains(tokens.access_token.expose()) && !log.contains(CLIENT_SECRET));
+}
+
+#[test]
+fn missing_profile_scope_never_loses_the_refresh_token() {
+    let env = TestEnv::start();
+    // Without currentUserEmail: an error that carries the tokens and names the scope.
+    let client = env.client();
+    let mut err = client
+        .generate_access_token(&env.grant(ADA, "ZohoCRM.modules.ALL"))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ScopeMissing);
+    assert!(err.to_string().contains("AaaServer.profile.READ"));
+    assert!(err.message().contains("NOT saved"));
+    let unsaved = err.take_unsaved_tokens().expect("tokens handed back");
+    let refresh = unsaved.refresh_token.expect("refresh token kept");
+    assert!(client.list_tokens().unwrap().is_empty());
+    // ...and the refresh token it handed back works.
+    client
+        .generate_access_token_from_refresh_token(refresh.expose(), ADA)
+        .unwrap();
+
+    // With currentUserEmail: saved under it.
+    let env = TestEnv::start();
+    let client = env.client_for(env.config().with_current_user_email("crm@example.com"));
+    let tokens = client
+        .generate_access_token(&env.grant(ADA, "ZohoCRM.modules.ALL"))
+        .unwrap();
+    assert_eq!(tokens.user.as_deref(), Some("crm@example.com"));
+    assert!(client.get_access_token("crm@example.com").is_ok());
+}
+
+#[test]
+fn online_grants_have_no_refresh_token_and_say_so_when_stale() {
+    let env = TestEnv::start();
+    let client = env.client();
+    let code = env
+        .emulator
+        .mint_grant(GrantSpec {
+            client_id: common::CLIENT_ID.into(),
+            user: ADA.into(),
+            scope: SCOPES.into(),
+            access_type: "online".into(),
+            ..GrantSpec::default()
+        })
+        .unwrap();
+    let tokens = client.generate_access_token(&code).unwrap();
+    assert!(tokens.refresh_token.is_none());
+    advance(&env.clock, 3600);
+    let err = client.get_access_token(ADA).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::MissingToken);
+    assert_eq!(err.message(), "Refresh token is not provided.");
+}
+
+#[test]
+fn store_without_path_is_unsupported_not_a_crash() {
+    let err = OAuthClient::from_config(Config::new("1000.A", "b", "https://c/d"))
+        .err()
+        .unwrap();
+    assert_eq!(err.kind(), ErrorKind::StoreUnsupported);
+}
