@@ -1,0 +1,190 @@
+//! Every fault kind, counts, path filters and counters.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::json;
+use zoho_accounts_emulator::{FaultKind, FaultSpec};
+
+fn fault(kind: FaultKind, count: u32, path: Option<&str>) -> FaultSpec {
+    FaultSpec {
+        kind,
+        count,
+        path: path.map(str::to_string),
+        delay_ms: 0,
+    }
+}
+
+fn serverinfo_status(env: &Env) -> u16 {
+    env.http
+        .get(env.url("/oauth/serverinfo"))
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn http500_for_the_next_n_requests() {
+    let env = setup();
+    env.emu.inject_fault(fault(FaultKind::Http500, 2, None));
+    for _ in 0..2 {
+        let r = env.http.get(env.url("/oauth/serverinfo")).send().unwrap();
+        assert_eq!(r.status().as_u16(), 500);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(r.text().unwrap().contains("<html>"));
+    }
+    assert_eq!(serverinfo_status(&env), 200);
+    assert_eq!(env.counter("faults_injected"), 2);
+    assert_eq!(
+        env.counter("serverinfo"),
+        1,
+        "faulted requests do not reach the endpoint"
+    );
+}
+
+#[test]
+fn html_page_with_status_200() {
+    let env = setup();
+    let (_, refresh) = env.tokens();
+    env.emu
+        .inject_fault(fault(FaultKind::Html, 1, Some("/oauth/v2/token")));
+    let r = env
+        .http
+        .post(env.url("/oauth/v2/token"))
+        .body(format!("grant_type=refresh_token&client_id={CLIENT_ID}&client_secret={SECRET}&refresh_token={refresh}"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(r.text().unwrap().starts_with("<!DOCTYPE html>"));
+    assert_eq!(env.counter("token.refresh_token"), 0);
+    assert!(env.refresh(&refresh)["access_token"].is_string());
+    assert_eq!(env.counter("token.refresh_token"), 1);
+}
+
+#[test]
+fn reset_closes_the_connection_without_an_answer() {
+    let env = setup();
+    env.emu.inject_fault(fault(FaultKind::Reset, 1, None));
+    let mut s = TcpStream::connect(env.emu.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET /oauth/serverinfo HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = Vec::new();
+    let result = s.read_to_end(&mut buf);
+    assert!(buf.is_empty(), "no bytes of an answer");
+    if let Err(e) = result {
+        assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset);
+    }
+    // reqwest sees an error too.
+    env.emu.inject_fault(fault(FaultKind::Reset, 1, None));
+    assert!(env.http.get(env.url("/oauth/serverinfo")).send().is_err());
+    assert_eq!(serverinfo_status(&env), 200);
+}
+
+#[test]
+fn delay_longer_than_the_client_timeout() {
+    let env = setup();
+    env.emu.inject_fault(FaultSpec {
+        delay_ms: 1500,
+        ..fault(FaultKind::Delay, 1, Some("/oauth/serverinfo"))
+    });
+    let impatient = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = impatient
+        .get(env.url("/oauth/serverinfo"))
+        .send()
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(started.elapsed() < Duration::from_millis(1400));
+    // The fault is used up; the emulator keeps serving meanwhile.
+    assert_eq!(serverinfo_status(&env), 200);
+}
+
+#[test]
+fn delay_then_normal_answer() {
+    let env = setup();
+    env.emu.inject_fault(FaultSpec {
+        delay_ms: 300,
+        ..fault(FaultKind::Delay, 1, None)
+    });
+    let started = Instant::now();
+    let (status, v) = env.get(&env.url("/oauth/serverinfo"), None);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!((status, v["result"].as_str()), (200, Some("success")));
+    assert_eq!(env.counter("serverinfo"), 1);
+}
+
+#[test]
+fn throttle_reply() {
+    let env = setup();
+    let (_, refresh) = env.tokens();
+    env.emu
+        .inject_fault(fault(FaultKind::Throttle, 1, Some("/oauth/v2/token")));
+    let (status, v) = env.refresh_at(&env.emu.url(), &refresh);
+    assert_eq!(status, 200);
+    assert_eq!(v["error"], "Access Denied");
+    assert_eq!(v["status"], "failure");
+    assert!(
+        v["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("too many requests")
+    );
+    assert!(env.refresh(&refresh)["access_token"].is_string());
+}
+
+#[test]
+fn empty_body() {
+    let env = setup();
+    env.emu.inject_fault(fault(FaultKind::Empty, 1, None));
+    let r = env.http.get(env.url("/oauth/serverinfo")).send().unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().unwrap(), "");
+}
+
+#[test]
+fn path_filter_ignores_the_dc_prefix_and_other_paths() {
+    let env = setup();
+    env.emu
+        .inject_fault(fault(FaultKind::Http500, 1, Some("/oauth/v2/token")));
+    assert_eq!(serverinfo_status(&env), 200, "other path untouched");
+    let r = env
+        .http
+        .post(format!("{}/oauth/v2/token", env.emu.dc_url("eu")))
+        .body("")
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 500);
+    let (_, v) = env.post_form(&env.url("/oauth/v2/token"), "");
+    assert_eq!(v, json!({"error": "invalid_request"}));
+}
+
+#[test]
+fn admin_requests_are_never_faulted() {
+    let env = setup();
+    env.emu.inject_fault(fault(FaultKind::Reset, 1, None));
+    let r = env.http.get(env.url("/_emulator/counters")).send().unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(env.counter("faults_injected"), 0);
+    assert_eq!(env.counter("requests"), 0);
+}
