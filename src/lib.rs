@@ -22,6 +22,8 @@
 //! Doors: the C ABI (`include/zoho_oauth.h`), the PHP extension (`php/`), and this Rust API.
 
 pub mod accounts;
+/// The C ABI (`zoho_*` functions) behind `include/zoho_oauth.h` and `include/zoho_oauth_ffi.h`.
+pub mod capi;
 pub mod client;
 pub mod clock;
 pub mod config;

@@ -1,0 +1,141 @@
+//! Build script of the root crate:
+//! * generates `include/zoho_oauth.h` (C and C++) and `include/zoho_oauth_ffi.h` (PHP
+//!   `FFI::cdef`) from `src/capi` with cbindgen, writing a file only when its content changes;
+//! * gives the shared library a SONAME on Linux (`libzoho_oauth.so.0.1` for 0.1.x).
+//!
+//! A cbindgen problem never fails the build (the Rust library does not need the headers): it
+//! prints a warning and writes `include/CBINDGEN_FAILED.txt`, which `tests/c/check-headers.sh`
+//! reports. Set `ZOHO_OAUTH_SKIP_HEADERS=1` to leave `include/` alone (e.g. a read-only tree).
+
+use std::fs;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+const C_HEADER: &str = "include/zoho_oauth.h";
+const FFI_HEADER: &str = "include/zoho_oauth_ffi.h";
+const FAILURE_MARKER: &str = "include/CBINDGEN_FAILED.txt";
+
+const FFI_NOTE: &str = "
+/*
+ * PHP FFI variant of zoho_oauth.h, generated from the same source: no #include, no include
+ * guard, no extern \"C\" block, no #define (FFI::cdef cannot read them). C and C++ programs use
+ * zoho_oauth.h. Usage: $ffi = FFI::cdef(file_get_contents(\"zoho_oauth_ffi.h\"), \"libzoho_oauth.so\");
+ */";
+
+fn main() {
+    let started = SystemTime::now();
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=src/capi");
+    println!("cargo:rerun-if-changed={C_HEADER}");
+    println!("cargo:rerun-if-changed={FFI_HEADER}");
+    println!("cargo:rerun-if-env-changed=ZOHO_OAUTH_SKIP_HEADERS");
+    set_soname();
+    if std::env::var_os("ZOHO_OAUTH_SKIP_HEADERS").is_some_and(|v| v != "0") {
+        return;
+    }
+    let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
+        return;
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| generate(&root, started)))
+        .unwrap_or_else(|_| Err("cbindgen panicked".to_string()));
+    let marker = root.join(FAILURE_MARKER);
+    match outcome {
+        Ok(()) => {
+            let _ = fs::remove_file(marker);
+        }
+        Err(why) => {
+            println!("cargo:warning=zoho-oauth: C headers were not regenerated: {why}");
+            let _ = fs::write(marker, format!("cbindgen failed in build.rs: {why}\n"));
+        }
+    }
+}
+
+/// `-Wl,-soname` for the cdylib on Linux: `lib<name>.so.<major>` from 1.0, `.so.0.<minor>` before.
+fn set_soname() {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
+    let minor = std::env::var("CARGO_PKG_VERSION_MINOR").unwrap_or_default();
+    let abi = if major == "0" {
+        format!("0.{minor}")
+    } else {
+        major
+    };
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libzoho_oauth.so.{abi}");
+}
+
+/// Generates both headers; writes each only when its text changed.
+fn generate(root: &Path, started: SystemTime) -> Result<(), String> {
+    let config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
+        .map_err(|e| format!("cbindgen.toml: {e}"))?;
+    let c_header = render(root, config.clone())?;
+    write_if_changed(&root.join(C_HEADER), &c_header, started)?;
+    let ffi_header = render(root, ffi_config(config))?;
+    check_ffi_header(&ffi_header)?;
+    write_if_changed(&root.join(FFI_HEADER), &ffi_header, started)
+}
+
+/// The PHP FFI variant of the configuration: nothing FFI::cdef cannot parse.
+fn ffi_config(mut config: cbindgen::Config) -> cbindgen::Config {
+    config.cpp_compat = false;
+    config.include_guard = None;
+    config.pragma_once = false;
+    config.no_includes = true;
+    config.sys_includes.clear();
+    config.includes.clear();
+    config.header = Some(format!(
+        "{}{FFI_NOTE}",
+        config.header.as_deref().unwrap_or_default()
+    ));
+    config
+}
+
+/// PHP FFI parses the code inside `#if` blocks and cannot see `#define`: the FFI header must
+/// have no preprocessor line at all.
+fn check_ffi_header(text: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(text);
+    match text.lines().find(|line| line.trim_start().starts_with('#')) {
+        Some(line) => Err(format!(
+            "{FFI_HEADER} would contain a preprocessor line, which PHP FFI cannot read: {line}"
+        )),
+        None => Ok(()),
+    }
+}
+
+fn render(root: &Path, config: cbindgen::Config) -> Result<Vec<u8>, String> {
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(root.join("src/capi/mod.rs"))
+        .generate()
+        .map_err(|e| e.to_string())?;
+    let mut text = Vec::new();
+    bindings.write(&mut text);
+    Ok(text)
+}
+
+/// Replaces `path` atomically (temporary file + rename) when `text` differs from it, so
+/// unchanged headers keep their mtime and concurrent builds never see a torn file. A new
+/// header is dated just before this script started: the headers are `rerun-if-changed`
+/// inputs (a hand edit is overwritten), and a later date would make cargo rerun the script.
+fn write_if_changed(path: &Path, text: &[u8], started: SystemTime) -> Result<(), String> {
+    if fs::read(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    let dir = path.parent().ok_or("header path has no directory")?;
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("header"),
+        std::process::id()
+    ));
+    fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    if let Ok(file) = fs::File::options().write(true).open(&tmp) {
+        let _ = file.set_modified(started - Duration::from_secs(1));
+    }
+    fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
