@@ -1,0 +1,218 @@
+//! Failures and the exit code of each class of failure.
+
+use zoho_oauth::{Error, ErrorKind};
+
+/// A class of outcome; each has its own exit code, listed in `--help` and `docs/cli.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Bad command line or configuration (`client_id is mandatory`, unknown flag, ...).
+    Usage,
+    /// The accounts server could not be reached or answered nonsense (network, 5xx, HTML).
+    Transport,
+    /// Zoho refused: invalid or expired code, wrong client, secret, redirect URI, scope.
+    Refused,
+    /// Zoho's throttle: too many token requests; try again later.
+    RateLimited,
+    /// The token store could not be read or written, or would be overwritten.
+    Store,
+    /// No tokens are stored for the user.
+    NoTokens,
+    /// `login` did not complete: timed out, consent refused, or a forged redirect.
+    Login,
+    /// A bug.
+    Internal,
+}
+
+/// Every class with its exit code, name and meaning, for `--help` and tests.
+pub const TABLE: &[(Class, u8, &str, &str)] = &[
+    (
+        Class::Usage,
+        2,
+        "usage",
+        "bad command line or configuration (missing client_id, unknown flag, ...)",
+    ),
+    (
+        Class::Transport,
+        3,
+        "transport",
+        "accounts server unreachable, timed out, 5xx or not Zoho's JSON",
+    ),
+    (
+        Class::Refused,
+        4,
+        "refused",
+        "Zoho refused: invalid_code, invalid_client, invalid_client_secret, scope, ...",
+    ),
+    (
+        Class::RateLimited,
+        5,
+        "rate_limited",
+        "Zoho's throttle (Access Denied): too many token requests, retry later",
+    ),
+    (
+        Class::Store,
+        6,
+        "store",
+        "token file unreadable, unwritable, corrupt, or a migration would overwrite it",
+    ),
+    (
+        Class::NoTokens,
+        7,
+        "no_tokens",
+        "no tokens stored for the user",
+    ),
+    (
+        Class::Login,
+        8,
+        "login",
+        "login timed out, consent was refused, or the redirect was not ours (state)",
+    ),
+    (Class::Internal, 70, "internal", "a bug in zoho-oauth"),
+];
+
+impl Class {
+    fn row(self) -> &'static (Class, u8, &'static str, &'static str) {
+        TABLE
+            .iter()
+            .find(|row| row.0 == self)
+            .unwrap_or(&TABLE[TABLE.len() - 1])
+    }
+
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        self.row().1
+    }
+
+    /// A short, stable name for `--json` output.
+    pub fn name(self) -> &'static str {
+        self.row().2
+    }
+
+    /// The class of a library error.
+    pub fn of(kind: ErrorKind) -> Class {
+        match kind {
+            ErrorKind::InvalidArgument
+            | ErrorKind::ConfigMissing
+            | ErrorKind::ConfigInvalid
+            | ErrorKind::NotInitialized
+            | ErrorKind::MissingToken
+            | ErrorKind::NullArgument
+            | ErrorKind::InvalidUtf8 => Class::Usage,
+            ErrorKind::Connect
+            | ErrorKind::Timeout
+            | ErrorKind::ServerError
+            | ErrorKind::InvalidResponse => Class::Transport,
+            ErrorKind::InvalidCode
+            | ErrorKind::InvalidClient
+            | ErrorKind::InvalidClientSecret
+            | ErrorKind::InvalidRedirectUri
+            | ErrorKind::AccessDenied
+            | ErrorKind::ScopeMissing
+            | ErrorKind::InvalidToken
+            | ErrorKind::OAuthError
+            | ErrorKind::TokenExpired => Class::Refused,
+            ErrorKind::RateLimited => Class::RateLimited,
+            ErrorKind::StoreIo | ErrorKind::StoreCorrupt | ErrorKind::StoreUnsupported => {
+                Class::Store
+            }
+            ErrorKind::NoTokens => Class::NoTokens,
+            _ => Class::Internal,
+        }
+    }
+}
+
+/// Why a command failed: a class, a message and perhaps a hint and Zoho's error code.
+/// Never holds a secret.
+#[derive(Debug)]
+pub struct Failure {
+    /// The class, which decides the exit code.
+    pub class: Class,
+    /// The library's error kind, when the failure came from the library.
+    pub kind: Option<ErrorKind>,
+    /// What went wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// Zoho's own error code, when Zoho sent one.
+    pub zoho_code: Option<String>,
+}
+
+impl Failure {
+    /// A failure of `class` with a message.
+    pub fn new(class: Class, message: impl Into<String>) -> Failure {
+        Failure {
+            class,
+            kind: None,
+            message: message.into(),
+            hint: None,
+            zoho_code: None,
+        }
+    }
+
+    /// A command-line or configuration mistake.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::new(Class::Usage, message)
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure {
+            class: Class::of(e.kind()),
+            kind: Some(e.kind()),
+            message: e.message().to_string(),
+            hint: e.hint().map(str::to_string),
+            zoho_code: e.zoho_code().map(str::to_string),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_documented() {
+        let mut codes: Vec<u8> = TABLE.iter().map(|row| row.1).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes, [2, 3, 4, 5, 6, 7, 8, 70]);
+        for row in TABLE {
+            assert_eq!(row.0.code(), row.1);
+        }
+    }
+
+    #[test]
+    fn library_kinds_map_to_classes() {
+        let cases = [
+            (ErrorKind::ConfigMissing, 2),
+            (ErrorKind::MissingToken, 2),
+            (ErrorKind::Connect, 3),
+            (ErrorKind::InvalidResponse, 3),
+            (ErrorKind::InvalidCode, 4),
+            (ErrorKind::ScopeMissing, 4),
+            (ErrorKind::RateLimited, 5),
+            (ErrorKind::StoreCorrupt, 6),
+            (ErrorKind::NoTokens, 7),
+            (ErrorKind::Internal, 70),
+            (ErrorKind::Panic, 70),
+        ];
+        for (kind, code) in cases {
+            assert_eq!(Class::of(kind).code(), code, "{kind:?}");
+        }
+        let f = Failure::from(
+            Error::new(ErrorKind::InvalidClient, "refused")
+                .with_zoho_code("invalid_client")
+                .with_hint("check the data centre"),
+        );
+        assert_eq!(f.class, Class::Refused);
+        assert_eq!(f.zoho_code.as_deref(), Some("invalid_client"));
+        assert_eq!(f.hint.as_deref(), Some("check the data centre"));
+    }
+}

@@ -1,0 +1,166 @@
+//! What several commands share: picking the user, a client that talks to the user's data
+//! centre, saving freshly exchanged tokens, and reporting them.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use zoho_oauth::{
+    Clock, Config, DataCentre, Error, FileStore, OAuthClient, StoreFormat, SystemClock, TokenStore,
+    Tokens,
+};
+
+use crate::args::Args;
+use crate::config::Settings;
+use crate::exit::{Class, Failure};
+use crate::output::{Output, relative, utc, warn};
+use crate::servers;
+
+/// The user a command is about: `--user`, else `currentUserEmail`, else the only one stored.
+pub fn resolve_user(
+    args: &Args,
+    settings: &Settings,
+    store: &FileStore,
+) -> Result<String, Failure> {
+    if let Some(user) = args.user.as_deref().or(settings.get("currentUserEmail")) {
+        return Ok(user.to_string());
+    }
+    let entries = store.list()?;
+    match entries.as_slice() {
+        [] => Err(no_tokens(store, None)),
+        [only] => Ok(only.user_or_empty().to_string()),
+        many => {
+            let names: Vec<&str> = many.iter().map(Tokens::user_or_empty).collect();
+            Err(Failure::usage(format!(
+                "--user is needed: {} holds {} users ({})",
+                store.path().display(),
+                many.len(),
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+/// The failure for a user (or a store) without tokens.
+pub fn no_tokens(store: &FileStore, user: Option<&str>) -> Failure {
+    let whom = user.map_or_else(String::new, |u| format!(" for {u}"));
+    Failure::new(
+        Class::NoTokens,
+        format!("no tokens are stored{whom} in {}", store.path().display()),
+    )
+    .with_hint("run `zoho-oauth login` or `zoho-oauth exchange` first; `zoho-oauth users` lists who is stored; check --token-dir and --store-format")
+}
+
+/// A client on the configured store whose accounts server is the one that issued `user`'s
+/// tokens, when the store recorded it (JSON format) and it is trusted.
+pub fn client_for_user(settings: &Settings, user: &str) -> Result<OAuthClient, Failure> {
+    let mut config = settings.client_config()?;
+    let store = settings.store()?;
+    if let Some(issuer) = store.get(user)?.and_then(|t| t.accounts_url)
+        && issuer != config.accounts_url
+    {
+        match servers::trusted(&issuer, &config.accounts_url) {
+            Some(url) => config = with_accounts_url(config, &url),
+            None => warn(&format!(
+                "{user}'s tokens name accounts server {issuer}, which is not Zoho's; using {} instead",
+                config.accounts_url
+            )),
+        }
+    }
+    Ok(OAuthClient::new(config, Arc::new(store))?)
+}
+
+/// `config` pointed at another accounts server.
+pub fn with_accounts_url(config: Config, url: &str) -> Config {
+    let mut config = config.with_accounts_url(url);
+    config.data_centre = DataCentre::from_accounts_url(url);
+    config
+}
+
+/// Exchanges a grant code and saves the tokens. When Zoho will not say who the user is
+/// (no `AaaServer.profile.READ`) and no fallback identifier was given, the tokens are still
+/// saved, under `unidentified-<time>`, so the refresh token is not lost; the failure says so.
+pub fn exchange_and_save(client: &OAuthClient, code: &str) -> Result<Tokens, Failure> {
+    let mut error = match client.generate_access_token(code) {
+        Ok(tokens) => return Ok(tokens),
+        Err(e) => e,
+    };
+    match error.take_unsaved_tokens() {
+        Some(mut tokens) if tokens.user.is_none() => {
+            let name = format!("unidentified-{}", client.now_ms());
+            tokens.user = Some(name.clone());
+            client.store().save(&tokens)?;
+            Err(kept_under(&error, &name))
+        }
+        _ => Err(error.into()),
+    }
+}
+
+fn kept_under(error: &Error, name: &str) -> Failure {
+    let mut failure = Failure::from(error.clone());
+    failure.message = format!(
+        "{} The tokens were saved under the identifier '{name}' so the refresh token is not lost.",
+        first_sentence(error.message())
+    );
+    failure.hint = Some(format!(
+        "next time add the scope AaaServer.profile.READ or pass --user EMAIL; `zoho-oauth token --user {name}` works now"
+    ));
+    failure
+}
+
+fn first_sentence(message: &str) -> &str {
+    message.split(" The tokens").next().unwrap_or(message)
+}
+
+/// Prints where freshly saved tokens went.
+pub fn report_saved(out: Output, client: &OAuthClient, tokens: &Tokens, dc: Option<&str>) {
+    let store = client.store().describe();
+    let format = format_name(client.config().token_store_format);
+    let user = tokens.user_or_empty();
+    let issuer = tokens.accounts_url.as_deref().unwrap_or("");
+    let dc = dc.map_or_else(|| servers::label(issuer), str::to_string);
+    let remaining = tokens.remaining_ms(SystemClock.now_ms());
+    let human = format!(
+        "Saved tokens for {user} in {store} ({format} format).\n\
+         Data centre: {dc}. Access token valid until {} ({}).\n\
+         Use it: zoho-oauth token --user {user}",
+        utc(tokens.expiry_time_ms),
+        relative(remaining),
+    );
+    out.result(
+        &human,
+        json!({
+            "user": user,
+            "token_file": store,
+            "store_format": format,
+            "data_centre": dc,
+            "accounts_url": tokens.accounts_url,
+            "api_domain": tokens.api_domain,
+            "scope": tokens.scope,
+            "has_refresh_token": tokens.refresh_token.is_some(),
+            "expiry_time_ms": tokens.expiry_time_ms,
+            "expires_at": utc(tokens.expiry_time_ms),
+        }),
+    );
+}
+
+/// Warns when tokens came from another data centre than the configured one and the SDK
+/// format, which does not record it, will send later refreshes to the configured one.
+pub fn warn_if_other_dc(settings: &Settings, configured: &str, tokens: &Tokens) {
+    let Some(issuer) = tokens.accounts_url.as_deref() else {
+        return;
+    };
+    if issuer == configured || !matches!(settings.store_format(), Ok(StoreFormat::PhpSdk)) {
+        return;
+    }
+    warn(&format!(
+        "your account lives at {issuer}, but the configuration says {configured}; the SDK token file does not record the data centre, so set accounts_url={issuer} (or data_centre) in your configuration, and in the PHP/C configuration, or refreshes will fail"
+    ));
+}
+
+/// `php` or `json`.
+pub fn format_name(format: StoreFormat) -> &'static str {
+    match format {
+        StoreFormat::PhpSdk => "php",
+        StoreFormat::Json => "json",
+    }
+}

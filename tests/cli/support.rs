@@ -1,0 +1,242 @@
+//! Helpers for running the `zoho-oauth` binary against the in-process accounts emulator.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use serde_json::Value;
+use zoho_accounts_emulator::ClientSpec;
+
+pub use crate::common::{ADA, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES, TestEnv, http};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_zoho-oauth");
+
+/// A finished run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The last stdout line as JSON.
+    pub fn json(&self) -> Value {
+        let line = self.stdout.lines().last().unwrap_or("");
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
+    }
+
+    /// Asserts the exit code, showing the output when it differs.
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
+        self
+    }
+}
+
+/// The shared test environment (emulator, client, token directory), with the client also
+/// allowed a loopback redirect URI for `login`, and an empty HOME so nothing of the
+/// developer's own setup leaks in.
+pub struct Env {
+    env: TestEnv,
+    pub redirect_uri: String,
+}
+
+impl Deref for Env {
+    type Target = TestEnv;
+    fn deref(&self) -> &TestEnv {
+        &self.env
+    }
+}
+
+impl Env {
+    pub fn start() -> Env {
+        let env = TestEnv::start();
+        let redirect_uri = format!("http://127.0.0.1:{}/callback", free_port());
+        env.emulator.register_client(ClientSpec {
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            redirect_uris: vec![REDIRECT_URI.into(), redirect_uri.clone()],
+            data_centres: vec!["us".into(), "eu".into()],
+            scopes: vec![],
+        });
+        std::fs::create_dir(env.dir.path().join("home")).expect("home");
+        Env { env, redirect_uri }
+    }
+
+    pub fn token_dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    pub fn json_file(&self) -> PathBuf {
+        self.token_dir().join("zoho_oauth_tokens.json")
+    }
+
+    /// The binary with a clean environment configured for the emulator.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", self.dir.path().join("home"))
+            .env("ZOHO_CLIENT_ID", CLIENT_ID)
+            .env("ZOHO_CLIENT_SECRET", CLIENT_SECRET)
+            .env("ZOHO_ACCOUNTS_URL", self.emulator.url())
+            .env("ZOHO_REDIRECT_URI", &self.redirect_uri)
+            .env("ZOHO_TOKEN_DIR", self.token_dir())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run(self.cmd(args))
+    }
+
+    /// Exchanges a fresh grant for `user` through the CLI.
+    pub fn exchange(&self, user: &str, extra: &[&str]) -> Run {
+        let code = self.grant(user, SCOPES);
+        let mut args = vec!["exchange", "--grant-token", code.as_str()];
+        args.extend_from_slice(extra);
+        self.run(&args).expect(0)
+    }
+
+    /// Sets the access-token lifetime the emulator gives from now on.
+    pub fn set_token_ttl(&self, secs: u64) {
+        self.set_settings(|s| s.access_token_ttl_secs = secs);
+    }
+}
+
+/// Runs a command to completion.
+pub fn run(mut cmd: Command) -> Run {
+    let out = cmd.output().expect("zoho-oauth runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// A `login --json` in progress: the URL it printed and the process.
+pub struct Login {
+    pub child: Child,
+    pub authorize_url: String,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Login {
+    /// Starts `login --json --no-browser` and reads the URL line.
+    pub fn start(env: &Env, extra: &[&str]) -> Login {
+        let mut args = vec!["login", "--json", "--no-browser"];
+        args.extend_from_slice(extra);
+        let mut child = env
+            .cmd(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("login starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("first line");
+        let first: Value = serde_json::from_str(&line).expect("first line is JSON");
+        let authorize_url = first["authorize_url"]
+            .as_str()
+            .expect("authorize_url")
+            .to_string();
+        Login {
+            child,
+            authorize_url,
+            stdout,
+        }
+    }
+
+    /// Plays the browser at Zoho: the auth endpoint's redirect (`Location`).
+    pub fn consent(&self, extra_query: &str) -> String {
+        let reply = http()
+            .get(format!("{}{extra_query}", self.authorize_url))
+            .send()
+            .expect("auth endpoint");
+        assert_eq!(
+            reply.status().as_u16(),
+            302,
+            "auth endpoint answers a redirect"
+        );
+        reply.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_string()
+    }
+
+    /// Plays the browser landing on the redirect URI; returns the status and page.
+    pub fn land(&self, location: &str) -> (u16, String) {
+        let reply = http().get(location).send().expect("loopback listener");
+        let status = reply.status().as_u16();
+        (status, reply.text().unwrap_or_default())
+    }
+
+    /// Waits for the process and collects the rest of its output.
+    pub fn finish(mut self) -> Run {
+        let mut rest = String::new();
+        let _ = self.stdout.read_to_string(&mut rest);
+        let mut stderr = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            let _ = e.read_to_string(&mut stderr);
+        }
+        let status = self.child.wait().expect("login exits");
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: rest,
+            stderr,
+        }
+    }
+}
+
+/// A fixture of Zoho's PHP SDK.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/php-sdk")
+        .join(name)
+}
+
+/// An expected-output file under `tests/cli/`.
+pub fn expected(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cli")
+        .join(name)
+}
+
+/// Fails if any stored token or the client secret appears in `text`.
+pub fn assert_no_secrets(env: &Env, text: &str) {
+    assert!(
+        !text.contains(CLIENT_SECRET),
+        "client secret leaked: {text}"
+    );
+    for file in [env.token_file(), env.json_file()] {
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        for t in zoho_oauth::store::php_format::decode(&bytes)
+            .or_else(|_| zoho_oauth::store::json_format::decode(&bytes))
+            .unwrap_or_default()
+        {
+            assert!(
+                !text.contains(t.access_token.expose()),
+                "access token leaked: {text}"
+            );
+            if let Some(r) = &t.refresh_token {
+                assert!(!text.contains(r.expose()), "refresh token leaked: {text}");
+            }
+        }
+    }
+}
+
+/// The stored entries of the SDK-format token file.
+pub fn stored(env: &Env) -> Vec<zoho_oauth::Tokens> {
+    let bytes = std::fs::read(env.token_file()).unwrap_or_default();
+    zoho_oauth::store::php_format::decode(&bytes).expect("readable token file")
+}
