@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::accounts::{AccountsClient, Credentials, TokenReply, UserInfo};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, trusted_accounts_url};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
@@ -251,12 +251,11 @@ impl OAuthClient {
             .refresh_token
             .clone()
             .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
-        match self
-            .accounts
-            .refresh(&self.config.accounts_url, self.credentials(), &refresh)
-        {
+        let server = self.accounts_url_for(&current);
+        match self.accounts.refresh(&server, self.credentials(), &refresh) {
             Ok(reply) => {
                 let mut fresh = self.tokens_from_reply(current.user.clone(), reply, Some(refresh));
+                fresh.accounts_url = Some(server);
                 fresh.api_domain = fresh.api_domain.or(current.api_domain);
                 fresh.scope = fresh.scope.or(current.scope);
                 self.save_new(fresh).map(Arc::new)
@@ -287,7 +286,8 @@ impl OAuthClient {
             .refresh_token
             .as_ref()
             .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
-        self.accounts.revoke(&self.config.accounts_url, refresh)?;
+        self.accounts
+            .revoke(&self.accounts_url_for(&stored), refresh)?;
         self.store.delete(stored.user_or_empty())?;
         self.forget_cache();
         Ok(())
@@ -349,6 +349,18 @@ impl OAuthClient {
             self.config.accounts_url,
             query.finish()
         ))
+    }
+
+    /// The accounts server for stored tokens: the one that issued them when it is recorded
+    /// (our JSON format keeps it) and trusted, otherwise the configured one. Tokens only
+    /// work at the data centre that issued them.
+    fn accounts_url_for(&self, tokens: &Tokens) -> String {
+        let configured = &self.config.accounts_url;
+        tokens
+            .accounts_url
+            .as_deref()
+            .and_then(|issuer| trusted_accounts_url(issuer, configured))
+            .unwrap_or_else(|| configured.clone())
     }
 
     fn tokens_from_reply(

@@ -36,6 +36,14 @@ impl StoreFormat {
         }
     }
 
+    /// `php` or `json`, as [`StoreFormat::parse`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreFormat::PhpSdk => "php",
+            StoreFormat::Json => "json",
+        }
+    }
+
     /// The file name this format uses inside `token_persistence_path`.
     pub fn file_name(self) -> &'static str {
         match self {
@@ -371,6 +379,28 @@ pub fn validate_accounts_url(url: &str) -> Result<()> {
     }
 }
 
+/// `candidate` (without a trailing slash) when the client secret and tokens may be sent
+/// there: one of Zoho's own accounts servers, or the same scheme, loopback host and port as
+/// the `configured` accounts server (a local emulator's other data centres). Anything else,
+/// e.g. a forged `accounts-server` in a redirect, gives `None`.
+pub fn trusted_accounts_url(candidate: &str, configured: &str) -> Option<String> {
+    let candidate = candidate.trim().trim_end_matches('/');
+    if DataCentre::from_accounts_url(candidate).is_some() {
+        return Some(candidate.to_string());
+    }
+    let same_loopback_origin = validate_accounts_url(candidate).is_ok()
+        && match (url::Url::parse(candidate), url::Url::parse(configured)) {
+            (Ok(c), Ok(k)) => {
+                c.scheme() == k.scheme()
+                    && c.host() == k.host()
+                    && c.port_or_known_default() == k.port_or_known_default()
+                    && is_loopback_host(&k)
+            }
+            _ => false,
+        };
+    same_loopback_origin.then(|| candidate.to_string())
+}
+
 fn is_loopback_host(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
@@ -498,6 +528,42 @@ mod tests {
             Some(PathBuf::from("/tmp/x/zoho_oauth_tokens.json"))
         );
         assert_eq!(c.refresh_margin, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn only_zoho_servers_and_the_configured_loopback_origin_are_trusted() {
+        let us = "https://accounts.zoho.com";
+        assert_eq!(
+            trusted_accounts_url("https://accounts.zoho.eu/", us).as_deref(),
+            Some("https://accounts.zoho.eu")
+        );
+        for forged in [
+            "https://accounts.zoho.eu.evil.example",
+            "https://evil.example",
+            "http://accounts.zoho.eu",
+            "https://accounts.zoho.com@evil.example",
+            "http://127.0.0.1:9/eu",
+        ] {
+            assert_eq!(trusted_accounts_url(forged, us), None, "{forged}");
+        }
+        let emulator = "http://127.0.0.1:4000";
+        assert_eq!(
+            trusted_accounts_url("http://127.0.0.1:4000/eu", emulator).as_deref(),
+            Some("http://127.0.0.1:4000/eu")
+        );
+        assert_eq!(
+            trusted_accounts_url("http://127.0.0.1:4001/eu", emulator),
+            None
+        );
+        assert_eq!(
+            trusted_accounts_url("http://localhost:4000/eu", emulator),
+            None
+        );
+        assert_eq!(
+            trusted_accounts_url("http://127.0.0.1:4000/eu?x=1", emulator),
+            None
+        );
+        assert_eq!(StoreFormat::Json.name(), "json");
     }
 
     #[test]

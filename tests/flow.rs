@@ -254,3 +254,34 @@ fn data_centres_are_kept_apart() {
     assert_eq!(err.kind(), ErrorKind::InvalidClient);
     assert!(err.hint().unwrap().contains("data centre"));
 }
+
+#[test]
+fn refresh_and_revoke_go_to_the_data_centre_that_issued_the_tokens() {
+    let env = TestEnv::start();
+    let json = env
+        .config()
+        .with_token_store_format(zoho_oauth::StoreFormat::Json);
+    let eu = env.client_for(json.clone().with_accounts_url(env.emulator.dc_url("eu")));
+    let code = env
+        .emulator
+        .mint_grant(zoho_accounts_emulator::GrantSpec {
+            client_id: CLIENT_ID.into(),
+            user: "eve@example.eu".into(),
+            scope: SCOPES.into(),
+            data_centre: Some("eu".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let issued = eu.generate_access_token(&code).unwrap();
+    assert_eq!(issued.accounts_url, Some(env.emulator.dc_url("eu")));
+
+    // A client configured for the US shares the JSON store, which records the issuer.
+    let us = env.client();
+    let us = env.client_for(json.with_accounts_url(us.config().accounts_url.clone()));
+    advance(&env.clock, 3600);
+    let fresh = us.get_access_token("eve@example.eu").unwrap();
+    assert_ne!(fresh, issued.access_token);
+    assert_eq!(env.counter("token.refresh_token"), 1);
+    us.revoke("eve@example.eu").unwrap();
+    assert_eq!(env.counter("revoke"), 1);
+}

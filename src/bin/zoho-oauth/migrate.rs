@@ -10,7 +10,6 @@ use crate::args::Args;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, warn};
-use crate::session::format_name;
 
 /// Runs the migration.
 pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
@@ -32,7 +31,7 @@ pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Fail
             Class::Store,
             format!(
                 "there is no {} token file at {}",
-                format_name(from),
+                from.name(),
                 source_path.display()
             ),
         )
@@ -116,16 +115,16 @@ fn report(
                 1 => "1 user".to_string(),
                 n => format!("{n} users"),
             },
-            format_name(from),
-            format_name(to),
-            format_name(to),
+            from.name(),
+            to.name(),
+            to.name(),
         ),
         json!({
             "users": entries.len(),
             "from": source_text.to_string(),
-            "from_format": format_name(from),
+            "from_format": from.name(),
             "to": target_text.to_string(),
-            "to_format": format_name(to),
+            "to_format": to.name(),
             "dropped_fields": dropped,
         }),
     );

@@ -4,36 +4,12 @@
 //! can be forged. It is followed only when it is one of Zoho's own accounts servers, or has
 //! the same scheme, loopback host and port as the configured one (a local emulator).
 
-use url::{Host, Url};
 use zoho_oauth::DataCentre;
-use zoho_oauth::config::validate_accounts_url;
 
-/// `candidate` without a trailing slash, if secrets may be sent there.
+/// `candidate` without a trailing slash, if secrets may be sent there (the core's rule:
+/// Zoho's own accounts servers, or the configured loopback emulator's origin).
 pub fn trusted(candidate: &str, configured: &str) -> Option<String> {
-    let candidate = candidate.trim().trim_end_matches('/');
-    if DataCentre::from_accounts_url(candidate).is_some() {
-        return Some(candidate.to_string());
-    }
-    let same_loopback = validate_accounts_url(candidate).is_ok()
-        && match (Url::parse(candidate), Url::parse(configured)) {
-            (Ok(c), Ok(k)) => {
-                c.scheme() == k.scheme()
-                    && c.host() == k.host()
-                    && c.port_or_known_default() == k.port_or_known_default()
-                    && is_loopback(&k)
-            }
-            _ => false,
-        };
-    same_loopback.then(|| candidate.to_string())
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    zoho_oauth::config::trusted_accounts_url(candidate, configured)
 }
 
 /// A short name for an accounts server: its data centre code, or the URL itself.

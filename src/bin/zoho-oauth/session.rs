@@ -114,7 +114,7 @@ fn first_sentence(message: &str) -> &str {
 /// Prints where freshly saved tokens went.
 pub fn report_saved(out: Output, client: &OAuthClient, tokens: &Tokens, dc: Option<&str>) {
     let store = client.store().describe();
-    let format = format_name(client.config().token_store_format);
+    let format = client.config().token_store_format.name();
     let user = tokens.user_or_empty();
     let issuer = tokens.accounts_url.as_deref().unwrap_or("");
     let dc = dc.map_or_else(|| servers::label(issuer), str::to_string);
@@ -155,12 +155,4 @@ pub fn warn_if_other_dc(settings: &Settings, configured: &str, tokens: &Tokens) 
     warn(&format!(
         "your account lives at {issuer}, but the configuration says {configured}; the SDK token file does not record the data centre, so set accounts_url={issuer} (or data_centre) in your configuration, and in the PHP/C configuration, or refreshes will fail"
     ));
-}
-
-/// `php` or `json`.
-pub fn format_name(format: StoreFormat) -> &'static str {
-    match format {
-        StoreFormat::PhpSdk => "php",
-        StoreFormat::Json => "json",
-    }
 }

@@ -7,7 +7,6 @@ use crate::config::Settings;
 use crate::exit::Failure;
 use crate::output::{Output, relative, utc};
 use crate::servers;
-use crate::session::format_name;
 
 /// Lists the stored users.
 pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
@@ -15,7 +14,7 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     let entries = store.list()?;
     let now = SystemClock.now_ms();
     let file = store.path().display().to_string();
-    let format = format_name(store.format());
+    let format = store.format().name();
     if out.json {
         let users: Vec<Value> = entries.iter().map(|t| entry_json(t, now)).collect();
         out.json_line(&json!({ "token_file": file, "store_format": format, "users": users }));
