@@ -1,1 +1,34 @@
-//! Placeholder; the PHP extension is built in the php/ crate.
+//! # zoho-oauth PHP extension
+//!
+//! Zoho's PHP SDK OAuth classes (`zcrmsdk\oauth\...` and
+//! `zcrmsdk\crm\setup\restclient\ZCRMRestClient`) implemented in Rust on the `zoho-oauth` core,
+//! so that the calls in Zoho's documentation work as written on PHP 8.2, with a token cache that
+//! survives requests in a PHP-FPM worker, a token file shared safely by all processes, and no
+//! secret in any dump, exception, trace or log.
+//!
+//! Layout: [`startup`] registers everything in MINIT; each PHP class has its own module
+//! ([`oauth`], [`client`], [`tokens`], [`rest_client`], [`exception`], [`persistence`]);
+//! [`config_state`] holds the request's configuration, [`clients`] the process-wide core clients,
+//! and [`panic`] keeps every Rust panic (and PHP bailout from user code) inside the boundary.
+
+pub mod client;
+pub mod clients;
+pub mod config_state;
+pub mod exception;
+pub mod info;
+pub mod ini;
+pub mod oauth;
+pub mod panic;
+pub mod persistence;
+pub mod registry;
+pub mod rest_client;
+pub mod sensitive;
+pub mod startup;
+pub mod tokens;
+
+mod module;
+
+/// The extension's name, as `extension_loaded()`, `php -m` and `phpinfo()` show it.
+pub const EXTENSION_NAME: &str = "zoho_oauth";
+/// The extension's version (`phpversion('zoho_oauth')`).
+pub const EXTENSION_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,188 @@
+//! `zcrmsdk\oauth\ZohoOAuthClient`: the SDK's OAuth client, as `ZohoOAuth::getClientInstance()`
+//! returns it.
+//!
+//! The PHP object is a thin handle on the request's configuration; the work is done by the
+//! process-wide core client for that configuration (see [`crate::clients`]).
+
+// PHP parameter names are the Rust parameter names (named arguments use them), and the SDK
+// spells them in camelCase: `$grantToken`, `$userEmailId`.
+#![allow(non_snake_case)]
+
+use std::cell::OnceCell;
+use std::sync::Arc;
+
+use ext_php_rs::exception::PhpResult;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient};
+
+use crate::clients;
+use crate::config_state::Initialized;
+use crate::exception;
+use crate::panic::guard;
+use crate::persistence::{self, HandlerScope};
+use crate::tokens::ZohoOAuthTokens;
+
+/// The class's fully qualified name.
+pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\ZohoOAuthClient";
+
+/// The SDK's OAuth client: grant exchange, refresh, access tokens, user lookup, and (ours)
+/// revocation, deletion and authorization URLs. Obtained from `ZohoOAuth::getClientInstance()`.
+#[php_class]
+#[php(name = "zcrmsdk\\oauth\\ZohoOAuthClient")]
+pub struct ZohoOAuthClient {
+    init: Arc<Initialized>,
+    /// The process-wide client, looked up on first use by this handle.
+    shared: OnceCell<Arc<OAuthClient>>,
+}
+
+impl ZohoOAuthClient {
+    /// A handle on a configuration.
+    pub fn new(init: Arc<Initialized>) -> Self {
+        ZohoOAuthClient {
+            init,
+            shared: OnceCell::new(),
+        }
+    }
+
+    /// The process-wide client for this handle's configuration (looked up once per handle).
+    fn shared(&self) -> zoho_oauth::Result<Arc<OAuthClient>> {
+        if let Some(client) = self.shared.get() {
+            return Ok(Arc::clone(client));
+        }
+        let client = clients::shared(&self.init)?;
+        Ok(Arc::clone(self.shared.get_or_init(|| client)))
+    }
+
+    /// Runs `op` on a core client inside the panic guard and a handler scope.
+    fn run<T>(
+        &self,
+        pick: impl FnOnce(&Initialized) -> zoho_oauth::Result<Arc<OAuthClient>>,
+        op: impl FnOnce(&OAuthClient) -> zoho_oauth::Result<T>,
+    ) -> PhpResult<T> {
+        guard(|| {
+            if persistence::inside_handler() {
+                return Err(exception::with_kind(
+                    "ZohoOAuthClient cannot be used from inside a persistence handler (the operation that called the handler holds the user's lock)",
+                    ErrorKind::InvalidArgument,
+                ));
+            }
+            let _scope = HandlerScope::enter();
+            let client = pick(&self.init).map_err(exception::from_error)?;
+            op(&client).map_err(exception::from_error)
+        })
+    }
+}
+
+/// The scopes argument: an array of scopes or one comma-separated string.
+fn scopes_from(scopes: &Zval) -> Vec<String> {
+    if let Some(list) = scopes.array() {
+        return list
+            .values()
+            .filter_map(|v| v.str().map(str::to_string))
+            .collect();
+    }
+    scopes
+        .str()
+        .map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+#[php_impl]
+impl ZohoOAuthClient {
+    /// Exchanges a grant token for tokens, finds the user's e-mail (`/oauth/user/info`),
+    /// saves the tokens under it and returns them. Throws `Grant Token is not provided.` for
+    /// an empty token.
+    pub fn generate_access_token(&self, grantToken: Option<String>) -> PhpResult<ZohoOAuthTokens> {
+        let grant = grantToken.unwrap_or_default();
+        self.run(clients::for_grant_exchange, |c| {
+            c.generate_access_token(&grant)
+        })
+        .map(|t| ZohoOAuthTokens::from_core(&t))
+    }
+
+    /// Gets an access token from a refresh token, saves the tokens under `$userEmailId` and
+    /// returns them (the SDK returns null; returning the tokens breaks no caller).
+    pub fn generate_access_token_from_refresh_token(
+        &self,
+        refreshToken: Option<String>,
+        userEmailId: Option<String>,
+    ) -> PhpResult<ZohoOAuthTokens> {
+        let (refresh, user) = (
+            refreshToken.unwrap_or_default(),
+            userEmailId.unwrap_or_default(),
+        );
+        self.run(
+            |_| self.shared(),
+            |c| c.generate_access_token_from_refresh_token(&refresh, &user),
+        )
+        .map(|t| ZohoOAuthTokens::from_core(&t))
+    }
+
+    /// The SDK's `refreshAccessToken`: refreshes with this refresh token, saves the tokens
+    /// under `$userEmailId` and returns them.
+    pub fn refresh_access_token(
+        &self,
+        refreshToken: Option<String>,
+        userEmailId: Option<String>,
+    ) -> PhpResult<ZohoOAuthTokens> {
+        let (refresh, user) = (
+            refreshToken.unwrap_or_default(),
+            userEmailId.unwrap_or_default(),
+        );
+        self.run(
+            |_| self.shared(),
+            |c| c.refresh_access_token(&refresh, &user),
+        )
+        .map(|t| ZohoOAuthTokens::from_core(&t))
+    }
+
+    /// A valid access token for the user, from the cache or the store, refreshed first (once,
+    /// for all processes) when it is about to expire.
+    pub fn get_access_token(&self, userEmailId: Option<String>) -> PhpResult<String> {
+        let user = userEmailId.unwrap_or_default();
+        self.run(|_| self.shared(), |c| c.get_access_token(&user))
+            .map(|t| t.expose().to_string())
+    }
+
+    /// The e-mail of the user behind an access token (`/oauth/user/info`).
+    #[php(name = "getUserEmailIdFromIAM")]
+    pub fn get_user_email_id_from_iam(&self, accessToken: Option<String>) -> PhpResult<String> {
+        let access = accessToken.unwrap_or_default();
+        self.run(clients::storeless, |c| c.user_info(&access))
+            .map(|info| info.email)
+    }
+
+    /// Revokes the user's refresh token at Zoho (with every access token minted from it) and
+    /// deletes the stored tokens. Returns true.
+    pub fn revoke_refresh_token(&self, userEmailId: Option<String>) -> PhpResult<bool> {
+        let user = userEmailId.unwrap_or_default();
+        self.run(|_| self.shared(), |c| c.revoke(&user))
+            .map(|()| true)
+    }
+
+    /// Deletes the user's stored tokens without calling Zoho; returns whether there were any.
+    pub fn delete_tokens(&self, userEmailId: Option<String>) -> PhpResult<bool> {
+        let user = userEmailId.unwrap_or_default();
+        self.run(|_| self.shared(), |c| c.delete_tokens(&user))
+    }
+
+    /// The URL to send a person to for consent: `$scopes` is an array or a comma-separated
+    /// string; `$accessType` defaults to the configured `access_type`.
+    #[php(defaults(promptConsent = false))]
+    pub fn get_authorization_url(
+        &self,
+        scopes: &Zval,
+        state: Option<String>,
+        promptConsent: bool,
+        accessType: Option<String>,
+    ) -> PhpResult<String> {
+        let request = AuthorizationRequest {
+            scopes: scopes_from(scopes),
+            access_type: accessType,
+            prompt_consent: promptConsent,
+            state,
+        };
+        self.run(clients::storeless, |c| c.authorization_url(&request))
+    }
+}

@@ -1,0 +1,107 @@
+//! The core clients, kept for the life of the PHP process (a PHP-FPM worker serves many
+//! requests): one per configuration, re-used when a later request calls `initialize()` with
+//! the same configuration, so the token cache makes `getAccessToken` a memory read.
+//!
+//! Only Rust data is kept here: a custom persistence handler is referred to by its class
+//! name, and its PHP object lives for one call (see [`crate::persistence`]). The core client
+//! is fork-safe (its HTTP pool is created per process).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use zoho_oauth::{Config, Error, ErrorKind, MemoryStore, OAuthClient};
+
+use crate::config_state::{Initialized, StoreChoice};
+use crate::persistence::PhpHandlerStore;
+
+/// How many configurations keep a client; the least recently used one goes first.
+const MAX_CLIENTS: usize = 32;
+
+type Key = Vec<(String, String)>;
+
+static CLIENTS: Mutex<Vec<(Key, Arc<OAuthClient>)>> = Mutex::new(Vec::new());
+
+/// Clients built in this process.
+static BUILT: AtomicU64 = AtomicU64::new(0);
+/// Times a kept client was used again (a later `initialize()` with the same configuration).
+static REUSED: AtomicU64 = AtomicU64::new(0);
+
+/// Process statistics for `phpinfo()`: (clients kept, clients built, re-uses).
+pub fn statistics() -> (usize, u64, u64) {
+    let kept = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner).len();
+    (
+        kept,
+        BUILT.load(Ordering::Relaxed),
+        REUSED.load(Ordering::Relaxed),
+    )
+}
+
+/// The process-wide client for a configuration, built on first use. Its configuration has
+/// no `currentUserEmail` (that is per request; see [`for_grant_exchange`]).
+pub fn shared(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
+    let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(pos) = clients.iter().position(|(key, _)| *key == init.client_key) {
+        let entry = clients.remove(pos);
+        let client = Arc::clone(&entry.1);
+        clients.push(entry);
+        REUSED.fetch_add(1, Ordering::Relaxed);
+        return Ok(client);
+    }
+    let client = Arc::new(build(init)?);
+    BUILT.fetch_add(1, Ordering::Relaxed);
+    if clients.len() >= MAX_CLIENTS {
+        clients.remove(0);
+    }
+    clients.push((init.client_key.clone(), Arc::clone(&client)));
+    Ok(client)
+}
+
+/// The client for a grant exchange: the shared one, or, when `currentUserEmail` is set (the
+/// core saves the tokens under it if the user lookup fails), one with that user on the same
+/// store.
+pub fn for_grant_exchange(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
+    let shared = shared(init)?;
+    if init.config.current_user_email.is_none() {
+        return Ok(shared);
+    }
+    Ok(Arc::new(OAuthClient::new(
+        init.config.clone(),
+        Arc::clone(shared.store()),
+    )?))
+}
+
+/// A client for calls that need no token store (user lookup, authorization URL): the shared
+/// one when its store can be built, otherwise one with an empty in-memory store.
+pub fn storeless(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
+    match shared(init) {
+        Ok(client) => Ok(client),
+        Err(_) => Ok(Arc::new(OAuthClient::new(
+            without_user(&init.config),
+            Arc::new(MemoryStore::new()),
+        )?)),
+    }
+}
+
+fn without_user(config: &Config) -> Config {
+    let mut config = config.clone();
+    config.current_user_email = None;
+    config
+}
+
+fn build(init: &Initialized) -> Result<OAuthClient, Error> {
+    let config = without_user(&init.config);
+    match &init.store {
+        StoreChoice::File | StoreChoice::MySql => OAuthClient::from_config(config),
+        StoreChoice::Custom { file, class } => {
+            if class.trim().is_empty() {
+                return Err(Error::new(
+                    ErrorKind::ConfigMissing,
+                    "persistence_handler_class_name is mandatory when persistence_handler_class names a PHP file",
+                )
+                .with_hint("set persistence_handler_class_name to the (fully qualified) name of your class implementing zcrmsdk\\oauth\\persistence\\ZohoOAuthPersistenceInterface"));
+            }
+            let store = PhpHandlerStore::new(file, class);
+            OAuthClient::new(config, Arc::new(store))
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The configuration of the current request, as `ZCRMRestClient::initialize` /
+//! `ZohoOAuth::initialize` set it, and the current user.
+//!
+//! Like the SDK's static properties, this lives for one request only: every request calls
+//! `initialize` again (nothing here survives into the next request, so one request's
+//! configuration or user can never leak into another). What does survive is the core client
+//! built for a configuration (see [`crate::clients`]), and with it the token cache.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use ext_php_rs::exception::PhpResult;
+use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use zoho_oauth::{Config, ErrorKind};
+
+use crate::exception;
+
+/// The value of `persistence_handler_class` that means "the SDK's MySQL store".
+pub const MYSQL_HANDLER: &str = "ZohoOAuthPersistenceHandler";
+
+/// Keys whose values `getAllConfigs()` shows as `[redacted]`.
+const SECRET_KEYS: [&str; 2] = ["client_secret", "db_password"];
+
+/// The keys the SDK's `ZohoOAuth` copies into its configuration, in its order.
+const SDK_OAUTH_KEYS: [&str; 12] = [
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "access_type",
+    "persistence_handler_class",
+    "accounts_url",
+    "token_persistence_path",
+    "db_port",
+    "db_password",
+    "db_username",
+    "persistence_handler_class_name",
+    "host_address",
+];
+
+/// Our own keys, shown by `getAllConfigs()` when given.
+const OUR_KEYS: [&str; 6] = [
+    "data_centre",
+    "data_center",
+    "token_store_format",
+    "connect_timeout_secs",
+    "timeout_secs",
+    "refresh_margin_secs",
+];
+
+/// Where tokens are kept, chosen as the SDK chooses (a path wins over a custom class).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// `token_persistence_path`: the shared token file.
+    File,
+    /// `persistence_handler_class` (a PHP file, may be empty) + `persistence_handler_class_name`.
+    Custom {
+        /// The PHP file that defines the class.
+        file: String,
+        /// The class to instantiate.
+        class: String,
+    },
+    /// Neither: the SDK would use MySQL, which is not supported yet.
+    MySql,
+}
+
+/// One `initialize()` call's result.
+#[derive(Debug)]
+pub struct Initialized {
+    /// The validated configuration, `currentUserEmail` included.
+    pub config: Config,
+    /// Where tokens are kept.
+    pub store: StoreChoice,
+    /// What `ZohoOAuth::getConfigValue()` answers, in the SDK's order.
+    pub sdk_view: Vec<(String, String)>,
+    /// Identifies the configuration of the process-wide client (all keys but the user).
+    pub client_key: Vec<(String, String)>,
+}
+
+#[derive(Default)]
+struct Request {
+    initialized: Option<Arc<Initialized>>,
+    current_user: Option<String>,
+}
+
+thread_local! {
+    static REQUEST: RefCell<Request> = RefCell::new(Request::default());
+}
+
+/// Forgets the request's configuration and user (request start and end).
+pub fn reset() {
+    REQUEST.with(|r| *r.borrow_mut() = Request::default());
+}
+
+/// The configuration set by `initialize()` in this request, or the SDK's exception.
+pub fn current() -> PhpResult<Arc<Initialized>> {
+    REQUEST
+        .with(|r| r.borrow().initialized.clone())
+        .ok_or_else(|| {
+            exception::with_kind(
+                exception::NOT_INITIALIZED_MESSAGE,
+                ErrorKind::NotInitialized,
+            )
+        })
+}
+
+/// The configuration set in this request, if any.
+pub fn current_opt() -> Option<Arc<Initialized>> {
+    REQUEST.with(|r| r.borrow().initialized.clone())
+}
+
+/// Sets `ZCRMRestClient`'s current user (`None` clears it).
+pub fn set_current_user(user: Option<String>) {
+    REQUEST.with(|r| r.borrow_mut().current_user = user);
+}
+
+/// `ZCRMRestClient`'s current user.
+pub fn current_user() -> Option<String> {
+    REQUEST.with(|r| r.borrow().current_user.clone())
+}
+
+/// Validates a configuration array and makes it the request's configuration.
+pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> {
+    let pairs = pairs_from_array(configuration)?;
+    let config =
+        Config::from_pairs(pairs.iter().map(|(k, v)| (k, v))).map_err(exception::from_error)?;
+    let initialized = Arc::new(Initialized {
+        store: store_choice(&pairs),
+        sdk_view: sdk_view(&pairs, &config),
+        client_key: client_key(&pairs),
+        config,
+    });
+    REQUEST.with(|r| r.borrow_mut().initialized = Some(Arc::clone(&initialized)));
+    Ok(initialized)
+}
+
+/// The configuration array as string pairs, as PHP would turn scalars into strings. Keys
+/// that hold arrays or objects are skipped (the SDK ignores keys it does not know), except
+/// the keys we read, which must be scalars.
+pub fn pairs_from_array(configuration: &ZendHashTable) -> PhpResult<Vec<(String, String)>> {
+    let mut pairs = Vec::with_capacity(configuration.len());
+    for (key, value) in configuration {
+        let key = match key {
+            ArrayKey::Long(i) => i.to_string(),
+            ArrayKey::String(s) => s,
+            ArrayKey::Str(s) => s.to_string(),
+            ArrayKey::ZendString(s) => s.as_str().unwrap_or_default().to_string(),
+        };
+        match scalar_text(value) {
+            Some(text) => pairs.push((key, text)),
+            None if is_read_key(&key) => {
+                return Err(exception::with_kind(
+                    format!("{key} must be a string"),
+                    ErrorKind::ConfigInvalid,
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(pairs)
+}
+
+fn is_read_key(key: &str) -> bool {
+    zoho_oauth::config::KNOWN_KEYS.contains(&key)
+        || SDK_OAUTH_KEYS.contains(&key)
+        || key == "currentUserEmail"
+}
+
+/// PHP's string conversion of a scalar (`true` → "1", `false`/`null` → "").
+fn scalar_text(value: &Zval) -> Option<String> {
+    if value.is_null() || value.is_false() {
+        return Some(String::new());
+    }
+    if value.is_true() {
+        return Some("1".to_string());
+    }
+    if let Some(text) = value.str() {
+        return Some(text.to_string());
+    }
+    if value.is_long() || value.is_double() {
+        return value.coerce_to_string();
+    }
+    None
+}
+
+fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The SDK's choice of store (`ZohoOAuth::getPersistenceHandlerInstance`).
+fn store_choice(pairs: &[(String, String)]) -> StoreChoice {
+    if value_of(pairs, "token_persistence_path").is_some_and(|p| !p.trim().is_empty()) {
+        return StoreChoice::File;
+    }
+    let file = value_of(pairs, "persistence_handler_class").unwrap_or("");
+    let class = value_of(pairs, "persistence_handler_class_name").unwrap_or("");
+    if (file.is_empty() || file == MYSQL_HANDLER) && class.is_empty() {
+        return StoreChoice::MySql;
+    }
+    StoreChoice::Custom {
+        file: if file == MYSQL_HANDLER { "" } else { file }.to_string(),
+        class: class.to_string(),
+    }
+}
+
+/// The SDK's `ZohoOAuth::$configProperties`: defaults, then the given keys, then the MySQL
+/// defaults when there is no token path; the effective accounts URL and access type.
+fn sdk_view(pairs: &[(String, String)], config: &Config) -> Vec<(String, String)> {
+    let mut view: Vec<(String, String)> = Vec::new();
+    let mut set = |key: &str, value: &str| match view.iter_mut().find(|(k, _)| k == key) {
+        Some(entry) => entry.1 = value.to_string(),
+        None => view.push((key.to_string(), value.to_string())),
+    };
+    set("access_type", &config.access_type);
+    set("persistence_handler_class", MYSQL_HANDLER);
+    set("accounts_url", &config.accounts_url);
+    for key in SDK_OAUTH_KEYS.iter().chain(OUR_KEYS.iter()) {
+        let Some(value) = value_of(pairs, key) else {
+            continue;
+        };
+        match *key {
+            "access_type" => set(key, &config.access_type),
+            "accounts_url" => set(key, &config.accounts_url),
+            "persistence_handler_class" if value.is_empty() => {}
+            _ => set(key, value),
+        }
+    }
+    if value_of(pairs, "token_persistence_path").is_none_or(str::is_empty) {
+        for (key, default) in [
+            ("db_port", "3306"),
+            ("db_username", "root"),
+            ("db_password", ""),
+            ("db_name", "zohooauth"),
+            ("host_address", "localhost"),
+        ] {
+            if value_of(pairs, key).is_none() {
+                set(key, default);
+            }
+        }
+    }
+    view
+}
+
+/// The pairs that decide the process-wide client: every key but the current user, sorted.
+fn client_key(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let mut key: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "currentUserEmail")
+        .cloned()
+        .collect();
+    key.sort();
+    key.dedup_by(|a, b| a.0 == b.0);
+    key
+}
+
+impl Initialized {
+    /// `ZohoOAuth::getConfigValue($key)`: the value, or "" as the SDK answers.
+    pub fn config_value(&self, key: &str) -> String {
+        self.sdk_view
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// `ZohoOAuth::getAllConfigs()`, with secrets shown as `[redacted]`.
+    pub fn all_configs_redacted(&self) -> Vec<(String, String)> {
+        self.sdk_view
+            .iter()
+            .map(|(k, v)| {
+                if SECRET_KEYS.contains(&k.as_str()) && !v.is_empty() {
+                    (k.clone(), "[redacted]".to_string())
+                } else {
+                    (k.clone(), v.clone())
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut all = vec![
+            ("client_id", "1000.ID"),
+            ("client_secret", "s3cr3t"),
+            ("redirect_uri", "https://example.com/cb"),
+        ];
+        all.extend_from_slice(extra);
+        all.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn config(p: &[(String, String)]) -> Config {
+        Config::from_pairs(p.iter().map(|(k, v)| (k, v))).expect("valid")
+    }
+
+    #[test]
+    fn store_is_chosen_as_the_sdk_chooses() {
+        assert_eq!(store_choice(&pairs(&[])), StoreChoice::MySql);
+        let path_wins = pairs(&[
+            ("token_persistence_path", "/tmp"),
+            ("persistence_handler_class", "/x.php"),
+            ("persistence_handler_class_name", "X"),
+        ]);
+        assert_eq!(store_choice(&path_wins), StoreChoice::File);
+        let custom = pairs(&[("persistence_handler_class", "/x.php")]);
+        assert_eq!(
+            store_choice(&custom),
+            StoreChoice::Custom {
+                file: "/x.php".into(),
+                class: String::new()
+            }
+        );
+        let by_name = pairs(&[
+            ("persistence_handler_class", MYSQL_HANDLER),
+            ("persistence_handler_class_name", "App\\Store"),
+        ]);
+        assert_eq!(
+            store_choice(&by_name),
+            StoreChoice::Custom {
+                file: String::new(),
+                class: "App\\Store".into()
+            }
+        );
+    }
+
+    #[test]
+    fn sdk_view_has_the_sdk_defaults_and_order() {
+        let p = pairs(&[("token_persistence_path", "/tmp"), ("access_type", "")]);
+        let view = sdk_view(&p, &config(&p));
+        let keys: Vec<&str> = view.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "access_type",
+                "persistence_handler_class",
+                "accounts_url",
+                "client_id",
+                "client_secret",
+                "redirect_uri",
+                "token_persistence_path"
+            ]
+        );
+        assert_eq!(view[0].1, "offline");
+        assert_eq!(view[2].1, "https://accounts.zoho.com");
+        let no_path = pairs(&[("db_port", "3307")]);
+        let view = sdk_view(&no_path, &config(&no_path));
+        let db_port = view
+            .iter()
+            .find(|(k, _)| k == "db_port")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(db_port, Some("3307"));
+        assert!(view.iter().any(|(k, v)| k == "db_name" && v == "zohooauth"));
+    }
+
+    #[test]
+    fn the_client_key_ignores_the_current_user_only() {
+        let a = client_key(&pairs(&[("currentUserEmail", "a@x")]));
+        let b = client_key(&pairs(&[("currentUserEmail", "b@x")]));
+        let c = client_key(&pairs(&[("refresh_margin_secs", "5")]));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+}

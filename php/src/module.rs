@@ -1,0 +1,16 @@
+//! The module entry PHP loads (`get_module`). A private module: the items the
+//! `#[php_module]` macro generates are exported symbols, not Rust API.
+
+use ext_php_rs::prelude::*;
+
+use crate::{EXTENSION_NAME, EXTENSION_VERSION, info, startup};
+
+/// The module entry. The crate's package name is replaced by [`EXTENSION_NAME`].
+#[php_module]
+pub fn get_module(_module: ModuleBuilder) -> ModuleBuilder {
+    ModuleBuilder::new(EXTENSION_NAME, EXTENSION_VERSION)
+        .startup_function(startup::minit)
+        .request_startup_function(startup::rinit)
+        .request_shutdown_function(startup::rshutdown)
+        .info_function(info::module_info)
+}

@@ -1,0 +1,94 @@
+//! Module and request start-up: MINIT registers the ini settings and every class, in order;
+//! RINIT and RSHUTDOWN forget the request's configuration.
+
+use ext_php_rs::args::ArgInfoTables;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::zend::ClassEntry;
+
+use crate::client::ZohoOAuthClient;
+use crate::oauth::ZohoOAuth;
+use crate::registry::{make_constructor_private, register_class, store};
+use crate::rest_client::ZCRMRestClient;
+use crate::tokens::ZohoOAuthTokens;
+use crate::{config_state, exception, ini, persistence, sensitive};
+
+/// MINIT: settings, the exception, the interface, then the classes (`ZCRMRestClient` only
+/// when `zoho_oauth.define_rest_client` is on). Returns `FAILURE` with a warning on any error.
+///
+/// # Safety
+///
+/// Called by PHP once per module start-up.
+pub unsafe extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
+    ext_php_rs::internal::startup_guard(|| {
+        ini::register(module_number);
+        exception::register()?;
+        persistence::register_interface()?;
+        register_class::<ZohoOAuthTokens>(tokens_registered)?;
+        register_class::<ZohoOAuthClient>(client_registered)?;
+        register_class::<ZohoOAuth>(oauth_registered)?;
+        if ini::defines_rest_client() {
+            register_class::<ZCRMRestClient>(rest_client_registered)?;
+        }
+        Ok(())
+    })
+}
+
+/// RINIT: a request starts with no configuration.
+///
+/// # Safety
+///
+/// Called by PHP at each request start.
+pub unsafe extern "C" fn rinit(_ty: i32, _module_number: i32) -> i32 {
+    config_state::reset();
+    0
+}
+
+/// RSHUTDOWN: nothing of the request is kept.
+///
+/// # Safety
+///
+/// Called by PHP at each request end.
+pub unsafe extern "C" fn rshutdown(_ty: i32, _module_number: i32) -> i32 {
+    config_state::reset();
+    0
+}
+
+/// `ZohoOAuthTokens` is serializable (the SDK's format) and its setters take secrets.
+fn tokens_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    ce.ce_flags &= !ClassFlags::NotSerializable.bits();
+    sensitive::mark(
+        ce,
+        &[
+            ("setaccesstoken", 0),
+            ("setrefreshtoken", 0),
+            ("__unserialize", 0),
+        ],
+    );
+    store::<ZohoOAuthTokens>(ce, arg_info);
+}
+
+fn client_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    sensitive::mark(
+        ce,
+        &[
+            ("generateaccesstoken", 0),
+            ("generateaccesstokenfromrefreshtoken", 0),
+            ("refreshaccesstoken", 0),
+            ("getuseremailidfromiam", 0),
+        ],
+    );
+    make_constructor_private(ce);
+    store::<ZohoOAuthClient>(ce, arg_info);
+}
+
+fn oauth_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    sensitive::mark(ce, &[("initialize", 0)]);
+    make_constructor_private(ce);
+    store::<ZohoOAuth>(ce, arg_info);
+}
+
+fn rest_client_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    sensitive::mark(ce, &[("initialize", 0)]);
+    make_constructor_private(ce);
+    store::<ZCRMRestClient>(ce, arg_info);
+}

@@ -1,0 +1,299 @@
+//! `zcrmsdk\oauth\utility\ZohoOAuthTokens`: the SDK's tokens object.
+//!
+//! The values live in the Rust struct, not in PHP properties, so `var_dump`, `print_r`,
+//! `var_export`, `json_encode` and debuggers never see a token: `__debugInfo` and
+//! `jsonSerialize` show the user, the expiry and `[redacted]`. `serialize()` is the storage
+//! format and does carry the tokens: it writes exactly the bytes Zoho's SDK writes (private
+//! property names mangled with the class name), so a custom store that serializes these
+//! objects, or a token file written by the SDK, reads back into this class.
+
+// PHP parameter names are the Rust parameter names (named arguments use them), and the SDK
+// spells them in camelCase: `$grantToken`, `$userEmailId`.
+#![allow(non_snake_case)]
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::exception::{PhpException, PhpResult};
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::zend::{ClassEntry, ce};
+use zoho_oauth::{ErrorKind, Secret, Tokens};
+
+use crate::exception;
+use crate::panic::guard;
+
+/// The class's fully qualified name.
+pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens";
+
+/// The SDK's message when an expired access token is read.
+pub const EXPIRED_MESSAGE: &str = "Access token got expired!";
+
+/// What the dumps show instead of a token.
+const REDACTED: &str = "[redacted]";
+
+/// The SDK's private properties, in its serialization order.
+const FIELDS: [&str; 4] = ["refreshToken", "accessToken", "expiryTime", "userEmailId"];
+
+unsafe extern "C" {
+    /// `JsonSerializable`'s class entry, from PHP's always-present json extension.
+    static php_json_serializable_ce: *mut ext_php_rs::ffi::zend_class_entry;
+}
+
+/// `\JsonSerializable`.
+pub fn json_serializable() -> &'static ClassEntry {
+    // SAFETY: the json extension is built into PHP 8 and registers the interface in its MINIT,
+    // which runs before ours; the entry lives as long as the process.
+    unsafe { php_json_serializable_ce.as_ref() }.unwrap_or_else(ce::stringable)
+}
+
+/// Access and refresh tokens of one user, with the access token's expiry in milliseconds.
+#[php_class]
+#[php(name = "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens")]
+#[php(implements(ce = json_serializable, stub = "\\JsonSerializable"))]
+#[derive(Clone, Default)]
+pub struct ZohoOAuthTokens {
+    refresh_token: Option<Secret>,
+    access_token: Option<Secret>,
+    expiry_time: Option<f64>,
+    user_email_id: Option<String>,
+    api_domain: Option<String>,
+    scope: Option<String>,
+}
+
+/// Now in epoch milliseconds, as the SDK computes it: `round(microtime(true) * 1000)`.
+pub fn now_ms() -> f64 {
+    zoho_oauth::clock::system_now_ms() as f64
+}
+
+impl ZohoOAuthTokens {
+    /// The PHP object for tokens of the core.
+    pub fn from_core(tokens: &Tokens) -> Self {
+        ZohoOAuthTokens {
+            refresh_token: tokens.refresh_token.clone(),
+            access_token: Some(tokens.access_token.clone()),
+            expiry_time: Some(tokens.expiry_time_ms as f64),
+            user_email_id: tokens.user.clone(),
+            api_domain: tokens.api_domain.clone(),
+            scope: tokens.scope.clone(),
+        }
+    }
+
+    /// The core's tokens for this object (`None` when it holds no access token at all, as the
+    /// empty object the SDK's MySQL store returns for an unknown user).
+    pub fn to_core(&self) -> Option<Tokens> {
+        let access = self.access_token.clone().filter(|t| !t.is_empty());
+        let refresh = self.refresh_token.clone().filter(|t| !t.is_empty());
+        if access.is_none() && refresh.is_none() {
+            return None;
+        }
+        let mut tokens = Tokens::new(
+            self.user_email_id.clone(),
+            access.unwrap_or_else(|| Secret::new("")),
+            refresh,
+            self.expiry_time.map_or(0, |ms| ms.round() as i64),
+        );
+        tokens.api_domain = self.api_domain.clone();
+        tokens.scope = self.scope.clone();
+        Some(tokens)
+    }
+
+    fn is_valid(&self) -> bool {
+        self.expiry_time.is_some_and(|expiry| {
+            expiry - now_ms() > zoho_oauth::token::SDK_VALIDITY_MARGIN_MS as f64
+        })
+    }
+
+    /// The redacted view shared by `__debugInfo` and `jsonSerialize`.
+    fn redacted_view(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let mut view = ZendHashTable::new();
+        let shown = |secret: &Option<Secret>| secret.as_ref().map(|_| REDACTED);
+        view.insert("userEmailId", self.user_email_id.clone())?;
+        view.insert("expiryTime", self.expiry_time)?;
+        view.insert("accessToken", shown(&self.access_token))?;
+        view.insert("refreshToken", shown(&self.refresh_token))?;
+        view.insert("apiDomain", self.api_domain.clone())?;
+        view.insert("isValidAccessToken", self.is_valid())?;
+        Ok(view)
+    }
+}
+
+impl ZohoOAuthTokens {
+    /// The redacted view as a JSON object.
+    fn redacted_json(&self) -> String {
+        let shown = |secret: &Option<Secret>| secret.as_ref().map(|_| REDACTED);
+        serde_json::json!({
+            "userEmailId": self.user_email_id,
+            "expiryTime": self.expiry_time,
+            "accessToken": shown(&self.access_token),
+            "refreshToken": shown(&self.refresh_token),
+            "apiDomain": self.api_domain,
+            "isValidAccessToken": self.is_valid(),
+        })
+        .to_string()
+    }
+}
+
+/// The mangled name PHP gives a private property of this class in `serialize()` output.
+fn mangled(field: &str) -> String {
+    format!("\0{CLASS_NAME}\0{field}")
+}
+
+/// Reads an expiry as the SDK stores it: a float, an integer or a numeric string (MySQL).
+fn expiry_from(value: &Zval) -> PhpResult<Option<f64>> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    if let Some(ms) = value.double() {
+        return Ok(Some(ms));
+    }
+    if let Some(ms) = value.long() {
+        return Ok(Some(ms as f64));
+    }
+    if let Some(ms) = value.str().and_then(|s| s.trim().parse::<f64>().ok()) {
+        return Ok(Some(ms));
+    }
+    Err(PhpException::new(
+        "ZohoOAuthTokens::setExpiryTime(): the expiry time must be a number of milliseconds"
+            .to_string(),
+        0,
+        ce::type_error(),
+    ))
+}
+
+fn text_from(value: Option<&Zval>) -> Option<String> {
+    let value = value?;
+    if value.is_null() {
+        return None;
+    }
+    value
+        .str()
+        .map(str::to_string)
+        .or_else(|| value.coerce_to_string())
+}
+
+#[php_impl]
+impl ZohoOAuthTokens {
+    /// An empty tokens object, as `new ZohoOAuthTokens()` gives in the SDK.
+    pub fn __construct() -> Self {
+        ZohoOAuthTokens::default()
+    }
+
+    /// The refresh token, or null (online access).
+    pub fn get_refresh_token(&self) -> Option<String> {
+        self.refresh_token.as_ref().map(|t| t.expose().to_string())
+    }
+
+    /// Sets the refresh token.
+    pub fn set_refresh_token(&mut self, refreshToken: Option<String>) {
+        self.refresh_token = refreshToken.map(Secret::new);
+    }
+
+    /// The access token while more than one second of it is left; otherwise throws
+    /// `ZohoOAuthException("Access token got expired!")`, as the SDK does.
+    pub fn get_access_token(&self) -> PhpResult<Option<String>> {
+        guard(|| {
+            if self.is_valid() {
+                Ok(self.access_token.as_ref().map(|t| t.expose().to_string()))
+            } else {
+                Err(exception::with_kind(
+                    EXPIRED_MESSAGE,
+                    ErrorKind::TokenExpired,
+                ))
+            }
+        })
+    }
+
+    /// Sets the access token.
+    pub fn set_access_token(&mut self, accessToken: Option<String>) {
+        self.access_token = accessToken.map(Secret::new);
+    }
+
+    /// When the access token expires, in milliseconds since the Unix epoch (a float).
+    pub fn get_expiry_time(&self) -> Option<f64> {
+        self.expiry_time
+    }
+
+    /// Sets the expiry (milliseconds; a float, integer or numeric string) and returns it.
+    pub fn set_expiry_time(&mut self, expiryTime: &Zval) -> PhpResult<Option<f64>> {
+        self.expiry_time = expiry_from(expiryTime)?;
+        Ok(self.expiry_time)
+    }
+
+    /// True while more than one second of the access token is left (the SDK's test).
+    pub fn is_valid_access_token(&self) -> bool {
+        self.is_valid()
+    }
+
+    /// Now in epoch milliseconds, a float (`round(microtime(true) * 1000)`).
+    pub fn get_current_time_in_millis(&self) -> f64 {
+        now_ms()
+    }
+
+    /// The user identifier the tokens are stored under (the user's e-mail).
+    pub fn get_user_email_id(&self) -> Option<String> {
+        self.user_email_id.clone()
+    }
+
+    /// Sets the user identifier.
+    pub fn set_user_email_id(&mut self, userEmailId: Option<String>) {
+        self.user_email_id = userEmailId;
+    }
+
+    /// The API domain Zoho returned with the tokens (e.g. `https://www.zohoapis.eu`), if known.
+    pub fn get_api_domain(&self) -> Option<String> {
+        self.api_domain.clone()
+    }
+
+    /// The scopes Zoho granted (space-separated), if known.
+    pub fn get_scope(&self) -> Option<String> {
+        self.scope.clone()
+    }
+
+    /// What `var_dump` and `print_r` show: no token, only `[redacted]`.
+    #[php(name = "__debugInfo")]
+    pub fn debug_info(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| self.redacted_view())
+    }
+
+    /// What `json_encode` shows: the same redacted view.
+    #[php(name = "jsonSerialize")]
+    pub fn json_serialize(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| self.redacted_view())
+    }
+
+    /// The redacted view as JSON, so string contexts (`echo`, `json_decode($tokens)` as in
+    /// Zoho's examples) work and show no token.
+    #[php(name = "__toString")]
+    pub fn as_string(&self) -> String {
+        self.redacted_json()
+    }
+
+    /// The SDK's serialized form (its four private properties, byte for byte).
+    #[php(name = "__serialize")]
+    pub fn serialize(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| {
+            let mut data = ZendHashTable::new();
+            let exposed = |s: &Option<Secret>| s.as_ref().map(|t| t.expose().to_string());
+            data.insert(mangled(FIELDS[0]).as_str(), exposed(&self.refresh_token))?;
+            data.insert(mangled(FIELDS[1]).as_str(), exposed(&self.access_token))?;
+            data.insert(mangled(FIELDS[2]).as_str(), self.expiry_time)?;
+            data.insert(mangled(FIELDS[3]).as_str(), self.user_email_id.clone())?;
+            Ok(data)
+        })
+    }
+
+    /// Restores from the SDK's serialized form (mangled or plain property names).
+    #[php(name = "__unserialize")]
+    pub fn unserialize(&mut self, data: &ZendHashTable) -> PhpResult<()> {
+        guard(|| {
+            let field = |name: &str| data.get(mangled(name).as_str()).or_else(|| data.get(name));
+            self.refresh_token = text_from(field(FIELDS[0])).map(Secret::new);
+            self.access_token = text_from(field(FIELDS[1])).map(Secret::new);
+            self.expiry_time = match field(FIELDS[2]) {
+                Some(value) => expiry_from(value)?,
+                None => None,
+            };
+            self.user_email_id = text_from(field(FIELDS[3]));
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,37 @@
+<?php
+
+/**
+ * IDE and static-analysis stub for the zoho_oauth PHP extension. Not loaded at run time; the
+ * extension defines the class. Checked against the extension by php/tests/check_stubs.php.
+ *
+ * The class is not defined when zoho_oauth.define_rest_client=0 (Zoho's full SDK then loads
+ * its own ZCRMRestClient, with the CRM API calls).
+ */
+
+namespace zcrmsdk\crm\setup\restclient;
+
+/**
+ * Zoho's SDK entry point, reduced to what the OAuth flow uses: initialization and the
+ * current user.
+ */
+class ZCRMRestClient
+{
+    /** Not instantiable: every method is static. */
+    private function __construct() {}
+
+    /**
+     * Checks client_id, client_secret and redirect_uri (the SDK's "<key> is mandatory" and
+     * "<key> value is missing" messages), sets the current user from currentUserEmail when
+     * given, and initializes ZohoOAuth. To call in every request, as the SDK requires.
+     *
+     * @param array<string, scalar> $configuration the SDK's configuration keys (and ours)
+     * @throws \zcrmsdk\oauth\exception\ZohoOAuthException
+     */
+    public static function initialize(#[\SensitiveParameter] array $configuration): void {}
+
+    /** Sets the user whose tokens CRM calls use, for this request. */
+    public static function setCurrentUserEmailId(?string $UserEmailId = null): void {}
+
+    /** The current user (setCurrentUserEmailId() or currentUserEmail), or null. */
+    public static function getCurrentUserEmailID(): ?string {}
+}

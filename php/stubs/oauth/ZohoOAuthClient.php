@@ -1,0 +1,81 @@
+<?php
+
+/**
+ * IDE and static-analysis stub for the zoho_oauth PHP extension. Not loaded at run time; the
+ * extension defines the class. Checked against the extension by php/tests/check_stubs.php.
+ */
+
+namespace zcrmsdk\oauth;
+
+use zcrmsdk\oauth\exception\ZohoOAuthException;
+use zcrmsdk\oauth\utility\ZohoOAuthTokens;
+
+/**
+ * Zoho's SDK's OAuth client, from ZohoOAuth::getClientInstance(). Work is done by a Rust
+ * client kept for the life of the PHP process (its token cache survives requests in a
+ * PHP-FPM worker); the token file is shared safely by all processes.
+ */
+class ZohoOAuthClient
+{
+    /** Use ZohoOAuth::getClientInstance(). */
+    private function __construct() {}
+
+    /**
+     * Exchanges a (single-use) grant token for tokens, finds the user's e-mail through
+     * /oauth/user/info (needs the AaaServer.profile.READ scope), saves the tokens under it
+     * and returns them.
+     *
+     * @throws ZohoOAuthException "Grant Token is not provided.", Zoho's errors
+     */
+    public function generateAccessToken(#[\SensitiveParameter] ?string $grantToken = null): ZohoOAuthTokens {}
+
+    /**
+     * Gets an access token from a refresh token and saves the tokens under $userEmailId.
+     * Returns the tokens (Zoho's SDK returned null).
+     *
+     * @throws ZohoOAuthException "Refresh token is not provided.", Zoho's errors
+     */
+    public function generateAccessTokenFromRefreshToken(#[\SensitiveParameter] ?string $refreshToken = null, ?string $userEmailId = null): ZohoOAuthTokens {}
+
+    /**
+     * Refreshes with this refresh token, saves the tokens under $userEmailId, returns them.
+     *
+     * @throws ZohoOAuthException "Refresh token is not provided.", Zoho's errors
+     */
+    public function refreshAccessToken(#[\SensitiveParameter] ?string $refreshToken = null, ?string $userEmailId = null): ZohoOAuthTokens {}
+
+    /**
+     * A valid access token for the user (for "Authorization: Zoho-oauthtoken <token>"):
+     * from memory while it is fresh, refreshed once for all processes when it is not.
+     *
+     * @throws ZohoOAuthException "No Tokens exist for the given user-identifier,Please generate and try again.", ...
+     */
+    public function getAccessToken(?string $userEmailId = null): string {}
+
+    /**
+     * The e-mail of the user behind an access token.
+     *
+     * @throws ZohoOAuthException "Exception while fetching UserID from access token, Make sure AAAserver.profile.Read scope is included ..."
+     */
+    public function getUserEmailIdFromIAM(#[\SensitiveParameter] ?string $accessToken = null): string {}
+
+    /**
+     * Revokes the user's refresh token at Zoho (and the access tokens minted from it), then
+     * deletes the stored tokens.
+     *
+     * @throws ZohoOAuthException
+     */
+    public function revokeRefreshToken(?string $userEmailId = null): bool {}
+
+    /** Deletes the user's stored tokens without calling Zoho; true when there were some. */
+    public function deleteTokens(?string $userEmailId = null): bool {}
+
+    /**
+     * The URL to send a person to for consent (/oauth/v2/auth).
+     *
+     * @param array<string>|string $scopes scopes, or one comma-separated string
+     * @param string|null $accessType "offline" or "online"; default: the configured access_type
+     * @throws ZohoOAuthException with no scope
+     */
+    public function getAuthorizationUrl(mixed $scopes, ?string $state = null, bool $promptConsent = false, ?string $accessType = null): string {}
+}
