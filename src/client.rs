@@ -6,6 +6,7 @@
 //! stale asks the accounts server. Processes that waited on the lock find the fresh token
 //! and make no request.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -15,7 +16,7 @@ use crate::config::{Config, trusted_accounts_url};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
-use crate::store::{FileStore, Fingerprint, TokenStore};
+use crate::store::{FileStore, Fingerprint, LockGuard, TokenStore};
 use crate::token::Tokens;
 
 /// The SDK's message when a user has no stored tokens.
@@ -47,6 +48,23 @@ pub struct AuthorizationRequest {
 struct Cache {
     fingerprint: Option<Fingerprint>,
     tokens: HashMap<String, Arc<Tokens>>,
+}
+
+thread_local! {
+    /// The (store, user) refresh locks this thread holds.
+    static HELD_USER_LOCKS: RefCell<Vec<(usize, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A held refresh lock of one user, remembered per thread while it is held.
+struct HeldUserLock {
+    key: (usize, String),
+    _lock: LockGuard,
+}
+
+impl Drop for HeldUserLock {
+    fn drop(&mut self) {
+        HELD_USER_LOCKS.with(|held| held.borrow_mut().retain(|k| *k != self.key));
+    }
 }
 
 /// A Zoho OAuth client bound to one configuration and one token store.
@@ -134,23 +152,40 @@ impl OAuthClient {
     /// not lost: the tokens are saved under `currentUserEmail` if configured; otherwise the
     /// error carries them ([`Error::unsaved_tokens`]).
     pub fn generate_access_token(&self, grant_token: &str) -> Result<Tokens> {
+        self.generate_access_token_with_fallback(
+            grant_token,
+            self.config.current_user_email.as_deref(),
+        )
+    }
+
+    /// [`OAuthClient::generate_access_token`] with the fallback identifier given per call
+    /// instead of the configured `currentUserEmail` (`None`: no fallback), for callers
+    /// whose current user changes per request (the PHP extension).
+    pub fn generate_access_token_with_fallback(
+        &self,
+        grant_token: &str,
+        fallback_user: Option<&str>,
+    ) -> Result<Tokens> {
         check_token(grant_token, NO_GRANT_TOKEN_MESSAGE)?;
+        if let Some(user) = fallback_user {
+            check_user(user)?;
+        }
         let url = &self.config.accounts_url;
         let reply =
             self.accounts
                 .exchange_grant(url, self.credentials(), &Secret::new(grant_token))?;
         let mut tokens = self.tokens_from_reply(None, reply, None);
-        tokens.user = Some(self.user_for_new_tokens(&tokens)?);
+        tokens.user = Some(self.user_for_new_tokens(&tokens, fallback_user)?);
         self.save_new(tokens)
     }
 
-    /// The e-mail behind fresh tokens, or the configured `currentUserEmail` when the lookup
-    /// fails; otherwise an error that carries the tokens.
-    fn user_for_new_tokens(&self, tokens: &Tokens) -> Result<String> {
+    /// The e-mail behind fresh tokens, or `fallback` when the lookup fails; otherwise an
+    /// error that carries the tokens.
+    fn user_for_new_tokens(&self, tokens: &Tokens, fallback: Option<&str>) -> Result<String> {
         let lookup = self
             .accounts
             .user_info(&self.config.accounts_url, &tokens.access_token);
-        match (lookup, &self.config.current_user_email) {
+        match (lookup, fallback) {
             (Ok(info), _) => Ok(info.email),
             (Err(e), Some(fallback)) => {
                 self.log(
@@ -161,7 +196,7 @@ impl OAuthClient {
                         e.zoho_code().unwrap_or("")
                     ),
                 );
-                Ok(fallback.clone())
+                Ok(fallback.to_string())
             }
             (Err(e), None) => {
                 self.log(Level::Severe, e.message());
@@ -195,7 +230,7 @@ impl OAuthClient {
     pub fn refresh_access_token(&self, refresh_token: &str, user: &str) -> Result<Tokens> {
         check_token(refresh_token, NO_REFRESH_TOKEN_MESSAGE)?;
         check_user(user)?;
-        let _lock = self.store.lock_user(user)?;
+        let _lock = self.lock_user(user)?;
         let refresh = Secret::new(refresh_token);
         let reply =
             self.accounts
@@ -239,7 +274,7 @@ impl OAuthClient {
     /// Single-flight refresh of tokens read from the store.
     fn refresh_stored(&self, seen: &Tokens, forced: bool) -> Result<Arc<Tokens>> {
         let key = seen.user_or_empty().to_string();
-        let _lock = self.store.lock_user(&key)?;
+        let _lock = self.lock_user(&key)?;
         let current = self.store.get(&key)?.ok_or_else(no_tokens)?;
         let now = self.now_ms();
         let someone_refreshed = current.access_token != seen.access_token;
@@ -349,6 +384,23 @@ impl OAuthClient {
             self.config.accounts_url,
             query.finish()
         ))
+    }
+
+    /// Takes the store's refresh lock of one user. A thread that already holds it (a custom
+    /// store that calls the client back) gets an error instead of waiting for itself forever.
+    fn lock_user(&self, user: &str) -> Result<HeldUserLock> {
+        let key = (
+            Arc::as_ptr(&self.store) as *const () as usize,
+            user.to_string(),
+        );
+        if HELD_USER_LOCKS.with(|held| held.borrow().contains(&key)) {
+            return Err(Error::invalid_argument(format!(
+                "re-entrant call: this thread already holds the refresh lock of {user} (did a custom token store call the client back?)"
+            )));
+        }
+        let lock = self.store.lock_user(user)?;
+        HELD_USER_LOCKS.with(|held| held.borrow_mut().push(key.clone()));
+        Ok(HeldUserLock { key, _lock: lock })
     }
 
     /// The accounts server for stored tokens: the one that issued them when it is recorded

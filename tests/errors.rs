@@ -260,3 +260,80 @@ fn store_without_path_is_unsupported_not_a_crash() {
         .unwrap();
     assert_eq!(err.kind(), ErrorKind::StoreUnsupported);
 }
+
+/// A store that calls the client back from inside `save`, as a PHP persistence handler might.
+struct CallbackStore {
+    inner: zoho_oauth::MemoryStore,
+    client: std::sync::OnceLock<std::sync::Weak<OAuthClient>>,
+    seen: std::sync::Mutex<Vec<ErrorKind>>,
+}
+
+impl zoho_oauth::TokenStore for CallbackStore {
+    fn get(&self, user: &str) -> zoho_oauth::Result<Option<zoho_oauth::Tokens>> {
+        self.inner.get(user)
+    }
+    fn save(&self, tokens: &zoho_oauth::Tokens) -> zoho_oauth::Result<()> {
+        if let Some(client) = self.client.get().and_then(std::sync::Weak::upgrade) {
+            let refresh = tokens.refresh_token.clone().unwrap();
+            let nested = client.refresh_access_token(refresh.expose(), tokens.user_or_empty());
+            self.seen
+                .lock()
+                .unwrap()
+                .push(nested.map_or_else(|e| e.kind(), |_| ErrorKind::Internal));
+        }
+        self.inner.save(tokens)
+    }
+    fn delete(&self, user: &str) -> zoho_oauth::Result<bool> {
+        self.inner.delete(user)
+    }
+    fn list(&self) -> zoho_oauth::Result<Vec<zoho_oauth::Tokens>> {
+        self.inner.list()
+    }
+    fn describe(&self) -> String {
+        "callback".into()
+    }
+}
+
+#[test]
+fn a_store_calling_the_client_back_gets_an_error_not_a_deadlock() {
+    let env = TestEnv::start();
+    let store = std::sync::Arc::new(CallbackStore {
+        inner: zoho_oauth::MemoryStore::new(),
+        client: std::sync::OnceLock::new(),
+        seen: std::sync::Mutex::new(Vec::new()),
+    });
+    let client = std::sync::Arc::new(OAuthClient::new(env.config(), store.clone()).unwrap());
+    store
+        .client
+        .set(std::sync::Arc::downgrade(&client))
+        .unwrap();
+    let first = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn({
+        let client = client.clone();
+        let refresh = first.refresh_token.clone().unwrap();
+        move || {
+            done.send(
+                client
+                    .refresh_access_token(refresh.expose(), ADA)
+                    .map(|_| ()),
+            )
+            .unwrap()
+        }
+    });
+    let outcome = finished
+        .recv_timeout(Duration::from_secs(20))
+        .expect("no deadlock");
+    assert!(outcome.is_ok());
+    worker.join().unwrap();
+    // The nested calls from inside save (under the refresh lock) were refused.
+    assert!(
+        store
+            .seen
+            .lock()
+            .unwrap()
+            .contains(&ErrorKind::InvalidArgument)
+    );
+}
