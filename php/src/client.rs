@@ -95,8 +95,10 @@ impl ZohoOAuthClient {
     /// an empty token.
     pub fn generate_access_token(&self, grantToken: Option<String>) -> PhpResult<ZohoOAuthTokens> {
         let grant = grantToken.unwrap_or_default();
-        self.run(clients::for_grant_exchange, |c| {
-            c.generate_access_token(&grant)
+        // currentUserEmail is per request: the fallback identifier travels with the call.
+        let fallback = self.init.config.current_user_email.clone();
+        self.run(clients::shared, |c| {
+            c.generate_access_token_with_fallback(&grant, fallback.as_deref())
         })
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }

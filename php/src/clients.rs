@@ -37,7 +37,7 @@ pub fn statistics() -> (usize, u64, u64) {
 }
 
 /// The process-wide client for a configuration, built on first use. Its configuration has
-/// no `currentUserEmail` (that is per request; see [`for_grant_exchange`]).
+/// no `currentUserEmail` (that is per request and passed with each grant exchange).
 pub fn shared(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
     let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(pos) = clients.iter().position(|(key, _)| *key == init.client_key) {
@@ -54,20 +54,6 @@ pub fn shared(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
     }
     clients.push((init.client_key.clone(), Arc::clone(&client)));
     Ok(client)
-}
-
-/// The client for a grant exchange: the shared one, or, when `currentUserEmail` is set (the
-/// core saves the tokens under it if the user lookup fails), one with that user on the same
-/// store.
-pub fn for_grant_exchange(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
-    let shared = shared(init)?;
-    if init.config.current_user_email.is_none() {
-        return Ok(shared);
-    }
-    Ok(Arc::new(OAuthClient::new(
-        init.config.clone(),
-        Arc::clone(shared.store()),
-    )?))
 }
 
 /// A client for calls that need no token store (user lookup, authorization URL): the shared
