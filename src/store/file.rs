@@ -79,6 +79,7 @@ impl FileStore {
 
     /// Replaces the whole contents (used by migrations), under the lock.
     pub fn replace_all(&self, tokens: &[Tokens]) -> Result<()> {
+        tokens.iter().try_for_each(|t| self.check_storable(t))?;
         self.modify(|entries| {
             *entries = tokens.to_vec();
         })
@@ -143,6 +144,16 @@ impl FileStore {
         })
     }
 
+    /// Refuses tokens this file's format cannot hold, before anything is written.
+    fn check_storable(&self, tokens: &Tokens) -> Result<()> {
+        match self.format {
+            StoreFormat::PhpSdk => php_format::check_storable(tokens).map_err(|why| {
+                Error::invalid_argument(format!("{why}; the SDK token file cannot hold them"))
+            }),
+            StoreFormat::Json => Ok(()),
+        }
+    }
+
     fn encode(&self, entries: &[Tokens]) -> Vec<u8> {
         match self.format {
             StoreFormat::PhpSdk => php_format::encode(entries),
@@ -192,6 +203,7 @@ impl TokenStore for FileStore {
     }
 
     fn save(&self, tokens: &Tokens) -> Result<()> {
+        self.check_storable(tokens)?;
         self.modify(|entries| replace_entry(entries, tokens))
     }
 
@@ -272,4 +284,27 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    /// Regression (fuzz target `token_roundtrip`): saving tokens with neither an access nor
+    /// a refresh token made the SDK-format file unreadable for every user. Now the save is
+    /// refused and the file is untouched.
+    #[test]
+    fn a_save_never_leaves_a_file_the_next_read_refuses() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = FileStore::in_directory(dir.path(), StoreFormat::PhpSdk).expect("store");
+        let ada = Tokens::new(Some("ada".into()), Secret::new("a"), None, i64::MAX);
+        store.save(&ada).expect("saved");
+        let empty = Tokens::new(Some("bob".into()), Secret::new(""), None, 0);
+        let e = store.save(&empty).expect_err("refused");
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(store.replace_all(&[ada.clone(), empty]).is_err());
+        let reread = FileStore::in_directory(dir.path(), StoreFormat::PhpSdk).expect("store");
+        assert_eq!(reread.list().expect("readable"), vec![ada]);
+    }
 }

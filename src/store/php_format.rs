@@ -15,6 +15,19 @@ pub const SDK_CLASS: &str = "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens";
 /// The class name of SDK 1.x files (no namespace); read, never written.
 const SDK1_CLASS: &str = "ZohoOAuthTokens";
 
+/// Why `tokens` cannot be written in this format (`decode` would reject the entry), if so:
+/// an entry needs an access or a refresh token. Stores check this before writing, so that a
+/// save never leaves a file the next read refuses.
+pub fn check_storable(tokens: &Tokens) -> Result<(), String> {
+    if tokens.access_token.is_empty() && tokens.refresh_token.is_none() {
+        return Err(format!(
+            "the tokens of '{}' have neither an access nor a refresh token",
+            tokens.user_or_empty()
+        ));
+    }
+    Ok(())
+}
+
 /// Serializes tokens as the SDK writes them. Only the SDK's four fields are kept.
 pub fn encode(tokens: &[Tokens]) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + tokens.len() * 360);
@@ -186,6 +199,10 @@ impl Reader<'_> {
                 self.expect(b"d:")?;
                 let start = self.pos;
                 let n = self.number_text(b';')?;
+                // `encode` writes whole numbers: read them exactly, beyond 2^53 too.
+                if let Ok(whole) = n.parse::<i64>() {
+                    return Ok(Value::Int(whole));
+                }
                 parse_php_float(n)
                     .map(Value::Float)
                     .ok_or_else(|| format!("bad float at byte {start}"))
@@ -256,12 +273,11 @@ impl Entry {
             ("accessToken", Value::Str(s)) => self.access = Some(s),
             ("userEmailId", Value::Str(s)) => self.user = Some(s),
             ("refreshToken" | "accessToken" | "userEmailId", Value::Null) => {}
-            ("expiryTime", Value::Float(f)) if f.abs() < 9.0e15 => {
-                self.expiry = Some(f.round() as i64)
-            }
+            // Any finite expiry is accepted (saturating): `encode` writes every i64 as `d:`.
+            ("expiryTime", Value::Float(f)) => self.expiry = Some(f.round() as i64),
             ("expiryTime", Value::Int(i)) => self.expiry = Some(i),
             ("expiryTime", Value::Str(s)) => match s.trim().parse::<f64>() {
-                Ok(f) if f.is_finite() && f.abs() < 9.0e15 => self.expiry = Some(f.round() as i64),
+                Ok(f) if f.is_finite() => self.expiry = Some(f.round() as i64),
                 _ => return bad(),
             },
             ("expiryTime", Value::Null) => {}
@@ -357,6 +373,34 @@ mod tests {
                 String::from_utf8_lossy(&case)
             );
         }
+    }
+
+    /// Regression (fuzz target `token_roundtrip`): expiries beyond 9e15 ms were written as
+    /// `d:` but refused on reading, so one such entry made the whole file unreadable; and
+    /// beyond 2^53 they came back changed.
+    #[test]
+    fn every_expiry_that_encodes_decodes() {
+        for expiry in [i64::MAX, i64::MIN, 59_954_174_334_457_342, -1, 0] {
+            let mut t = one();
+            t.expiry_time_ms = expiry;
+            let back = decode(&encode(std::slice::from_ref(&t))).expect("decodes");
+            assert_eq!(back[0].expiry_time_ms, expiry, "{expiry}");
+        }
+    }
+
+    /// Regression (fuzz target `token_roundtrip`): an entry with neither token was written,
+    /// then refused on reading. Such tokens are now refused before writing.
+    #[test]
+    fn tokens_without_any_token_are_not_storable() {
+        let empty = Tokens::new(Some("u".into()), Secret::new(""), None, 0);
+        assert!(check_storable(&empty).is_err());
+        assert!(decode(&encode(&[empty])).is_err());
+        let refresh_only = Tokens::new(None, Secret::new(""), Some(Secret::new("r")), 0);
+        assert!(check_storable(&refresh_only).is_ok());
+        assert_eq!(
+            decode(&encode(std::slice::from_ref(&refresh_only))).ok(),
+            Some(vec![refresh_only])
+        );
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub fn handle(shared: &Shared, req: &Request) -> Outcome {
         Some(FaultAction::Reply(r)) => return Outcome::Reply(r),
         Some(FaultAction::Reset) => return Outcome::Reset,
         Some(FaultAction::Delay(ms)) => shared.sleep_ms(ms),
+        Some(FaultAction::Stall(ms)) => {
+            shared.sleep_ms(ms);
+            return Outcome::Reset;
+        }
         None => {}
     }
     let ctx = Ctx {
@@ -87,8 +91,12 @@ fn record(shared: &Shared, req: &Request, dc: &str, path: &str) -> Option<FaultA
     let mut inner = shared.lock();
     inner.metrics.bump("requests");
     inner.metrics.log(entry);
-    let (kind, delay) = inner.faults.take(path)?;
+    let (kind, delay) = inner
+        .faults
+        .take(path)
+        .or_else(|| faults::random(&inner.settings, path))?;
     inner.metrics.bump("faults_injected");
+    inner.metrics.bump(&format!("fault.{}", kind.name()));
     Some(faults::action(kind, delay, inner.settings.throttle_status))
 }
 

@@ -146,6 +146,24 @@ impl Emulator {
         self.shared.lock().metrics.requests()
     }
 
+    /// Emulator-clock times (epoch ms) of every successful refresh, per refresh token,
+    /// recorded while `Settings::record_refreshes` is on.
+    pub fn refresh_history(&self) -> BTreeMap<String, Vec<i64>> {
+        let inner = self.shared.lock();
+        inner
+            .state
+            .refresh_history
+            .iter()
+            .map(|(token, times)| (token.clone(), times.clone()))
+            .collect()
+    }
+
+    /// Every grant code, access token and refresh token issued or imported so far, oldest
+    /// first (the first 100,000): for tests that search output for leaked secrets.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.lock().state.issued.clone()
+    }
+
     /// The current settings.
     pub fn settings(&self) -> Settings {
         self.shared.lock().settings.clone()

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::http::Response;
-use crate::spec::{FaultKind, FaultSpec};
+use crate::spec::{FaultKind, FaultSpec, Settings};
 
 /// What the server does for a faulted request.
 #[derive(Debug)]
@@ -14,6 +14,8 @@ pub enum FaultAction {
     Reset,
     /// Sleep this many milliseconds, then answer normally.
     Delay(u64),
+    /// Sleep this many milliseconds, then close the connection without answering.
+    Stall(u64),
 }
 
 /// Pending faults, applied first-registered first.
@@ -71,7 +73,55 @@ pub fn action(kind: FaultKind, delay_ms: u64, throttle_status: u16) -> FaultActi
         FaultKind::Delay => FaultAction::Delay(delay_ms),
         FaultKind::Throttle => FaultAction::Reply(throttle_reply(throttle_status)),
         FaultKind::Empty => FaultAction::Reply(Response::new(200, crate::http::JSON, Vec::new())),
+        FaultKind::Stall => FaultAction::Stall(delay_ms),
     }
+}
+
+/// The kinds random faults are drawn from when `random_fault_kinds` is empty.
+const DEFAULT_RANDOM_KINDS: [FaultKind; 6] = [
+    FaultKind::Http500,
+    FaultKind::Html,
+    FaultKind::Reset,
+    FaultKind::Throttle,
+    FaultKind::Empty,
+    FaultKind::Stall,
+];
+
+/// Draws a random fault for a request to `path` under `settings`, or `None`.
+pub fn random(settings: &Settings, path: &str) -> Option<FaultKindAndDelay> {
+    if settings.random_fault_rate <= 0.0 {
+        return None;
+    }
+    if let Some(prefix) = &settings.random_fault_path
+        && !path.starts_with(prefix.as_str())
+    {
+        return None;
+    }
+    let draw = random_u64();
+    // 53 random bits as a number in [0, 1).
+    let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
+    if unit >= settings.random_fault_rate {
+        return None;
+    }
+    let kinds: &[FaultKind] = if settings.random_fault_kinds.is_empty() {
+        &DEFAULT_RANDOM_KINDS
+    } else {
+        &settings.random_fault_kinds
+    };
+    let index = usize::try_from(draw % kinds.len() as u64).unwrap_or(0);
+    Some((kinds[index], settings.random_fault_delay_ms))
+}
+
+/// A random number; a time-and-counter mix if the OS has no randomness to give.
+fn random_u64() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    getrandom::u64().unwrap_or_else(|_| {
+        let mut x = COUNTER.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed)
+            ^ crate::clock::real_now_ms().unsigned_abs();
+        x ^= x >> 33;
+        x.wrapping_mul(0xff51_afd7_ed55_8ccd)
+    })
 }
 
 /// Zoho's `Access Denied` reply to too many token requests.
@@ -84,4 +134,31 @@ pub fn throttle_reply(status: u16) -> Response {
             "status": "failure"
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_faults_follow_rate_kinds_and_path() {
+        let mut settings = Settings::default();
+        assert_eq!(random(&settings, "/oauth/v2/token"), None);
+        settings.random_fault_rate = 1.0;
+        settings.random_fault_kinds = vec![FaultKind::Stall];
+        settings.random_fault_delay_ms = 7;
+        settings.random_fault_path = Some("/oauth/v2/token".into());
+        assert_eq!(
+            random(&settings, "/oauth/v2/token"),
+            Some((FaultKind::Stall, 7))
+        );
+        assert_eq!(random(&settings, "/oauth/user/info"), None);
+        settings.random_fault_rate = 0.5;
+        settings.random_fault_kinds.clear();
+        let hits = (0..4000)
+            .filter_map(|_| random(&settings, "/oauth/v2/token"))
+            .inspect(|(kind, _)| assert_ne!(*kind, FaultKind::Delay))
+            .count();
+        assert!((1600..2400).contains(&hits), "{hits} of 4000");
+    }
 }

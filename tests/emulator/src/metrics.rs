@@ -19,6 +19,13 @@ pub const COUNTER_KEYS: &[&str] = &[
     "serverinfo",
     "not_found",
     "faults_injected",
+    "fault.http500",
+    "fault.html",
+    "fault.reset",
+    "fault.delay",
+    "fault.throttle",
+    "fault.empty",
+    "fault.stall",
 ];
 
 /// Requests kept in the log; older ones are dropped.

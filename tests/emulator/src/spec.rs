@@ -103,6 +103,35 @@ pub enum FaultKind {
     Throttle,
     /// HTTP 200 with an empty body.
     Empty,
+    /// Sleep `delay_ms`, then close the connection without answering; the endpoint never
+    /// sees the request (a timeout that mints nothing, unlike [`FaultKind::Delay`]).
+    Stall,
+}
+
+impl FaultKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [FaultKind; 7] = [
+        FaultKind::Http500,
+        FaultKind::Html,
+        FaultKind::Reset,
+        FaultKind::Delay,
+        FaultKind::Throttle,
+        FaultKind::Empty,
+        FaultKind::Stall,
+    ];
+
+    /// The snake_case name used in JSON and in the `fault.<name>` counters.
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Http500 => "http500",
+            FaultKind::Html => "html",
+            FaultKind::Reset => "reset",
+            FaultKind::Delay => "delay",
+            FaultKind::Throttle => "throttle",
+            FaultKind::Empty => "empty",
+            FaultKind::Stall => "stall",
+        }
+    }
 }
 
 fn one() -> u32 {
@@ -121,7 +150,7 @@ pub struct FaultSpec {
     /// `None` matches any non-admin request.
     #[serde(default)]
     pub path: Option<String>,
-    /// For [`FaultKind::Delay`]: how long to sleep before answering.
+    /// For [`FaultKind::Delay`] and [`FaultKind::Stall`]: how long to sleep first.
     #[serde(default)]
     pub delay_ms: u64,
 }
@@ -169,6 +198,20 @@ pub struct Settings {
     pub api_domain_override: Option<String>,
     /// Add Zoho's trailing `&` to the auth redirect.
     pub trailing_ampersand: bool,
+    /// Probability (0.0 to 1.0) that a non-admin request without a queued fault gets a
+    /// random fault of one of `random_fault_kinds`.
+    pub random_fault_rate: f64,
+    /// The kinds random faults are drawn from, uniformly; empty means every kind but
+    /// `delay` (which still reaches the endpoint).
+    pub random_fault_kinds: Vec<FaultKind>,
+    /// `delay_ms` of random `delay` and `stall` faults.
+    pub random_fault_delay_ms: u64,
+    /// Only requests whose path (without the data-centre prefix) starts with this get
+    /// random faults; `None` means any non-admin request.
+    pub random_fault_path: Option<String>,
+    /// Keep the emulator-clock time of every successful refresh, per refresh token (see
+    /// `Emulator::refresh_history`). Off by default: the history grows without bound.
+    pub record_refreshes: bool,
 }
 
 impl Default for Settings {
@@ -185,6 +228,11 @@ impl Default for Settings {
             auto_consent: true,
             api_domain_override: None,
             trailing_ampersand: false,
+            random_fault_rate: 0.0,
+            random_fault_kinds: Vec::new(),
+            random_fault_delay_ms: 0,
+            random_fault_path: None,
+            record_refreshes: false,
         }
     }
 }

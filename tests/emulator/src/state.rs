@@ -64,7 +64,15 @@ pub struct State {
     pub(crate) consents: HashSet<(String, String)>,
     pub(crate) next_zuid: u64,
     pub(crate) seq: u64,
+    /// Emulator-clock times of successful refreshes, per refresh token, while
+    /// `Settings::record_refreshes` is on.
+    pub(crate) refresh_history: HashMap<String, Vec<i64>>,
+    /// Every code and token issued or imported, oldest first (the first [`MAX_ISSUED`]).
+    pub(crate) issued: Vec<String>,
 }
+
+/// How many issued codes and tokens [`State`] remembers for `Emulator::issued_tokens`.
+pub const MAX_ISSUED: usize = 100_000;
 
 /// Whether `dc` is a known data-centre code.
 pub fn is_dc(dc: &str) -> bool {
@@ -186,6 +194,7 @@ impl State {
 
     /// Stores a grant code.
     pub fn add_grant(&mut self, code: String, grant: Grant) {
+        self.remember_issued(&code);
         self.grants.insert(code, grant);
     }
 
@@ -193,6 +202,13 @@ impl State {
     pub fn consent(&mut self, user: &str, client_id: &str) -> bool {
         self.consents
             .insert((user.to_string(), client_id.to_string()))
+    }
+
+    /// Remembers a code or token for `Emulator::issued_tokens` (up to [`MAX_ISSUED`]).
+    pub fn remember_issued(&mut self, value: &str) {
+        if self.issued.len() < MAX_ISSUED {
+            self.issued.push(value.to_string());
+        }
     }
 
     /// Next sequence number (orders refresh tokens by age).

@@ -139,6 +139,12 @@ impl State {
         }
         rt.window_count += 1;
         let owner = rt.owner.clone();
+        if settings.record_refreshes {
+            self.refresh_history
+                .entry(token.to_string())
+                .or_default()
+                .push(now_ms);
+        }
         let access = zoho_token();
         let ttl = ttl_ms(settings.access_token_ttl_secs);
         self.insert_access(
@@ -177,6 +183,7 @@ impl State {
         for (_, old) in mine.into_iter().take(excess) {
             self.remove_refresh(&old);
         }
+        self.remember_issued(&token);
         let seq = self.next_seq();
         let rt = RefreshToken {
             owner,
@@ -210,6 +217,7 @@ impl State {
                 }
             }
         }
+        self.remember_issued(&token);
         let at = AccessToken {
             owner,
             expires_at_ms: now_ms.saturating_add(ttl_ms),

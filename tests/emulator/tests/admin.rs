@@ -280,3 +280,20 @@ fn non_loopback_listen_is_refused_by_default() {
     .unwrap();
     assert!(emu.addr().ip().is_loopback());
 }
+
+#[test]
+fn issued_tokens_lists_every_code_and_token_handed_out() {
+    let env = setup();
+    let code = env.mint(PROFILE_SCOPES);
+    let tokens = env.exchange(&code);
+    let refreshed = env.refresh(tokens["refresh_token"].as_str().unwrap());
+    let issued = env.emu.issued_tokens();
+    for value in [
+        code.as_str(),
+        tokens["access_token"].as_str().unwrap(),
+        tokens["refresh_token"].as_str().unwrap(),
+        refreshed["access_token"].as_str().unwrap(),
+    ] {
+        assert!(issued.iter().any(|t| t == value), "{value} is listed");
+    }
+}

@@ -40,8 +40,15 @@ fn wait(child: &mut Child) -> std::process::ExitStatus {
     }
 }
 
+/// A plain client; installs a crypto provider first, which reqwest needs whenever the
+/// workspace unifies the core's `rustls-no-provider` feature into it.
+fn http_client() -> reqwest::blocking::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::new()
+}
+
 fn get(url: &str) -> (u16, String) {
-    let r = reqwest::blocking::get(url).unwrap();
+    let r = http_client().get(url).send().unwrap();
     (r.status().as_u16(), r.text().unwrap())
 }
 
@@ -87,7 +94,7 @@ fn config_file_and_legacy_flag_and_no_secrets_printed() {
         config.to_str().unwrap(),
         "--legacy",
     ]);
-    let client = reqwest::blocking::Client::new();
+    let client = http_client();
     let r = client
         .post(format!("{url}/_emulator/grant"))
         .body(r#"{"client_id":"1000.CFG","user":"cfg@example.com","scope":"a"}"#)

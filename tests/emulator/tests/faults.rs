@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::json;
-use zoho_accounts_emulator::{FaultKind, FaultSpec};
+use zoho_accounts_emulator::{FaultKind, FaultSpec, Settings};
 
 fn fault(kind: FaultKind, count: u32, path: Option<&str>) -> FaultSpec {
     FaultSpec {
@@ -105,7 +105,7 @@ fn delay_longer_than_the_client_timeout() {
         delay_ms: 1500,
         ..fault(FaultKind::Delay, 1, Some("/oauth/serverinfo"))
     });
-    let impatient = reqwest::blocking::Client::builder()
+    let impatient = http_builder()
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
@@ -187,4 +187,93 @@ fn admin_requests_are_never_faulted() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(env.counter("faults_injected"), 0);
     assert_eq!(env.counter("requests"), 0);
+}
+
+#[test]
+fn stall_sleeps_then_closes_and_never_reaches_the_endpoint() {
+    let env = setup();
+    let (_, refresh) = env.tokens();
+    env.emu.inject_fault(FaultSpec {
+        delay_ms: 300,
+        ..fault(FaultKind::Stall, 1, Some("/oauth/v2/token"))
+    });
+    let started = Instant::now();
+    let sent = env
+        .http
+        .post(env.url("/oauth/v2/token"))
+        .body(format!("grant_type=refresh_token&client_id={CLIENT_ID}&client_secret={SECRET}&refresh_token={refresh}"))
+        .send();
+    assert!(sent.is_err(), "no answer");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(env.counter("token.refresh_token"), 0, "nothing was minted");
+    assert_eq!(env.counter("fault.stall"), 1);
+    assert!(env.refresh(&refresh)["access_token"].is_string());
+}
+
+#[test]
+fn random_faults_hit_about_the_configured_share_of_requests() {
+    let mut settings = Settings {
+        random_fault_rate: 0.25,
+        random_fault_kinds: vec![FaultKind::Http500, FaultKind::Throttle],
+        random_fault_path: Some("/oauth/serverinfo".into()),
+        ..Settings::default()
+    };
+    let env = setup_with(settings.clone());
+    let statuses: Vec<u16> = (0..400).map(|_| serverinfo_status(&env)).collect();
+    let faulted = env.counter("faults_injected");
+    assert!((60..=140).contains(&faulted), "{faulted} of 400");
+    assert_eq!(
+        env.counter("fault.http500") + env.counter("fault.throttle"),
+        faulted
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 500).count() as u64,
+        env.counter("fault.http500")
+    );
+    assert_eq!(env.counter("serverinfo"), 400 - faulted);
+    // Other paths are spared; a zero rate turns it off.
+    assert_eq!(env.get(&env.url("/oauth/v2/token"), None).0, 200);
+    settings.random_fault_rate = 0.0;
+    env.emu.set_settings(settings);
+    assert!((0..50).all(|_| serverinfo_status(&env) == 200));
+}
+
+#[test]
+fn random_fault_settings_over_http() {
+    let env = setup();
+    let (status, v) = env.post_form(
+        &env.url("/_emulator/settings"),
+        r#"{"random_fault_rate":1.0,"random_fault_kinds":["empty"],"random_fault_delay_ms":5}"#,
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["random_fault_kinds"], json!(["empty"]));
+    let r = env.http.get(env.url("/oauth/serverinfo")).send().unwrap();
+    assert_eq!(r.text().unwrap(), "");
+    assert_eq!(env.counter("fault.empty"), 1);
+}
+
+#[test]
+fn refresh_history_records_each_successful_refresh_when_asked() {
+    let env = setup_with(Settings {
+        record_refreshes: true,
+        refresh_limit: 2,
+        ..Settings::default()
+    });
+    let (_, refresh) = env.tokens();
+    let before = env.emu.now_ms();
+    for _ in 0..3 {
+        env.refresh_at(&env.emu.url(), &refresh);
+    }
+    let history = env.emu.refresh_history();
+    let times = &history[&refresh];
+    assert_eq!(
+        times.len(),
+        2,
+        "the throttled third refresh is not recorded"
+    );
+    assert!(times.iter().all(|t| *t >= before && *t <= env.emu.now_ms()));
+    let quiet = setup();
+    let (_, refresh) = quiet.tokens();
+    quiet.refresh(&refresh);
+    assert!(quiet.emu.refresh_history().is_empty(), "off by default");
 }

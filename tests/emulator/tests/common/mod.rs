@@ -30,8 +30,16 @@ pub fn client_spec() -> ClientSpec {
     }
 }
 
-pub fn http_client() -> Client {
+/// A client builder that works whatever TLS features the workspace unifies into reqwest:
+/// when the core's `rustls-no-provider` is on, a crypto provider must be installed first,
+/// even for plain-HTTP clients.
+pub fn http_builder() -> reqwest::blocking::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder()
+}
+
+pub fn http_client() -> Client {
+    http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(20))
         .build()

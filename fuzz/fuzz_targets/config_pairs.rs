@@ -1,0 +1,57 @@
+//! Configuration maps (`Config::from_pairs`), as the PHP door and the CLI's config file
+//! hand them over: any keys and values. No panic; a configuration that is accepted passes
+//! `validate()` and never sends secrets over plain http to a host that is not loopback.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use zoho_oauth::Config;
+use zoho_oauth::config::validate_accounts_url;
+
+/// The keys the SDK and this library know, so the fuzzer reaches every branch.
+const KEYS: &[&str] = &[
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "accounts_url",
+    "data_centre",
+    "data_center",
+    "token_persistence_path",
+    "token_store_format",
+    "currentUserEmail",
+    "access_type",
+    "sandbox",
+    "apiBaseUrl",
+    "applicationLogFilePath",
+    "connect_timeout_secs",
+    "timeout_secs",
+    "refresh_margin_secs",
+];
+
+#[derive(Arbitrary, Debug)]
+enum Key {
+    Known(u8),
+    Other(String),
+}
+
+fuzz_target!(|pairs: Vec<(Key, String)>| {
+    let pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .map(|(key, value)| {
+            let key = match key {
+                Key::Known(i) => KEYS[usize::from(i) % KEYS.len()].to_string(),
+                Key::Other(name) => name,
+            };
+            (key, value)
+        })
+        .collect();
+    let Ok(config) = Config::from_pairs(pairs) else {
+        return;
+    };
+    assert!(config.validate().is_ok(), "from_pairs returned an invalid config");
+    assert!(validate_accounts_url(&config.accounts_url).is_ok());
+    assert!(!config.client_secret.expose().contains('\0'));
+    assert!(!config.connect_timeout.is_zero() && !config.request_timeout.is_zero());
+    let _ = config.crm_api_url();
+    let _ = config.token_file();
+});
