@@ -13,7 +13,7 @@ use zoho_oauth::{FileStore, StoreFormat, TokenStore};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/php-sdk")
+        .join("tests/fixtures/php-sdk")
         .join(name)
 }
 

@@ -199,7 +199,7 @@ impl Login {
 /// A fixture of Zoho's PHP SDK.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/php-sdk")
+        .join("tests/fixtures/php-sdk")
         .join(name)
 }
 

@@ -49,7 +49,7 @@ $n->setExpiryTime(1.0);
 check(str_contains(serialize($n), 'refreshToken";N;'), 'a missing refresh token serializes as N;, as the SDK writes it');
 
 // The fixture written by the real SDK.
-$fixture = dirname(__DIR__, 4) . '/shared/fixtures/php-sdk/three-users.zcrm_oauthtokens.txt';
+$fixture = dirname(__DIR__, 3) . '/tests/fixtures/php-sdk/three-users.zcrm_oauthtokens.txt';
 $list = unserialize(file_get_contents($fixture));
 check(is_array($list) && count($list) === 3, 'the SDK\'s three-user file unserializes into three objects');
 check_same(['Bob.Smith@Example.COM', 'zoë@exämple.de', 'ada@example.com'], array_map(fn($x) => $x->getUserEmailId(), $list), 'with the SDK\'s users in order');

@@ -10,7 +10,7 @@ require __DIR__ . '/../lib/helpers.php';
 $url = emulator_start();
 emu_client();
 $dir = temp_dir();
-$fixtures = dirname(__DIR__, 3) . '/../shared/fixtures/php-sdk';
+$fixtures = dirname(__DIR__, 3) . '/tests/fixtures/php-sdk';
 copy("$fixtures/three-users.zcrm_oauthtokens.txt", "$dir/zcrm_oauthtokens.txt");
 $original = unserialize(file_get_contents("$dir/zcrm_oauthtokens.txt"));
 $byUser = [];

@@ -11,7 +11,7 @@ use zoho_accounts_emulator::{ClientSpec, Emulator, GrantSpec, Options, TokenSpec
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/php-sdk/requests-sent-by-php-sdk.json"
+    "/../fixtures/php-sdk/requests-sent-by-php-sdk.json"
 );
 const CODE: &str = "1000.grant0000grant0000grant0000gran.grant1111grant1111grant1111gran";
 const ONLINE_ACCESS: &str =
