@@ -90,6 +90,9 @@ pub struct Config {
     pub refresh_margin: Duration,
 }
 
+/// The largest refresh margin: half of the hour an access token lives.
+pub const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(1800);
+
 /// The keys read by [`Config::from_pairs`]; every other key is ignored, as the SDK does.
 pub const KNOWN_KEYS: &[&str] = &[
     "client_id",
@@ -187,11 +190,18 @@ impl Config {
         self
     }
 
-    /// The path of the token file, when a persistence path is set.
+    /// The path of the token file, when a persistence path is set: the format's file name
+    /// inside `token_persistence_path`. A path that already ends in that file name (as in
+    /// `'token_persistence_path' => 'zcrm_oauthtokens.txt'`, which the SDK silently failed
+    /// to write) and is not a directory names the file itself.
     pub fn token_file(&self) -> Option<PathBuf> {
-        self.token_persistence_path
-            .as_ref()
-            .map(|dir| dir.join(self.token_store_format.file_name()))
+        let path = self.token_persistence_path.as_ref()?;
+        let file_name = self.token_store_format.file_name();
+        let names_the_file = path.file_name().is_some_and(|name| name == file_name);
+        if names_the_file && !path.is_dir() {
+            return Some(path.clone());
+        }
+        Some(path.join(file_name))
     }
 
     /// The path of the SDK-format log file, when a log directory is set.
@@ -312,6 +322,15 @@ impl Config {
                 ),
             ));
         }
+        if self.refresh_margin > MAX_REFRESH_MARGIN {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!(
+                    "refresh_margin_secs must be at most {} (half of an access token's hour): with a larger margin every token would look stale and be refreshed on every call",
+                    MAX_REFRESH_MARGIN.as_secs()
+                ),
+            ));
+        }
         if self.connect_timeout.is_zero() || self.request_timeout.is_zero() {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,
@@ -357,17 +376,28 @@ fn parse_seconds(key: &str, value: &str, zero_ok: bool) -> Result<Duration> {
 }
 
 /// Checks that an accounts URL is absolute `https`, or `http` to a loopback host only.
+///
+/// Error messages show the URL without its user information, query and fragment, which
+/// could hold a password or a token; a value that is not a URL at all is not shown.
 pub fn validate_accounts_url(url: &str) -> Result<()> {
+    let parsed = url::Url::parse(url);
+    let shown = parsed
+        .as_ref()
+        .map(|u| format!(" '{}'", without_credentials(u)))
+        .unwrap_or_default();
     let invalid = |why: &str| {
-        Error::new(
-            ErrorKind::ConfigInvalid,
-            format!("accounts_url '{url}' {why}"),
-        )
-        .with_hint("use https://accounts.zoho.com or your data centre's server, e.g. https://accounts.zoho.eu")
+        Error::new(ErrorKind::ConfigInvalid, format!("accounts_url{shown} {why}"))
+            .with_hint("use https://accounts.zoho.com or your data centre's server, e.g. https://accounts.zoho.eu")
     };
-    let parsed = url::Url::parse(url).map_err(|_| invalid("is not a URL"))?;
-    if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
-        return Err(invalid("must not have a query, fragment or user name"));
+    let parsed = parsed.map_err(|_| invalid("is not a URL"))?;
+    if parsed.query().is_some()
+        || parsed.fragment().is_some()
+        || !parsed.username().is_empty()
+        || parsed.password().is_some()
+    {
+        return Err(invalid(
+            "must not have a query, fragment, user name or password",
+        ));
     }
     match parsed.scheme() {
         "https" => Ok(()),
@@ -377,6 +407,13 @@ pub fn validate_accounts_url(url: &str) -> Result<()> {
         )),
         _ => Err(invalid("must start with https://")),
     }
+}
+
+/// `scheme://host[:port]/path` of a URL: what can be shown of it in a message.
+fn without_credentials(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    format!("{}://{host}{port}{}", url.scheme(), url.path())
 }
 
 /// `candidate` (without a trailing slash) when the client secret and tokens may be sent
@@ -495,6 +532,31 @@ mod tests {
     }
 
     #[test]
+    fn credentials_in_accounts_url_are_refused_and_never_shown() {
+        for bad in [
+            "https://:hunter2pw@accounts.zoho.com",
+            "https://u:hunter2pw@accounts.zoho.com",
+            "https://accounts.zoho.com/?t=hunter2pw",
+            "https://accounts.zoho.com/#hunter2pw",
+            "hunter2pw",
+        ] {
+            let mut pairs = base();
+            pairs.push(("accounts_url", bad));
+            let e = err_of(pairs);
+            assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{bad}");
+            assert!(!e.to_string().contains("hunter2pw"), "{bad}: {e}");
+            assert!(!format!("{e:?}").contains("hunter2pw"), "{bad}: {e:?}");
+        }
+        let mut pairs = base();
+        pairs.push(("accounts_url", "https://u:pw@accounts.zoho.com/x"));
+        assert!(
+            err_of(pairs)
+                .to_string()
+                .contains("'https://accounts.zoho.com/x'")
+        );
+    }
+
+    #[test]
     fn sdk_quirks_fixed_sandbox_bool_and_api_base_url_scheme() {
         let mut pairs = base();
         pairs.push(("sandbox", "1"));
@@ -528,6 +590,40 @@ mod tests {
             Some(PathBuf::from("/tmp/x/zoho_oauth_tokens.json"))
         );
         assert_eq!(c.refresh_margin, Duration::from_millis(500));
+        let mut pairs = base();
+        pairs.push(("refresh_margin_secs", "1801"));
+        let e = err_of(pairs);
+        assert_eq!(e.kind(), ErrorKind::ConfigInvalid);
+        assert!(e.message().contains("at most 1800"), "{e}");
+        let mut pairs = base();
+        pairs.push(("refresh_margin_secs", "1800"));
+        assert!(Config::from_pairs(pairs).is_ok());
+    }
+
+    #[test]
+    fn a_persistence_path_naming_the_token_file_is_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("zcrm_oauthtokens.txt");
+        let with_path = |path: &std::path::Path| {
+            let mut pairs: Vec<(String, String)> = base()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            pairs.push(("token_persistence_path".into(), path.display().to_string()));
+            Config::from_pairs(pairs).expect("valid")
+        };
+        assert_eq!(with_path(&file).token_file(), Some(file.clone()));
+        assert_eq!(
+            with_path(dir.path()).token_file(),
+            Some(file.clone()),
+            "a directory gets the file inside"
+        );
+        std::fs::create_dir(&file).expect("a directory named like the file");
+        assert_eq!(
+            with_path(&file).token_file(),
+            Some(file.join("zcrm_oauthtokens.txt")),
+            "an existing directory of that name is still a directory"
+        );
     }
 
     #[test]

@@ -499,10 +499,8 @@ fn usage_and_configuration_errors_exit_2() {
 fn transport_failures_exit_3() {
     let env = Env::start();
     env.emulator.inject_fault(FaultSpec {
-        kind: FaultKind::Http500,
-        count: 1,
         path: Some("/oauth/v2/token".into()),
-        delay_ms: 0,
+        ..FaultSpec::new(FaultKind::Http500)
     });
     let code = env.grant(ADA, SCOPES);
     let run = env
@@ -565,10 +563,8 @@ fn throttling_exits_5() {
     let env = Env::start();
     env.exchange(ADA, &[]);
     env.emulator.inject_fault(FaultSpec {
-        kind: FaultKind::Throttle,
-        count: 1,
         path: Some("/oauth/v2/token".into()),
-        delay_ms: 0,
+        ..FaultSpec::new(FaultKind::Throttle)
     });
     let run = env.run(&["refresh", "--user", ADA, "--json"]).expect(5);
     assert_eq!(run.json()["error"]["zoho_code"], "Access Denied");

@@ -11,10 +11,9 @@ use zoho_oauth::{Config, Error, ErrorKind, OAuthClient};
 
 fn fault(env: &TestEnv, kind: FaultKind, count: u32) {
     env.emulator.inject_fault(FaultSpec {
-        kind,
         count,
         path: Some("/oauth/v2/token".into()),
-        delay_ms: 0,
+        ..FaultSpec::new(kind)
     });
 }
 
@@ -145,10 +144,9 @@ fn a_reply_slower_than_the_timeout_is_a_timeout() {
         .generate_access_token(&env.grant(ADA, SCOPES))
         .unwrap();
     env.emulator.inject_fault(FaultSpec {
-        kind: FaultKind::Delay,
-        count: 1,
         path: Some("/oauth/v2/token".into()),
         delay_ms: 1500,
+        ..FaultSpec::new(FaultKind::Delay)
     });
     let started = std::time::Instant::now();
     let err = client.refresh_user(ADA).unwrap_err();
@@ -336,4 +334,116 @@ fn a_store_calling_the_client_back_gets_an_error_not_a_deadlock() {
             .unwrap()
             .contains(&ErrorKind::InvalidArgument)
     );
+}
+
+#[test]
+fn after_a_transient_failure_no_process_retries_for_a_while() {
+    let env = TestEnv::start();
+    let client = env.client();
+    let tokens = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    advance(&env.clock, 3600 - 50); // inside the 60 s margin, still valid
+    fault(&env, FaultKind::Http500, 1);
+    assert_eq!(client.get_access_token(ADA).unwrap(), tokens.access_token);
+    assert_eq!(env.counter("faults_injected"), 1);
+    // Within the retry interval neither this client nor another process's (a second
+    // client on the same token file) asks the accounts server again.
+    let other_process = env.client();
+    advance(&env.clock, 9);
+    for client in [&client, &other_process] {
+        assert_eq!(client.get_access_token(ADA).unwrap(), tokens.access_token);
+    }
+    let token_requests = || {
+        env.emulator
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/oauth/v2/token"))
+            .count()
+    };
+    assert_eq!(
+        token_requests(),
+        2,
+        "the grant exchange and the failed refresh"
+    );
+    // After it, the next call refreshes, and a later stale token is refreshed at once.
+    advance(&env.clock, 2);
+    let fresh = other_process.get_access_token(ADA).unwrap();
+    assert_ne!(fresh, tokens.access_token);
+    assert_eq!(env.counter("token.refresh_token"), 1);
+    advance(&env.clock, 3600 - 50);
+    assert_ne!(client.get_access_token(ADA).unwrap(), fresh);
+    assert_eq!(env.counter("token.refresh_token"), 2);
+}
+
+#[test]
+fn a_failed_user_lookup_other_than_the_scope_never_saves_under_current_user_email() {
+    let env = TestEnv::start();
+    let client = env.client_for(env.config().with_current_user_email("crm@example.com"));
+    let crm = client
+        .generate_access_token(&env.grant("crm@example.com", SCOPES))
+        .unwrap();
+    env.emulator.inject_fault(FaultSpec {
+        path: Some("/oauth/user/info".into()),
+        ..FaultSpec::new(FaultKind::Http500)
+    });
+    let mut err = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ServerError);
+    assert!(err.message().contains("NOT saved"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("generateAccessTokenFromRefreshToken")
+    );
+    let unsaved = err.take_unsaved_tokens().expect("tokens handed back");
+    assert_clean(&err, &[CLIENT_SECRET, unsaved.access_token.expose()]);
+    // crm@example.com's entry is untouched, and nothing else was saved.
+    let stored = client.list_tokens().unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].refresh_token, crm.refresh_token);
+    // The handed-back refresh token works.
+    let refresh = unsaved.refresh_token.expect("refresh token");
+    client
+        .generate_access_token_from_refresh_token(refresh.expose(), ADA)
+        .unwrap();
+}
+
+#[test]
+fn every_zoho_error_code_gets_its_kind_and_keeps_the_code() {
+    let env = TestEnv::start();
+    let client = env.client();
+    let cases = [
+        (
+            200,
+            r#"{"error":"access_denied"}"#,
+            ErrorKind::AccessDenied,
+            "access_denied",
+        ),
+        (
+            200,
+            r#"{"error":"a_code_zoho_adds_later"}"#,
+            ErrorKind::OAuthError,
+            "a_code_zoho_adds_later",
+        ),
+        (
+            500,
+            r#"{"error":"general_error"}"#,
+            ErrorKind::ServerError,
+            "general_error",
+        ),
+    ];
+    for (status, body, kind, code) in cases {
+        env.emulator.inject_fault(FaultSpec {
+            path: Some("/oauth/v2/token".into()),
+            ..FaultSpec::reply(status, body)
+        });
+        let grant = env.grant(ADA, SCOPES);
+        let err = client.generate_access_token(&grant).unwrap_err();
+        assert_eq!(err.kind(), kind, "{body}");
+        assert_eq!(err.zoho_code(), Some(code));
+        assert!(err.hint().is_some());
+        assert_clean(&err, &[CLIENT_SECRET, &grant]);
+        assert!(client.list_tokens().unwrap().is_empty());
+    }
 }

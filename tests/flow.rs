@@ -4,10 +4,11 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
+use std::sync::Arc;
 
-use common::{ADA, CLIENT_ID, REDIRECT_URI, SCOPES, TestEnv, advance, http};
+use common::{ADA, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES, TestEnv, advance, http};
 use zoho_oauth::store::php_format;
-use zoho_oauth::{AuthorizationRequest, ErrorKind};
+use zoho_oauth::{AuthorizationRequest, ErrorKind, MemoryStore, OAuthClient, TokenStore, Tokens};
 
 #[test]
 fn grant_exchange_persists_then_get_is_cached_then_expiry_refreshes_once() {
@@ -284,4 +285,135 @@ fn refresh_and_revoke_go_to_the_data_centre_that_issued_the_tokens() {
     assert_eq!(env.counter("token.refresh_token"), 1);
     us.revoke("eve@example.eu").unwrap();
     assert_eq!(env.counter("revoke"), 1);
+}
+
+/// A store that returns tokens without their user, as a PHP persistence handler may that
+/// never calls `setUserEmailId`.
+struct AnonymousStore(MemoryStore);
+
+impl TokenStore for AnonymousStore {
+    fn get(&self, user: &str) -> zoho_oauth::Result<Option<Tokens>> {
+        Ok(self.0.get(user)?.map(|mut t| {
+            t.user = None;
+            t
+        }))
+    }
+    fn save(&self, tokens: &Tokens) -> zoho_oauth::Result<()> {
+        self.0.save(tokens)
+    }
+    fn delete(&self, user: &str) -> zoho_oauth::Result<bool> {
+        self.0.delete(user)
+    }
+    fn list(&self) -> zoho_oauth::Result<Vec<Tokens>> {
+        self.0.list()
+    }
+    fn describe(&self) -> String {
+        "anonymous".into()
+    }
+}
+
+#[test]
+fn tokens_read_without_a_user_are_refreshed_and_revoked_under_the_asked_identifier() {
+    let env = TestEnv::start();
+    let store = Arc::new(AnonymousStore(MemoryStore::new()));
+    let client = OAuthClient::new(env.config(), store.clone())
+        .unwrap()
+        .with_clock(env.clock.clone());
+    let first = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    advance(&env.clock, 3600);
+    let fresh = client.get_access_token(ADA).unwrap();
+    assert_ne!(fresh, first.access_token);
+    let saved = store.0.list().unwrap();
+    assert_eq!(saved.len(), 1, "saved over the same entry: {saved:?}");
+    assert_eq!(saved[0].user.as_deref(), Some(ADA));
+    assert_eq!(saved[0].access_token, fresh);
+    client.revoke(ADA).unwrap();
+    assert!(store.0.list().unwrap().is_empty());
+}
+
+#[test]
+fn client_secrets_and_tokens_never_travel_in_a_url() {
+    let env = TestEnv::start();
+    let client = env.client();
+    let tokens = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    client.refresh_user(ADA).unwrap();
+    client.revoke(ADA).unwrap();
+    let requests = env.emulator.requests();
+    assert!(requests.len() >= 4, "{requests:?}");
+    let refresh = tokens.refresh_token.unwrap();
+    for request in &requests {
+        for secret in [
+            CLIENT_SECRET,
+            refresh.expose(),
+            tokens.access_token.expose(),
+        ] {
+            assert!(!request.path.contains(secret), "{}", request.path);
+        }
+        assert!(!request.path.contains("client_secret"), "{}", request.path);
+    }
+    let bodies: String = requests.iter().map(|r| r.body.as_str()).collect();
+    assert!(
+        bodies.contains("client_secret=5ecret%2B%26%3D%250f1e"),
+        "{bodies}"
+    );
+}
+
+#[test]
+fn a_still_valid_cached_token_is_dropped_when_another_process_rewrites_the_file() {
+    let env = TestEnv::start();
+    let here = env.client();
+    here.generate_access_token(&env.grant(ADA, SCOPES)).unwrap();
+    let cached = here.get_access_token(ADA).unwrap();
+    // Another process (its own client on the same file) refreshes.
+    let elsewhere = env.client();
+    let theirs = elsewhere.refresh_user(ADA).unwrap().access_token.clone();
+    assert_ne!(theirs, cached);
+    assert_eq!(here.get_access_token(ADA).unwrap(), theirs);
+    assert_eq!(env.counter("token.refresh_token"), 1);
+}
+
+#[test]
+fn a_revoke_zoho_refuses_deletes_nothing() {
+    let env = TestEnv::start();
+    let client = env.client();
+    client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    // The refresh token dies at Zoho behind our back: Zoho answers the revoke with 400.
+    let stored = client.list_tokens().unwrap();
+    let refresh = stored[0].refresh_token.clone().unwrap();
+    http()
+        .post(format!(
+            "{}/oauth/v2/token/revoke?token={}",
+            env.emulator.url(),
+            refresh.expose()
+        ))
+        .send()
+        .unwrap();
+    let err = client.revoke(ADA).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidToken, "{err}");
+    assert_eq!(client.list_tokens().unwrap(), stored, "nothing deleted");
+}
+
+#[test]
+fn one_client_reuses_one_connection() {
+    let env = TestEnv::start();
+    let client = env.client();
+    client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    let before = env.counter("connections");
+    for _ in 0..5 {
+        client.refresh_user(ADA).unwrap();
+    }
+    assert_eq!(env.counter("token.refresh_token"), 5);
+    assert_eq!(
+        env.counter("connections"),
+        before,
+        "the refreshes reused the grant exchange's connection"
+    );
 }

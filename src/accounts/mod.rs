@@ -131,10 +131,19 @@ impl AccountsClient {
     /// Finds the user behind an access token (`GET /oauth/user/info`).
     pub fn user_info(&self, accounts_url: &str, access_token: &Secret) -> Result<UserInfo> {
         let url = format!("{accounts_url}/oauth/user/info");
-        let request = self.http()?.get(&url).header(
-            "Authorization",
-            format!("Zoho-oauthtoken {}", access_token.expose()),
-        );
+        let mut authorization = reqwest::header::HeaderValue::from_str(&format!(
+            "Zoho-oauthtoken {}",
+            access_token.expose()
+        ))
+        .map_err(|_| {
+            Error::invalid_argument("the access token contains characters a header cannot hold")
+        })?;
+        // Kept out of reqwest's Debug output and HTTP/2 header compression tables.
+        authorization.set_sensitive(true);
+        let request = self
+            .http()?
+            .get(&url)
+            .header(reqwest::header::AUTHORIZATION, authorization);
         let (status, content_type, bytes) = self.send(request, accounts_url)?;
         parse_user_info(&RawReply {
             status,

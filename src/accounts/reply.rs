@@ -83,7 +83,11 @@ pub fn parse_token_reply(grant: Grant, reply: &RawReply<'_>) -> Result<TokenRepl
             scope: non_empty_str(&object, "scope").map(str::to_string),
         });
     }
-    if let Some(code) = object.get("error").and_then(Value::as_str) {
+    let code = object.get("error").and_then(Value::as_str);
+    if reply.status >= 500 {
+        return Err(server_failure(grant.sdk_prefix(), reply.status, code));
+    }
+    if let Some(code) = code {
         return Err(zoho_token_error(grant, code, reply.status));
     }
     Err(Error::new(
@@ -142,10 +146,7 @@ fn parse_json_object(prefix: &str, reply: &RawReply<'_>) -> Result<Map<String, V
         return Ok(object);
     }
     if status >= 500 {
-        return Err(
-            failure(ErrorKind::ServerError, "the accounts server failed")
-                .with_hint("Zoho's accounts server had an internal error; retry in a moment"),
-        );
+        return Err(server_failure(prefix, status, None));
     }
     let what = if trimmed.is_empty() {
         "the reply was empty"
@@ -156,6 +157,21 @@ fn parse_json_object(prefix: &str, reply: &RawReply<'_>) -> Result<Map<String, V
     };
     Err(failure(ErrorKind::InvalidResponse, what)
         .with_hint("check accounts_url; a proxy, captive portal or wrong host answers like this"))
+}
+
+/// An HTTP 5xx without an access token: a server error (transient) whatever the body,
+/// keeping Zoho's error code when the body had one.
+fn server_failure(prefix: &str, status: u16, zoho_code: Option<&str>) -> Error {
+    let error = Error::new(
+        ErrorKind::ServerError,
+        format!("{prefix} - the accounts server failed (HTTP {status})"),
+    )
+    .with_hint("Zoho's accounts server had an internal error; retry in a moment")
+    .with_http_status(status);
+    match zoho_code {
+        Some(code) => error.with_zoho_code(clean_code(code)),
+        None => error,
+    }
 }
 
 fn looks_like_html(content_type: Option<&str>, body: &str) -> bool {
@@ -350,6 +366,19 @@ mod tests {
         );
         assert_eq!(kind(200, "[1,2]"), ErrorKind::InvalidResponse);
         assert_eq!(kind(200, "{}"), ErrorKind::InvalidResponse);
+        assert_eq!(kind(503, "{}"), ErrorKind::ServerError);
+    }
+
+    #[test]
+    fn a_5xx_with_a_zoho_error_is_a_server_error_that_keeps_the_code() {
+        let e = err(parse_token_reply(
+            Grant::RefreshToken,
+            &reply(500, r#"{"error":"general_error"}"#),
+        ));
+        assert_eq!(e.kind(), ErrorKind::ServerError);
+        assert!(e.kind().is_transient());
+        assert_eq!(e.zoho_code(), Some("general_error"));
+        assert_eq!(e.http_status(), Some(500));
     }
 
     #[test]

@@ -51,7 +51,11 @@ impl FileStore {
                 )
                 .with_path(&dir));
             }
-            Err(e) => return Err(Error::store_io("use the token directory", &dir, &e)),
+            Err(e) => {
+                return Err(Error::store_io("use the token directory", &dir, &e).with_hint(
+                    "token_persistence_path must name an existing directory; the token file is created inside it",
+                ));
+            }
         }
         if path.is_dir() {
             return Err(Error::new(
@@ -83,6 +87,33 @@ impl FileStore {
         self.modify(|entries| {
             *entries = tokens.to_vec();
         })
+    }
+
+    /// [`FileStore::replace_all`], but only into a file that holds no tokens: the check and
+    /// the write happen under one lock, so tokens another process (PHP, C) saves in between
+    /// are never overwritten. If the file holds tokens, nothing is written and the error
+    /// ([`ErrorKind::StoreIo`]) says how many.
+    pub fn replace_all_if_empty(&self, tokens: &[Tokens]) -> Result<()> {
+        tokens.iter().try_for_each(|t| self.check_storable(t))?;
+        let _lock = lock_file(&sibling(&self.path, ".lock"))?;
+        let held = self.read_file()?.len();
+        if held > 0 {
+            let users = if held == 1 { "user" } else { "users" };
+            return Err(Error::new(
+                ErrorKind::StoreIo,
+                format!(
+                    "the token file {} already holds tokens of {held} {users}; nothing was written",
+                    self.path.display()
+                ),
+            )
+            .with_hint("another process may have saved them meanwhile; replace them only deliberately (zoho-oauth migrate --force)")
+            .with_path(&self.path));
+        }
+        self.write_atomically(&self.encode(tokens))?;
+        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.lock()) {
+            *cache = Some((fingerprint, Arc::new(tokens.to_vec())));
+        }
+        Ok(())
     }
 
     fn stat_fingerprint(&self) -> Result<Fingerprint> {
@@ -142,6 +173,17 @@ impl FileStore {
             .with_hint("restore it from a backup or move it aside; zoho-oauth never overwrites a file it cannot read")
             .with_path(&self.path)
         })
+    }
+
+    /// The lock file that serializes refreshes of `user`, in `<file>.locks/` (created 0700).
+    fn user_lock_path(&self, user: &str) -> Result<PathBuf> {
+        let dir = sibling(&self.path, ".locks");
+        match fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == IoKind::AlreadyExists => {}
+            Err(e) => return Err(Error::store_io("create the lock directory", &dir, &e)),
+        }
+        Ok(dir.join(format!("{:016x}.lock", fnv1a(user.as_bytes()))))
     }
 
     /// Refuses tokens this file's format cannot hold, before anything is written.
@@ -223,15 +265,24 @@ impl TokenStore for FileStore {
     }
 
     fn lock_user(&self, user: &str) -> Result<LockGuard> {
-        let dir = sibling(&self.path, ".locks");
-        match fs::DirBuilder::new().mode(0o700).create(&dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == IoKind::AlreadyExists => {}
-            Err(e) => return Err(Error::store_io("create the lock directory", &dir, &e)),
-        }
-        let file = lock_file(&dir.join(format!("{:016x}.lock", fnv1a(user.as_bytes()))))?;
+        let file = lock_file(&self.user_lock_path(user)?)?;
         let guard: LockGuard = Box::new(file);
         Ok(guard)
+    }
+
+    /// The time is kept as decimal text in the user's lock file, so every process sees it.
+    fn refresh_failed_at(&self, user: &str) -> Option<i64> {
+        let path = self.user_lock_path(user).ok()?;
+        fs::read_to_string(path).ok()?.trim().parse().ok()
+    }
+
+    fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
+        let path = self.user_lock_path(user)?;
+        let mut file = open_lock_file(&path)?;
+        let text = at_ms.map(|at| at.to_string()).unwrap_or_default();
+        file.set_len(0)
+            .and_then(|()| file.write_all(text.as_bytes()))
+            .map_err(|e| Error::store_io("write", &path, &e))
     }
 
     fn describe(&self) -> String {
@@ -242,7 +293,14 @@ impl TokenStore for FileStore {
 /// Opens (creating 0600, never through a symlink) and exclusively locks a lock file.
 /// The lock is released when the returned file is dropped.
 fn lock_file(path: &Path) -> Result<File> {
-    let file = OpenOptions::new()
+    let file = open_lock_file(path)?;
+    file.lock().map_err(|e| Error::store_io("lock", path, &e))?;
+    Ok(file)
+}
+
+/// Opens a lock file, creating it 0600 and never through a symlink.
+fn open_lock_file(path: &Path) -> Result<File> {
+    OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
@@ -250,9 +308,7 @@ fn lock_file(path: &Path) -> Result<File> {
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)
-        .map_err(|e| Error::store_io("open the lock file", path, &e))?;
-    file.lock().map_err(|e| Error::store_io("lock", path, &e))?;
-    Ok(file)
+        .map_err(|e| Error::store_io("open the lock file", path, &e))
 }
 
 /// Creates a new file readable by its owner only; fails if anything (a symlink included)

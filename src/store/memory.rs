@@ -88,7 +88,6 @@ impl Drop for InProcessLock {
 /// Serializes work on one user within this process (not across processes).
 pub(super) fn lock_in_process(user: &str) -> Result<LockGuard> {
     let (lock, cond) = busy_users();
-    let poisoned = || Error::internal("the in-process user lock was poisoned by a panic");
     let mut map = lock.lock().map_err(|_| poisoned())?;
     while map.contains_key(user) {
         map = cond.wait(map).map_err(|_| poisoned())?;
@@ -98,4 +97,8 @@ pub(super) fn lock_in_process(user: &str) -> Result<LockGuard> {
         user: user.to_string(),
     });
     Ok(guard)
+}
+
+fn poisoned() -> Error {
+    Error::internal("the in-process user lock was poisoned by a panic")
 }

@@ -51,6 +51,19 @@ pub trait TokenStore: Send + Sync {
         memory::lock_in_process(user)
     }
 
+    /// When a refresh of `user` last failed transiently, as recorded by
+    /// [`TokenStore::set_refresh_failed_at`] (epoch ms), where the store shares that across
+    /// processes (the file store does). The default knows nothing.
+    fn refresh_failed_at(&self, _user: &str) -> Option<i64> {
+        None
+    }
+
+    /// Records (`Some`) or clears (`None`) the time of `user`'s last transient refresh
+    /// failure; called while holding `user`'s lock. The default does nothing.
+    fn set_refresh_failed_at(&self, _user: &str, _at_ms: Option<i64>) -> Result<()> {
+        Ok(())
+    }
+
     /// A description for messages, e.g. the file path.
     fn describe(&self) -> String;
 }
@@ -74,14 +87,22 @@ impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
     fn lock_user(&self, user: &str) -> Result<LockGuard> {
         (**self).lock_user(user)
     }
+    fn refresh_failed_at(&self, user: &str) -> Option<i64> {
+        (**self).refresh_failed_at(user)
+    }
+    fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
+        (**self).set_refresh_failed_at(user, at_ms)
+    }
     fn describe(&self) -> String {
         (**self).describe()
     }
 }
 
 /// The index of `user` in `entries`: the first exact match, else (for identifiers with `@`)
-/// the first case-insensitive match. This spares users the SDK's "No Tokens exist" trap
-/// when `currentUserEmail` differs from Zoho's `Email` only in case.
+/// the one case-insensitive match. This spares users the SDK's "No Tokens exist" trap
+/// when `currentUserEmail` differs from Zoho's `Email` only in case. When several entries
+/// match case-insensitively and none exactly, there is no match: picking one could hand
+/// out, refresh, revoke or delete another user's tokens.
 pub fn find_user(entries: &[Tokens], user: &str) -> Option<usize> {
     if let Some(i) = entries.iter().position(|t| t.user.as_deref() == Some(user)) {
         return Some(i);
@@ -90,11 +111,15 @@ pub fn find_user(entries: &[Tokens], user: &str) -> Option<usize> {
         return None;
     }
     let wanted = user.to_lowercase();
-    entries.iter().position(|t| {
+    let mut matches = entries.iter().enumerate().filter(|(_, t)| {
         t.user
             .as_deref()
             .is_some_and(|u| u.to_lowercase() == wanted)
-    })
+    });
+    match (matches.next(), matches.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
 }
 
 /// Replaces the entry with exactly `tokens.user` by `tokens`, moved to the end, as the SDK's
@@ -133,9 +158,24 @@ mod tests {
             t("ZOË@EXÄMPLE.DE"),
         ];
         assert_eq!(find_user(&entries, "ada@example.com"), Some(1));
-        assert_eq!(find_user(&entries, "ADA@example.COM"), Some(0));
+        assert_eq!(find_user(&entries, "Ada@Example.com"), Some(0));
+        assert_eq!(
+            find_user(&entries, "ADA@example.COM"),
+            None,
+            "two entries differ only in case: neither is picked"
+        );
         assert_eq!(find_user(&entries, "bob"), None);
         assert_eq!(find_user(&entries, "zoë@exämple.de"), Some(3));
+        assert_eq!(find_user(&entries[1..], "ADA@example.COM"), Some(0));
+    }
+
+    #[test]
+    fn an_ambiguous_case_insensitive_delete_removes_nothing() {
+        let mut entries = vec![t("ada@example.com"), t("ADA@example.com")];
+        assert!(!remove_entry(&mut entries, "Ada@Example.com"));
+        assert_eq!(entries.len(), 2);
+        assert!(remove_entry(&mut entries, "ADA@example.com"));
+        assert_eq!(entries[0].user.as_deref(), Some("ada@example.com"));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 /* The whole flow of the C API against the accounts emulator, and every error path:
  * grant exchange, the persisted token file, get (cached), expiry, refresh, list, user lookup,
- * authorization URL, revoke, delete; configuration, Zoho, transport and store errors.
+ * authorization URL, revoke, delete; configuration, Zoho (every code, the rarer ones through
+ * the emulator's `reply` fault), transport and store errors (a corrupt file, a stale entry
+ * without a refresh token, a save that fails).
  * Every failure is checked for its code, a non-empty last error without secrets, and
  * untouched out-parameters. Needs EMULATOR_URL. */
 #define _POSIX_C_SOURCE 200809L
@@ -114,44 +116,60 @@ static void check_expiry_near(const zoho_tokens *t, long long secs) {
     CHECK(left > (secs - 10) * 1000 && left <= secs * 1000 + 1000);
 }
 
-/* Grant exchange, file, get, expiry, refresh, list, user lookup, a second client. */
-static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
-    zoho_client *client = client_with(dir, emu_url(), "refresh_margin_secs", "60");
-    char *grant = emu_grant(TEST_USER, TEST_SCOPES, NULL);
-    zoho_tokens *tokens = NULL;
-    EXPECT_OK(zoho_client_generate_access_token(client, grant, &tokens));
-    CHECK(tokens != NULL);
-    *grant_out = grant;
+/* The tokens of the flow's grant exchange, shared by its steps. */
+typedef struct {
+    char *grant;   /* malloc'd */
+    char *access;  /* from the library */
+    char *refresh; /* from the library */
+} flow_tokens;
 
-    char *access = field(zoho_tokens_access_token, tokens);
-    char *refresh = field(zoho_tokens_refresh_token, tokens);
+static bool is_string(const char *value, const char *want) {
+    return value != NULL && strcmp(value, want) == 0;
+}
+
+/* Grant exchange: the tokens' fields, their expiry, and the persisted file. */
+static void flow_exchange(zoho_client *client, const char *dir, flow_tokens *ft) {
+    ft->grant = emu_grant(TEST_USER, TEST_SCOPES, NULL);
+    zoho_tokens *tokens = NULL;
+    EXPECT_OK(zoho_client_generate_access_token(client, ft->grant, &tokens));
+    CHECK(tokens != NULL);
+    ft->access = field(zoho_tokens_access_token, tokens);
+    ft->refresh = field(zoho_tokens_refresh_token, tokens);
+    t_add_secret(ft->access);
+    t_add_secret(ft->refresh);
     char *user = field(zoho_tokens_user, tokens);
     char *domain = field(zoho_tokens_api_domain, tokens);
     char *scope = field(zoho_tokens_scope, tokens);
-    t_add_secret(access);
-    t_add_secret(refresh);
-    CHECK(access != NULL && strncmp(access, "1000.", 5) == 0);
-    CHECK(refresh != NULL && strncmp(refresh, "1000.", 5) == 0);
-    CHECK(user != NULL && strcmp(user, TEST_USER) == 0);
-    CHECK(domain != NULL && strcmp(domain, emu_url()) == 0);
+    CHECK(ft->access != NULL && strncmp(ft->access, "1000.", 5) == 0);
+    CHECK(ft->refresh != NULL && strncmp(ft->refresh, "1000.", 5) == 0);
+    CHECK(is_string(user, TEST_USER));
+    CHECK(is_string(domain, emu_url()));
     CHECK(scope != NULL && strstr(scope, "AaaServer.profile.READ") != NULL);
     check_expiry_near(tokens, 3600);
     CHECK(emu_counter("token.authorization_code") == 1);
-    test_persisted_file(dir, access);
+    test_persisted_file(dir, ft->access != NULL ? ft->access : "<none>");
+    zoho_string_free(user);
+    zoho_string_free(domain);
+    zoho_string_free(scope);
+    zoho_tokens_free(tokens);
+}
 
-    /* get: answered from the cache, no refresh, the token works */
+/* get: answered from the cache, no refresh, and the token works. */
+static void flow_cached_get(zoho_client *client, const char *access) {
     char *got = NULL;
     EXPECT_OK(zoho_client_get_access_token(client, TEST_USER, &got));
-    CHECK(got != NULL && strcmp(got, access) == 0);
+    CHECK(is_string(got, access));
     CHECK(emu_counter("token.refresh_token") == 0);
-    CHECK(emu_resource_status(got) == 200);
-    got = t_free_str(got);
+    CHECK(got != NULL && emu_resource_status(got) == 200);
+    zoho_string_free(got);
+}
 
-    /* user lookup and list */
+/* The user lookup, and the list of stored entries. */
+static void flow_lookup_and_list(zoho_client *client, const char *access) {
     char *email = NULL;
     EXPECT_OK(zoho_client_user_email(client, access, &email));
-    CHECK(email != NULL && strcmp(email, TEST_USER) == 0);
-    email = t_free_str(email);
+    CHECK(is_string(email, TEST_USER));
+    zoho_string_free(email);
     zoho_token_list *list = NULL;
     EXPECT_OK(zoho_client_list_tokens(client, &list));
     CHECK(zoho_token_list_len(list) == 1);
@@ -159,11 +177,14 @@ static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
     EXPECT_OK(zoho_token_list_get(list, 0, &first));
     zoho_token_list_free(list);
     char *first_user = field(zoho_tokens_user, first);
-    CHECK(first_user != NULL && strcmp(first_user, TEST_USER) == 0);
-    first_user = t_free_str(first_user);
+    CHECK(is_string(first_user, TEST_USER));
+    zoho_string_free(first_user);
     zoho_tokens_free(first);
+}
 
-    /* expiry: tokens that live 60 s are stale at once with a 60 s margin */
+/* A forced refresh while tokens live 60 s, so that they are stale at once with a 60 s
+ * margin; returns the stale access token (from the library). */
+static char *flow_short_lived_refresh(zoho_client *client, const flow_tokens *ft) {
     emu_ttl(60);
     zoho_tokens *short_lived = NULL;
     EXPECT_OK(zoho_client_refresh(client, TEST_USER, &short_lived));
@@ -171,30 +192,38 @@ static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
     check_expiry_near(short_lived, 60);
     char *stale = field(zoho_tokens_access_token, short_lived);
     t_add_secret(stale);
-    CHECK(stale != NULL && strcmp(stale, access) != 0);
+    CHECK(stale != NULL && ft->access != NULL && strcmp(stale, ft->access) != 0);
     char *kept_refresh = field(zoho_tokens_refresh_token, short_lived);
-    CHECK(kept_refresh != NULL && strcmp(kept_refresh, refresh) == 0); /* Zoho omits it on refresh */
-    kept_refresh = t_free_str(kept_refresh);
+    CHECK(is_string(kept_refresh, ft->refresh)); /* Zoho omits it on refresh */
+    zoho_string_free(kept_refresh);
     zoho_tokens_free(short_lived);
-
-    /* get refreshes the stale token exactly once; the next get uses the fresh one */
     emu_ttl(3600);
+    return stale;
+}
+
+/* get refreshes the stale token exactly once, and the next get uses the fresh one;
+ * returns the fresh access token (from the library). */
+static char *flow_get_refreshes_once(zoho_client *client, const char *stale) {
+    char *got = NULL;
     EXPECT_OK(zoho_client_get_access_token(client, TEST_USER, &got));
     CHECK(emu_counter("token.refresh_token") == 2);
-    CHECK(got != NULL && strcmp(got, stale) != 0);
+    CHECK(got != NULL && stale != NULL && strcmp(got, stale) != 0);
     t_add_secret(got);
     char *again = NULL;
     EXPECT_OK(zoho_client_get_access_token(client, TEST_USER, &again));
     CHECK(again != NULL && got != NULL && strcmp(again, got) == 0);
     CHECK(emu_counter("token.refresh_token") == 2);
-    CHECK(emu_resource_status(again) == 200);
-    again = t_free_str(again);
+    CHECK(again != NULL && emu_resource_status(again) == 200);
+    zoho_string_free(again);
     zoho_tokens *current = NULL;
     EXPECT_OK(zoho_client_get_tokens(client, TEST_USER, &current));
     check_expiry_near(current, 3600);
     zoho_tokens_free(current);
+    return got;
+}
 
-    /* a second client (from JSON) reads the persisted file: same token, no request */
+/* A second client (from JSON) reads the persisted file: same token, no request. */
+static void flow_second_client(const char *dir, const char *current) {
     char json[1024];
     snprintf(json, sizeof json,
              "{\"client_id\":\"%s\",\"client_secret\":\"%s\",\"redirect_uri\":\"%s\","
@@ -203,20 +232,23 @@ static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
              TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, emu_url(), dir);
     zoho_client *second = NULL;
     EXPECT_OK(zoho_client_new_from_json(json, &second));
+    char *again = NULL;
     EXPECT_OK(zoho_client_get_access_token(second, TEST_USER, &again));
-    CHECK(again != NULL && got != NULL && strcmp(again, got) == 0);
+    CHECK(again != NULL && current != NULL && strcmp(again, current) == 0);
     CHECK(emu_counter("token.refresh_token") == 2);
-    again = t_free_str(again);
+    zoho_string_free(again);
     zoho_client_free(second);
-    got = t_free_str(got);
+}
 
-    /* from a refresh token, under another identifier; then delete it */
+/* Tokens from a refresh token, under another identifier; then deleting them. */
+static void flow_refresh_token_and_delete(zoho_client *client, const char *refresh) {
     zoho_tokens *bob = NULL;
     EXPECT_OK(zoho_client_generate_access_token_from_refresh_token(client, refresh, "bob", &bob));
     char *bob_user = field(zoho_tokens_user, bob);
-    CHECK(bob_user != NULL && strcmp(bob_user, "bob") == 0);
-    bob_user = t_free_str(bob_user);
+    CHECK(is_string(bob_user, "bob"));
+    zoho_string_free(bob_user);
     zoho_tokens_free(bob);
+    zoho_token_list *list = NULL;
     EXPECT_OK(zoho_client_list_tokens(client, &list));
     CHECK(zoho_token_list_len(list) == 2);
     zoho_token_list_free(list);
@@ -226,8 +258,9 @@ static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
     EXPECT_OK(zoho_client_delete_tokens(client, "bob", &deleted));
     CHECK(!deleted);
     EXPECT_OK(zoho_client_delete_tokens(client, "bob", NULL));
+}
 
-    /* authorization URL */
+static void flow_authorization_url(zoho_client *client) {
     char *url = NULL;
     EXPECT_OK(zoho_client_authorization_url(client, TEST_SCOPES, NULL, true, "st ate", &url));
     CHECK(url != NULL && strncmp(url, emu_url(), strlen(emu_url())) == 0);
@@ -235,28 +268,50 @@ static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
     CHECK(url != NULL && strstr(url, "client_id=" TEST_CLIENT_ID) != NULL);
     CHECK(url != NULL && strstr(url, "prompt=consent") != NULL && strstr(url, "state=st+ate") != NULL);
     CHECK(url != NULL && strstr(url, "capi5ecret") == NULL);
-    url = t_free_str(url);
+    zoho_string_free(url);
+}
 
-    /* revoke: Zoho forgets the refresh token and its access tokens; the entry is deleted */
+/* revoke: Zoho forgets the refresh token and its access tokens; the entry is deleted. */
+static void flow_revoke(zoho_client *client, const flow_tokens *ft) {
     EXPECT_OK(zoho_client_revoke(client, TEST_USER));
     CHECK(emu_counter("revoke") == 1);
     char *none = SENTINEL;
     EXPECT_RC(zoho_client_get_access_token(client, TEST_USER, &none), ZOHO_RESULT_NO_TOKENS);
     CHECK(none == SENTINEL);
-    CHECK(emu_resource_status(access) == 401);
+    CHECK(emu_resource_status(ft->access) == 401);
     EXPECT_RC(zoho_client_revoke(client, TEST_USER), ZOHO_RESULT_NO_TOKENS);
     zoho_tokens *revoked = SENTINEL;
-    EXPECT_RC(zoho_client_generate_access_token_from_refresh_token(client, refresh, TEST_USER, &revoked),
+    EXPECT_RC(zoho_client_generate_access_token_from_refresh_token(client, ft->refresh, TEST_USER,
+                                                                   &revoked),
               ZOHO_RESULT_INVALID_CODE);
     CHECK(revoked == SENTINEL);
+}
 
-    *refresh_out = refresh;
-    zoho_string_free(access);
-    zoho_string_free(user);
-    zoho_string_free(domain);
-    zoho_string_free(scope);
-    zoho_string_free(stale);
-    zoho_tokens_free(tokens);
+/* The whole flow: grant exchange, file, get, expiry, refresh, list, user lookup, a second
+ * client, a refresh token under another name, the authorization URL, revoke. Hands the
+ * (revoked) refresh token and the (used) grant code to the caller. */
+static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
+    zoho_client *client = client_with(dir, emu_url(), "refresh_margin_secs", "60");
+    flow_tokens ft = {NULL, NULL, NULL};
+    flow_exchange(client, dir, &ft);
+    if (ft.access == NULL || ft.refresh == NULL) {
+        t_check(false, "the grant exchange gave tokens (the rest of the flow is skipped)", __FILE__,
+                __LINE__);
+    } else {
+        flow_cached_get(client, ft.access);
+        flow_lookup_and_list(client, ft.access);
+        char *stale = flow_short_lived_refresh(client, &ft);
+        char *current = flow_get_refreshes_once(client, stale);
+        flow_second_client(dir, current);
+        flow_refresh_token_and_delete(client, ft.refresh);
+        flow_authorization_url(client);
+        flow_revoke(client, &ft);
+        zoho_string_free(current);
+        zoho_string_free(stale);
+    }
+    zoho_string_free(ft.access);
+    *refresh_out = ft.refresh;
+    *grant_out = ft.grant;
     zoho_client_free(client);
 }
 
@@ -402,6 +457,235 @@ static void test_store_errors(void) {
     CHECK(bad == SENTINEL);
 }
 
+/* ---- error paths that need a crafted reply or a crafted store ---- */
+
+/* A new client on `dir` with fresh tokens for TEST_USER (their secrets registered). */
+static zoho_client *client_with_tokens(const char *dir) {
+    zoho_client *client = client_with(dir, emu_url(), NULL, NULL);
+    char *grant = emu_grant(TEST_USER, TEST_SCOPES, NULL);
+    zoho_tokens *tokens = NULL;
+    EXPECT_OK(zoho_client_generate_access_token(client, grant, &tokens));
+    char *access = field(zoho_tokens_access_token, tokens);
+    char *refresh = field(zoho_tokens_refresh_token, tokens);
+    t_add_secret(access);
+    t_add_secret(refresh);
+    zoho_string_free(access);
+    zoho_string_free(refresh);
+    zoho_tokens_free(tokens);
+    free(grant);
+    return client;
+}
+
+/* The last error message contains `text`. */
+static void expect_message_has(const char *text) {
+    char *message = t_last_error();
+    if (strstr(message, text) == NULL) {
+        fprintf(stderr, "  message was: %s\n", message);
+    }
+    CHECK(strstr(message, text) != NULL);
+    free(message);
+}
+
+/* Queues a `reply` fault for the next token request. `body_json` is the JSON text of the
+ * body string, quotes escaped. */
+static void fault_reply(int status, const char *body_json) {
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"kind\":\"reply\",\"status\":%d,\"path\":\"/oauth/v2/token\",\"body\":\"%s\"}",
+             status, body_json);
+    emu_admin("faults", json);
+}
+
+/* Zoho's access_denied (305) and an error code the library does not know (308), from
+ * replies only a `reply` fault gives; the grant code is not spent by the faulted request. */
+static void test_reply_faults(const char *dir) {
+    zoho_client *client = client_with_tokens(dir);
+    long faults = emu_counter("fault.reply");
+    fault_reply(200, "{\\\"error\\\":\\\"access_denied\\\"}");
+    expect_refresh_error(client, ZOHO_RESULT_ACCESS_DENIED);
+    expect_message_has("access_denied");
+    fault_reply(400, "{\\\"error\\\":\\\"some_new_code\\\"}");
+    expect_refresh_error(client, ZOHO_RESULT_OAUTH_ERROR);
+    expect_message_has("some_new_code");
+
+    char *grant = emu_grant(TEST_USER, TEST_SCOPES, NULL);
+    zoho_tokens *tokens = SENTINEL;
+    fault_reply(200, "{\\\"error\\\":\\\"access_denied\\\"}");
+    EXPECT_RC(zoho_client_generate_access_token(client, grant, &tokens), ZOHO_RESULT_ACCESS_DENIED);
+    CHECK(tokens == SENTINEL);
+    CHECK(emu_counter("fault.reply") == faults + 3);
+    EXPECT_OK(zoho_client_generate_access_token(client, grant, &tokens));
+    CHECK(tokens != SENTINEL);
+    if (tokens != SENTINEL) {
+        zoho_tokens_free(tokens);
+    }
+    free(grant);
+    zoho_client_free(client);
+}
+
+#define SDK_CLASS "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens"
+
+/* A private property name of the SDK's token class, as PHP serializes it. */
+static void put_sdk_property(FILE *f, const char *name) {
+    fprintf(f, "s:%zu:\"", strlen(SDK_CLASS) + strlen(name) + 2);
+    fputc('\0', f);
+    fputs(SDK_CLASS, f);
+    fputc('\0', f);
+    fprintf(f, "%s\";", name);
+}
+
+static void put_php_string(FILE *f, const char *value) {
+    if (value == NULL) {
+        fputs("N;", f);
+    } else {
+        fprintf(f, "s:%zu:\"%s\";", strlen(value), value);
+    }
+}
+
+/* Writes the PHP SDK's token file in `dir` with one entry; `refresh` NULL is stored as `N;`
+ * (an online grant). */
+static void write_sdk_token_file(const char *dir, const char *user, const char *access,
+                                 const char *refresh, long long expiry_ms) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/zcrm_oauthtokens.txt", dir);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    fprintf(f, "a:1:{i:0;O:%zu:\"%s\":4:{", strlen(SDK_CLASS), SDK_CLASS);
+    put_sdk_property(f, "refreshToken");
+    put_php_string(f, refresh);
+    put_sdk_property(f, "accessToken");
+    put_php_string(f, access);
+    put_sdk_property(f, "expiryTime");
+    fprintf(f, "d:%lld;", expiry_ms);
+    put_sdk_property(f, "userEmailId");
+    put_php_string(f, user);
+    fputs("}}", f);
+    CHECK(fclose(f) == 0);
+}
+
+#define ONLINE_USER "online@example.com"
+#define FILE_ACCESS "1000.aaaa1111aaaa1111aaaa1111aaaa1111.bbbb2222bbbb2222bbbb2222bbbb2222"
+#define UNKNOWN_REFRESH "1000.cccc3333cccc3333cccc3333cccc3333.dddd4444dddd4444dddd4444dddd4444"
+
+/* An entry without a refresh token (an online grant) whose access token is stale: there is
+ * nothing to refresh with, so no request is sent. */
+static void test_missing_refresh_token(void) {
+    char *dir = t_mkdtemp();
+    t_add_secret(FILE_ACCESS);
+    write_sdk_token_file(dir, ONLINE_USER, FILE_ACCESS, NULL, t_now_ms() - 60000);
+    zoho_client *client = client_with(dir, emu_url(), NULL, NULL);
+    long token_requests = emu_counter("token");
+    char *token = SENTINEL;
+    EXPECT_RC(zoho_client_get_access_token(client, ONLINE_USER, &token), ZOHO_RESULT_MISSING_TOKEN);
+    CHECK(token == SENTINEL);
+    expect_message_has("Refresh token");
+    zoho_tokens *tokens = SENTINEL;
+    EXPECT_RC(zoho_client_get_tokens(client, ONLINE_USER, &tokens), ZOHO_RESULT_MISSING_TOKEN);
+    EXPECT_RC(zoho_client_refresh(client, ONLINE_USER, &tokens), ZOHO_RESULT_MISSING_TOKEN);
+    CHECK(tokens == SENTINEL);
+    EXPECT_RC(zoho_client_revoke(client, ONLINE_USER), ZOHO_RESULT_MISSING_TOKEN);
+    CHECK(emu_counter("token") == token_requests);
+    zoho_token_list *list = NULL;
+    EXPECT_OK(zoho_client_list_tokens(client, &list));
+    CHECK(zoho_token_list_len(list) == 1); /* still stored */
+    zoho_token_list_free(list);
+    zoho_client_free(client);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* Revoking a refresh token Zoho does not know: 400 invalid_token, and nothing is deleted. */
+static void test_revoke_unknown_refresh_token(void) {
+    char *dir = t_mkdtemp();
+    t_add_secret(FILE_ACCESS);
+    t_add_secret(UNKNOWN_REFRESH);
+    write_sdk_token_file(dir, ONLINE_USER, FILE_ACCESS, UNKNOWN_REFRESH, t_now_ms() + 3600000);
+    zoho_client *client = client_with(dir, emu_url(), NULL, NULL);
+    long revokes = emu_counter("revoke");
+    EXPECT_RC(zoho_client_revoke(client, ONLINE_USER), ZOHO_RESULT_INVALID_TOKEN);
+    expect_message_has("invalid_token");
+    CHECK(emu_counter("revoke") == revokes + 1);
+    char *token = NULL;
+    EXPECT_OK(zoho_client_get_access_token(client, ONLINE_USER, &token));
+    CHECK(is_string(token, FILE_ACCESS)); /* the entry was kept */
+    zoho_string_free(token);
+    zoho_client_free(client);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* Makes the store's next save fail: a directory (not empty) where the temporary file of
+ * the atomic replace is created. Root ignores permissions; this it cannot write through. */
+static char *block_saves(const char *dir) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/zcrm_oauthtokens.txt.tmp", dir);
+    CHECK(mkdir(path, 0700) == 0);
+    char inner[700];
+    snprintf(inner, sizeof inner, "%s/keep", path);
+    FILE *f = fopen(inner, "w");
+    CHECK(f != NULL);
+    if (f != NULL) {
+        fclose(f);
+    }
+    return strdup(path);
+}
+
+/* Takes the unsaved tokens of the last error; checks that the message names none of them.
+ * Returns their refresh token (from the library) or NULL. */
+static char *take_unsaved_refresh_token(void) {
+    char *message = t_last_error();
+    zoho_tokens *unsaved = NULL;
+    CHECK(zoho_last_error_take_unsaved_tokens(&unsaved) == ZOHO_RESULT_OK && unsaved != NULL);
+    char *access = unsaved ? field(zoho_tokens_access_token, unsaved) : NULL;
+    char *refresh = unsaved ? field(zoho_tokens_refresh_token, unsaved) : NULL;
+    t_add_secret(access);
+    t_add_secret(refresh);
+    CHECK(access != NULL && strstr(message, access) == NULL);
+    CHECK(refresh == NULL || strstr(message, refresh) == NULL);
+    zoho_string_free(access);
+    zoho_tokens_free(unsaved);
+    free(message);
+    return refresh;
+}
+
+/* A save that fails after the client was created: Zoho's tokens come back on the error. */
+static void test_failing_save(void) {
+    char *dir = t_mkdtemp();
+    zoho_client *client = client_with_tokens(dir);
+    char *blocker = block_saves(dir);
+
+    zoho_tokens *out = SENTINEL;
+    EXPECT_RC(zoho_client_refresh(client, TEST_USER, &out), ZOHO_RESULT_STORE_IO);
+    CHECK(out == SENTINEL);
+    expect_message_has("zcrm_oauthtokens.txt");
+    zoho_string_free(take_unsaved_refresh_token());
+
+    char *grant = emu_grant(TEST_USER, TEST_SCOPES, NULL);
+    EXPECT_RC(zoho_client_generate_access_token(client, grant, &out), ZOHO_RESULT_STORE_IO);
+    CHECK(out == SENTINEL);
+    char *refresh = take_unsaved_refresh_token();
+    CHECK(refresh != NULL);
+
+    /* once the store is writable again, the unsaved refresh token is not lost */
+    t_rmtree(blocker);
+    if (refresh != NULL) {
+        EXPECT_OK(zoho_client_generate_access_token_from_refresh_token(client, refresh, TEST_USER, &out));
+        CHECK(out != SENTINEL);
+        if (out != SENTINEL) {
+            zoho_tokens_free(out);
+        }
+    }
+    zoho_string_free(refresh);
+    free(grant);
+    free(blocker);
+    zoho_client_free(client);
+    t_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     if (!emu_init()) {
         fprintf(stderr, "EMULATOR_URL is not set (source scripts/emulator.sh; start_emulator)\n");
@@ -417,6 +701,10 @@ int main(void) {
     test_unsaved_tokens(dir);
     test_faults(dir);
     test_store_errors();
+    test_reply_faults(dir);
+    test_missing_refresh_token();
+    test_revoke_unknown_refresh_token();
+    test_failing_save();
     zoho_string_free(refresh);
     free(grant);
     t_rmtree(dir);

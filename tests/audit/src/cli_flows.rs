@@ -111,12 +111,7 @@ fn commands(cli: &mut Cli<'_>) -> Result<(), String> {
         FaultKind::Reset,
         FaultKind::Throttle,
     ] {
-        cli.world.emu.inject_fault(FaultSpec {
-            kind,
-            count: 1,
-            path: None,
-            delay_ms: 0,
-        });
+        cli.world.emu.inject_fault(FaultSpec::new(kind));
         cli.run(
             &format!("refresh-fault-{}", kind.name()),
             &["refresh", "--user", ADA],

@@ -213,22 +213,15 @@ fn transport_faults(f: &mut Flows<'_>, client: &OAuthClient) -> Result<(), Strin
         FaultKind::Delay,
     ] {
         f.world.emu.inject_fault(FaultSpec {
-            kind,
-            count: 1,
-            path: None,
             delay_ms: 1500,
+            ..FaultSpec::new(kind)
         });
         f.show(
             &format!("fault {}", kind.name()),
             &client.refresh_user("audit.faults@example.com"),
         );
     }
-    f.world.emu.inject_fault(FaultSpec {
-        kind: FaultKind::Http500,
-        count: 1,
-        path: None,
-        delay_ms: 0,
-    });
+    f.world.emu.inject_fault(FaultSpec::new(FaultKind::Http500));
     f.show("user_info fault", &client.user_info("1000.x.y"));
     Ok(())
 }

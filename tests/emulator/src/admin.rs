@@ -57,10 +57,7 @@ pub fn handle(shared: &Shared, req: &Request) -> Response {
         ("GET", "clock") => Ok(clock_reply(shared)),
         ("POST", "clock") => parse::<ClockRequest>(req).map(|c| clock(shared, c)),
         ("GET", "faults") => Ok(Response::json_of(200, &shared.lock().faults.pending())),
-        ("POST", "faults") => parse::<FaultSpec>(req).map(|f| {
-            shared.lock().faults.push(f);
-            ok()
-        }),
+        ("POST", "faults") => parse::<FaultSpec>(req).map(|f| result(shared.lock().faults.push(f))),
         ("GET", "requests") => Ok(Response::json_of(200, &shared.lock().metrics.requests())),
         ("GET", "counters") => Ok(Response::json_of(200, &shared.lock().metrics.counters())),
         ("GET", "settings") => Ok(Response::json_of(200, &shared.lock().settings)),

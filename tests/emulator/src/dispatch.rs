@@ -91,13 +91,13 @@ fn record(shared: &Shared, req: &Request, dc: &str, path: &str) -> Option<FaultA
     let mut inner = shared.lock();
     inner.metrics.bump("requests");
     inner.metrics.log(entry);
-    let (kind, delay) = inner
+    let fault = inner
         .faults
         .take(path)
         .or_else(|| faults::random(&inner.settings, path))?;
     inner.metrics.bump("faults_injected");
-    inner.metrics.bump(&format!("fault.{}", kind.name()));
-    Some(faults::action(kind, delay, inner.settings.throttle_status))
+    inner.metrics.bump(&format!("fault.{}", fault.kind.name()));
+    Some(faults::action(&fault, inner.settings.throttle_status))
 }
 
 #[cfg(test)]

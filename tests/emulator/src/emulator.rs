@@ -131,9 +131,16 @@ impl Emulator {
         self.shared.clock.now_ms()
     }
 
-    /// Queues a fault for the next `fault.count` matching requests.
+    /// Queues a fault for the next `fault.count` matching requests. An invalid fault (a
+    /// `reply` whose status is not 200 to 599) is ignored; use
+    /// [`Emulator::try_inject_fault`] to see the error.
     pub fn inject_fault(&self, fault: FaultSpec) {
-        self.shared.lock().faults.push(fault);
+        let _ = self.try_inject_fault(fault);
+    }
+
+    /// Queues a fault for the next `fault.count` matching requests, reporting an invalid one.
+    pub fn try_inject_fault(&self, fault: FaultSpec) -> Result<(), String> {
+        self.shared.lock().faults.push(fault)
     }
 
     /// Per-endpoint counters (see the README for the keys).

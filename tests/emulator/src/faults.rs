@@ -25,11 +25,13 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Queues a fault (a zero count is ignored).
-    pub fn push(&mut self, fault: FaultSpec) {
+    /// Queues a fault (a zero count is ignored); refuses one whose fields are invalid.
+    pub fn push(&mut self, fault: FaultSpec) -> Result<(), String> {
+        fault.validate()?;
         if fault.count > 0 {
             self.pending.push(fault);
         }
+        Ok(())
     }
 
     /// The pending faults.
@@ -37,15 +39,16 @@ impl Faults {
         self.pending.clone()
     }
 
-    /// Consumes one use of the first fault matching `path` (without DC prefix).
-    pub fn take(&mut self, path: &str) -> Option<FaultKindAndDelay> {
+    /// Consumes one use of the first fault matching `path` (without DC prefix) and returns
+    /// it as it was before.
+    pub fn take(&mut self, path: &str) -> Option<FaultSpec> {
         let idx = self
             .pending
             .iter()
             .position(|f| f.path.as_deref().is_none_or(|p| path.starts_with(p)))?;
+        let taken = self.pending[idx].clone();
         let fault = &mut self.pending[idx];
         fault.count -= 1;
-        let taken = (fault.kind, fault.delay_ms);
         if fault.count == 0 {
             self.pending.remove(idx);
         }
@@ -53,12 +56,9 @@ impl Faults {
     }
 }
 
-/// A fault's kind and delay.
-pub type FaultKindAndDelay = (FaultKind, u64);
-
-/// The action for a fault of `kind`.
-pub fn action(kind: FaultKind, delay_ms: u64, throttle_status: u16) -> FaultAction {
-    match kind {
+/// The action for `fault`; `throttle_status` is the status of the `throttle` reply.
+pub fn action(fault: &FaultSpec, throttle_status: u16) -> FaultAction {
+    match fault.kind {
         FaultKind::Http500 => FaultAction::Reply(Response::html(
             500,
             "500 Internal Server Error",
@@ -70,10 +70,15 @@ pub fn action(kind: FaultKind, delay_ms: u64, throttle_status: u16) -> FaultActi
             "Sign in to access your account. <form action=\"/signin\"></form>",
         )),
         FaultKind::Reset => FaultAction::Reset,
-        FaultKind::Delay => FaultAction::Delay(delay_ms),
+        FaultKind::Delay => FaultAction::Delay(fault.delay_ms),
         FaultKind::Throttle => FaultAction::Reply(throttle_reply(throttle_status)),
         FaultKind::Empty => FaultAction::Reply(Response::new(200, crate::http::JSON, Vec::new())),
-        FaultKind::Stall => FaultAction::Stall(delay_ms),
+        FaultKind::Stall => FaultAction::Stall(fault.delay_ms),
+        FaultKind::Reply => FaultAction::Reply(Response::new(
+            fault.status,
+            crate::http::JSON,
+            fault.body.clone(),
+        )),
     }
 }
 
@@ -87,8 +92,9 @@ const DEFAULT_RANDOM_KINDS: [FaultKind; 6] = [
     FaultKind::Stall,
 ];
 
-/// Draws a random fault for a request to `path` under `settings`, or `None`.
-pub fn random(settings: &Settings, path: &str) -> Option<FaultKindAndDelay> {
+/// Draws a random fault for a request to `path` under `settings`, or `None`. A random
+/// `reply` fault has the defaults: status 200 and an empty body.
+pub fn random(settings: &Settings, path: &str) -> Option<FaultSpec> {
     if settings.random_fault_rate <= 0.0 {
         return None;
     }
@@ -109,7 +115,10 @@ pub fn random(settings: &Settings, path: &str) -> Option<FaultKindAndDelay> {
         &settings.random_fault_kinds
     };
     let index = usize::try_from(draw % kinds.len() as u64).unwrap_or(0);
-    Some((kinds[index], settings.random_fault_delay_ms))
+    Some(FaultSpec {
+        delay_ms: settings.random_fault_delay_ms,
+        ..FaultSpec::new(kinds[index])
+    })
 }
 
 /// A random number; a time-and-counter mix if the OS has no randomness to give.
@@ -148,17 +157,45 @@ mod tests {
         settings.random_fault_kinds = vec![FaultKind::Stall];
         settings.random_fault_delay_ms = 7;
         settings.random_fault_path = Some("/oauth/v2/token".into());
-        assert_eq!(
-            random(&settings, "/oauth/v2/token"),
-            Some((FaultKind::Stall, 7))
-        );
+        let drawn = random(&settings, "/oauth/v2/token").map(|f| (f.kind, f.delay_ms));
+        assert_eq!(drawn, Some((FaultKind::Stall, 7)));
         assert_eq!(random(&settings, "/oauth/user/info"), None);
         settings.random_fault_rate = 0.5;
         settings.random_fault_kinds.clear();
         let hits = (0..4000)
             .filter_map(|_| random(&settings, "/oauth/v2/token"))
-            .inspect(|(kind, _)| assert_ne!(*kind, FaultKind::Delay))
+            .inspect(|f| assert!(![FaultKind::Delay, FaultKind::Reply].contains(&f.kind)))
             .count();
         assert!((1600..2400).contains(&hits), "{hits} of 4000");
+    }
+
+    #[test]
+    fn reply_faults_need_a_real_status() {
+        let mut faults = Faults::default();
+        for bad in [0, 99, 199, 600, 1000] {
+            assert!(faults.push(FaultSpec::reply(bad, "{}")).is_err(), "{bad}");
+        }
+        assert!(faults.pending().is_empty());
+        assert_eq!(faults.push(FaultSpec::reply(599, "x")), Ok(()));
+        // Other kinds ignore the status field.
+        let other = FaultSpec {
+            status: 0,
+            ..FaultSpec::new(FaultKind::Empty)
+        };
+        assert_eq!(faults.push(other), Ok(()));
+        assert_eq!(faults.pending().len(), 2);
+    }
+
+    #[test]
+    fn a_reply_fault_answers_its_status_and_body_as_json() {
+        let FaultAction::Reply(r) = action(&FaultSpec::reply(403, "{\"error\":\"x\"}"), 200) else {
+            panic!("not a reply");
+        };
+        assert_eq!(r.status, 403);
+        assert_eq!(r.body, b"{\"error\":\"x\"}");
+        assert_eq!(
+            r.headers,
+            vec![("Content-Type".to_string(), crate::http::JSON.to_string())]
+        );
     }
 }

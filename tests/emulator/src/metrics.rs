@@ -6,6 +6,7 @@ use crate::spec::LoggedRequest;
 
 /// Counter keys that always exist (starting at 0).
 pub const COUNTER_KEYS: &[&str] = &[
+    "connections",
     "requests",
     "auth",
     "token",
@@ -26,6 +27,7 @@ pub const COUNTER_KEYS: &[&str] = &[
     "fault.throttle",
     "fault.empty",
     "fault.stall",
+    "fault.reply",
 ];
 
 /// Requests kept in the log; older ones are dropped.

@@ -105,6 +105,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, registry: &Arc<Mute
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
+        shared.lock().metrics.bump("connections");
         let mut reg = lock(registry);
         reg.handles.retain(|h| !h.is_finished());
         let id = reg.next_id;

@@ -106,11 +106,14 @@ pub enum FaultKind {
     /// Sleep `delay_ms`, then close the connection without answering; the endpoint never
     /// sees the request (a timeout that mints nothing, unlike [`FaultKind::Delay`]).
     Stall,
+    /// Answer exactly the fault's `status` and `body`, as `application/json`: any reply
+    /// Zoho might give, e.g. `{"error":"access_denied"}`.
+    Reply,
 }
 
 impl FaultKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FaultKind; 7] = [
+    pub const ALL: [FaultKind; 8] = [
         FaultKind::Http500,
         FaultKind::Html,
         FaultKind::Reset,
@@ -118,6 +121,7 @@ impl FaultKind {
         FaultKind::Throttle,
         FaultKind::Empty,
         FaultKind::Stall,
+        FaultKind::Reply,
     ];
 
     /// The snake_case name used in JSON and in the `fault.<name>` counters.
@@ -130,6 +134,7 @@ impl FaultKind {
             FaultKind::Throttle => "throttle",
             FaultKind::Empty => "empty",
             FaultKind::Stall => "stall",
+            FaultKind::Reply => "reply",
         }
     }
 }
@@ -138,8 +143,12 @@ fn one() -> u32 {
     1
 }
 
+fn status_ok() -> u16 {
+    200
+}
+
 /// A fault to apply to the next `count` matching requests.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultSpec {
     /// What goes wrong.
     pub kind: FaultKind,
@@ -153,6 +162,47 @@ pub struct FaultSpec {
     /// For [`FaultKind::Delay`] and [`FaultKind::Stall`]: how long to sleep first.
     #[serde(default)]
     pub delay_ms: u64,
+    /// For [`FaultKind::Reply`]: the HTTP status, 200 to 599 (default 200).
+    #[serde(default = "status_ok")]
+    pub status: u16,
+    /// For [`FaultKind::Reply`]: the body, sent as is (default empty).
+    #[serde(default)]
+    pub body: String,
+}
+
+impl FaultSpec {
+    /// A fault of `kind` for the next request to any path, with the defaults: count 1,
+    /// no delay, status 200, empty body.
+    pub fn new(kind: FaultKind) -> FaultSpec {
+        FaultSpec {
+            kind,
+            count: one(),
+            path: None,
+            delay_ms: 0,
+            status: status_ok(),
+            body: String::new(),
+        }
+    }
+
+    /// A [`FaultKind::Reply`] fault answering `status` and `body` to the next request.
+    pub fn reply(status: u16, body: impl Into<String>) -> FaultSpec {
+        FaultSpec {
+            status,
+            body: body.into(),
+            ..FaultSpec::new(FaultKind::Reply)
+        }
+    }
+
+    /// Checks the fields the kind uses: a reply's status must be 200 to 599.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.kind == FaultKind::Reply && !(200..=599).contains(&self.status) {
+            return Err(format!(
+                "status {} is not an HTTP status from 200 to 599",
+                self.status
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// One non-admin request as the emulator received it.
@@ -202,7 +252,8 @@ pub struct Settings {
     /// random fault of one of `random_fault_kinds`.
     pub random_fault_rate: f64,
     /// The kinds random faults are drawn from, uniformly; empty means every kind but
-    /// `delay` (which still reaches the endpoint).
+    /// `delay` (which still reaches the endpoint) and `reply` (random ones answer 200 with
+    /// an empty body).
     pub random_fault_kinds: Vec<FaultKind>,
     /// `delay_ms` of random `delay` and `stall` faults.
     pub random_fault_delay_ms: u64,

@@ -61,6 +61,9 @@ pub struct State {
     pub(crate) grants: HashMap<String, Grant>,
     pub(crate) refresh: HashMap<String, crate::tokens::RefreshToken>,
     pub(crate) access: HashMap<String, crate::tokens::AccessToken>,
+    /// Size of `access` at which the next sweep of expired tokens runs.
+    pub(crate) access_sweep_at: usize,
+    /// (user, client) pairs with an offline consent.
     pub(crate) consents: HashSet<(String, String)>,
     pub(crate) next_zuid: u64,
     pub(crate) seq: u64,
@@ -198,8 +201,9 @@ impl State {
         self.grants.insert(code, grant);
     }
 
-    /// Records a consent; true when it is the first for this user and client.
-    pub fn consent(&mut self, user: &str, client_id: &str) -> bool {
+    /// Records an `access_type=offline` consent; true when it is the first offline consent
+    /// of this user to this client (online consents are not recorded).
+    pub fn record_offline_consent(&mut self, user: &str, client_id: &str) -> bool {
         self.consents
             .insert((user.to_string(), client_id.to_string()))
     }

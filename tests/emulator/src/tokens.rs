@@ -57,6 +57,9 @@ pub enum TokenError {
     Throttled,
 }
 
+/// The access-token map is swept for expired tokens no earlier than at this size.
+pub const SWEEP_MIN_ACCESS: usize = 1024;
+
 fn ttl_ms(secs: u64) -> i64 {
     i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)
 }
@@ -196,6 +199,8 @@ impl State {
     }
 
     /// Stores an access token, silently evicting the parent's oldest ones over the cap.
+    /// Expired tokens are dropped for good (from the parent's list and from the token map),
+    /// so that moving the clock back never revives them.
     pub fn insert_access(
         &mut self,
         token: String,
@@ -205,10 +210,16 @@ impl State {
         settings: &Settings,
         now_ms: i64,
     ) {
+        self.sweep_expired_access(now_ms);
         if let Some(rt) = parent.as_ref().and_then(|p| self.refresh.get_mut(p)) {
             let access = &mut self.access;
-            rt.access
-                .retain(|t| access.get(t).is_some_and(|a| a.expires_at_ms > now_ms));
+            rt.access.retain(|t| {
+                let live = access.get(t).is_some_and(|a| a.expires_at_ms > now_ms);
+                if !live {
+                    access.remove(t);
+                }
+                live
+            });
             rt.access.push_back(token.clone());
             let max = settings.max_active_access_tokens.max(1) as usize;
             while rt.access.len() > max {
@@ -226,16 +237,30 @@ impl State {
         self.access.insert(token, at);
     }
 
-    fn remove_refresh(&mut self, token: &str) -> bool {
-        match self.refresh.remove(token) {
-            Some(rt) => {
-                for t in rt.access {
-                    self.access.remove(&t);
-                }
-                true
-            }
-            None => false,
+    /// Drops every expired access token once the map has doubled since the last sweep
+    /// (and holds at least [`SWEEP_MIN_ACCESS`]): the map stays within twice the live
+    /// tokens, at an amortised constant cost per insert.
+    fn sweep_expired_access(&mut self, now_ms: i64) {
+        if self.access.len() < self.access_sweep_at.max(SWEEP_MIN_ACCESS) {
+            return;
         }
+        self.access.retain(|_, a| a.expires_at_ms > now_ms);
+        let access = &self.access;
+        for rt in self.refresh.values_mut() {
+            rt.access.retain(|t| access.contains_key(t));
+        }
+        self.access_sweep_at = self.access.len().saturating_mul(2);
+    }
+
+    /// Removes a refresh token and every access token minted from it, whether or not its
+    /// list still names them (e.g. an imported access token whose parent came later).
+    fn remove_refresh(&mut self, token: &str) -> bool {
+        if self.refresh.remove(token).is_none() {
+            return false;
+        }
+        self.access
+            .retain(|_, a| a.refresh.as_deref() != Some(token));
+        true
     }
 
     /// A live access token of data centre `dc`.
@@ -259,5 +284,86 @@ impl State {
             rt.access.retain(|t| t != token);
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owner() -> Owner {
+        Owner {
+            client_id: "1000.C".to_string(),
+            user: "ada@example.com".to_string(),
+            scopes: vec!["ZohoCRM.modules.ALL".to_string()],
+            dc: "us".to_string(),
+        }
+    }
+
+    /// Mints `n` one-second tokens from `parent`, each after the previous one expired.
+    fn mint_expiring(state: &mut State, parent: Option<&str>, n: i64) {
+        let settings = Settings::default();
+        for i in 0..n {
+            let parent = parent.map(str::to_string);
+            state.insert_access(format!("a{i}"), owner(), parent, 1000, &settings, i * 2000);
+        }
+    }
+
+    #[test]
+    fn expired_tokens_of_a_refresh_token_leave_the_map() {
+        let mut state = State::new();
+        state.insert_refresh("r".to_string(), owner(), &Settings::default(), 0);
+        mint_expiring(&mut state, Some("r"), 50);
+        assert_eq!(state.access.len(), 1, "only the newest is live");
+        assert_eq!(state.refresh["r"].access.len(), 1);
+    }
+
+    #[test]
+    fn expired_tokens_without_a_refresh_token_are_swept() {
+        let mut state = State::new();
+        let n = i64::try_from(SWEEP_MIN_ACCESS * 5).unwrap_or(i64::MAX);
+        mint_expiring(&mut state, None, n);
+        assert!(
+            state.access.len() <= SWEEP_MIN_ACCESS,
+            "{} tokens kept",
+            state.access.len()
+        );
+        assert!(state.access.contains_key(&format!("a{}", n - 1)));
+    }
+
+    #[test]
+    fn live_tokens_survive_a_sweep() {
+        let mut state = State::new();
+        let settings = Settings::default();
+        for i in 0..SWEEP_MIN_ACCESS * 3 {
+            state.insert_access(format!("a{i}"), owner(), None, 60_000, &settings, 0);
+        }
+        assert_eq!(state.access.len(), SWEEP_MIN_ACCESS * 3);
+    }
+
+    #[test]
+    fn removing_a_refresh_token_takes_access_tokens_its_list_does_not_name() {
+        let mut state = State::new();
+        let settings = Settings::default();
+        // Imported before its parent existed, so the parent's list does not name it.
+        state.insert_access(
+            "early".to_string(),
+            owner(),
+            Some("r".into()),
+            60_000,
+            &settings,
+            0,
+        );
+        state.insert_refresh("r".to_string(), owner(), &settings, 0);
+        state.insert_access(
+            "late".to_string(),
+            owner(),
+            Some("r".into()),
+            60_000,
+            &settings,
+            0,
+        );
+        assert!(state.revoke("r", "us"));
+        assert!(state.access.is_empty(), "{:?}", state.access.keys());
     }
 }

@@ -110,6 +110,42 @@ fn refresh_token_only_on_first_consent_unless_prompt_consent() {
 }
 
 #[test]
+fn an_online_consent_does_not_use_up_the_first_offline_refresh_token() {
+    let env = setup();
+    let code_of = |extra: &str| param(&authorize(&env, &env.emu.url(), extra).1, "code").unwrap();
+    let online = exchange_with_redirect(&env, &env.emu.url(), &code_of("&access_type=online"));
+    assert!(online["access_token"].is_string(), "{online}");
+    assert!(online.get("refresh_token").is_none(), "{online}");
+    let default = exchange_with_redirect(&env, &env.emu.url(), &code_of(""));
+    assert!(default.get("refresh_token").is_none(), "{default}");
+    let offline = exchange_with_redirect(&env, &env.emu.url(), &code_of("&access_type=offline"));
+    assert!(offline["refresh_token"].is_string(), "{offline}");
+    let again = exchange_with_redirect(&env, &env.emu.url(), &code_of("&access_type=offline"));
+    assert!(again["access_token"].is_string(), "{again}");
+    assert!(again.get("refresh_token").is_none(), "{again}");
+    let forced = exchange_with_redirect(
+        &env,
+        &env.emu.url(),
+        &code_of("&access_type=offline&prompt=consent"),
+    );
+    assert!(forced["refresh_token"].is_string(), "{forced}");
+}
+
+#[test]
+fn the_first_offline_consent_is_per_user() {
+    let env = setup();
+    let code_of = |extra: &str| param(&authorize(&env, &env.emu.url(), extra).1, "code").unwrap();
+    let ada = exchange_with_redirect(&env, &env.emu.url(), &code_of("&access_type=offline"));
+    assert!(ada["refresh_token"].is_string(), "{ada}");
+    let grace = exchange_with_redirect(
+        &env,
+        &env.emu.url(),
+        &code_of("&access_type=offline&emulator_user=grace%40example.com"),
+    );
+    assert!(grace["refresh_token"].is_string(), "{grace}");
+}
+
+#[test]
 fn user_in_another_data_centre_is_sent_there() {
     let env = setup();
     env.emu.register_user(UserSpec {

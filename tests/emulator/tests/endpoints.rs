@@ -45,6 +45,31 @@ fn revoking_a_refresh_token_kills_it_and_its_access_tokens() {
 }
 
 #[test]
+fn a_revoked_refresh_tokens_expired_access_tokens_stay_dead_when_the_clock_goes_back() {
+    let env = setup();
+    let base = env.emu.url();
+    let (first, refresh) = env.tokens();
+    env.emu.advance_clock(3601);
+    let second = env.refresh(&refresh)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = env.url(&format!("/oauth/v2/token/revoke?token={refresh}"));
+    assert_eq!(revoke(&env, &url, "").0, 200);
+    env.emu.advance_clock(-3601);
+    assert_eq!(
+        env.resource_status(&base, &first),
+        401,
+        "first access token"
+    );
+    assert_eq!(
+        env.resource_status(&base, &second),
+        401,
+        "second access token"
+    );
+}
+
+#[test]
 fn revoking_an_access_token_only_kills_that_one() {
     let env = setup();
     let (access, refresh) = env.tokens();

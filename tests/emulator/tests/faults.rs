@@ -13,11 +13,23 @@ use zoho_accounts_emulator::{FaultKind, FaultSpec, Settings};
 
 fn fault(kind: FaultKind, count: u32, path: Option<&str>) -> FaultSpec {
     FaultSpec {
-        kind,
         count,
         path: path.map(str::to_string),
-        delay_ms: 0,
+        ..FaultSpec::new(kind)
     }
+}
+
+/// A refresh POSTed to the token endpoint: status, Content-Type and raw body.
+fn raw_refresh(env: &Env, refresh: &str) -> (u16, String, String) {
+    let r = env
+        .http
+        .post(env.url("/oauth/v2/token"))
+        .body(format!("grant_type=refresh_token&client_id={CLIENT_ID}&client_secret={SECRET}&refresh_token={refresh}"))
+        .send()
+        .unwrap();
+    let status = r.status().as_u16();
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+    (status, content_type, r.text().unwrap())
 }
 
 fn serverinfo_status(env: &Env) -> u16 {
@@ -276,4 +288,98 @@ fn refresh_history_records_each_successful_refresh_when_asked() {
     let (_, refresh) = quiet.tokens();
     quiet.refresh(&refresh);
     assert!(quiet.emu.refresh_history().is_empty(), "off by default");
+}
+
+#[test]
+fn reply_answers_exactly_the_given_body_with_status_200_by_default() {
+    let env = setup();
+    let (_, refresh) = env.tokens();
+    env.emu.inject_fault(FaultSpec {
+        count: 2,
+        path: Some("/oauth/v2/token".into()),
+        body: r#"{"error":"access_denied"}"#.into(),
+        ..FaultSpec::new(FaultKind::Reply)
+    });
+    for _ in 0..2 {
+        let (status, content_type, body) = raw_refresh(&env, &refresh);
+        assert_eq!(status, 200);
+        assert!(
+            content_type.starts_with("application/json"),
+            "{content_type}"
+        );
+        assert_eq!(body, r#"{"error":"access_denied"}"#);
+    }
+    assert_eq!(
+        env.counter("token.refresh_token"),
+        0,
+        "the endpoint never saw them"
+    );
+    assert_eq!(env.counter("fault.reply"), 2);
+    assert!(env.refresh(&refresh)["access_token"].is_string(), "used up");
+}
+
+#[test]
+fn reply_with_any_status_and_body() {
+    let env = setup();
+    let (_, refresh) = env.tokens();
+    env.emu
+        .inject_fault(FaultSpec::reply(403, r#"{"error":"some_new_code"}"#));
+    let (status, _, body) = raw_refresh(&env, &refresh);
+    assert_eq!(
+        (status, body.as_str()),
+        (403, r#"{"error":"some_new_code"}"#)
+    );
+    // Not even JSON: sent as is.
+    env.emu
+        .inject_fault(FaultSpec::reply(502, "upstream <b>down</b>"));
+    let (status, content_type, body) = raw_refresh(&env, &refresh);
+    assert_eq!((status, body.as_str()), (502, "upstream <b>down</b>"));
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+}
+
+#[test]
+fn reply_over_http_with_defaults_and_listed_while_pending() {
+    let env = setup();
+    let (_, refresh) = env.tokens();
+    let spec = json!({"kind": "reply", "status": 400, "path": "/oauth/v2/token",
+                      "body": r#"{"error":"some_new_code"}"#});
+    let (status, v) = env.post_form(&env.url("/_emulator/faults"), &spec.to_string());
+    assert_eq!((status, v), (200, json!({"status": "ok"})));
+    let (_, pending) = env.get(&env.url("/_emulator/faults"), None);
+    assert_eq!(pending[0]["kind"], "reply");
+    assert_eq!(pending[0]["status"], 400);
+    assert_eq!(pending[0]["body"], r#"{"error":"some_new_code"}"#);
+    let (status, _, body) = raw_refresh(&env, &refresh);
+    assert_eq!(
+        (status, body.as_str()),
+        (400, r#"{"error":"some_new_code"}"#)
+    );
+    // Without status and body: 200 and an empty body.
+    let (status, _) = env.post_form(&env.url("/_emulator/faults"), r#"{"kind":"reply"}"#);
+    assert_eq!(status, 200);
+    let (status, _, body) = raw_refresh(&env, &refresh);
+    assert_eq!((status, body.as_str()), (200, ""));
+}
+
+#[test]
+fn reply_with_an_impossible_status_is_refused() {
+    let env = setup();
+    for status in [0, 100, 600] {
+        let spec = json!({"kind": "reply", "status": status, "body": "{}"});
+        let (code, v) = env.post_form(&env.url("/_emulator/faults"), &spec.to_string());
+        assert_eq!(code, 400, "{status}");
+        assert!(v["error"].as_str().unwrap().contains("status"), "{v}");
+    }
+    assert!(
+        env.emu
+            .try_inject_fault(FaultSpec::reply(99, "{}"))
+            .is_err()
+    );
+    env.emu.inject_fault(FaultSpec::reply(1000, "{}"));
+    let (_, pending) = env.get(&env.url("/_emulator/faults"), None);
+    assert_eq!(pending, json!([]));
+    assert_eq!(serverinfo_status(&env), 200);
 }

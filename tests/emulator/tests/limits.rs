@@ -186,3 +186,45 @@ fn refresh_token_cap_counts_per_user() {
     assert!(env.refresh(&ada2)["access_token"].is_string());
     assert!(env.refresh(&grace_rt)["access_token"].is_string());
 }
+
+#[test]
+fn an_evicted_refresh_tokens_expired_access_tokens_stay_dead_when_the_clock_goes_back() {
+    let env = setup_with(Settings {
+        max_refresh_tokens_per_user: 1,
+        ..Settings::default()
+    });
+    let base = env.emu.url();
+    let (first, refresh) = env.tokens();
+    env.emu.advance_clock(3601);
+    assert!(env.refresh(&refresh)["access_token"].is_string());
+    let (newest, _) = env.tokens();
+    env.emu.advance_clock(-3601);
+    assert_eq!(
+        env.resource_status(&base, &first),
+        401,
+        "evicted with its parent"
+    );
+    assert_eq!(env.resource_status(&base, &newest), 200);
+}
+
+#[test]
+fn an_access_token_evicted_over_the_cap_stays_dead_when_the_clock_goes_back() {
+    let env = setup_with(Settings {
+        max_active_access_tokens: 1,
+        ..Settings::default()
+    });
+    let base = env.emu.url();
+    let (first, refresh) = env.tokens();
+    env.emu.advance_clock(3601);
+    let second = env.refresh(&refresh)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.emu.advance_clock(-3601);
+    assert_eq!(
+        env.resource_status(&base, &first),
+        401,
+        "expired, then dropped"
+    );
+    assert_eq!(env.resource_status(&base, &second), 200);
+}

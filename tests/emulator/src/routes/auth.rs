@@ -5,9 +5,9 @@ use crate::dispatch::Ctx;
 use crate::http::{Request, Response};
 use crate::ids::{url_encode, zoho_token};
 use crate::params::Params;
-use crate::shared::scope_allowed;
+use crate::shared::{Inner, scope_allowed};
 use crate::spec::ClientSpec;
-use crate::state::{DEFAULT_USER, Grant, Owner, split_scopes};
+use crate::state::{DEFAULT_USER, Grant, Owner, State, User, split_scopes};
 
 /// Handles an authorisation request.
 pub fn handle(ctx: &Ctx<'_>, req: &Request) -> Response {
@@ -47,19 +47,10 @@ pub fn handle(ctx: &Ctx<'_>, req: &Request) -> Response {
 /// The redirect query (`code=...&location=...&accounts-server=...`), `None` while waiting
 /// for consent, or an OAuth error code.
 fn decide(ctx: &Ctx<'_>, p: &Params, client: &ClientSpec) -> Result<Option<String>, String> {
-    if p.get("response_type") != Some("code") {
-        return Err("unsupported_response_type".to_string());
-    }
-    let scopes = split_scopes(p.get("scope").unwrap_or(""));
-    if scopes.is_empty() || !scopes.iter().all(|s| scope_allowed(&client.scopes, s)) {
-        return Err("invalid_scope".to_string());
-    }
+    let scopes = requested_scopes(p, client)?;
     let mut inner = ctx.shared.lock();
-    match p.get("emulator_consent") {
-        Some("deny") => return Err("access_denied".to_string()),
-        Some("allow") => {}
-        _ if inner.settings.auto_consent => {}
-        _ => return Ok(None),
+    if !consented(p, inner.settings.auto_consent)? {
+        return Ok(None);
     }
     let email = p.get("emulator_user").unwrap_or(DEFAULT_USER);
     let user = inner
@@ -69,12 +60,46 @@ fn decide(ctx: &Ctx<'_>, p: &Params, client: &ClientSpec) -> Result<Option<Strin
     if !client.data_centres.contains(&user.dc) {
         return Err("unauthorized_client".to_string());
     }
-    let first = inner.state.consent(&user.key, &client.client_id);
-    let offline = p.get("access_type") == Some("offline");
-    let forced = p.get("prompt") == Some("consent");
-    let code = zoho_token();
-    let ttl_ms =
-        i64::try_from(inner.settings.grant_ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let code = issue_code(ctx, &mut inner, p, client, &user, scopes);
+    let server = url_encode(&ctx.shared.dc_url(&user.dc));
+    Ok(Some(format!(
+        "code={code}&location={}&accounts-server={server}",
+        user.dc
+    )))
+}
+
+/// The requested scopes, or the error for a bad `response_type` or scope list.
+fn requested_scopes(p: &Params, client: &ClientSpec) -> Result<Vec<String>, String> {
+    if p.get("response_type") != Some("code") {
+        return Err("unsupported_response_type".to_string());
+    }
+    let scopes = split_scopes(p.get("scope").unwrap_or(""));
+    if scopes.is_empty() || !scopes.iter().all(|s| scope_allowed(&client.scopes, s)) {
+        return Err("invalid_scope".to_string());
+    }
+    Ok(scopes)
+}
+
+/// Whether the (emulated) person consented: `Err` when they refused, `Ok(false)` while the
+/// consent page waits.
+fn consented(p: &Params, auto_consent: bool) -> Result<bool, String> {
+    match p.get("emulator_consent") {
+        Some("deny") => Err("access_denied".to_string()),
+        Some("allow") => Ok(true),
+        _ => Ok(auto_consent),
+    }
+}
+
+/// Stores a new grant code for `user`'s consent and returns it.
+fn issue_code(
+    ctx: &Ctx<'_>,
+    inner: &mut Inner,
+    p: &Params,
+    client: &ClientSpec,
+    user: &User,
+    scopes: Vec<String>,
+) -> String {
+    let give_refresh = gives_refresh(&mut inner.state, p, &user.key, &client.client_id);
     let grant = Grant {
         owner: Owner {
             client_id: client.client_id.clone(),
@@ -82,16 +107,31 @@ fn decide(ctx: &Ctx<'_>, p: &Params, client: &ClientSpec) -> Result<Option<Strin
             scopes,
             dc: user.dc.clone(),
         },
-        give_refresh: offline && (first || forced),
+        give_refresh,
         redirect_uri: p.get("redirect_uri").map(str::to_string),
-        expires_at_ms: ctx.now_ms.saturating_add(ttl_ms),
+        expires_at_ms: ctx
+            .now_ms
+            .saturating_add(grant_ttl_ms(inner.settings.grant_ttl_secs)),
     };
+    let code = zoho_token();
     inner.state.add_grant(code.clone(), grant);
-    let server = url_encode(&ctx.shared.dc_url(&user.dc));
-    Ok(Some(format!(
-        "code={code}&location={}&accounts-server={server}",
-        user.dc
-    )))
+    code
+}
+
+/// A grant-code lifetime in milliseconds.
+fn grant_ttl_ms(secs: u64) -> i64 {
+    i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)
+}
+
+/// Whether this consent's code gives a refresh token: Zoho issues one on the user's first
+/// `access_type=offline` consent to the client (online consents do not count), and on
+/// every offline consent with `prompt=consent`.
+fn gives_refresh(state: &mut State, p: &Params, user: &str, client_id: &str) -> bool {
+    if p.get("access_type") != Some("offline") {
+        return false;
+    }
+    let first_offline = state.record_offline_consent(user, client_id);
+    first_offline || p.get("prompt") == Some("consent")
 }
 
 /// Appends `query`, then `state`, to the redirect URI (and Zoho's trailing `&` if set).

@@ -6,7 +6,8 @@
 //! stale asks the accounts server. Processes that waited on the lock find the fresh token
 //! and make no request.
 
-use std::cell::RefCell;
+mod refresh;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +17,7 @@ use crate::config::{Config, trusted_accounts_url};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
-use crate::store::{FileStore, Fingerprint, LockGuard, TokenStore};
+use crate::store::{FileStore, Fingerprint, TokenStore};
 use crate::token::Tokens;
 
 /// The SDK's message when a user has no stored tokens.
@@ -50,23 +51,6 @@ struct Cache {
     tokens: HashMap<String, Arc<Tokens>>,
 }
 
-thread_local! {
-    /// The (store, user) refresh locks this thread holds.
-    static HELD_USER_LOCKS: RefCell<Vec<(usize, String)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A held refresh lock of one user, remembered per thread while it is held.
-struct HeldUserLock {
-    key: (usize, String),
-    _lock: LockGuard,
-}
-
-impl Drop for HeldUserLock {
-    fn drop(&mut self) {
-        HELD_USER_LOCKS.with(|held| held.borrow_mut().retain(|k| *k != self.key));
-    }
-}
-
 /// A Zoho OAuth client bound to one configuration and one token store.
 ///
 /// `Send + Sync`: share one client across threads. Safe in a process that forks after
@@ -77,6 +61,10 @@ pub struct OAuthClient {
     accounts: AccountsClient,
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
+    /// When a refresh of a user last failed transiently while the old token still worked
+    /// (epoch ms, this process only): for a short while, the old token is used without
+    /// asking the accounts server again.
+    failed_refreshes: Mutex<HashMap<String, i64>>,
     log: SdkLog,
 }
 
@@ -91,20 +79,21 @@ impl OAuthClient {
             store,
             clock: Arc::new(SystemClock),
             cache: Mutex::new(Cache::default()),
+            failed_refreshes: Mutex::new(HashMap::new()),
         })
     }
 
     /// A client using the file store that `token_persistence_path` names. Without a path
     /// this is an [`ErrorKind::StoreUnsupported`] error: the SDK would use MySQL there.
     pub fn from_config(config: Config) -> Result<OAuthClient> {
-        let Some(dir) = config.token_persistence_path.clone() else {
+        let Some(file) = config.token_file() else {
             return Err(Error::new(
                 ErrorKind::StoreUnsupported,
                 "no token_persistence_path is set: Zoho's SDK would use its MySQL store here, which zoho-oauth does not support yet",
             )
             .with_hint("set token_persistence_path to a directory for the token file, or use a custom store"));
         };
-        let store = FileStore::in_directory(dir, config.token_store_format)?;
+        let store = FileStore::new(file, config.token_store_format)?;
         OAuthClient::new(config, Arc::new(store))
     }
 
@@ -179,41 +168,31 @@ impl OAuthClient {
         self.save_new(tokens)
     }
 
-    /// The e-mail behind fresh tokens, or `fallback` when the lookup fails; otherwise an
-    /// error that carries the tokens.
+    /// The e-mail behind fresh tokens. When the lookup fails because the grant lacks the
+    /// profile scope, `fallback` (if any) is used; every other failure (and a missing scope
+    /// without fallback) is an error that carries the tokens, so they are never lost and
+    /// never saved under someone else's identifier because of a passing network fault.
     fn user_for_new_tokens(&self, tokens: &Tokens, fallback: Option<&str>) -> Result<String> {
-        let lookup = self
+        let error = match self
             .accounts
-            .user_info(&self.config.accounts_url, &tokens.access_token);
-        match (lookup, fallback) {
-            (Ok(info), _) => Ok(info.email),
-            (Err(e), Some(fallback)) => {
-                self.log(
-                    Level::Warning,
-                    &format!(
-                        "{} ({}); the tokens are saved under currentUserEmail {fallback}",
-                        e.message(),
-                        e.zoho_code().unwrap_or("")
-                    ),
-                );
-                Ok(fallback.to_string())
-            }
-            (Err(e), None) => {
-                self.log(Level::Severe, e.message());
-                let message = format!(
-                    "{} The tokens Zoho issued were NOT saved; they are attached to this error.",
-                    e.message()
-                );
-                let hint = "add AaaServer.profile.READ to the grant's scopes, or set currentUserEmail so the tokens can be saved under it; the refresh token attached to this error still works with generateAccessTokenFromRefreshToken";
-                let mut error = Error::new(e.kind(), message)
-                    .with_hint(hint)
-                    .with_unsaved_tokens(tokens.clone());
-                if let Some(code) = e.zoho_code() {
-                    error = error.with_zoho_code(code);
-                }
-                Err(error)
-            }
+            .user_info(&self.config.accounts_url, &tokens.access_token)
+        {
+            Ok(info) => return Ok(info.email),
+            Err(e) => e,
+        };
+        if let (ErrorKind::ScopeMissing, Some(fallback)) = (error.kind(), fallback) {
+            self.log(
+                Level::Warning,
+                &format!(
+                    "{} ({}); the tokens are saved under currentUserEmail {fallback}",
+                    error.message(),
+                    error.zoho_code().unwrap_or("")
+                ),
+            );
+            return Ok(fallback.to_string());
         }
+        self.log(Level::Severe, error.message());
+        Err(unsaved_after_lookup(error, tokens.clone()))
     }
 
     /// Gets a new access token from `refresh_token`, saves the tokens under `user` and
@@ -239,91 +218,21 @@ impl OAuthClient {
         self.save_new(tokens)
     }
 
-    /// A valid access token for `user`, refreshed if less than the refresh margin is left.
-    pub fn get_access_token(&self, user: &str) -> Result<Secret> {
-        Ok(self.get_tokens(user)?.access_token.clone())
-    }
-
-    /// The tokens of `user`, refreshed first if less than the refresh margin is left.
-    pub fn get_tokens(&self, user: &str) -> Result<Arc<Tokens>> {
-        check_user(user)?;
-        let fingerprint = self.store.fingerprint();
-        let now = self.now_ms();
-        if let Some(tokens) = self.cached(user, fingerprint)
-            && tokens.is_valid_for(now, self.margin_ms())
-        {
-            return Ok(tokens);
-        }
-        let stored = self.load(user, fingerprint)?;
-        if stored.is_valid_for(now, self.margin_ms()) {
-            return Ok(stored);
-        }
-        self.log(Level::Info, "Access Token has expired. Hence refreshing.");
-        self.refresh_stored(&stored, false)
-    }
-
-    /// Refreshes `user`'s access token now, whatever its expiry. Callers that wait for a
-    /// refresh another thread or process is doing get that refresh's result instead.
-    /// Unlike [`OAuthClient::get_access_token`], a failed refresh is always an error.
-    pub fn refresh_user(&self, user: &str) -> Result<Arc<Tokens>> {
-        check_user(user)?;
-        let stored = self.load(user, self.store.fingerprint())?;
-        self.refresh_stored(&stored, true)
-    }
-
-    /// Single-flight refresh of tokens read from the store.
-    fn refresh_stored(&self, seen: &Tokens, forced: bool) -> Result<Arc<Tokens>> {
-        let key = seen.user_or_empty().to_string();
-        let _lock = self.lock_user(&key)?;
-        let current = self.store.get(&key)?.ok_or_else(no_tokens)?;
-        let now = self.now_ms();
-        let someone_refreshed = current.access_token != seen.access_token;
-        if (forced && someone_refreshed) || (!forced && current.is_valid_for(now, self.margin_ms()))
-        {
-            return Ok(Arc::new(current));
-        }
-        let refresh = current
-            .refresh_token
-            .clone()
-            .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
-        let server = self.accounts_url_for(&current);
-        match self.accounts.refresh(&server, self.credentials(), &refresh) {
-            Ok(reply) => {
-                let mut fresh = self.tokens_from_reply(current.user.clone(), reply, Some(refresh));
-                fresh.accounts_url = Some(server);
-                fresh.api_domain = fresh.api_domain.or(current.api_domain);
-                fresh.scope = fresh.scope.or(current.scope);
-                self.save_new(fresh).map(Arc::new)
-            }
-            Err(e) if !forced && e.kind().is_transient() && current.is_valid_access_token(now) => {
-                self.log(
-                    Level::Warning,
-                    &format!(
-                        "refresh failed ({}); the current access token is still valid and is used",
-                        e.message()
-                    ),
-                );
-                Ok(Arc::new(current))
-            }
-            Err(e) => {
-                self.log(Level::Severe, e.message());
-                Err(e)
-            }
-        }
-    }
-
     /// Revokes `user`'s refresh token at Zoho (and with it every access token minted from
     /// it), then deletes the stored tokens. If Zoho refuses, nothing is deleted.
     pub fn revoke(&self, user: &str) -> Result<()> {
         check_user(user)?;
-        let stored = self.store.get(user)?.ok_or_else(no_tokens)?;
+        let found = self.store.get(user)?.ok_or_else(no_tokens)?;
+        let key = entry_key(&found, user).to_string();
+        let _lock = self.lock_user(&key)?;
+        let stored = self.store.get(&key)?.ok_or_else(no_tokens)?;
         let refresh = stored
             .refresh_token
             .as_ref()
             .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
         self.accounts
             .revoke(&self.accounts_url_for(&stored), refresh)?;
-        self.store.delete(stored.user_or_empty())?;
+        self.store.delete(&key)?;
         self.forget_cache();
         Ok(())
     }
@@ -384,23 +293,6 @@ impl OAuthClient {
             self.config.accounts_url,
             query.finish()
         ))
-    }
-
-    /// Takes the store's refresh lock of one user. A thread that already holds it (a custom
-    /// store that calls the client back) gets an error instead of waiting for itself forever.
-    fn lock_user(&self, user: &str) -> Result<HeldUserLock> {
-        let key = (
-            Arc::as_ptr(&self.store) as *const () as usize,
-            user.to_string(),
-        );
-        if HELD_USER_LOCKS.with(|held| held.borrow().contains(&key)) {
-            return Err(Error::invalid_argument(format!(
-                "re-entrant call: this thread already holds the refresh lock of {user} (did a custom token store call the client back?)"
-            )));
-        }
-        let lock = self.store.lock_user(user)?;
-        HELD_USER_LOCKS.with(|held| held.borrow_mut().push(key.clone()));
-        Ok(HeldUserLock { key, _lock: lock })
     }
 
     /// The accounts server for stored tokens: the one that issued them when it is recorded
@@ -495,6 +387,39 @@ impl OAuthClient {
 fn no_tokens() -> Error {
     Error::new(ErrorKind::NoTokens, NO_TOKENS_MESSAGE)
         .with_hint("run generateAccessToken with a grant token (or generateAccessTokenFromRefreshToken) for this user first; identifiers must match the stored e-mail")
+}
+
+/// The identifier a stored entry lives under: its own, or the one it was asked for when
+/// it has none (a custom store may return tokens without `userEmailId`; the SDK keeps
+/// using the identifier it was given).
+fn entry_key<'a>(tokens: &'a Tokens, requested: &'a str) -> &'a str {
+    match tokens.user.as_deref() {
+        Some(user) if !user.is_empty() => user,
+        _ => requested,
+    }
+}
+
+/// The error for tokens that could not be saved because the user lookup failed.
+fn unsaved_after_lookup(lookup: Error, tokens: Tokens) -> Error {
+    let hint = if lookup.kind() == ErrorKind::ScopeMissing {
+        "add AaaServer.profile.READ to the grant's scopes, or set currentUserEmail so the tokens can be saved under it; the refresh token attached to this error still works with generateAccessTokenFromRefreshToken".to_string()
+    } else {
+        format!(
+            "the user lookup failed ({}), so the tokens could not be saved under the user's e-mail; the refresh token attached to this error still works: save it with generateAccessTokenFromRefreshToken(refresh token, user)",
+            lookup.kind().name()
+        )
+    };
+    let message = format!(
+        "{} The tokens Zoho issued were NOT saved; they are attached to this error.",
+        lookup.message()
+    );
+    let mut error = Error::new(lookup.kind(), message)
+        .with_hint(hint)
+        .with_unsaved_tokens(tokens);
+    if let Some(code) = lookup.zoho_code() {
+        error = error.with_zoho_code(code);
+    }
+    error
 }
 
 /// Checks a token argument: `empty_message` (the SDK's text) when empty.

@@ -1,0 +1,212 @@
+//! The hot path and its single-flight refresh.
+//!
+//! `get_access_token` answers from the in-process cache while the token has more than the
+//! refresh margin left and the store is unchanged. A stale token is refreshed under the
+//! store's per-user lock (across processes for the file store): whoever waited on the lock
+//! re-reads, finds the fresh token, and makes no request.
+//!
+//! When a refresh fails transiently while the old access token still works, the old token
+//! is handed out, and the failure time is recorded (in this process, and in the store
+//! where it can share it: the file store keeps it in the user's lock file). For
+//! [`RETRY_REFRESH_AFTER_MS`] after that, callers whose token still works use it without
+//! asking the accounts server again, and callers that waited on the lock do not retry. So
+//! an accounts-server outage costs one slow request per interval, not one per worker.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use super::{NO_REFRESH_TOKEN_MESSAGE, OAuthClient, check_user, entry_key, no_tokens};
+use crate::error::{Error, ErrorKind, Result};
+use crate::log::Level;
+use crate::secret::Secret;
+use crate::store::LockGuard;
+use crate::token::Tokens;
+
+/// After a transient refresh failure while the old token still works, how long this
+/// process uses the old token before trying again.
+pub const RETRY_REFRESH_AFTER_MS: i64 = 10_000;
+
+thread_local! {
+    /// The (store, user) refresh locks this thread holds.
+    static HELD_USER_LOCKS: RefCell<Vec<(usize, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A held refresh lock of one user, remembered per thread while it is held.
+pub(super) struct HeldUserLock {
+    key: (usize, String),
+    _lock: LockGuard,
+}
+
+impl Drop for HeldUserLock {
+    fn drop(&mut self) {
+        HELD_USER_LOCKS.with(|held| held.borrow_mut().retain(|k| *k != self.key));
+    }
+}
+
+/// Whether a refresh was asked for explicitly or is due to the token's age.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// The token is inside the refresh margin (or expired).
+    Stale,
+    /// The caller wants a new access token now; a failure is always an error.
+    Forced,
+}
+
+impl OAuthClient {
+    /// A valid access token for `user`, refreshed if less than the refresh margin is left.
+    pub fn get_access_token(&self, user: &str) -> Result<Secret> {
+        Ok(self.get_tokens(user)?.access_token.clone())
+    }
+
+    /// The tokens of `user`, refreshed first if less than the refresh margin is left.
+    pub fn get_tokens(&self, user: &str) -> Result<Arc<Tokens>> {
+        check_user(user)?;
+        let fingerprint = self.store.fingerprint();
+        let now = self.now_ms();
+        if let Some(tokens) = self.cached(user, fingerprint)
+            && tokens.is_valid_for(now, self.margin_ms())
+        {
+            return Ok(tokens);
+        }
+        let stored = self.load(user, fingerprint)?;
+        if stored.is_valid_for(now, self.margin_ms()) {
+            return Ok(stored);
+        }
+        let key = entry_key(&stored, user).to_string();
+        if stored.is_valid_access_token(now) && self.refresh_failed_recently(&key, now) {
+            return Ok(stored);
+        }
+        self.log(Level::Info, "Access Token has expired. Hence refreshing.");
+        self.refresh_stored(&key, stored, Trigger::Stale)
+    }
+
+    /// Refreshes `user`'s access token now, whatever its expiry. Callers that wait for a
+    /// refresh another thread or process is doing get that refresh's result instead.
+    /// Unlike [`OAuthClient::get_access_token`], a failed refresh is always an error.
+    pub fn refresh_user(&self, user: &str) -> Result<Arc<Tokens>> {
+        check_user(user)?;
+        let stored = self.load(user, self.store.fingerprint())?;
+        let key = entry_key(&stored, user).to_string();
+        self.refresh_stored(&key, stored, Trigger::Forced)
+    }
+
+    /// Single-flight refresh of the entry `key`, last seen as `seen`.
+    fn refresh_stored(
+        &self,
+        key: &str,
+        seen: Arc<Tokens>,
+        trigger: Trigger,
+    ) -> Result<Arc<Tokens>> {
+        let _lock = self.lock_user(key)?;
+        let current = self.store.get(key)?.ok_or_else(no_tokens)?;
+        let now = self.now_ms();
+        let usable = trigger == Trigger::Stale && current.is_valid_access_token(now);
+        let done = match trigger {
+            Trigger::Forced => current.access_token != seen.access_token,
+            // Fresh now, or a refresh failed while this caller waited on the lock.
+            Trigger::Stale => {
+                current.is_valid_for(now, self.margin_ms())
+                    || (usable && self.refresh_failed_recently(key, now))
+            }
+        };
+        if done {
+            return Ok(Arc::new(current));
+        }
+        let refresh = current
+            .refresh_token
+            .clone()
+            .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
+        let server = self.accounts_url_for(&current);
+        match self.accounts.refresh(&server, self.credentials(), &refresh) {
+            Ok(reply) => {
+                self.forget_refresh_failure(key);
+                let mut fresh = self.tokens_from_reply(Some(key.to_string()), reply, Some(refresh));
+                fresh.accounts_url = Some(server);
+                fresh.api_domain = fresh.api_domain.or(current.api_domain);
+                fresh.scope = fresh.scope.or(current.scope);
+                self.save_new(fresh).map(Arc::new)
+            }
+            Err(e) if usable && e.kind().is_transient() => {
+                self.remember_refresh_failure(key, now);
+                self.log(
+                    Level::Warning,
+                    &format!(
+                        "refresh failed ({}); the current access token is still valid and is used",
+                        e.message()
+                    ),
+                );
+                Ok(Arc::new(current))
+            }
+            Err(e) => {
+                self.log(Level::Severe, e.message());
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether a refresh of `key` failed transiently less than [`RETRY_REFRESH_AFTER_MS`]
+    /// ago, in this process or (where the store shares it) in another one.
+    fn refresh_failed_recently(&self, key: &str, now: i64) -> bool {
+        let here = self
+            .failed_refreshes
+            .lock()
+            .ok()
+            .and_then(|failed| failed.get(key).copied());
+        [here, self.store.refresh_failed_at(key)]
+            .into_iter()
+            .flatten()
+            .any(|at| (0..RETRY_REFRESH_AFTER_MS).contains(&now.saturating_sub(at)))
+    }
+
+    /// Records a transient failure; called under `key`'s lock. A store that cannot record
+    /// it only costs other processes a retry, so its error is logged, not returned.
+    fn remember_refresh_failure(&self, key: &str, now: i64) {
+        if let Ok(mut failed) = self.failed_refreshes.lock() {
+            failed.insert(key.to_string(), now);
+        }
+        if let Err(e) = self.store.set_refresh_failed_at(key, Some(now)) {
+            self.log(Level::Warning, e.message());
+        }
+    }
+
+    /// Clears a recorded failure after a successful refresh; called under `key`'s lock.
+    fn forget_refresh_failure(&self, key: &str) {
+        if let Ok(mut failed) = self.failed_refreshes.lock() {
+            failed.remove(key);
+        }
+        if self.store.refresh_failed_at(key).is_some()
+            && let Err(e) = self.store.set_refresh_failed_at(key, None)
+        {
+            self.log(Level::Warning, e.message());
+        }
+    }
+
+    /// Takes the store's refresh lock of one user, waiting for it. A thread that already
+    /// holds it (a custom store that calls the client back) gets an error instead of
+    /// waiting for itself forever.
+    pub(super) fn lock_user(&self, user: &str) -> Result<HeldUserLock> {
+        let key = self.held_lock_key(user)?;
+        let lock = self.store.lock_user(user)?;
+        Ok(hold(key, lock))
+    }
+
+    /// The thread-local key of `user`'s lock; an error when this thread already holds it.
+    fn held_lock_key(&self, user: &str) -> Result<(usize, String)> {
+        let key = (
+            Arc::as_ptr(&self.store) as *const () as usize,
+            user.to_string(),
+        );
+        if HELD_USER_LOCKS.with(|held| held.borrow().contains(&key)) {
+            return Err(Error::invalid_argument(format!(
+                "re-entrant call: this thread already holds the refresh lock of {user} (did a custom token store call the client back?)"
+            )));
+        }
+        Ok(key)
+    }
+}
+
+/// Remembers a taken lock for this thread until it is dropped.
+fn hold(key: (usize, String), lock: LockGuard) -> HeldUserLock {
+    HELD_USER_LOCKS.with(|held| held.borrow_mut().push(key.clone()));
+    HeldUserLock { key, _lock: lock }
+}
