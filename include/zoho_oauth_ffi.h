@@ -218,7 +218,8 @@ void zoho_client_free(zoho_client *client);
 // On `ZOHO_RESULT_OK`, `*out_tokens` holds the new tokens; free them with `zoho_tokens_free`.
 // An empty grant token is `ZOHO_RESULT_MISSING_TOKEN`; a used or expired one
 // `ZOHO_RESULT_INVALID_CODE`. When Zoho issued tokens that could not be saved (no profile
-// scope and no `currentUserEmail`, or a store error), take them with
+// scope and no `currentUserEmail`, a user lookup that failed for another reason, or a
+// store error), take them with
 // `zoho_last_error_take_unsaved_tokens`: the grant token cannot be used twice.
 //
 // # Safety

@@ -14,7 +14,8 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use zoho_oauth::{Config, ErrorKind, MemoryStore, OAuthClient};
 
 /// What the fake server answers once a TLS handshake succeeds: a token reply.
-const TOKEN_REPLY: &str = r#"{"access_token":"1000.aaaa.bbbb","refresh_token":"1000.cccc.dddd","expires_in":3600}"#;
+const TOKEN_REPLY: &str =
+    r#"{"access_token":"1000.aaaa.bbbb","refresh_token":"1000.cccc.dddd","expires_in":3600}"#;
 
 /// An HTTPS server on loopback with a self-signed certificate for `localhost`. It serves
 /// every connection whose handshake succeeds with [`TOKEN_REPLY`]; returns its port.
@@ -90,6 +91,9 @@ fn a_self_signed_accounts_server_is_refused() {
         .generate_access_token("1000.grant.token")
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
-    assert!(err.message().to_lowercase().contains("certificate"), "{err}");
+    assert!(
+        err.message().to_lowercase().contains("certificate"),
+        "{err}"
+    );
     assert!(client.list_tokens().unwrap().is_empty());
 }

@@ -163,7 +163,9 @@ impl ZohoOAuthClient {
             .map(|()| true)
     }
 
-    /// Deletes the user's stored tokens without calling Zoho; returns whether there were any.
+    /// Deletes the user's stored tokens without calling Zoho. Returns, with the token file,
+    /// whether the user had tokens; with a custom persistence handler, true unless its
+    /// `deleteOAuthTokens()` returns `false` (SDK handlers return nothing, so true).
     pub fn delete_tokens(&self, userEmailId: Option<String>) -> PhpResult<bool> {
         let user = userEmailId.unwrap_or_default();
         self.run(|_| self.shared(), |c| c.delete_tokens(&user))

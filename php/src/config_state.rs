@@ -206,38 +206,49 @@ fn store_choice(pairs: &[(String, String)]) -> StoreChoice {
     }
 }
 
-/// The SDK's `ZohoOAuth::$configProperties`: defaults, then the given keys, then the MySQL
-/// defaults when there is no token path; the effective accounts URL and access type.
-fn sdk_view(pairs: &[(String, String)], config: &Config) -> Vec<(String, String)> {
-    let mut view: Vec<(String, String)> = Vec::new();
-    let mut set = |key: &str, value: &str| match view.iter_mut().find(|(k, _)| k == key) {
+/// The SDK's MySQL defaults, filled in when there is no token path.
+const SDK_DB_DEFAULTS: [(&str, &str); 5] = [
+    ("db_port", "3306"),
+    ("db_username", "root"),
+    ("db_password", ""),
+    ("db_name", "zohooauth"),
+    ("host_address", "localhost"),
+];
+
+/// Sets `key` in the view, keeping its first position.
+fn set_in(view: &mut Vec<(String, String)>, key: &str, value: &str) {
+    match view.iter_mut().find(|(k, _)| k == key) {
         Some(entry) => entry.1 = value.to_string(),
         None => view.push((key.to_string(), value.to_string())),
-    };
-    set("access_type", &config.access_type);
-    set("persistence_handler_class", MYSQL_HANDLER);
-    set("accounts_url", &config.accounts_url);
+    }
+}
+
+/// The SDK's `ZohoOAuth::$configProperties`: defaults, then the given keys, then the MySQL
+/// defaults when there is no token path; the effective accounts URL and access type.
+///
+/// As in the SDK, `db_name` is never copied from the configuration (it is not in the SDK's
+/// list of keys), and each MySQL default is filled in only for a key not already in the view,
+/// so `db_name` is "zohooauth" without a token path and absent (`""`) with one.
+fn sdk_view(pairs: &[(String, String)], config: &Config) -> Vec<(String, String)> {
+    let mut view: Vec<(String, String)> = Vec::new();
+    set_in(&mut view, "access_type", &config.access_type);
+    set_in(&mut view, "persistence_handler_class", MYSQL_HANDLER);
+    set_in(&mut view, "accounts_url", &config.accounts_url);
     for key in SDK_OAUTH_KEYS.iter().chain(OUR_KEYS.iter()) {
         let Some(value) = value_of(pairs, key) else {
             continue;
         };
         match *key {
-            "access_type" => set(key, &config.access_type),
-            "accounts_url" => set(key, &config.accounts_url),
+            "access_type" => set_in(&mut view, key, &config.access_type),
+            "accounts_url" => set_in(&mut view, key, &config.accounts_url),
             "persistence_handler_class" if value.is_empty() => {}
-            _ => set(key, value),
+            _ => set_in(&mut view, key, value),
         }
     }
     if value_of(pairs, "token_persistence_path").is_none_or(str::is_empty) {
-        for (key, default) in [
-            ("db_port", "3306"),
-            ("db_username", "root"),
-            ("db_password", ""),
-            ("db_name", "zohooauth"),
-            ("host_address", "localhost"),
-        ] {
-            if value_of(pairs, key).is_none() {
-                set(key, default);
+        for (key, default) in SDK_DB_DEFAULTS {
+            if !view.iter().any(|(k, _)| k == key) {
+                set_in(&mut view, key, default);
             }
         }
     }
@@ -358,6 +369,27 @@ mod tests {
             .map(|(_, v)| v.as_str());
         assert_eq!(db_port, Some("3307"));
         assert!(view.iter().any(|(k, v)| k == "db_name" && v == "zohooauth"));
+    }
+
+    fn value_in<'a>(view: &'a [(String, String)], key: &str) -> Option<&'a str> {
+        view.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn db_name_is_never_copied_from_the_configuration() {
+        let no_path = pairs(&[("db_name", "mine")]);
+        let view = sdk_view(&no_path, &config(&no_path));
+        assert_eq!(value_in(&view, "db_name"), Some("zohooauth"));
+        let with_path = pairs(&[("db_name", "mine"), ("token_persistence_path", "/tmp")]);
+        let view = sdk_view(&with_path, &config(&with_path));
+        assert_eq!(value_in(&view, "db_name"), None);
+        let empty_port = pairs(&[("db_port", "")]);
+        let view = sdk_view(&empty_port, &config(&empty_port));
+        assert_eq!(
+            value_in(&view, "db_port"),
+            Some(""),
+            "an explicit empty value stays"
+        );
     }
 
     #[test]

@@ -6,14 +6,25 @@
 //! (the SDK's text where the SDK has one), Zoho's error code and a hint, and the core's stable
 //! numeric code as `getCode()`. Extras, each with a getter: `getZohoErrorCode()`, `getHint()`,
 //! `getErrorKind()` and `getUnsavedTokens()` (tokens Zoho issued that could not be saved).
+//!
+//! The SDK's two methods are reproduced: `__construct($message = null, $code = 0)`, which, given
+//! a falsy message, throws a new instance of the same class with the message `Unknown <class>`
+//! (the SDK's `throw new $this('Unknown ' . get_class($this))`), and `__toString()`, which gives
+//! `<class> Caused by:'<message>' in <file>(<line>)` followed by a newline and the trace string.
+//! The constructor also takes `\Exception`'s `$previous` as a third argument.
 
+use std::cell::Cell;
 use std::ffi::c_char;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
+use ext_php_rs::args::Arg;
 use ext_php_rs::builders::{ClassBuilder, ClassProperty, FunctionBuilder};
 use ext_php_rs::convert::IntoZval;
-use ext_php_rs::exception::PhpException;
-use ext_php_rs::ffi::{zend_class_entry, zend_object, zend_read_property, zval};
+use ext_php_rs::exception::{PhpException, throw_object};
+use ext_php_rs::ffi::{
+    zend_call_known_function, zend_class_entry, zend_object, zend_read_property, zval,
+};
 use ext_php_rs::flags::{DataType, MethodFlags, PropertyFlags};
 use ext_php_rs::types::{ZendClassObject, ZendObject, Zval};
 use ext_php_rs::zend::{ClassEntry, ExecuteData, ExecutorGlobals, ce};
@@ -29,6 +40,17 @@ pub const NOT_INITIALIZED_MESSAGE: &str =
     "ZCRMRestClient::initialize($configMap) must be called before this.";
 
 static CLASS_ENTRY: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
+
+thread_local! {
+    /// Set while the constructor builds the `Unknown <class>` instance it throws, so a
+    /// subclass constructor that always passes a falsy message cannot recurse without end.
+    static MAKING_UNKNOWN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The SDK's message for an exception created without one: `Unknown <class>`.
+pub fn unknown_message(class: &str) -> String {
+    format!("Unknown {class}")
+}
 
 /// The protected properties that carry the extras (each has a getter).
 const EXTRAS: [&str; 4] = ["zohoErrorCode", "hint", "errorKind", "unsavedTokens"];
@@ -53,6 +75,11 @@ pub fn register() -> ext_php_rs::error::Result<()> {
     let text = DataType::String;
     let tokens = DataType::object(crate::tokens::CLASS_NAME);
     builder = builder
+        .method(constructor(), MethodFlags::Public)
+        .method(
+            FunctionBuilder::new("__toString", to_string).returns(DataType::String, false, false),
+            MethodFlags::Public,
+        )
         .method(
             getter("getZohoErrorCode", get_zoho_error_code, text),
             MethodFlags::Public,
@@ -93,6 +120,146 @@ type Handler = extern "C" fn(&mut ExecuteData, &mut Zval);
 
 fn getter(name: &str, handler: Handler, returns: DataType) -> FunctionBuilder<'static> {
     FunctionBuilder::new(name, handler).returns(returns, false, true)
+}
+
+/// `__construct(mixed $message = null, mixed $code = 0, ?\Throwable $previous = null)`: the
+/// SDK's two untyped parameters, plus `\Exception`'s `$previous`.
+fn constructor() -> FunctionBuilder<'static> {
+    FunctionBuilder::constructor(construct)
+        .not_required()
+        .arg(Arg::new("message", DataType::Mixed).default("null"))
+        .arg(Arg::new("code", DataType::Mixed).default("0"))
+        .arg(Arg::new("previous", DataType::object("Throwable")).allow_null())
+}
+
+/// Runs a method body, never letting a panic out (the body leaves `retval` as it is).
+fn unwind_safe(body: impl FnOnce()) {
+    // A panic cannot be turned into a ZohoOAuthException here (that would construct one);
+    // the method then returns null, with no exception.
+    let _ = catch_unwind(AssertUnwindSafe(body));
+}
+
+extern "C" fn construct(ex: &mut ExecuteData, _retval: &mut Zval) {
+    unwind_safe(|| construct_now(ex));
+}
+
+/// The SDK's constructor: a falsy message throws a new instance of `$this`'s class with the
+/// message `Unknown <class>`; otherwise `\Exception::__construct` gets the arguments as given.
+fn construct_now(ex: &mut ExecuteData) {
+    let mut message = Arg::new("message", DataType::Mixed);
+    let mut code = Arg::new("code", DataType::Mixed);
+    let mut previous = Arg::new("previous", DataType::Mixed);
+    let (parser, this) = ex.parser_object();
+    let parsed = parser
+        .not_required()
+        .arg(&mut message)
+        .arg(&mut code)
+        .arg(&mut previous)
+        .parse();
+    let Some(this) = this else {
+        return;
+    };
+    if parsed.is_err() {
+        return;
+    }
+    let mut args = given([&mut message, &mut code, &mut previous]);
+    let falsy = args.first().is_none_or(|m| !m.coerce_to_bool());
+    let class = this
+        .get_class_name()
+        .unwrap_or_else(|_| CLASS_NAME.to_string());
+    if !falsy {
+        exception_construct(this, &mut args);
+    } else if MAKING_UNKNOWN.with(Cell::get) {
+        // Already building the `Unknown` instance: give this one the message instead of
+        // recursing (the SDK would recurse until PHP runs out of stack).
+        let mut unknown = vec![string_zval(&unknown_message(&class)).unwrap_or_default()];
+        exception_construct(this, &mut unknown);
+    } else {
+        throw_unknown(this.get_class_entry(), &class);
+    }
+}
+
+/// The values of the arguments the caller gave (new references), in order.
+fn given<const N: usize>(args: [&mut Arg<'_>; N]) -> Vec<Zval> {
+    args.into_iter()
+        .map_while(|arg| arg.zval().map(|value| value.shallow_clone()))
+        .collect()
+}
+
+/// Calls `\Exception::__construct` on `this` with `args` (PHP checks and converts them).
+fn exception_construct(this: &mut ZendObject, args: &mut [Zval]) {
+    let parent = ce::exception().constructor;
+    if parent.is_null() {
+        return;
+    }
+    let Ok(count) = u32::try_from(args.len()) else {
+        return;
+    };
+    let scope = this.ce;
+    let mut result = Zval::new();
+    // SAFETY: `parent` is `Exception::__construct`, a live internal function; `this` is the
+    // live object being constructed (an `\Exception`); `args` are `count` initialised zvals,
+    // which the engine copies (adding references) before the call.
+    unsafe {
+        zend_call_known_function(
+            parent,
+            std::ptr::from_mut(this),
+            scope,
+            &raw mut result,
+            count,
+            args.as_mut_ptr(),
+            std::ptr::null_mut(),
+        );
+    }
+}
+
+/// `throw new $this('Unknown ' . get_class($this))`, as the SDK's constructor does.
+fn throw_unknown(ce: &'static ClassEntry, class: &str) {
+    let fresh = ZendObject::new(ce);
+    let message = unknown_message(class);
+    MAKING_UNKNOWN.with(|flag| flag.set(true));
+    let constructed = fresh.try_call_method("__construct", vec![&message]);
+    MAKING_UNKNOWN.with(|flag| flag.set(false));
+    if constructed.is_err() || ExecutorGlobals::has_exception() {
+        return;
+    }
+    if let Ok(object) = fresh.into_zval(false) {
+        let _ = throw_object(object);
+    }
+}
+
+extern "C" fn to_string(ex: &mut ExecuteData, retval: &mut Zval) {
+    unwind_safe(|| to_string_now(ex, retval));
+}
+
+/// The SDK's `__toString()`:
+/// `get_class($this) . " Caused by:'{$this->message}' in {$this->file}({$this->line})\n"
+/// . $this->getTraceAsString()`.
+fn to_string_now(ex: &mut ExecuteData, retval: &mut Zval) {
+    if ex.parser().parse().is_err() {
+        return;
+    }
+    let Some(this) = ex.get_self() else {
+        return;
+    };
+    let class = this
+        .get_class_name()
+        .unwrap_or_else(|_| CLASS_NAME.to_string());
+    let mut text = |name: &str| {
+        read_property(ce::exception(), this, name)
+            .and_then(|value| value.coerce_to_string())
+            .unwrap_or_default()
+    };
+    let (message, file, line) = (text("message"), text("file"), text("line"));
+    let trace = this
+        .try_call_method("getTraceAsString", vec![])
+        .ok()
+        .and_then(|value| value.str().map(str::to_string))
+        .unwrap_or_default();
+    let shown = format!("{class} Caused by:'{message}' in {file}({line})\n{trace}");
+    if retval.set_string(&shown, false).is_err() {
+        retval.set_null();
+    }
 }
 
 /// The exception's class entry (`\Exception` if registration has not happened).
@@ -138,7 +305,10 @@ fn message_of(error: &Error) -> String {
 /// the SDK's exact messages), the stable numeric code, and the extras (Zoho's code, hint, kind,
 /// unsaved tokens).
 pub fn from_error(error: Error) -> PhpException {
-    let message = message_of(&error);
+    let mut message = message_of(&error);
+    if message.is_empty() {
+        message = unknown_message(CLASS_NAME);
+    }
     let code = i32::try_from(error.code()).unwrap_or(0);
     if ExecutorGlobals::has_exception() {
         // A PHP exception (e.g. from a persistence handler) is on its way to the caller and
@@ -207,18 +377,26 @@ fn read_extra_now(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
     if ex.parser().parse().is_err() {
         return;
     }
-    let scope = std::ptr::from_ref(class_entry()).cast_mut();
     let Some(this) = ex.get_self() else {
         retval.set_null();
         return;
     };
+    match read_property(class_entry(), this, name) {
+        Some(value) => *retval = value,
+        None => retval.set_null(),
+    }
+}
+
+/// Property `name` of `object` as code of class `scope` sees it (a new reference), or `None`.
+fn read_property(scope: &ClassEntry, object: &mut ZendObject, name: &str) -> Option<Zval> {
+    let scope = std::ptr::from_ref(scope).cast_mut();
     let mut scratch = Zval::new();
-    // SAFETY: `this` is the live object the method was called on; the engine returns a
-    // pointer to the property or to `scratch`, both valid until this function returns.
+    // SAFETY: `object` is a live object; the engine returns a pointer to the property or to
+    // `scratch`, both valid until the value is copied below.
     let value = unsafe {
         zend_read_property(
             scope,
-            std::ptr::from_mut(this),
+            std::ptr::from_mut(object),
             name.as_ptr().cast(),
             name.len(),
             true,
@@ -226,10 +404,7 @@ fn read_extra_now(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
         )
         .as_ref()
     };
-    match value {
-        Some(value) => *retval = value.shallow_clone(),
-        None => retval.set_null(),
-    }
+    value.map(Zval::shallow_clone)
 }
 
 extern "C" fn get_zoho_error_code(ex: &mut ExecuteData, retval: &mut Zval) {

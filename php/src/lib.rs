@@ -8,6 +8,7 @@
 //!
 //! Layout: [`startup`] registers everything in MINIT; each PHP class has its own module
 //! ([`oauth`], [`client`], [`tokens`], [`rest_client`], [`exception`], [`persistence`]);
+//! [`tokens_subclass`] lets PHP classes extend `ZohoOAuthTokens`;
 //! [`config_state`] holds the request's configuration, [`clients`] the process-wide core clients,
 //! and [`panic`] keeps every Rust panic (and PHP bailout from user code) inside the boundary.
 
@@ -25,6 +26,7 @@ pub mod rest_client;
 pub mod sensitive;
 pub mod startup;
 pub mod tokens;
+pub mod tokens_subclass;
 
 mod module;
 

@@ -10,7 +10,7 @@ use crate::oauth::ZohoOAuth;
 use crate::registry::{make_constructor_private, register_class, store};
 use crate::rest_client::ZCRMRestClient;
 use crate::tokens::ZohoOAuthTokens;
-use crate::{config_state, exception, ini, persistence, sensitive};
+use crate::{config_state, exception, ini, persistence, sensitive, tokens_subclass};
 
 /// MINIT: settings, the exception, the interface, then the classes (`ZCRMRestClient` only
 /// when `zoho_oauth.define_rest_client` is on). Returns `FAILURE` with a warning on any error.
@@ -53,9 +53,11 @@ pub unsafe extern "C" fn rshutdown(_ty: i32, _module_number: i32) -> i32 {
     0
 }
 
-/// `ZohoOAuthTokens` is serializable (the SDK's format) and its setters take secrets.
+/// `ZohoOAuthTokens` is serializable (the SDK's format), extendable from PHP, and its setters
+/// take secrets.
 fn tokens_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     ce.ce_flags &= !ClassFlags::NotSerializable.bits();
+    tokens_subclass::enable(ce);
     sensitive::mark(
         ce,
         &[

@@ -5,7 +5,8 @@
 //! `jsonSerialize` show the user, the expiry and `[redacted]`. `serialize()` is the storage
 //! format and does carry the tokens: it writes exactly the bytes Zoho's SDK writes (private
 //! property names mangled with the class name), so a custom store that serializes these
-//! objects, or a token file written by the SDK, reads back into this class.
+//! objects, or a token file written by the SDK, reads back into this class. PHP classes may
+//! extend it ([`crate::tokens_subclass`]).
 
 // PHP parameter names are the Rust parameter names (named arguments use them), and the SDK
 // spells them in camelCase: `$grantToken`, `$userEmailId`.

@@ -240,3 +240,175 @@ pub fn stored(env: &Env) -> Vec<zoho_oauth::Tokens> {
     let bytes = std::fs::read(env.token_file()).unwrap_or_default();
     zoho_oauth::store::php_format::decode(&bytes).expect("readable token file")
 }
+
+/// Runs a command with `input` on its stdin, to completion.
+pub fn run_with_stdin(mut cmd: Command, input: &str) -> Run {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zoho-oauth starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).expect("stdin written");
+    drop(stdin);
+    let out = child.wait_with_output().expect("zoho-oauth runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Zoho's (the emulator's) reply to a refresh with `refresh_token`, made directly, not
+/// through the CLI.
+pub fn refresh_at_emulator(env: &Env, refresh_token: &str) -> Value {
+    let body = format!(
+        "grant_type=refresh_token&client_id={CLIENT_ID}&client_secret={}&refresh_token={}",
+        url::form_urlencoded::byte_serialize(CLIENT_SECRET.as_bytes()).collect::<String>(),
+        url::form_urlencoded::byte_serialize(refresh_token.as_bytes()).collect::<String>(),
+    );
+    let reply = http()
+        .post(format!("{}/oauth/v2/token", env.emulator.url()))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .expect("token endpoint")
+        .text()
+        .expect("reply");
+    serde_json::from_str(&reply).unwrap_or_else(|e| panic!("not JSON ({e}): {reply}"))
+}
+
+/// The value of the `key=` line in the tokens printed as NOT saved.
+pub fn printed(stdout: &str, key: &str) -> Option<String> {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .map(str::to_string)
+}
+
+/// Waits until process `pid` is blocked waiting for a `flock` (a `->` line of
+/// `/proc/locks`), so a test knows it has got as far as the lock.
+pub fn wait_until_blocked_on_a_lock(pid: u32) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let pid = pid.to_string();
+    loop {
+        let locks = std::fs::read_to_string("/proc/locks").expect("/proc/locks");
+        let waiting = locks.lines().any(|l| {
+            let mut words = l.split_whitespace().skip(1);
+            words.next() == Some("->") && words.nth(3) == Some(pid.as_str())
+        });
+        if waiting {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "pid {pid} never waited for a lock:\n{locks}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The ECHO flag of the terminal behind `fd`.
+fn echo_of(fd: &impl std::os::fd::AsRawFd) -> bool {
+    // SAFETY: termios is plain data, filled by tcgetattr on a live descriptor.
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    let got = unsafe { libc::tcgetattr(fd.as_raw_fd(), &mut t) };
+    assert_eq!(got, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+    t.c_lflag & libc::ECHO != 0
+}
+
+/// The binary run on a pseudo-terminal: stdin, stdout and stderr are the terminal, which is
+/// its controlling terminal, so typed Ctrl-C sends it SIGINT as a shell's terminal would.
+pub struct Pty {
+    master: std::fs::File,
+    pub child: Child,
+    output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Pty {
+    pub fn spawn(mut cmd: Command) -> Pty {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        use std::os::unix::process::CommandExt;
+        let (mut master, mut slave) = (-1, -1);
+        // SAFETY: openpty writes two descriptors; the name, termios and size are optional.
+        let opened = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors were just opened and are owned by nobody else.
+        let (master, slave) =
+            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        assert!(echo_of(&slave), "a new terminal echoes");
+        let stdio = || Stdio::from(slave.try_clone().expect("dup the terminal"));
+        cmd.stdin(stdio()).stdout(stdio()).stderr(stdio());
+        // SAFETY: setsid and ioctl are async-signal-safe; the child's stdin is the terminal.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("zoho-oauth starts on the terminal");
+        drop(cmd); // closes this process's copies of the terminal's side
+        drop(slave);
+        let master = std::fs::File::from(master);
+        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (mut reader, sink) = (master.try_clone().expect("dup"), output.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            // Ends with EIO once the child (the last holder of the terminal) is gone.
+            while let Ok(n @ 1..) = reader.read(&mut buf) {
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            master,
+            child,
+            output,
+        }
+    }
+
+    /// Everything the terminal showed so far.
+    pub fn shown(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until `check` holds, failing the test after 20 s.
+    pub fn wait_until(&self, what: &str, check: impl Fn(&Pty) -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !check(self) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what}; the terminal showed: {:?}",
+                self.shown()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// The terminal's ECHO flag (the master reads the terminal's settings on Linux).
+    pub fn echo(&self) -> bool {
+        echo_of(&self.master)
+    }
+
+    /// Types `text` at the terminal.
+    pub fn type_text(&self, text: &str) {
+        use std::io::Write;
+        (&self.master).write_all(text.as_bytes()).expect("typed");
+    }
+
+    /// Waits for the process to end.
+    pub fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.wait().expect("zoho-oauth exits")
+    }
+}

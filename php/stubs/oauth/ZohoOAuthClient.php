@@ -67,7 +67,16 @@ class ZohoOAuthClient
      */
     public function revokeRefreshToken(?string $userEmailId = null): bool {}
 
-    /** Deletes the user's stored tokens without calling Zoho; true when there were some. */
+    /**
+     * Deletes the user's stored tokens without calling Zoho (nothing is revoked).
+     *
+     * @return bool with token_persistence_path (the token file): true when the user had tokens,
+     *   false when there were none. With a custom persistence handler: true unless its
+     *   deleteOAuthTokens() returns false (exactly false); SDK handlers return nothing, so this
+     *   is true even when the user had no tokens.
+     * @throws ZohoOAuthException for an empty identifier or a store error; an exception thrown by
+     *   a custom handler's deleteOAuthTokens() reaches the caller unchanged
+     */
     public function deleteTokens(?string $userEmailId = null): bool {}
 
     /**

@@ -26,6 +26,7 @@ class MyTokenStore implements ZohoOAuthPersistenceInterface
     public static ?Throwable $fail = null;
     public static $answer = null;
     public static bool $reenter = false;
+    public static $deleteReturns = null;
 
     public function __construct() { self::$instances++; }
 
@@ -52,7 +53,9 @@ class MyTokenStore implements ZohoOAuthPersistenceInterface
     public function deleteOAuthTokens($userEmailId)
     {
         self::$calls[] = "delete:$userEmailId";
+        if (self::$fail) { throw self::$fail; }
         unset(self::$rows[$userEmailId]);
+        return self::$deleteReturns;   // SDK handlers return nothing (null)
     }
 }
 PHP);
@@ -111,6 +114,15 @@ MyTokenStore::$calls = [];
 check_same(true, $client->deleteTokens('ada@example.com'), 'deleteTokens');
 check_same(['delete:ada@example.com'], MyTokenStore::$calls, '... calls deleteOAuthTokens');
 check(!isset(MyTokenStore::$rows['ada@example.com']), '... which deleted the row');
+check_same(true, $client->deleteTokens('ada@example.com'), 'deleteTokens is true when the handler returns nothing, even with no row left (the handler cannot say)');
+MyTokenStore::$deleteReturns = 0;
+check_same(true, $client->deleteTokens('ada@example.com'), '... and for any value but false');
+MyTokenStore::$deleteReturns = false;
+check_same(false, $client->deleteTokens('ada@example.com'), '... and false when deleteOAuthTokens returns false');
+MyTokenStore::$deleteReturns = null;
+MyTokenStore::$fail = new RuntimeException('db down', 42);
+check_throws(fn() => $client->deleteTokens('ada@example.com'), RuntimeException::class, 'db down', 42, 'an exception from deleteOAuthTokens reaches the caller');
+MyTokenStore::$fail = null;
 
 // Only a class name: loaded by the application's autoloader.
 spl_autoload_register(function ($class) use ($dir) {
@@ -175,6 +187,10 @@ ok - a wrong return type
 ok - deleteTokens
 ok - ... calls deleteOAuthTokens
 ok - ... which deleted the row
+ok - deleteTokens is true when the handler returns nothing, even with no row left (the handler cannot say)
+ok - ... and for any value but false
+ok - ... and false when deleteOAuthTokens returns false
+ok - an exception from deleteOAuthTokens reaches the caller
 ok - a handler named by class only is autoloaded
 ok - an unknown class
 ok - a missing file

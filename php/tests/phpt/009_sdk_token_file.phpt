@@ -49,16 +49,40 @@ foreach ($after as $t) {
 }
 check_same($client->getAccessToken('bob.smith@example.com'), $client->getAccessToken('Bob.Smith@Example.COM'), 'a lookup that differs only in case finds the same user');
 
-// The requests have the SDK's shape (same endpoint, parameters in the SDK's order).
-$requests = array_values(array_filter(emu('GET', '/_emulator/requests'), fn($r) => str_starts_with($r['path'], '/oauth/v2/token')));
-if ($requests) {
-    parse_str($requests[0]['body'], $params);
-    check_same(['client_id', 'client_secret', 'redirect_uri', 'grant_type', 'refresh_token'], array_keys($params), 'refresh parameters in the SDK\'s order');
-    check_same('refresh_token', $params['grant_type'], 'grant_type=refresh_token');
-} else {
-    check(true, 'refresh parameters in the SDK\'s order');
-    check(true, 'grant_type=refresh_token');
+// The requests have the SDK's shape (same endpoint, parameters in the SDK's order). The
+// emulator must have logged one token request per refresh, or there is nothing to check.
+$requests = array_values(array_filter((array) emu('GET', '/_emulator/requests'), fn($r) => str_starts_with($r['path'], '/oauth/v2/token')));
+check_same($refreshes, count($requests), 'the emulator logged one token request per refresh');
+$orders = $grantTypes = [];
+foreach ($requests as $request) {
+    parse_str($request['body'], $params);
+    $orders[] = array_keys($params);
+    $grantTypes[] = $params['grant_type'] ?? null;
 }
+check($requests !== [] && array_unique($orders, SORT_REGULAR) === [['client_id', 'client_secret', 'redirect_uri', 'grant_type', 'refresh_token']],
+    'refresh parameters in the SDK\'s order');
+check($requests !== [] && array_unique($grantTypes) === ['refresh_token'], 'grant_type=refresh_token');
+
+// A still-valid token in the SDK's file is returned as is, with no request and no write. The
+// copy differs from the SDK's bytes only in the first entry's expiry (`d:<ms>;`), moved to an
+// hour from now, so the file is still exactly what the SDK's serialize() writes.
+$dir3 = temp_dir();
+$future = (string) (int) (microtime(true) * 1000 + 3600000);
+$edited = preg_replace('/(ZohoOAuthTokens\x00expiryTime";d:)[0-9.E+-]+;/', '${1}' . $future . ';',
+    file_get_contents("$fixtures/three-users.zcrm_oauthtokens.txt"), 1, $count);
+file_put_contents("$dir3/zcrm_oauthtokens.txt", $edited);
+$list = unserialize($edited);
+$valid = array_values(array_filter($list, fn($t) => $t->isValidAccessToken()));
+check($count === 1 && count($list) === 3 && count($valid) === 1 && $valid[0]->getExpiryTime() === (float) $future,
+    'the edited copy holds one still-valid entry among three');
+ZCRMRestClient::initialize(test_config($dir3, ['client_id' => '1000.CLIENTID', 'client_secret' => 's3cr3t']));
+$before = emu_counters()['token.refresh_token'];
+$mtime = filemtime("$dir3/zcrm_oauthtokens.txt");
+check_same($valid[0]->getAccessToken(), ZohoOAuth::getClientInstance()->getAccessToken($valid[0]->getUserEmailId()),
+    $valid[0]->getUserEmailId() . ': the SDK\'s still-valid token is returned as is');
+check_same($before, emu_counters()['token.refresh_token'], '... with no request to the accounts server');
+clearstatcache();
+check($edited === file_get_contents("$dir3/zcrm_oauthtokens.txt") && $mtime === filemtime("$dir3/zcrm_oauthtokens.txt"), '... and the file untouched');
 
 // A file whose user has no refresh token (online access, written as N;).
 $dir2 = temp_dir();
@@ -84,7 +108,12 @@ ok - %s: its refresh token is kept
 ok - %s: its refresh token is kept
 ok - %s: its refresh token is kept
 ok - a lookup that differs only in case finds the same user
+ok - the emulator logged one token request per refresh
 ok - refresh parameters in the SDK's order
 ok - grant_type=refresh_token
+ok - the edited copy holds one still-valid entry among three
+ok - %s: the SDK's still-valid token is returned as is
+ok - ... with no request to the accounts server
+ok - ... and the file untouched
 ok - a%s
 ok - a failed refresh leaves the file untouched

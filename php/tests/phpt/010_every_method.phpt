@@ -43,6 +43,12 @@ ZohoOAuth::initialize(test_config('', ['token_persistence_path' => '', 'data_cen
 check_same('https://accounts.zoho.eu', ZohoOAuth::getIAMUrl(), 'data_centre picks the accounts server');
 check_same(['3306', 'root', '', 'zohooauth', 'localhost'], array_map(fn($k) => ZohoOAuth::getAllConfigs()[$k],
     ['db_port', 'db_username', 'db_password', 'db_name', 'host_address']), 'without a path, the SDK\'s MySQL defaults are listed');
+ZohoOAuth::initialize(test_config('', ['token_persistence_path' => '', 'db_name' => 'mine', 'db_port' => '3307']));
+check_same(['zohooauth', '3307'], [ZohoOAuth::getConfigValue('db_name'), ZohoOAuth::getConfigValue('db_port')],
+    'db_name is never taken from the configuration (the SDK ignores it): without a path it is the default zohooauth');
+ZohoOAuth::initialize(test_config($dir, ['db_name' => 'mine']));
+check_same('', ZohoOAuth::getConfigValue('db_name'), '... and with a path it is "" (no MySQL defaults), as in the SDK');
+check(!array_key_exists('db_name', ZohoOAuth::getAllConfigs()), '... and not listed by getAllConfigs()');
 
 ZCRMRestClient::initialize(test_config($dir));
 $client = ZohoOAuth::getClientInstance();
@@ -103,6 +109,9 @@ ok - getConfigValue of an unknown key is ""
 ok - getAllConfigs: the SDK's keys and defaults, the secret redacted
 ok - data_centre picks the accounts server
 ok - without a path, the SDK's MySQL defaults are listed
+ok - db_name is never taken from the configuration (the SDK ignores it): without a path it is the default zohooauth
+ok - ... and with a path it is "" (no MySQL defaults), as in the SDK
+ok - ... and not listed by getAllConfigs()
 ok - getClientInstance returns a ZohoOAuthClient
 ok - ZohoOAuthClient cannot be created with new (the SDK's constructor is private)
 ok - getUserEmailIdFromIAM

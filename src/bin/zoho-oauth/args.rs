@@ -160,6 +160,12 @@ pub const OPTIONS: &[OptSpec] = &[
         help: "show help (also -h)",
     },
     OptSpec {
+        name: "version",
+        value: None,
+        scope: Scope::Global,
+        help: "print the version and exit",
+    },
+    OptSpec {
         name: "user",
         value: Some("EMAIL"),
         scope: Scope::Only(&[Token, Refresh, Revoke]),
@@ -194,6 +200,12 @@ pub const OPTIONS: &[OptSpec] = &[
         value: Some("CODE"),
         scope: Scope::Only(&[Exchange]),
         help: "the grant token; `-` reads it from stdin; asked for when omitted",
+    },
+    OptSpec {
+        name: "refresh-token",
+        value: Some("-"),
+        scope: Scope::Only(&[Exchange]),
+        help: "instead: save tokens from a refresh token read from stdin (e.g. ones NOT saved)",
     },
     OptSpec {
         name: "local",
@@ -277,6 +289,8 @@ pub struct Args {
     pub scopes: Vec<String>,
     /// `--grant-token`.
     pub grant_token: Option<String>,
+    /// `--refresh-token` (only `-`, stdin, is accepted: never a token in argv).
+    pub refresh_token: Option<String>,
     /// `--no-browser`.
     pub no_browser: bool,
     /// `--timeout`.
@@ -380,6 +394,11 @@ fn positional(args: &mut Args, word: &str) -> Result<(), Failure> {
                 .with_hint("see zoho-oauth --help for the commands")),
         };
     }
+    // A stray word may be a token pasted in the wrong place: never repeat one on stderr.
+    if word.starts_with("1000.") {
+        return Err(Failure::usage("unexpected argument '1000.…' (not repeated: it may be a token)")
+            .with_hint("tokens never go on the command line: use --grant-token -, --refresh-token - or the prompt"));
+    }
     Err(Failure::usage(format!("unexpected argument '{word}'"))
         .with_hint("values go after their option, e.g. --user ada@example.com"))
 }
@@ -405,11 +424,13 @@ fn apply(args: &mut Args, name: &str, value: Option<String>) -> Result<(), Failu
         "store-format" => args.settings.push(("token_store_format", value)),
         "json" => args.json = true,
         "help" => args.help = true,
+        "version" => args.version = true,
         "user" => args.user = Some(value),
         "scope" => args.scopes.extend(split_scopes(&value)),
         "no-browser" => args.no_browser = true,
         "timeout" => args.timeout_secs = Some(parse_secs(&value)?),
         "grant-token" => args.grant_token = Some(value),
+        "refresh-token" => args.refresh_token = Some(value),
         "local" => args.local = true,
         "state" => args.state = Some(value),
         "access-type" => args.access_type = Some(value),
@@ -479,6 +500,18 @@ mod tests {
             let e = parse_words(words).err().map(|f| f.class);
             assert_eq!(e, Some(crate::exit::Class::Usage), "{words:?}");
         }
+    }
+
+    #[test]
+    fn a_stray_token_is_not_repeated() {
+        let f = parse_words(&["exchange", "--refresh-token", "-", "1000.abc.def"])
+            .err()
+            .map(|f| f.message)
+            .unwrap_or_default();
+        assert!(
+            f.contains("unexpected argument") && !f.contains("abc"),
+            "{f}"
+        );
     }
 
     #[test]

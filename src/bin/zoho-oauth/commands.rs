@@ -15,8 +15,12 @@ use crate::session::{self, client_for_user, no_tokens, resolve_user};
 /// The scope asked for when none is configured.
 pub const DEFAULT_SCOPE: &str = "ZohoCRM.modules.ALL";
 
-/// `exchange`: a self-client grant token for tokens, saved under the user's e-mail.
+/// `exchange`: a self-client grant token for tokens, saved under the user's e-mail; or, with
+/// `--refresh-token -`, a refresh token (e.g. one printed as NOT saved) refreshed and saved.
 pub fn exchange(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+    if args.refresh_token.is_some() {
+        return crate::unsaved::save_from_refresh_token(args, settings, out);
+    }
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {
         config.current_user_email = Some(user.clone());

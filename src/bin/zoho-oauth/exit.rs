@@ -1,6 +1,6 @@
 //! Failures and the exit code of each class of failure.
 
-use zoho_oauth::{Error, ErrorKind};
+use zoho_oauth::{Error, ErrorKind, Tokens};
 
 /// A class of outcome; each has its own exit code, listed in `--help` and `docs/cli.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,8 +121,9 @@ impl Class {
     }
 }
 
-/// Why a command failed: a class, a message and perhaps a hint and Zoho's error code.
-/// Never holds a secret.
+/// Why a command failed: a class, a message and perhaps a hint and Zoho's error code, none of
+/// which ever holds a secret; and, when Zoho issued tokens that could not be saved, those
+/// tokens, which are handed to the user on stdout only (see `unsaved.rs`).
 #[derive(Debug)]
 pub struct Failure {
     /// The class, which decides the exit code.
@@ -135,6 +136,9 @@ pub struct Failure {
     pub hint: Option<String>,
     /// Zoho's own error code, when Zoho sent one.
     pub zoho_code: Option<String>,
+    /// Tokens Zoho issued that could not be saved (the grant code is spent, so they are
+    /// printed on stdout rather than lost). `Debug` shows them redacted.
+    pub unsaved: Option<Box<Tokens>>,
 }
 
 impl Failure {
@@ -146,6 +150,7 @@ impl Failure {
             message: message.into(),
             hint: None,
             zoho_code: None,
+            unsaved: None,
         }
     }
 
@@ -161,6 +166,8 @@ impl Failure {
     }
 }
 
+/// Keeps the class, message, hint and Zoho code. Unsaved tokens the error may carry are
+/// dropped: only `session::exchange_and_save` hands them to the user, deliberately.
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         Failure {
@@ -169,6 +176,7 @@ impl From<Error> for Failure {
             message: e.message().to_string(),
             hint: e.hint().map(str::to_string),
             zoho_code: e.zoho_code().map(str::to_string),
+            unsaved: None,
         }
     }
 }

@@ -88,12 +88,16 @@ fn details(command: Command) -> &'static str {
              or http://localhost:PORT/..., registered for your client in the API console), prints the URL\n\
              and opens a browser when it can. When Zoho redirects back it checks state, follows\n\
              accounts-server to your data centre (only Zoho's own servers), exchanges the code, finds\n\
-             your e-mail and saves the tokens under it. With --json the first line is {\"authorize_url\":...}."
+             your e-mail and saves the tokens under it. With --json the first line is {\"authorize_url\":...}.\n\
+             Tokens that cannot be saved are printed on stdout (exit 6); see zoho-oauth help exchange."
         }
         Command::Exchange => {
             "Exchanges a grant token made in the API console (Self Client > Generate Code) within its\n\
              lifetime, finds the user's e-mail (the scopes need AaaServer.profile.READ, or give --user)\n\
-             and saves the tokens. Use --dc for a client in another data centre."
+             and saves the tokens. Use --dc for a client in another data centre.\n\
+             If the token file cannot be written (corrupt, unwritable), the tokens Zoho issued are\n\
+             printed on stdout (exit 6) instead of lost; fix the file, then pipe them into\n\
+             `zoho-oauth exchange --refresh-token -`, which refreshes and saves them."
         }
         Command::Token => {
             "Prints the user's access token and a newline, nothing else, refreshing it first when less\n\
@@ -108,8 +112,10 @@ fn details(command: Command) -> &'static str {
              the stored tokens. If Zoho refuses, nothing is deleted; --local only deletes."
         }
         Command::Users => {
-            "Lists the users in the token file: access token expiry, data centre (JSON format only; the\n\
-             SDK format does not record it) and redacted tokens."
+            "Lists the users in the token file: access token expiry, data centre and redacted tokens.\n\
+             The JSON format records the data centre that issued each user's tokens; for entries that\n\
+             do not (the SDK format), the configured one is shown, marked `(configured)`: that is\n\
+             where their refreshes go."
         }
         Command::AuthorizeUrl => {
             "Prints the authorization URL for the configured client and redirect URI, for a manual flow:\n\

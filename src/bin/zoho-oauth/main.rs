@@ -14,6 +14,7 @@ mod output;
 mod prompt;
 mod servers;
 mod session;
+mod unsaved;
 mod users;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -25,6 +26,7 @@ use exit::{Class, Failure};
 use output::Output;
 
 fn main() -> ExitCode {
+    quiet_panics();
     let raw: Vec<_> = std::env::args_os().skip(1).collect();
     let json = raw.iter().any(|a| a == "--json");
     let out = Output { json };
@@ -43,7 +45,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// A panic prints only where it happened, never its payload (which could quote data), and
+/// then ends as exit code 70 through `main`'s `catch_unwind`.
+fn quiet_panics() {
+    use std::io::Write;
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        let _ = writeln!(std::io::stderr(), "zoho-oauth: internal error{place}");
+    }));
+}
+
 fn run(raw: Vec<std::ffi::OsString>, out: Output) -> Result<(), Failure> {
+    // Debug builds only: lets the tests see a crash end as exit code 70.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("ZOHO_OAUTH_DEBUG_PANIC").is_some() {
+        panic!("ZOHO_OAUTH_DEBUG_PANIC is set");
+    }
     let args = args::parse(raw)?;
     if args.version {
         out.result(

@@ -39,18 +39,13 @@ pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Fail
     }
     let entries = FileStore::new(&source_path, from)?.list()?;
     let target = FileStore::new(&target_path, to)?;
-    let existing = target.list()?.len();
-    if existing > 0 && !args.force {
-        return Err(Failure::new(
-            Class::Store,
-            format!(
-                "{} already holds {existing} users; nothing was changed",
-                target_path.display()
-            ),
-        )
-        .with_hint("pass --force to replace its contents with the source's"));
+    // Without --force the emptiness check and the write share one lock: tokens a PHP or C
+    // process saves after this command started are never overwritten.
+    if args.force {
+        target.replace_all(&entries)?;
+    } else {
+        target.replace_all_if_empty(&entries)?;
     }
-    target.replace_all(&entries)?;
     verify(&target_path, to, &entries)?;
     report(out, &source_path, from, &target_path, to, &entries);
     Ok(())

@@ -6,6 +6,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use crate::exit::Failure;
+use crate::unsaved;
 
 /// The output mode.
 #[derive(Clone, Copy)]
@@ -34,11 +35,19 @@ impl Output {
         let _ = writeln!(std::io::stderr(), "{message}");
     }
 
-    /// Reports a failure.
+    /// Reports a failure. Tokens that were not saved go to stdout (as lines, or as the
+    /// error's `unsaved_tokens` field), never to stderr.
     pub fn failure(&self, f: &Failure) {
         if self.json {
-            self.json_line(&json!({ "error": failure_json(f) }));
+            let mut error = failure_json(f);
+            if let Some(tokens) = &f.unsaved {
+                error["unsaved_tokens"] = unsaved::json(tokens);
+            }
+            self.json_line(&json!({ "error": error }));
             return;
+        }
+        if let Some(tokens) = &f.unsaved {
+            stdout_line(&unsaved::text(tokens));
         }
         let mut text = format!("error: {}", f.message);
         if let Some(code) = &f.zoho_code

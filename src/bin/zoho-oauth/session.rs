@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, relative, utc, warn};
 use crate::servers;
+use crate::unsaved;
 
 /// The user a command is about: `--user`, else `currentUserEmail`, else the only one stored.
 pub fn resolve_user(
@@ -79,19 +80,27 @@ pub fn with_accounts_url(config: Config, url: &str) -> Config {
 /// Exchanges a grant code and saves the tokens. When Zoho will not say who the user is
 /// (no `AaaServer.profile.READ`) and no fallback identifier was given, the tokens are still
 /// saved, under `unidentified-<time>`, so the refresh token is not lost; the failure says so.
+/// When they cannot be saved at all (corrupt or unwritable token file), the failure carries
+/// them, to be printed on stdout: the grant code is spent.
 pub fn exchange_and_save(client: &OAuthClient, code: &str) -> Result<Tokens, Failure> {
     let mut error = match client.generate_access_token(code) {
         Ok(tokens) => return Ok(tokens),
         Err(e) => e,
     };
-    match error.take_unsaved_tokens() {
-        Some(mut tokens) if tokens.user.is_none() => {
-            let name = format!("unidentified-{}", client.now_ms());
-            tokens.user = Some(name.clone());
-            client.store().save(&tokens)?;
-            Err(kept_under(&error, &name))
+    let Some(mut tokens) = error.take_unsaved_tokens() else {
+        return Err(error.into());
+    };
+    if tokens.user.is_some() {
+        return Err(unsaved::not_saved(error, tokens)); // the store refused them
+    }
+    let name = format!("unidentified-{}", client.now_ms());
+    tokens.user = Some(name.clone());
+    match client.store().save(&tokens) {
+        Ok(()) => Err(kept_under(&error, &name)),
+        Err(store_error) => {
+            tokens.user = None;
+            Err(unsaved::not_saved(store_error, tokens))
         }
-        _ => Err(error.into()),
     }
 }
 

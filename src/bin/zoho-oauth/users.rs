@@ -8,15 +8,56 @@ use crate::exit::Failure;
 use crate::output::{Output, relative, utc};
 use crate::servers;
 
+/// Where an entry's data centre comes from: the entry itself (the JSON format records the
+/// accounts server that issued the tokens), else the configuration, which is where the
+/// library, the PHP extension and the C library send that entry's refreshes.
+struct Issuer<'a> {
+    url: &'a str,
+    configured: bool,
+}
+
+impl<'a> Issuer<'a> {
+    fn of(t: &'a Tokens, configured: Option<&'a str>) -> Option<Issuer<'a>> {
+        match (t.accounts_url.as_deref(), configured) {
+            (Some(url), _) => Some(Issuer {
+                url,
+                configured: false,
+            }),
+            (None, Some(url)) => Some(Issuer {
+                url,
+                configured: true,
+            }),
+            (None, None) => None,
+        }
+    }
+
+    fn source(&self) -> &'static str {
+        if self.configured {
+            "configured"
+        } else {
+            "recorded"
+        }
+    }
+}
+
 /// Lists the stored users.
 pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     let store = settings.store()?;
     let entries = store.list()?;
     let now = SystemClock.now_ms();
+    // An invalid data centre is no reason to refuse listing the file: it shows as unknown.
+    let configured = settings
+        .config_with_placeholders()
+        .ok()
+        .map(|c| c.accounts_url);
+    let configured = configured.as_deref();
     let file = store.path().display().to_string();
     let format = store.format().name();
     if out.json {
-        let users: Vec<Value> = entries.iter().map(|t| entry_json(t, now)).collect();
+        let users: Vec<Value> = entries
+            .iter()
+            .map(|t| entry_json(t, Issuer::of(t, configured), now))
+            .collect();
         out.json_line(&json!({ "token_file": file, "store_format": format, "users": users }));
         return Ok(());
     }
@@ -27,7 +68,10 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
         );
         return Ok(());
     }
-    let rows: Vec<[String; 5]> = entries.iter().map(|t| entry_row(t, now)).collect();
+    let rows: Vec<[String; 5]> = entries
+        .iter()
+        .map(|t| entry_row(t, Issuer::of(t, configured), now))
+        .collect();
     let header = [
         "USER".to_string(),
         "DC".into(),
@@ -41,12 +85,20 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     Ok(())
 }
 
-fn entry_row(t: &Tokens, now: i64) -> [String; 5] {
+fn entry_row(t: &Tokens, issuer: Option<Issuer>, now: i64) -> [String; 5] {
+    let dc = issuer.map_or_else(
+        || "-".into(),
+        |i| {
+            if i.configured {
+                format!("{} (configured)", servers::label(i.url))
+            } else {
+                servers::label(i.url)
+            }
+        },
+    );
     [
         t.user.clone().unwrap_or_else(|| "(none)".into()),
-        t.accounts_url
-            .as_deref()
-            .map_or_else(|| "-".into(), servers::label),
+        dc,
         format!(
             "{} ({})",
             utc(t.expiry_time_ms),
@@ -59,11 +111,12 @@ fn entry_row(t: &Tokens, now: i64) -> [String; 5] {
     ]
 }
 
-fn entry_json(t: &Tokens, now: i64) -> Value {
+fn entry_json(t: &Tokens, issuer: Option<Issuer>, now: i64) -> Value {
     json!({
         "user": t.user,
-        "data_centre": t.accounts_url.as_deref().map(servers::label),
-        "accounts_url": t.accounts_url,
+        "data_centre": issuer.as_ref().map(|i| servers::label(i.url)),
+        "data_centre_source": issuer.as_ref().map(Issuer::source),
+        "accounts_url": issuer.as_ref().map(|i| i.url),
         "api_domain": t.api_domain,
         "scope": t.scope,
         "expiry_time_ms": t.expiry_time_ms,

@@ -31,6 +31,24 @@ class ZohoOAuthException extends \Exception
     /** @var ZohoOAuthTokens|null tokens Zoho issued that could not be saved */
     protected $unsavedTokens = null;
 
+    /**
+     * As in Zoho's SDK: with a falsy $message (null, "", "0", ...) the constructor throws a new
+     * instance of the same class with the message "Unknown <class>" (e.g.
+     * "Unknown zcrmsdk\oauth\exception\ZohoOAuthException") and code 0. Otherwise it is
+     * \Exception's constructor ($message may be anything with a string form, such as another
+     * exception, as the SDK passes it). $previous is \Exception's; the SDK has no third parameter.
+     *
+     * @param mixed $message
+     * @param mixed $code an int
+     */
+    public function __construct(mixed $message = null, mixed $code = 0, ?\Throwable $previous = null) {}
+
+    /**
+     * As in Zoho's SDK: "<class> Caused by:'<message>' in <file>(<line>)", a newline, then
+     * getTraceAsString(). Previous exceptions are not shown.
+     */
+    public function __toString(): string {}
+
     /** Zoho's error code, when the accounts server sent one. */
     public function getZohoErrorCode(): ?string {}
 

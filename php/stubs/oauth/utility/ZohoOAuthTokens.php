@@ -15,6 +15,12 @@ use zcrmsdk\oauth\exception\ZohoOAuthException;
  *
  * var_dump(), print_r(), var_export(), json_encode() and string conversion never show a
  * token. serialize() is the storage format: it writes exactly the SDK's bytes.
+ *
+ * The class can be extended (class MyTokens extends ZohoOAuthTokens): objects are of the
+ * subclass, with its own methods and properties, and a persistence handler may return them.
+ * The tokens themselves stay in the parent: the extension reads them directly, not through
+ * overridden getters, and serialize() writes only the SDK's four fields unless the subclass
+ * overrides __serialize()/__unserialize() (calling the parent's).
  */
 class ZohoOAuthTokens implements \JsonSerializable
 {
