@@ -25,6 +25,10 @@ thread_local! {
 /// Runs the body of a fallible export: catches panics, and records the error (or clears the
 /// last error on success). `name` is the export's name, for the panic message.
 pub fn call(name: &'static str, body: impl FnOnce() -> Result<()>) -> zoho_result {
+    let body = || {
+        test_panic_hook();
+        body()
+    };
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => {
             set_last_error(None);
@@ -40,6 +44,19 @@ pub fn call(name: &'static str, body: impl FnOnce() -> Result<()>) -> zoho_resul
 pub fn infallible<T>(default: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(default)
 }
+
+/// Debug builds only: `ZOHO_OAUTH_C_TEST_PANIC=1` in the environment makes every fallible
+/// export panic inside its boundary, so the C tests can prove that a panic becomes
+/// `ZOHO_RESULT_PANIC`, never a crash. Release builds have no such switch.
+#[cfg(debug_assertions)]
+fn test_panic_hook() {
+    if std::env::var_os("ZOHO_OAUTH_C_TEST_PANIC").is_some_and(|v| v == "1") {
+        panic!("test panic requested by ZOHO_OAUTH_C_TEST_PANIC");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn test_panic_hook() {}
 
 fn panic_error(name: &str) -> Error {
     Error::new(

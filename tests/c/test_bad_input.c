@@ -339,6 +339,20 @@ static void test_tokens_and_lists(const zoho_client *client) {
     zoho_tokens_free(t);
 }
 
+/* A Rust panic inside an export (forced by the debug-only ZOHO_OAUTH_C_TEST_PANIC switch)
+ * returns ZOHO_RESULT_PANIC with a message, leaves the out-parameter alone, and the client
+ * keeps working afterwards. */
+static void test_panic_is_a_result_code(const zoho_client *client) {
+    char *token = SENTINEL;
+    setenv("ZOHO_OAUTH_C_TEST_PANIC", "1", 1);
+    EXPECT_RC(zoho_client_get_access_token(client, "ada@example.com", &token), ZOHO_RESULT_PANIC);
+    unsetenv("ZOHO_OAUTH_C_TEST_PANIC");
+    CHECK(token == SENTINEL);
+    expect_message_contains("a panic was caught in");
+    EXPECT_RC(zoho_client_get_access_token(client, "nobody@example.com", &token), ZOHO_RESULT_NO_TOKENS);
+    CHECK(token == SENTINEL);
+}
+
 static void test_double_free_null(void) {
     zoho_client_free(NULL);
     zoho_client_free(NULL);
@@ -370,6 +384,7 @@ int main(void) {
         test_token_arguments(client);
         test_authorization_url(client);
         test_tokens_and_lists(client);
+        test_panic_is_a_result_code(client);
     }
     zoho_client_free(client);
     test_double_free_null();
