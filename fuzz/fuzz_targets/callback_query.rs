@@ -46,11 +46,18 @@ fn params(target: &str) -> Option<Vec<(String, String)>> {
     if path != "/callback" {
         return None;
     }
-    Some(form_urlencoded::parse(query.as_bytes()).into_owned().collect())
+    Some(
+        form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
+    )
 }
 
 fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// `login::check` and `login::accounts_server`.
@@ -64,7 +71,10 @@ fn check(params: &[(String, String)], configured: &str) -> Option<Redirect> {
         None => get(params, "location")
             .and_then(|l| DataCentre::from_code(l).ok())
             .filter(|_| DataCentre::from_accounts_url(configured).is_some())
-            .map_or_else(|| configured.to_string(), |dc| dc.accounts_url().to_string()),
+            .map_or_else(
+                || configured.to_string(),
+                |dc| dc.accounts_url().to_string(),
+            ),
     };
     Some(Redirect {
         code: code.to_string(),

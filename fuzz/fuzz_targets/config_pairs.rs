@@ -6,27 +6,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use zoho_oauth::Config;
-use zoho_oauth::config::validate_accounts_url;
-
-/// The keys the SDK and this library know, so the fuzzer reaches every branch.
-const KEYS: &[&str] = &[
-    "client_id",
-    "client_secret",
-    "redirect_uri",
-    "accounts_url",
-    "data_centre",
-    "data_center",
-    "token_persistence_path",
-    "token_store_format",
-    "currentUserEmail",
-    "access_type",
-    "sandbox",
-    "apiBaseUrl",
-    "applicationLogFilePath",
-    "connect_timeout_secs",
-    "timeout_secs",
-    "refresh_margin_secs",
-];
+use zoho_oauth::config::{KNOWN_KEYS, MAX_REFRESH_MARGIN, validate_accounts_url};
 
 #[derive(Arbitrary, Debug)]
 enum Key {
@@ -39,7 +19,8 @@ fuzz_target!(|pairs: Vec<(Key, String)>| {
         .into_iter()
         .map(|(key, value)| {
             let key = match key {
-                Key::Known(i) => KEYS[usize::from(i) % KEYS.len()].to_string(),
+                // The keys the SDK and this library know, so the fuzzer reaches every branch.
+                Key::Known(i) => KNOWN_KEYS[usize::from(i) % KNOWN_KEYS.len()].to_string(),
                 Key::Other(name) => name,
             };
             (key, value)
@@ -48,10 +29,14 @@ fuzz_target!(|pairs: Vec<(Key, String)>| {
     let Ok(config) = Config::from_pairs(pairs) else {
         return;
     };
-    assert!(config.validate().is_ok(), "from_pairs returned an invalid config");
+    assert!(
+        config.validate().is_ok(),
+        "from_pairs returned an invalid config"
+    );
     assert!(validate_accounts_url(&config.accounts_url).is_ok());
     assert!(!config.client_secret.expose().contains('\0'));
     assert!(!config.connect_timeout.is_zero() && !config.request_timeout.is_zero());
+    assert!(config.refresh_margin <= MAX_REFRESH_MARGIN);
     let _ = config.crm_api_url();
     let _ = config.token_file();
 });

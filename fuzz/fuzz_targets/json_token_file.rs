@@ -9,7 +9,11 @@ fuzz_target!(|data: &[u8]| {
     match json_format::decode(data) {
         Ok(tokens) => {
             let again = json_format::decode(&json_format::encode(&tokens));
-            assert_eq!(again.as_ref().ok(), Some(&tokens), "re-encoding changed the tokens");
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(&tokens),
+                "re-encoding changed the tokens"
+            );
         }
         Err(message) => assert!(message.len() < 200, "error text is short: {message}"),
     }

@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
             // Every entry needs at least one `O:` header: the count is bounded by the input.
             assert!(tokens.len() <= data.len() / 8 + 1);
             let again = php_format::decode(&php_format::encode(&tokens));
-            assert_eq!(again.as_ref().ok(), Some(&tokens), "re-encoding changed the tokens");
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(&tokens),
+                "re-encoding changed the tokens"
+            );
         }
         Err(message) => {
             assert!(message.len() < 200, "error text is short: {message}");

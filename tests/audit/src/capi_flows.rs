@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::cli_flows::default_bin;
-use crate::world::{CLIENT_ID, Door, World, run_captured};
+use crate::world::{Door, World, run_captured, script_door};
 
 /// Runs the C flows, or reports the library (or python3) missing.
 pub fn run(world: &World, lib: Option<&Path>) -> Result<Door, String> {
@@ -18,22 +18,7 @@ pub fn run(world: &World, lib: Option<&Path>) -> Result<Door, String> {
     if Command::new("python3").arg("--version").output().is_err() {
         return Ok(Door::Missing("python3 is not installed".into()));
     }
-    let out = world.dir("capi");
-    for d in ["store", "log"] {
-        let _ = std::fs::create_dir_all(out.join(d));
-    }
-    let input = serde_json::json!({
-        "url": world.emu.url(),
-        "client_id": CLIENT_ID,
-        "client_secret": world.secret,
-        "wrong_secret": world.made_up_secret("AUDITCAPIWRONG"),
-        "forged": world.made_up_secret("1000.AUDITCAPIFORGED"),
-        "redirect_uri": world.redirect_uri,
-        "store": out.join("store"),
-        "log": out.join("log"),
-    });
-    let input_path = world.secrets_dir().join("capi-input.json");
-    std::fs::write(&input_path, input.to_string()).map_err(|e| e.to_string())?;
+    let (out, input_path) = script_door(world, "capi", "CAPI")?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("capi.py");
     let code = run_captured(
         &out,

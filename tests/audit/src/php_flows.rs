@@ -1,10 +1,10 @@
 //! The PHP extension: `php/audit.php` with the log on and exception arguments in traces.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::cli_flows::default_bin;
-use crate::world::{CLIENT_ID, Door, World, run_captured};
+use crate::world::{Door, World, run_captured, script_door};
 
 /// Runs the PHP flows, or reports the extension missing.
 pub fn run(world: &World, ext: Option<&Path>) -> Result<Door, String> {
@@ -17,22 +17,7 @@ pub fn run(world: &World, ext: Option<&Path>) -> Result<Door, String> {
     if Command::new("php").arg("-v").output().is_err() {
         return Ok(Door::Missing("php is not installed".into()));
     }
-    let out = world.dir("php");
-    for d in ["store", "log"] {
-        let _ = std::fs::create_dir_all(out.join(d));
-    }
-    let input = serde_json::json!({
-        "url": world.emu.url(),
-        "client_id": CLIENT_ID,
-        "client_secret": world.secret,
-        "wrong_secret": world.made_up_secret("AUDITPHPWRONG"),
-        "forged": world.made_up_secret("1000.AUDITPHPFORGED"),
-        "redirect_uri": world.redirect_uri,
-        "store": out.join("store"),
-        "log": out.join("log"),
-    });
-    let input_path: PathBuf = world.secrets_dir().join("php-input.json");
-    std::fs::write(&input_path, input.to_string()).map_err(|e| e.to_string())?;
+    let (out, input_path) = script_door(world, "php", "PHP")?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("php/audit.php");
     let mut php = Command::new("php");
     php.arg("-d")

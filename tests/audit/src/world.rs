@@ -94,6 +94,30 @@ pub fn run_captured(dir: &Path, label: &str, command: &mut Command) -> Result<i3
     Ok(status.code().unwrap_or(-1))
 }
 
+/// Sets up a door driven by a script: its output directory `<work>/<name>` with `store/`
+/// and `log/`, and its input file (the emulator URL, the client, a made-up wrong secret and
+/// forged token tagged with `tag`, the directories) in the not-scanned secrets directory.
+/// Returns the output directory and the input file.
+pub fn script_door(world: &World, name: &str, tag: &str) -> Result<(PathBuf, PathBuf), String> {
+    let out = world.dir(name);
+    for d in ["store", "log"] {
+        let _ = std::fs::create_dir_all(out.join(d));
+    }
+    let input = serde_json::json!({
+        "url": world.emu.url(),
+        "client_id": CLIENT_ID,
+        "client_secret": world.secret,
+        "wrong_secret": world.made_up_secret(&format!("AUDIT{tag}WRONG")),
+        "forged": world.made_up_secret(&format!("1000.AUDIT{tag}FORGED")),
+        "redirect_uri": world.redirect_uri,
+        "store": out.join("store"),
+        "log": out.join("log"),
+    });
+    let input_path = world.secrets_dir().join(format!("{name}-input.json"));
+    std::fs::write(&input_path, input.to_string()).map_err(|e| e.to_string())?;
+    Ok((out, input_path))
+}
+
 /// How one door went.
 pub enum Door {
     /// Its flows ran: how many steps.
