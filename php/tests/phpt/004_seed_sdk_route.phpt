@@ -21,14 +21,15 @@ $problems = [];
 set_error_handler(function ($no, $message) use (&$problems) { $problems[] = $message; return true; });
 $_GET["code"] = "1000.code-from-the-redirect";
 
-// ---- config.php (values filled in; accounts_url added, the path pointed at a temp dir) ----
+chdir($dir); // the seed's relative token_persistence_path lands in the temp dir
+// ---- config.php (values filled in; accounts_url added below) ----
 $configs = array (
   'userIdentifier'	   => 'jigna.vision14@example.com',
   'refreshToken'   	   => $refresh,
   'client_id'		   => TEST_CLIENT_ID,
   'client_secret'    	   => TEST_CLIENT_SECRET,
   'redirect_uri'	   => TEST_REDIRECT_URI,
-  'token_persistence_path' => $dir,
+  'token_persistence_path' => 'zcrm_oauthtokens.txt',
   'scope'		   => 'ZohoCRM.modules.ALL',
   'refresh_code'	   => $refresh,
 );
