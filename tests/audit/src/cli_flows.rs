@@ -1,7 +1,8 @@
 //! The CLI (`zoho-oauth`): every command and its error paths, with stdout and stderr
 //! captured. The `token` command's stdout is the access token by design (for
-//! `$(zoho-oauth token ...)`), so that one file is named `*.intended` and not scanned; its
-//! stderr is.
+//! `$(zoho-oauth token ...)`), and so is the stdout of an `exchange` whose tokens could not be
+//! saved (they are handed to the user); those files are named `*.intended` and not scanned;
+//! their stderr is.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -136,11 +137,42 @@ fn commands(cli: &mut Cli<'_>) -> Result<(), String> {
         "exchange-no-profile",
         &["exchange", "--grant-token", &no_profile],
     )?;
+    exchange_into_a_corrupt_store(cli)?;
     cli.run("migrate-to-json", &["migrate", "--to", "json"])?;
     cli.run("revoke", &["revoke", "--user", ADA])?;
     cli.run("revoke-again", &["revoke", "--user", ADA])?;
     cli.run("help", &["--help"])?;
     Ok(())
+}
+
+/// `exchange` into a token file that cannot be parsed: the CLI exits 6 and hands the tokens
+/// Zoho issued to the user on stdout (that file is `*.intended`, like `token`'s), while its
+/// stderr, which is scanned, says only that they were not saved.
+fn exchange_into_a_corrupt_store(cli: &mut Cli<'_>) -> Result<(), String> {
+    let dir = cli.out.join("corrupt-store");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("zcrm_oauthtokens.txt"),
+        b"a:1:{i:0;O:9:\"truncated",
+    )
+    .map_err(|e| e.to_string())?;
+    let code = cli.world.grant(ADA, PROFILE_SCOPES)?;
+    let dir_arg = dir.display().to_string();
+    let exit = cli.run(
+        "exchange-corrupt-store",
+        &["exchange", "--grant-token", &code, "--token-dir", &dir_arg],
+    )?;
+    if exit != 6 {
+        return Err(format!(
+            "exchange into a corrupt store exited {exit}, not 6"
+        ));
+    }
+    let handed_over = cli.out.join("exchange-corrupt-store.out");
+    std::fs::rename(
+        &handed_over,
+        cli.out.join("exchange-corrupt-store.out.intended"),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// `login`: the CLI listens on the loopback redirect URI; the browser is played by fetching
