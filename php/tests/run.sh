@@ -55,10 +55,10 @@ else
             *) record "$name" 1 ;;
         esac
     done < <(echo "$results" | sed -E 's/^([A-Z]+) .*\[(.*)\] *$/\1 \2/')
-    if echo "$results" | grep -qE '^(FAIL|BORK|LEAK|WARN)'; then
+    if grep -qE '^(FAIL|BORK|LEAK|WARN)' <<<"$results"; then
         sed -n '/^=\{20,\}$/,$p' "$log" | grep -vE '^(PASS|SKIP) ' | head -200
     fi
-    if ! echo "$results" | grep -qE '^(PASS|FAIL)'; then
+    if ! grep -qE '^(PASS|FAIL)' <<<"$results"; then
         cat "$log"
         record "run-tests.php" 1
     fi

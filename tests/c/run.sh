@@ -119,7 +119,9 @@ compile_canaries() {
 
 # The static binaries must not need the shared library.
 run_static() {
-    if ldd "$BUILD/$1" | grep -q zoho_oauth; then
+    local needs
+    needs="$(ldd "$BUILD/$1")"
+    if grep -q zoho_oauth <<<"$needs"; then
         echo "$1 is linked to the shared library"
         return 1
     fi
@@ -144,15 +146,20 @@ install_and_link() {
     make --no-print-directory install PREFIX="$prefix" PROFILE=debug >/dev/null || return 1
     export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
     pkg-config --exists zoho-oauth zoho-oauth-static || return 1
-    pkg-config --static --libs zoho-oauth | grep -q -- -lpthread || { echo "Libs.private missing"; return 1; }
+    grep -q -- -lpthread <<<"$(pkg-config --static --libs zoho-oauth)" || { echo "Libs.private missing"; return 1; }
     # shellcheck disable=SC2046
     "$CC" -std=c11 -Wall -Wextra -Werror tests/c/example.c $(pkg-config --cflags --libs zoho-oauth) \
         -o "$BUILD/example_shared" || return 1
     # shellcheck disable=SC2046
     "$CC" -std=c11 -Wall -Wextra -Werror tests/c/example.c $(pkg-config --cflags --libs zoho-oauth-static) \
         -o "$BUILD/example_static" || return 1
-    ldd "$BUILD/example_static" | grep -q zoho_oauth && { echo "example_static needs the .so"; return 1; }
-    ldd "$BUILD/example_shared" | grep -q zoho_oauth || { echo "example_shared lacks the .so"; return 1; }
+    # Outputs are captured before grep: `ldd | grep -q` under pipefail fails at random when
+    # grep exits on its first match and ldd dies of SIGPIPE writing the rest.
+    local needs
+    needs="$(ldd "$BUILD/example_static")"
+    grep -q zoho_oauth <<<"$needs" && { echo "example_static needs the .so"; return 1; }
+    needs="$(ldd "$BUILD/example_shared")"
+    grep -q zoho_oauth <<<"$needs" || { echo "example_shared lacks the .so"; return 1; }
 
     local dir config code
     dir="$(mktemp -d)"
@@ -166,9 +173,10 @@ install_and_link() {
     code="$(curl -fsS "$EMULATOR_URL/_emulator/grant" \
         -d '{"client_id":"1000.EXAMPLE","user":"ada@example.com","scope":"ZohoCRM.modules.ALL,AaaServer.profile.READ"}' |
         sed -n 's/.*"code":"\([^"]*\)".*/\1/p')"
-    local ok=0
-    LD_LIBRARY_PATH="$prefix/lib" "$BUILD/example_shared" "$config" ada@example.com "$code" | grep -q 'access token 1000\.' &&
-        "$BUILD/example_static" "$config" ada@example.com | grep -q 'access token 1000\.' || ok=1
+    local ok=0 shared_out static_out
+    shared_out="$(LD_LIBRARY_PATH="$prefix/lib" "$BUILD/example_shared" "$config" ada@example.com "$code")"
+    static_out="$("$BUILD/example_static" "$config" ada@example.com)"
+    grep -q 'access token 1000\.' <<<"$shared_out" && grep -q 'access token 1000\.' <<<"$static_out" || ok=1
     local refused
     refused="$("$BUILD/example_static" "$config" nobody@example.com 2>&1)" && ok=1
     grep -q 'no_tokens (400)' <<<"$refused" || ok=1
