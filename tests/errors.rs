@@ -447,3 +447,36 @@ fn every_zoho_error_code_gets_its_kind_and_keeps_the_code() {
         assert!(client.list_tokens().unwrap().is_empty());
     }
 }
+
+#[test]
+fn a_server_that_never_completes_the_handshake_is_a_connect_timeout() {
+    use socket2::{Domain, Socket, Type};
+    // A listener that never accepts, with a full accept queue: Linux drops further
+    // connection attempts on the floor, so connecting hangs until the connect timeout.
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let local: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    listener.bind(&local.into()).unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let _fillers: Vec<std::net::TcpStream> = (0..4)
+        .filter_map(|_| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()
+        })
+        .collect();
+    let config = Config::new(common::CLIENT_ID, CLIENT_SECRET, common::REDIRECT_URI)
+        .with_accounts_url(format!("http://{addr}"))
+        .with_timeouts(Duration::from_millis(300), Duration::from_secs(30));
+    let client =
+        OAuthClient::new(config, std::sync::Arc::new(zoho_oauth::MemoryStore::new())).unwrap();
+    let started = std::time::Instant::now();
+    let err = client
+        .generate_access_token("1000.grant.token")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "the 300 ms connect timeout fired, not the 30 s total one: {:?}",
+        started.elapsed()
+    );
+    assert_clean(&err, &[CLIENT_SECRET]);
+}
