@@ -11,7 +11,7 @@ use crate::browser;
 use crate::commands::{authorization_url, random_state, scopes};
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
-use crate::loopback::{Callback, Loopback};
+use crate::loopback::{Callback, Loopback, param};
 use crate::output::Output;
 use crate::servers;
 use crate::session;
@@ -99,15 +99,15 @@ fn check(callback: &Callback, state: &str, configured: &str) -> Result<Redirect,
         .ok_or_else(|| Failure::new(Class::Login, "Zoho's redirect carried no code"))?;
     Ok(Redirect {
         code: code.to_string(),
-        accounts_url: accounts_server(callback, configured)?,
+        accounts_url: accounts_server(&callback.params, configured)?,
         location: callback.get("location").map(str::to_string),
     })
 }
 
 /// The accounts server to exchange the code at: the redirect's `accounts-server` when it is
 /// trusted, else the `location`'s server when we talk to Zoho, else the configured one.
-fn accounts_server(callback: &Callback, configured: &str) -> Result<String, Failure> {
-    if let Some(server) = callback.get("accounts-server").filter(|s| !s.is_empty()) {
+fn accounts_server(params: &[(String, String)], configured: &str) -> Result<String, Failure> {
+    if let Some(server) = param(params, "accounts-server").filter(|s| !s.is_empty()) {
         return servers::trusted(server, configured).ok_or_else(|| {
             Failure::new(
                 Class::Login,
@@ -116,8 +116,7 @@ fn accounts_server(callback: &Callback, configured: &str) -> Result<String, Fail
             .with_hint("the sign-in link was tampered with; run zoho-oauth login again")
         });
     }
-    let by_location = callback
-        .get("location")
+    let by_location = param(params, "location")
         .and_then(|l| DataCentre::from_code(l).ok())
         .filter(|_| DataCentre::from_accounts_url(configured).is_some())
         .map(|dc| dc.accounts_url().to_string());
@@ -156,5 +155,56 @@ fn finish(
             callback.finish(false, &failure.message);
             Err(failure)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_code_goes_to_the_users_data_centre() {
+        let zoho = "https://accounts.zoho.com";
+        let server = |pairs: &[(&str, &str)], configured: &str| {
+            accounts_server(&params(pairs), configured).map_err(|f| f.class)
+        };
+        // accounts-server wins when it is one of Zoho's.
+        assert_eq!(
+            server(
+                &[
+                    ("location", "in"),
+                    ("accounts-server", "https://accounts.zoho.eu")
+                ],
+                zoho
+            ),
+            Ok("https://accounts.zoho.eu".to_string())
+        );
+        // Without it, the location picks the data centre's server...
+        assert_eq!(
+            server(&[("location", "eu")], zoho),
+            Ok("https://accounts.zoho.eu".to_string())
+        );
+        assert_eq!(
+            server(&[("location", "ca")], zoho),
+            Ok("https://accounts.zohocloud.ca".to_string())
+        );
+        // ...but only when we talk to Zoho; an unknown location keeps the configured one.
+        assert_eq!(
+            server(&[("location", "eu")], "http://127.0.0.1:9"),
+            Ok("http://127.0.0.1:9".to_string())
+        );
+        assert_eq!(server(&[("location", "mars")], zoho), Ok(zoho.to_string()));
+        // A forged accounts server is refused: the secret never goes there.
+        assert_eq!(
+            server(&[("accounts-server", "https://evil.example")], zoho),
+            Err(Class::Login)
+        );
     }
 }

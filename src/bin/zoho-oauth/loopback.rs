@@ -125,13 +125,18 @@ impl Loopback {
     }
 }
 
+/// The first value of query parameter `name` in decoded `params`.
+pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 impl Callback {
     /// A query parameter's first value.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        param(&self.params, name)
     }
 
     /// Answers the browser with a small page and closes the connection.
