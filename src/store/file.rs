@@ -95,25 +95,23 @@ impl FileStore {
     /// ([`ErrorKind::StoreIo`]) says how many.
     pub fn replace_all_if_empty(&self, tokens: &[Tokens]) -> Result<()> {
         tokens.iter().try_for_each(|t| self.check_storable(t))?;
-        let _lock = lock_file(&sibling(&self.path, ".lock"))?;
-        let held = self.read_file()?.len();
-        if held > 0 {
-            let users = if held == 1 { "user" } else { "users" };
-            return Err(Error::new(
-                ErrorKind::StoreIo,
-                format!(
-                    "the token file {} already holds tokens of {held} {users}; nothing was written",
-                    self.path.display()
-                ),
-            )
-            .with_hint("another process may have saved them meanwhile; replace them only deliberately (zoho-oauth migrate --force)")
-            .with_path(&self.path));
-        }
-        self.write_atomically(&self.encode(tokens))?;
-        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.lock()) {
-            *cache = Some((fingerprint, Arc::new(tokens.to_vec())));
-        }
-        Ok(())
+        self.try_modify(|entries| {
+            let held = entries.len();
+            if held > 0 {
+                let users = if held == 1 { "user" } else { "users" };
+                return Err(Error::new(
+                    ErrorKind::StoreIo,
+                    format!(
+                        "the token file {} already holds tokens of {held} {users}; nothing was written",
+                        self.path.display()
+                    ),
+                )
+                .with_hint("another process may have saved them meanwhile; replace them only deliberately (zoho-oauth migrate --force)")
+                .with_path(&self.path));
+            }
+            *entries = tokens.to_vec();
+            Ok(())
+        })
     }
 
     fn stat_fingerprint(&self) -> Result<Fingerprint> {
@@ -205,9 +203,14 @@ impl FileStore {
 
     /// Runs `change` on the current entries under the write lock and writes the result.
     fn modify<R>(&self, change: impl FnOnce(&mut Vec<Tokens>) -> R) -> Result<R> {
+        self.try_modify(|entries| Ok(change(entries)))
+    }
+
+    /// [`FileStore::modify`] for a change that may refuse: on `Err` nothing is written.
+    fn try_modify<R>(&self, change: impl FnOnce(&mut Vec<Tokens>) -> Result<R>) -> Result<R> {
         let _lock = lock_file(&sibling(&self.path, ".lock"))?;
         let mut entries = self.read_file()?;
-        let result = change(&mut entries);
+        let result = change(&mut entries)?;
         self.write_atomically(&self.encode(&entries))?;
         if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.lock()) {
             *cache = Some((fingerprint, Arc::new(entries)));
