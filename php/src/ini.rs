@@ -12,10 +12,19 @@ use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 /// The setting that decides whether `ZCRMRestClient` is defined.
 pub const DEFINE_REST_CLIENT: &str = "zoho_oauth.define_rest_client";
 
-static ENTRIES: IniEntryDefs<2> = IniEntryDefs::new([
+/// Whether the extension defines the SDK's `zcrmsdk\crm\exception\ZCRMException`: `auto`
+/// (the default: when `define_rest_client` is `0`, i.e. under the full SDK), `1` or `0`.
+pub const DEFINE_CRM_EXCEPTION: &str = "zoho_oauth.define_crm_exception";
+
+static ENTRIES: IniEntryDefs<3> = IniEntryDefs::new([
     IniEntryDef::new(
         c"zoho_oauth.define_rest_client",
         c"1",
+        IniEntryPermission::System,
+    ),
+    IniEntryDef::new(
+        c"zoho_oauth.define_crm_exception",
+        c"auto",
         IniEntryPermission::System,
     ),
     IniEntryDef::end(),
@@ -40,4 +49,19 @@ pub fn int_value(name: &str) -> i64 {
 /// True when the extension defines `ZCRMRestClient` (the default).
 pub fn defines_rest_client() -> bool {
     int_value(DEFINE_REST_CLIENT) != 0
+}
+
+/// True when the extension defines `ZCRMException`: `zoho_oauth.define_crm_exception` is on,
+/// or `auto` (or unknown) and `ZCRMRestClient` is left to the full SDK.
+pub fn defines_crm_exception() -> bool {
+    let value = ext_php_rs::zend::ExecutorGlobals::get()
+        .ini_values()
+        .remove(DEFINE_CRM_EXCEPTION)
+        .flatten()
+        .unwrap_or_default();
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "on" | "yes" | "true" => true,
+        "0" | "off" | "no" | "false" | "" => false,
+        _ => !defines_rest_client(),
+    }
 }

@@ -25,6 +25,7 @@ impl ZCRMRestClient {
     /// initializes `ZohoOAuth`.
     pub fn initialize(configuration: &ZendHashTable) -> PhpResult<()> {
         guard(|| {
+            crate::sdk_client::reset();
             let init = config_state::initialize(configuration)?;
             if let Some(user) = init.config.current_user_email.clone() {
                 config_state::set_current_user(Some(user));
