@@ -26,6 +26,7 @@ pub mod params;
 pub mod persistence;
 pub mod registry;
 pub mod rest_client;
+pub mod rest_client_sdk;
 pub mod sdk_client;
 pub mod sdk_persistence;
 pub mod sensitive;

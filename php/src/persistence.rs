@@ -238,7 +238,7 @@ impl PhpHandlerStore {
 }
 
 /// Runs PHP code; a bailout is recorded for [`resume_bailout`] and becomes an error.
-fn run_php<R>(code: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R> {
+pub(crate) fn run_php<R>(code: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R> {
     match try_catch(code) {
         Ok(value) => Ok(value),
         Err(CatchError::Panic(message)) => Err(Error::new(
@@ -256,7 +256,7 @@ fn run_php<R>(code: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R> {
 }
 
 /// Finds a class by name, autoloading it or not.
-fn lookup_class(name: &str, autoload: bool) -> Option<&'static ClassEntry> {
+pub(crate) fn lookup_class(name: &str, autoload: bool) -> Option<&'static ClassEntry> {
     if name.is_empty() || name.contains('\0') {
         return None;
     }
