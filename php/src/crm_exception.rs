@@ -1,10 +1,9 @@
 //! `zcrmsdk\crm\exception\ZCRMException`: the exception Zoho's full SDK's CRM layer throws
 //! (every API error, `APIExceptionHandler`, "current user should either be set ..."). The SDK's
 //! own file redeclares `$file`/`$line` untyped, which PHP 8.1+ rejects with a compile-time fatal
-//! error the first time the class loads; Zoho archived the SDK. Defined by the extension (when
-//! `zoho_oauth.define_crm_exception` says so, by default under the full SDK), the class exists
-//! before Composer's autoloader could load the SDK's file, so the SDK's CRM errors become
-//! catchable exceptions again.
+//! error the first time the class loads; Zoho archived the SDK. Defined by the extension (unless
+//! `zoho_oauth.define_crm_exception=0`), the class exists before Composer's autoloader could
+//! load the SDK's file, so the SDK's CRM errors become catchable exceptions again.
 //!
 //! Compatible with the SDK's class: extends `\Exception`; `__construct($message = null,
 //! $code = 0)` throws `Unknown <class>` for a falsy message; the SDK's `__toString()` format;

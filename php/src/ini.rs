@@ -12,8 +12,8 @@ use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 /// The setting that decides whether `ZCRMRestClient` is defined.
 pub const DEFINE_REST_CLIENT: &str = "zoho_oauth.define_rest_client";
 
-/// Whether the extension defines the SDK's `zcrmsdk\crm\exception\ZCRMException`: `auto`
-/// (the default: when `define_rest_client` is `0`, i.e. under the full SDK), `1` or `0`.
+/// Whether the extension defines the SDK's `zcrmsdk\crm\exception\ZCRMException` (default
+/// `1`; `0` leaves the class to the SDK's own file, which PHP 8.1+ rejects).
 pub const DEFINE_CRM_EXCEPTION: &str = "zoho_oauth.define_crm_exception";
 
 static ENTRIES: IniEntryDefs<3> = IniEntryDefs::new([
@@ -24,7 +24,7 @@ static ENTRIES: IniEntryDefs<3> = IniEntryDefs::new([
     ),
     IniEntryDef::new(
         c"zoho_oauth.define_crm_exception",
-        c"auto",
+        c"1",
         IniEntryPermission::System,
     ),
     IniEntryDef::end(),
@@ -51,17 +51,9 @@ pub fn defines_rest_client() -> bool {
     int_value(DEFINE_REST_CLIENT) != 0
 }
 
-/// True when the extension defines `ZCRMException`: `zoho_oauth.define_crm_exception` is on,
-/// or `auto` (or unknown) and `ZCRMRestClient` is left to the full SDK.
+/// True when the extension defines `ZCRMException` (`zoho_oauth.define_crm_exception`, on by
+/// default: the class is the SDK's CRM-side exception, needed by the SDK's CRM classes with
+/// either value of `define_rest_client`).
 pub fn defines_crm_exception() -> bool {
-    let value = ext_php_rs::zend::ExecutorGlobals::get()
-        .ini_values()
-        .remove(DEFINE_CRM_EXCEPTION)
-        .flatten()
-        .unwrap_or_default();
-    match value.trim().to_ascii_lowercase().as_str() {
-        "1" | "on" | "yes" | "true" => true,
-        "0" | "off" | "no" | "false" | "" => false,
-        _ => !defines_rest_client(),
-    }
+    int_value(DEFINE_CRM_EXCEPTION) != 0
 }

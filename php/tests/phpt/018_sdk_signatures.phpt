@@ -1,7 +1,5 @@
 --TEST--
 Every public method and constant of the SDK's OAuth classes (and ZCRMException) exists with a compatible signature
---INI--
-zoho_oauth.define_crm_exception=1
 --FILE--
 <?php
 require __DIR__ . '/../lib/helpers.php';
