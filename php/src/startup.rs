@@ -8,7 +8,7 @@ use ext_php_rs::zend::ClassEntry;
 use crate::client::ZohoOAuthClient;
 use crate::oauth::ZohoOAuth;
 use crate::params::ZohoOAuthParams;
-use crate::registry::{make_constructor_private, register_class, store};
+use crate::registry::{drop_return_types, make_constructor_private, register_class, store};
 use crate::rest_client::ZCRMRestClient;
 use crate::sdk_persistence::{ZohoOAuthPersistenceByFile, ZohoOAuthPersistenceHandler};
 use crate::tokens::ZohoOAuthTokens;
@@ -30,8 +30,8 @@ pub unsafe extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
         register_class::<ZohoOAuthTokens>(tokens_registered)?;
         constants::register()?;
         register_class::<ZohoOAuthParams>(params_registered)?;
-        register_class::<ZohoOAuthPersistenceByFile>(store::<ZohoOAuthPersistenceByFile>)?;
-        register_class::<ZohoOAuthPersistenceHandler>(store::<ZohoOAuthPersistenceHandler>)?;
+        register_class::<ZohoOAuthPersistenceByFile>(by_file_registered)?;
+        register_class::<ZohoOAuthPersistenceHandler>(handler_registered)?;
         register_class::<ZohoOAuthClient>(client_registered)?;
         register_class::<ZohoOAuth>(oauth_registered)?;
         if ini::defines_rest_client() {
@@ -85,6 +85,19 @@ fn tokens_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
 fn params_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     sensitive::mark(ce, &[("setclientsecret", 0)]);
     store::<ZohoOAuthParams>(ce, arg_info);
+}
+
+/// The store methods, untyped in the SDK: subclasses may override them without return types.
+const STORE_METHODS: [&str; 3] = ["saveoauthdata", "getoauthtokens", "deleteoauthtokens"];
+
+fn by_file_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    drop_return_types(ce, &STORE_METHODS);
+    store::<ZohoOAuthPersistenceByFile>(ce, arg_info);
+}
+
+fn handler_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    drop_return_types(ce, &STORE_METHODS);
+    store::<ZohoOAuthPersistenceHandler>(ce, arg_info);
 }
 
 fn client_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {

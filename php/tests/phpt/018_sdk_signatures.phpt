@@ -147,6 +147,16 @@ foreach (['zcrmsdk\oauth\utility\ZohoOAuthParams', 'zcrmsdk\oauth\persistence\Zo
           'zcrmsdk\oauth\persistence\ZohoOAuthPersistenceHandler', 'zcrmsdk\oauth\utility\ZohoOAuthTokens'] as $class) {
     check(is_object(new $class()), "new \\$class() works, as with the SDK's public constructor");
 }
+// SDK code extends the store classes and overrides their (untyped) methods without types.
+eval('class MyFileStore extends zcrmsdk\oauth\persistence\ZohoOAuthPersistenceByFile {
+    public function saveOAuthData($zohoOAuthTokens) { parent::saveOAuthData($zohoOAuthTokens); }
+    public function getOAuthTokens($userEmailId) { return parent::getOAuthTokens($userEmailId); }
+    public function deleteOAuthTokens($userEmailId) { parent::deleteOAuthTokens($userEmailId); }
+}
+class MyDbStore extends zcrmsdk\oauth\persistence\ZohoOAuthPersistenceHandler {
+    public function getOAuthTokens($userEmailId) { return parent::getOAuthTokens($userEmailId); }
+}');
+check(class_exists('MyFileStore', false) && class_exists('MyDbStore', false), 'subclasses of both store classes may override the SDK\'s methods untyped');
 --EXPECT--
 ok - 10 classes, 64 methods and 41 constants of the SDK are there with compatible signatures
 ok - ZohoOAuthConstants has exactly the SDK's constants
@@ -160,3 +170,4 @@ ok - new \zcrmsdk\oauth\utility\ZohoOAuthParams() works, as with the SDK's publi
 ok - new \zcrmsdk\oauth\persistence\ZohoOAuthPersistenceByFile() works, as with the SDK's public constructor
 ok - new \zcrmsdk\oauth\persistence\ZohoOAuthPersistenceHandler() works, as with the SDK's public constructor
 ok - new \zcrmsdk\oauth\utility\ZohoOAuthTokens() works, as with the SDK's public constructor
+ok - subclasses of both store classes may override the SDK's methods untyped

@@ -34,4 +34,12 @@ class ZCRMRestClient
 
     /** The current user (setCurrentUserEmailId() or currentUserEmail), or null. */
     public static function getCurrentUserEmailID(): ?string {}
+
+    /**
+     * Any other static method of the full SDK's ZCRMRestClient (getInstance(), ...): throws an
+     * \Error naming zoho_oauth.define_rest_client, the setting that hands the class to the SDK.
+     *
+     * @throws \Error always
+     */
+    public static function __callStatic(string $name, array $arguments): void {}
 }
