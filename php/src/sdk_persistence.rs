@@ -140,7 +140,7 @@ fn save(kind: Kind, tokens: &Zval) -> PhpResult<()> {
         let user = tokens.user.clone().unwrap_or_default();
         let client = client_for(kind)?;
         let store = client.store();
-        let _lock = store.lock_user(&user)?;
+        let _lock = store.lock_user(&user, client.config().lock_timeout())?;
         store.save(&tokens)
     };
     guard(|| run().map_err(exception::from_error))
@@ -152,7 +152,9 @@ fn delete(kind: Kind, user: &Zval) -> PhpResult<bool> {
     let run = || -> zoho_oauth::Result<bool> {
         let user = user_from(user)?;
         let client = client_for(kind)?;
-        let _lock = client.store().lock_user(&user)?;
+        let _lock = client
+            .store()
+            .lock_user(&user, client.config().lock_timeout())?;
         client.delete_tokens(&user)
     };
     guard(|| run().map_err(exception::from_error))
@@ -243,8 +245,9 @@ impl ZohoOAuthPersistenceHandler {
     }
 
     /// A new `mysqli` connection with the SDK's settings (`host_address:db_port`,
-    /// `db_username`, `db_password`, `db_name`), as the SDK's method returns; the store itself
-    /// does not use it. Needs PHP's mysqli extension.
+    /// `db_username`, `db_password`, `db_name`; the SDK's defaults `localhost`, `3306`, `root`,
+    /// empty, `zohooauth`), as the SDK's method returns; the store itself does not use it.
+    /// Needs PHP's mysqli extension.
     pub fn get_mysql_connection(&self) -> PhpResult<Zval> {
         guard(mysql_connection)
     }
@@ -259,11 +262,25 @@ fn mysql_connection() -> PhpResult<Zval> {
             ErrorKind::StoreUnsupported,
         )
     })?;
-    let value = |key: &str| init.config_value(key);
-    let host = format!("{}:{}", value("host_address"), value("db_port"));
-    let (user, password, database) = (value("db_username"), value("db_password"), value("db_name"));
+    let settings = &init.config.store_settings;
+    let value = |key: &str, default: &str| settings.get(key).unwrap_or(default).to_string();
+    let host = format!(
+        "{}:{}",
+        value("host_address", "localhost"),
+        value("db_port", "3306")
+    );
+    let (user, password, database) = (
+        value("db_username", "root"),
+        value("db_password", ""),
+        value("db_name", "zohooauth"),
+    );
     let object = ZendObject::new(ce);
-    let failed = |_| exception::with_kind("cannot create a mysqli connection", ErrorKind::StoreIo);
+    let failed = |_| {
+        exception::with_kind(
+            "cannot create a mysqli connection",
+            ErrorKind::StoreUnavailable,
+        )
+    };
     object
         .try_call_method("__construct", vec![&host, &user, &password, &database])
         .map_err(failed)?;

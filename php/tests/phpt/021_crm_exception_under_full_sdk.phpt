@@ -16,6 +16,9 @@ $out = shell_exec(escapeshellarg(PHP_BINARY) . ' -n -r ' . escapeshellarg('requi
 check(str_contains((string) $out, 'Type of zcrmsdk\crm\exception\ZCRMException::$file must be string (as in class Exception)') && !str_contains((string) $out, 'loaded'),
     'without the extension, the SDK\'s ZCRMException is a compile-time fatal error on PHP ' . PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION);
 
+ob_start();
+phpinfo(INFO_MODULES);
+check(str_contains(ob_get_clean(), 'zoho_oauth.define_crm_exception => 1'), 'phpinfo() shows zoho_oauth.define_crm_exception');
 sdk_standin_autoload($sdk);
 use zcrmsdk\crm\exception\APIExceptionHandler;
 use zcrmsdk\crm\exception\ZCRMException;
@@ -78,6 +81,7 @@ $rc = new ReflectionClass(ZCRMException::class);
 check($rc->getProperty('exceptionCode')->isPrivate() && $rc->getProperty('exceptionDetails')->isPrivate(), 'exceptionCode/exceptionDetails are private, as in the SDK');
 --EXPECT--
 ok - without the extension, the SDK's ZCRMException is a compile-time fatal error on PHP 8.2
+ok - phpinfo() shows zoho_oauth.define_crm_exception
 ok - ZCRMRestClient is the SDK's class (define_rest_client=0)
 ok - ZCRMException is the extension's: the SDK's file never loads
 ok - a CRM call with the token from the extension succeeds
