@@ -10,13 +10,14 @@
 //!   SDK's CRM classes called directly see their configuration (API base URL, version) instead
 //!   of requesting `https:///crm//...` and failing with a misleading `TypeError`.
 
+use std::cell::Cell;
+use std::panic::AssertUnwindSafe;
+
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::types::{ZendCallable, ZendHashTable};
 use ext_php_rs::zend::{ExecutorGlobals, ce};
 
 use crate::ini::DEFINE_REST_CLIENT;
-use std::panic::AssertUnwindSafe;
-
 use crate::persistence::{lookup_class, run_php};
 
 /// The class's fully qualified name.
@@ -24,6 +25,11 @@ pub const CLASS_NAME: &str = "zcrmsdk\\crm\\setup\\restclient\\ZCRMRestClient";
 
 /// The full SDK's configuration class, initialized by the SDK's `ZCRMRestClient::initialize`.
 pub const SDK_CONFIG_UTIL: &str = "zcrmsdk\\crm\\utility\\ZCRMConfigUtil";
+
+thread_local! {
+    /// Set while the SDK's `ZCRMConfigUtil::initialize` runs.
+    static INSIDE: Cell<bool> = const { Cell::new(false) };
+}
 
 /// The message for a method of the SDK's `ZCRMRestClient` that the extension's lacks.
 pub fn missing_method_message(method: &str) -> String {
@@ -44,7 +50,11 @@ pub fn missing_method(method: &str) -> PhpException {
 /// An exception it throws stays pending and reaches the caller. Must run inside the panic
 /// guard ([`crate::panic::guard`]).
 pub fn initialize_sdk_config(configuration: &ZendHashTable) {
-    if ExecutorGlobals::has_exception() || lookup_class(SDK_CONFIG_UTIL, true).is_none() {
+    // Not again from inside the SDK's initialize (a patched SDK calling back into ours).
+    if INSIDE.with(Cell::get)
+        || ExecutorGlobals::has_exception()
+        || lookup_class(SDK_CONFIG_UTIL, true).is_none()
+    {
         return;
     }
     let Ok(initialize) = ZendCallable::try_from_name(&format!("{SDK_CONFIG_UTIL}::initialize"))
@@ -54,7 +64,9 @@ pub fn initialize_sdk_config(configuration: &ZendHashTable) {
     let configuration = configuration.to_owned();
     // A bailout (exit, fatal error) inside the SDK is recorded and resumed by the panic guard
     // once the Rust frames are gone.
+    INSIDE.with(|inside| inside.set(true));
     let _ = run_php(AssertUnwindSafe(|| {
         let _ = initialize.try_call(vec![&configuration]);
     }));
+    INSIDE.with(|inside| inside.set(false));
 }

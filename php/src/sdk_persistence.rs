@@ -22,6 +22,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendObject, Zval};
 use ext_php_rs::zend::ClassEntry;
 use zoho_oauth::client::NO_TOKENS_MESSAGE;
+use zoho_oauth::config::StoreKind;
 use zoho_oauth::{Error, ErrorKind, OAuthClient, TokenStore, Tokens};
 
 use crate::config_state::{self, Initialized, StoreChoice};
@@ -38,6 +39,16 @@ enum Kind {
     Database,
 }
 
+/// The class for a configuration's store: the file, a database (MySQL or Redis), or `None`
+/// for a custom PHP handler.
+fn kind_of(init: &Initialized) -> Option<Kind> {
+    match (&init.store, init.config.store_kind()) {
+        (StoreChoice::Custom { .. }, _) => None,
+        (_, StoreKind::File) => Some(Kind::File),
+        (_, StoreKind::Mysql | StoreKind::Redis) => Some(Kind::Database),
+    }
+}
+
 /// The process-wide client whose store the class works on, for the request's configuration.
 fn client_for(kind: Kind) -> zoho_oauth::Result<Arc<OAuthClient>> {
     let init = config_state::current_opt().ok_or_else(|| {
@@ -46,11 +57,7 @@ fn client_for(kind: Kind) -> zoho_oauth::Result<Arc<OAuthClient>> {
             exception::NOT_INITIALIZED_MESSAGE,
         )
     })?;
-    let wanted = match kind {
-        Kind::File => StoreChoice::File,
-        Kind::Database => StoreChoice::MySql,
-    };
-    if init.store != wanted {
+    if kind_of(&init) != Some(kind) {
         return Err(wrong_store(kind, &init));
     }
     clients::shared(&init)
@@ -64,10 +71,10 @@ fn wrong_store(kind: Kind, init: &Initialized) -> Error {
             "no token_persistence_path and no persistence_handler_class_name",
         ),
     };
-    let configured = match &init.store {
-        StoreChoice::File => "the token file (token_persistence_path)".to_string(),
-        StoreChoice::MySql => "the database store".to_string(),
-        StoreChoice::Custom { class, .. } => format!("the persistence handler {class}"),
+    let configured = match (&init.store, kind_of(init)) {
+        (StoreChoice::Custom { class, .. }, _) => format!("the persistence handler {class}"),
+        (_, Some(Kind::File)) => "the token file (token_persistence_path)".to_string(),
+        _ => format!("the {} store", init.config.store_kind().name()),
     };
     Error::new(
         ErrorKind::ConfigInvalid,
@@ -291,14 +298,14 @@ fn mysql_connection() -> PhpResult<Zval> {
 /// configuration, chosen as the SDK chooses.
 pub fn handler_instance() -> PhpResult<Zval> {
     let init = config_state::current()?;
-    let object = match &init.store {
-        StoreChoice::File => ZendClassObject::new(ZohoOAuthPersistenceByFile).into_zval(false),
-        StoreChoice::MySql => ZendClassObject::new(ZohoOAuthPersistenceHandler).into_zval(false),
-        StoreChoice::Custom { file, class } => {
+    let object = match (&init.store, kind_of(&init)) {
+        (StoreChoice::Custom { file, class }, _) => {
             return PhpHandlerStore::new(file, class)
                 .new_object()
                 .map_err(exception::from_error);
         }
+        (_, Some(Kind::File)) => ZendClassObject::new(ZohoOAuthPersistenceByFile).into_zval(false),
+        _ => ZendClassObject::new(ZohoOAuthPersistenceHandler).into_zval(false),
     };
     object.map_err(|_| {
         exception::with_kind("cannot create the persistence handler", ErrorKind::Internal)

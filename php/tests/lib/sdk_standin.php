@@ -54,10 +54,12 @@ class ZCRMConfigUtil
     private static $configProperties = array();
     public static $initializeCalls = 0;
     public static $failWith = null;
+    public static $reenter = false;
     public static function initialize($configuration)
     {
         self::$initializeCalls++;
         if (self::$failWith) { throw self::$failWith; }
+        if (self::$reenter) { ZCRMRestClient::initialize($configuration); }
         foreach (array(ZohoOAuthConstants::CLIENT_ID, ZohoOAuthConstants::CLIENT_SECRET, ZohoOAuthConstants::REDIRECT_URL) as $key) {
             if (!array_key_exists($key, $configuration)) { throw new ZohoOAuthException($key . " is mandatory"); }
             if ($configuration[$key] == "") { throw new ZohoOAuthException($key . " value is missing"); }

@@ -138,6 +138,11 @@ check_throws(fn() => ZohoOAuth::getPersistenceHandlerInstance(), ZohoOAuthExcept
 ZohoOAuth::initialize(test_config(''));
 check(ZohoOAuth::getPersistenceHandlerInstance() instanceof ZohoOAuthPersistenceHandler,
     'without a path or a custom handler: a ZohoOAuthPersistenceHandler (the SDK\'s MySQL class)');
+ZohoOAuth::initialize(test_config('', ['token_store' => 'redis', 'redis_url' => 'redis://127.0.0.1:1']));
+check(ZohoOAuth::getPersistenceHandlerInstance() instanceof ZohoOAuthPersistenceHandler, 'with token_store=redis: a ZohoOAuthPersistenceHandler too (the database store class)');
+check_throws(fn() => (new ZohoOAuthPersistenceByFile())->getOAuthTokens('ada@example.com'), ZohoOAuthException::class,
+    '/^ZohoOAuthPersistenceByFile works on the configured store only, and this configuration uses the redis store/', 102,
+    '... and ZohoOAuthPersistenceByFile says which store is configured');
 --EXPECT--
 ok - getPersistenceHandlerInstance() before initialize: the SDK's message
 ok - ... and a store call before initialize
@@ -174,3 +179,5 @@ ok - with a custom handler: a new object of the user's class (its file loaded)
 ok - ZohoOAuthPersistenceByFile without token_persistence_path: a clear error
 ok - a custom handler file that does not exist: a ZohoOAuthException (the SDK died with an uncatchable fatal error)
 ok - without a path or a custom handler: a ZohoOAuthPersistenceHandler (the SDK's MySQL class)
+ok - with token_store=redis: a ZohoOAuthPersistenceHandler too (the database store class)
+ok - ... and ZohoOAuthPersistenceByFile says which store is configured

@@ -50,6 +50,12 @@ ZCRMConfigUtil::$failWith = null;
 check_throws(fn() => ZCRMRestClient::initialize(['client_id' => '1000.X']), ZohoOAuthException::class, 'client_secret is mandatory', 101,
     'a bad configuration is refused by the extension first');
 check_same(2, ZCRMConfigUtil::$initializeCalls, '... without calling the SDK');
+
+// A (patched) SDK whose ZCRMConfigUtil::initialize calls ZCRMRestClient::initialize back.
+ZCRMConfigUtil::$reenter = true;
+ZCRMRestClient::initialize(test_config($dir, ['apiBaseUrl' => $crm]));
+ZCRMConfigUtil::$reenter = false;
+check_same(3, ZCRMConfigUtil::$initializeCalls, 'an SDK calling ZCRMRestClient::initialize back is not called again (no endless recursion)');
 --EXPECT--
 ok - without the SDK, initialize() loads nothing of it
 ok - with the default ini, ZCRMRestClient is the extension's
@@ -66,3 +72,4 @@ ok - an exception from the SDK's ZCRMConfigUtil::initialize reaches the caller
 ok - ... the same object
 ok - a bad configuration is refused by the extension first
 ok - ... without calling the SDK
+ok - an SDK calling ZCRMRestClient::initialize back is not called again (no endless recursion)
