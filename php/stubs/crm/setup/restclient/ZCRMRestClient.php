@@ -22,7 +22,9 @@ class ZCRMRestClient
     /**
      * Checks client_id, client_secret and redirect_uri (the SDK's "<key> is mandatory" and
      * "<key> value is missing" messages), sets the current user from currentUserEmail when
-     * given, and initializes ZohoOAuth. To call in every request, as the SDK requires.
+     * given, and initializes ZohoOAuth. To call in every request, as the SDK requires. When
+     * Zoho's full SDK is installed (its ZCRMConfigUtil is autoloadable), also calls the SDK's
+     * ZCRMConfigUtil::initialize($configuration), so its CRM classes see their configuration.
      *
      * @param array<string, scalar> $configuration the SDK's configuration keys (and ours)
      * @throws \zcrmsdk\oauth\exception\ZohoOAuthException
