@@ -56,10 +56,12 @@ struct Cache {
     tokens: HashMap<String, CachedTokens>,
 }
 
-/// One user's cached tokens and when the store last confirmed them.
+/// One user's cached tokens, when the store last confirmed them, and the store's
+/// [`TokenStore::generation`] then.
 struct CachedTokens {
     tokens: Arc<Tokens>,
     checked_at: Instant,
+    generation: Option<u64>,
 }
 
 /// A Zoho OAuth client bound to one configuration and one token store.
@@ -349,30 +351,45 @@ impl OAuthClient {
         }
     }
 
-    /// `user`'s cached tokens when the store confirmed them less than `store_recheck` ago.
-    fn recently_checked(&self, user: &str) -> Option<Arc<Tokens>> {
+    /// `user`'s cached tokens when the store confirmed them less than `store_recheck` ago
+    /// and no writer using this library changed the store since (`generation`).
+    fn recently_checked(&self, user: &str, generation: Option<u64>) -> Option<Arc<Tokens>> {
         let recheck = self.config.store_recheck();
         if recheck.is_zero() {
             return None;
         }
         let cache = self.cache.lock().ok()?;
         let entry = cache.tokens.get(user)?;
-        (entry.checked_at.elapsed() < recheck).then(|| Arc::clone(&entry.tokens))
+        (entry.generation == generation && entry.checked_at.elapsed() < recheck)
+            .then(|| Arc::clone(&entry.tokens))
     }
 
-    /// `user`'s cached tokens when the store's fingerprint is unchanged; confirms them.
-    fn cached(&self, user: &str, fingerprint: Option<Fingerprint>) -> Option<Arc<Tokens>> {
+    /// `user`'s cached tokens when the store's fingerprint is unchanged; confirms them as of
+    /// `generation` (taken before the fingerprint).
+    fn cached(
+        &self,
+        user: &str,
+        fingerprint: Option<Fingerprint>,
+        generation: Option<u64>,
+    ) -> Option<Arc<Tokens>> {
         let mut cache = self.cache.lock().ok()?;
         if fingerprint.is_none() || cache.fingerprint != fingerprint {
             return None;
         }
         let entry = cache.tokens.get_mut(user)?;
         entry.checked_at = Instant::now();
+        entry.generation = generation;
         Some(Arc::clone(&entry.tokens))
     }
 
-    /// Reads `user` from the store and caches it under the fingerprint taken before reading.
-    fn load(&self, user: &str, fingerprint: Option<Fingerprint>) -> Result<Arc<Tokens>> {
+    /// Reads `user` from the store and caches it under the fingerprint and generation taken
+    /// before reading.
+    fn load(
+        &self,
+        user: &str,
+        fingerprint: Option<Fingerprint>,
+        generation: Option<u64>,
+    ) -> Result<Arc<Tokens>> {
         let stored = match self.store.get(user) {
             Ok(Some(tokens)) => Arc::new(tokens),
             Ok(None) => {
@@ -398,6 +415,7 @@ impl OAuthClient {
             let entry = CachedTokens {
                 tokens: Arc::clone(&stored),
                 checked_at: Instant::now(),
+                generation,
             };
             cache.tokens.insert(user.to_string(), entry);
         }

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
 pub use store::{
-    DEFAULT_SHARED_STORE_RECHECK, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK, STORE_KEYS, StoreKind,
+    DEFAULT_STORE_RECHECK, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK, STORE_KEYS, StoreKind,
     StoreSettings,
 };
 
@@ -179,15 +179,11 @@ impl Config {
     }
 
     /// How long a cached, valid token is served from memory without asking the store:
-    /// `store_recheck_ms`, else [`DEFAULT_SHARED_STORE_RECHECK`] for the shared stores and
-    /// zero (ask the store on every call) for the token file.
+    /// `store_recheck_ms`, else [`DEFAULT_STORE_RECHECK`]. The token file also has a shared
+    /// change counter, so a change made through this library in any process is seen at
+    /// once; the bound is for other writers (another machine, Zoho's SDK).
     pub fn store_recheck(&self) -> Duration {
-        self.store_recheck
-            .unwrap_or(if self.store_kind().is_shared() {
-                DEFAULT_SHARED_STORE_RECHECK
-            } else {
-                Duration::ZERO
-            })
+        self.store_recheck.unwrap_or(DEFAULT_STORE_RECHECK)
     }
 
     /// How long to wait for another process's refresh of the same user before giving up:

@@ -2,6 +2,7 @@
 //! and an in-memory store.
 
 mod file;
+mod generation;
 pub mod json_format;
 mod memory;
 pub mod mysql;
@@ -53,6 +54,13 @@ pub trait TokenStore: Send + Sync {
         None
     }
 
+    /// A counter that every change made through this library (in any process) increases,
+    /// readable without a system call; `None` when the store has none (the default). While
+    /// it is unchanged, cached tokens are current as far as this library's writers go.
+    fn generation(&self) -> Option<u64> {
+        None
+    }
+
     /// Takes a lock that serializes refreshes of one user's tokens, across processes (and
     /// machines) where the store can (the file, MySQL and Redis stores do), waiting at most
     /// `wait` for it; then an [`crate::ErrorKind::LockTimeout`] error (see
@@ -93,6 +101,9 @@ impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
     }
     fn fingerprint(&self) -> Option<Fingerprint> {
         (**self).fingerprint()
+    }
+    fn generation(&self) -> Option<u64> {
+        (**self).generation()
     }
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
         (**self).lock_user(user, wait)
