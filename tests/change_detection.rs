@@ -95,7 +95,7 @@ fn the_default_bound_is_one_second() {
         .save(&tokens("1000.first"))
         .unwrap();
     let c = client(dir.path(), None);
-    assert_eq!(c.config().store_recheck(), Duration::from_millis(1000));
+    assert_eq!(c.store_recheck(), Duration::from_millis(1000));
     assert_eq!(token(&c), "1000.first");
     foreign_write(dir.path(), "1000.sdk");
     thread::sleep(Duration::from_millis(300));

@@ -8,7 +8,6 @@
 // spells them in camelCase: `$grantToken`, `$userEmailId`.
 #![allow(non_snake_case)]
 
-use std::cell::OnceCell;
 use std::sync::Arc;
 
 use ext_php_rs::exception::PhpResult;
@@ -34,26 +33,20 @@ pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\ZohoOAuthClient";
 #[php(name = "zcrmsdk\\oauth\\ZohoOAuthClient")]
 pub struct ZohoOAuthClient {
     init: Arc<Initialized>,
-    /// The process-wide client, looked up on first use by this handle.
-    shared: OnceCell<Arc<OAuthClient>>,
 }
 
 impl ZohoOAuthClient {
     /// A handle on a configuration.
     pub fn new(init: Arc<Initialized>) -> Self {
-        ZohoOAuthClient {
-            init,
-            shared: OnceCell::new(),
-        }
+        ZohoOAuthClient { init }
     }
 
-    /// The process-wide client for this handle's configuration (looked up once per handle).
+    /// The process-wide client for this handle's configuration (looked up once per
+    /// configuration, kept with it across requests).
     fn shared(&self) -> zoho_oauth::Result<Arc<OAuthClient>> {
-        if let Some(client) = self.shared.get() {
-            return Ok(Arc::clone(client));
-        }
-        let client = clients::shared(&self.init)?;
-        Ok(Arc::clone(self.shared.get_or_init(|| client)))
+        self.init
+            .shared_client
+            .get_or_find(|| clients::shared(&self.init))
     }
 
     /// Runs `op` on a core client inside the panic guard and a handler scope.

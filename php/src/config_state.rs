@@ -7,13 +7,13 @@
 //! built for a configuration (see [`crate::clients`]), and with it the token cache.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
-use zoho_oauth::{Config, ErrorKind};
+use zoho_oauth::{Config, ErrorKind, OAuthClient};
 
-use crate::exception;
+use crate::{config_memo, exception};
 
 /// The value of `persistence_handler_class` that means "the SDK's MySQL store".
 pub const MYSQL_HANDLER: &str = "ZohoOAuthPersistenceHandler";
@@ -74,6 +74,37 @@ pub struct Initialized {
     pub sdk_view: Vec<(String, String)>,
     /// Identifies the configuration of the process-wide client (all keys but the user).
     pub client_key: Vec<(String, String)>,
+    /// The process-wide client for this configuration, once looked up (a later request with
+    /// the same configuration gets this `Initialized` again, and with it the client).
+    pub shared_client: SharedClient,
+}
+
+/// The process-wide core client of one configuration, looked up on first use.
+#[derive(Default)]
+pub struct SharedClient(OnceLock<Arc<OAuthClient>>);
+
+impl SharedClient {
+    /// The client, looking it up with `find` the first time.
+    pub fn get_or_find(
+        &self,
+        find: impl FnOnce() -> zoho_oauth::Result<Arc<OAuthClient>>,
+    ) -> zoho_oauth::Result<Arc<OAuthClient>> {
+        if let Some(client) = self.0.get() {
+            return Ok(Arc::clone(client));
+        }
+        let client = find()?;
+        Ok(Arc::clone(self.0.get_or_init(|| client)))
+    }
+}
+
+impl std::fmt::Debug for SharedClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "SharedClient(found)"
+        } else {
+            "SharedClient(not yet)"
+        })
+    }
 }
 
 #[derive(Default)]
@@ -118,19 +149,35 @@ pub fn current_user() -> Option<String> {
     REQUEST.with(|r| r.borrow().current_user.clone())
 }
 
-/// Validates a configuration array and makes it the request's configuration.
+/// Validates a configuration array and makes it the request's configuration. The same
+/// array as the previous call's gives the previous result without parsing it again
+/// ([`crate::config_memo`]).
 pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> {
-    let pairs = pairs_from_array(configuration)?;
-    let config =
-        Config::from_pairs(pairs.iter().map(|(k, v)| (k, v))).map_err(exception::from_error)?;
-    let initialized = Arc::new(Initialized {
-        store: store_choice(&pairs),
-        sdk_view: sdk_view(&pairs, &config),
-        client_key: client_key(&pairs),
-        config,
-    });
+    let initialized = match config_memo::lookup(configuration) {
+        Some(initialized) => initialized,
+        None => {
+            config_memo::count_parse();
+            let pairs = pairs_from_array(configuration)?;
+            let initialized = Arc::new(parse(&pairs)?);
+            config_memo::remember(pairs, Arc::clone(&initialized));
+            initialized
+        }
+    };
     REQUEST.with(|r| r.borrow_mut().initialized = Some(Arc::clone(&initialized)));
     Ok(initialized)
+}
+
+/// Parses and validates the pairs of a configuration array.
+fn parse(pairs: &[(String, String)]) -> PhpResult<Initialized> {
+    let config =
+        Config::from_pairs(pairs.iter().map(|(k, v)| (k, v))).map_err(exception::from_error)?;
+    Ok(Initialized {
+        store: store_choice(pairs),
+        sdk_view: sdk_view(pairs, &config),
+        client_key: client_key(pairs),
+        shared_client: SharedClient::default(),
+        config,
+    })
 }
 
 /// The configuration array as string pairs, as PHP would turn scalars into strings. Keys

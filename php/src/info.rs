@@ -28,5 +28,9 @@ pub unsafe extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("clients kept in this process", kept.to_string());
     info_table_row!("clients built in this process", built.to_string());
     info_table_row!("client re-uses in this process", reused.to_string());
+    info_table_row!(
+        "configurations parsed in this process",
+        crate::config_memo::parsed().to_string()
+    );
     info_table_end!();
 }

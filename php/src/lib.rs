@@ -14,6 +14,7 @@
 
 pub mod client;
 pub mod clients;
+pub mod config_memo;
 pub mod config_state;
 pub mod constants;
 pub mod crm_exception;

@@ -12,7 +12,7 @@ mod refresh;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::accounts::{AccountsClient, Credentials, TokenReply, UserInfo};
 use crate::clock::{Clock, SystemClock};
@@ -74,6 +74,8 @@ pub struct OAuthClient {
     accounts: AccountsClient,
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
+    /// How long a cached, valid token is served without asking the store.
+    recheck: Duration,
     /// When a refresh of a user last failed transiently while the old token still worked
     /// (epoch ms, this process only): for a short while, the old token is used without
     /// asking the accounts server again.
@@ -88,6 +90,9 @@ impl OAuthClient {
         Ok(OAuthClient {
             accounts: AccountsClient::new(config.connect_timeout, config.request_timeout),
             log: SdkLog::new(config.log_file()),
+            recheck: config
+                .store_recheck
+                .unwrap_or_else(|| store.default_recheck()),
             config,
             store,
             clock: Arc::new(SystemClock),
@@ -114,6 +119,12 @@ impl OAuthClient {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// How long a cached, valid token is served from memory without asking the store
+    /// (`store_recheck_ms`, else the store's default).
+    pub fn store_recheck(&self) -> Duration {
+        self.recheck
     }
 
     /// The token store.
@@ -354,7 +365,7 @@ impl OAuthClient {
     /// `user`'s cached tokens when the store confirmed them less than `store_recheck` ago
     /// and no writer using this library changed the store since (`generation`).
     fn recently_checked(&self, user: &str, generation: Option<u64>) -> Option<Arc<Tokens>> {
-        let recheck = self.config.store_recheck();
+        let recheck = self.recheck;
         if recheck.is_zero() {
             return None;
         }

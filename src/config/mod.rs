@@ -100,7 +100,11 @@ pub struct Config {
     pub token_store: Option<StoreKind>,
     /// The shared stores' settings (the SDK's MySQL keys, `mysql_*`, `redis_*`).
     pub store_settings: StoreSettings,
-    /// `store_recheck_ms`; `None` takes the store kind's default (see [`Config::store_recheck`]).
+    /// `store_recheck_ms`: how long a cached, valid token is served from memory without
+    /// asking the store. `None` takes the store's default ([`TokenStore::default_recheck`]:
+    /// [`DEFAULT_STORE_RECHECK`] for the file, MySQL and Redis stores, zero for a custom one).
+    ///
+    /// [`TokenStore::default_recheck`]: crate::store::TokenStore::default_recheck
     pub store_recheck: Option<Duration>,
     /// `lock_timeout_secs`; `None` takes the default (see [`Config::lock_timeout`]).
     pub lock_timeout: Option<Duration>,
@@ -176,14 +180,6 @@ impl Config {
             (None, Some(_)) => StoreKind::File,
             (None, None) => StoreKind::Mysql,
         }
-    }
-
-    /// How long a cached, valid token is served from memory without asking the store:
-    /// `store_recheck_ms`, else [`DEFAULT_STORE_RECHECK`]. The token file also has a shared
-    /// change counter, so a change made through this library in any process is seen at
-    /// once; the bound is for other writers (another machine, Zoho's SDK).
-    pub fn store_recheck(&self) -> Duration {
-        self.store_recheck.unwrap_or(DEFAULT_STORE_RECHECK)
     }
 
     /// How long to wait for another process's refresh of the same user before giving up:

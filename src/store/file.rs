@@ -19,7 +19,7 @@ use super::{
     Fingerprint, LockGuard, TokenStore, find_user, json_format, php_format, remove_entry,
     replace_entry,
 };
-use crate::config::StoreFormat;
+use crate::config::{DEFAULT_STORE_RECHECK, StoreFormat};
 use crate::error::{Error, ErrorKind, Result};
 use crate::token::Tokens;
 
@@ -316,6 +316,10 @@ impl TokenStore for FileStore {
 
     fn generation(&self) -> Option<u64> {
         self.generation_counter().map(|counter| counter.get())
+    }
+
+    fn default_recheck(&self) -> Duration {
+        DEFAULT_STORE_RECHECK
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
