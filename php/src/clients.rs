@@ -87,13 +87,6 @@ fn build(init: &Initialized) -> Result<OAuthClient, Error> {
                 .with_hint("set persistence_handler_class_name to the (fully qualified) name of your class implementing zcrmsdk\\oauth\\persistence\\ZohoOAuthPersistenceInterface"));
             }
             let store = PhpHandlerStore::new(file, class);
-            // The handler is asked on every call, as the SDK does (the config's default
-            // recheck is MySQL's, as there is no token path), unless store_recheck_ms says so.
-            let recheck = config.store_recheck.or(Some(std::time::Duration::ZERO));
-            let config = Config {
-                store_recheck: recheck,
-                ..config
-            };
             OAuthClient::new(config, Arc::new(store))
         }
     }

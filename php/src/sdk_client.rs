@@ -17,7 +17,7 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ZendCallable, Zval};
 use zoho_oauth::{Config, ErrorKind};
 
-use crate::config_state::{self, Initialized, StoreChoice};
+use crate::config_state::{self, Initialized, SharedClient, StoreChoice};
 use crate::exception;
 use crate::params::ZohoOAuthParams;
 
@@ -100,6 +100,7 @@ pub fn with_params(
         store: base.map_or(StoreChoice::MySql, |b| b.store.clone()),
         sdk_view,
         client_key,
+        shared_client: SharedClient::default(),
     }))
 }
 

@@ -60,7 +60,7 @@ fn client_for(kind: Kind) -> zoho_oauth::Result<Arc<OAuthClient>> {
     if kind_of(&init) != Some(kind) {
         return Err(wrong_store(kind, &init));
     }
-    clients::shared(&init)
+    init.shared_client.get_or_find(|| clients::shared(&init))
 }
 
 fn wrong_store(kind: Kind, init: &Initialized) -> Error {
