@@ -64,7 +64,6 @@ pub enum StoreChoice {
 }
 
 /// One `initialize()` call's result.
-#[derive(Debug)]
 pub struct Initialized {
     /// The validated configuration, `currentUserEmail` included.
     pub config: Config,
@@ -77,6 +76,20 @@ pub struct Initialized {
     /// The process-wide client for this configuration, once looked up (a later request with
     /// the same configuration gets this `Initialized` again, and with it the client).
     pub shared_client: SharedClient,
+}
+
+/// Shows the configuration (whose secrets `Config` redacts) and only the key names of the
+/// raw pairs, which hold the client secret and the database password in plain text.
+impl std::fmt::Debug for Initialized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<&str> = self.client_key.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("Initialized")
+            .field("config", &self.config)
+            .field("store", &self.store)
+            .field("keys", &keys)
+            .field("shared_client", &self.shared_client)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The process-wide core client of one configuration, looked up on first use.
@@ -94,6 +107,13 @@ impl SharedClient {
         }
         let client = find()?;
         Ok(Arc::clone(self.0.get_or_init(|| client)))
+    }
+}
+
+impl SharedClient {
+    /// Whether the client was looked up already.
+    pub fn is_found(&self) -> bool {
+        self.0.get().is_some()
     }
 }
 
@@ -154,7 +174,12 @@ pub fn current_user() -> Option<String> {
 /// ([`crate::config_memo`]).
 pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> {
     let initialized = match config_memo::lookup(configuration) {
-        Some(initialized) => initialized,
+        Some(initialized) => {
+            if initialized.shared_client.is_found() {
+                crate::clients::note_reuse();
+            }
+            initialized
+        }
         None => {
             config_memo::count_parse();
             let pairs = pairs_from_array(configuration)?;
@@ -169,8 +194,12 @@ pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> 
 
 /// Parses and validates the pairs of a configuration array.
 fn parse(pairs: &[(String, String)]) -> PhpResult<Initialized> {
-    let config =
-        Config::from_pairs(pairs.iter().map(|(k, v)| (k, v))).map_err(exception::from_error)?;
+    build(pairs).map_err(exception::from_error)
+}
+
+/// [`parse`] without the PHP exception.
+fn build(pairs: &[(String, String)]) -> zoho_oauth::Result<Initialized> {
+    let config = Config::from_pairs(pairs.iter().map(|(k, v)| (k, v)))?;
     Ok(Initialized {
         store: store_choice(pairs),
         sdk_view: sdk_view(pairs, &config),
@@ -420,6 +449,21 @@ mod tests {
 
     fn value_in<'a>(view: &'a [(String, String)], key: &str) -> Option<&'a str> {
         view.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let init = build(&pairs(&[("db_password", "hunter2-db")])).expect("parse");
+        let shown = format!("{init:?}");
+        assert!(
+            shown.contains("client_secret") && shown.contains("db_password"),
+            "{shown}"
+        );
+        for (key, value) in &init.client_key {
+            if key == "client_secret" || key == "db_password" {
+                assert!(!shown.contains(value.as_str()), "{key} shown: {shown}");
+            }
+        }
     }
 
     #[test]
