@@ -1,24 +1,31 @@
 //! `initialize()` with the same configuration array as the previous call skips parsing and
 //! validation: every PHP request calls it, almost always with the same array.
 //!
-//! The previous call's array is kept as the exact pairs it gave (key and value text, in
-//! order). A new array is compared with them without allocating; any difference (a key, a
-//! value, the order, a value that is not a plain string, integer or boolean) takes the full
-//! path, so a changed configuration takes effect at once and a wrong one fails exactly as
-//! before. Only a successful result is kept.
+//! The previous call's array is kept as the exact pairs it gave (key and value text). A new
+//! array is compared with them by looking each key up (no allocation, no iteration over
+//! the array); any difference (a key more or less, a value, a value that is not a plain
+//! string, integer or boolean, an integer key) takes the full path, so a changed
+//! configuration takes effect at once and a wrong one fails exactly as before. The order of
+//! the keys does not matter: the configuration read from an array does not depend on it.
+//! Only a successful result is kept.
 
 use std::cell::RefCell;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
 
 use crate::config_state::Initialized;
 
 /// The last successful configuration of this thread (PHP runs a request per thread).
 struct Memo {
-    pairs: Vec<(String, String)>,
+    /// The keys as persistent PHP strings, which keep their hash once computed, so a lookup
+    /// does not hash the key again.
+    keys: Vec<ZBox<ZendStr>>,
+    /// The values, in the order of `keys`.
+    values: Vec<String>,
     init: Arc<Initialized>,
 }
 
@@ -44,42 +51,38 @@ pub fn lookup(configuration: &ZendHashTable) -> Option<Arc<Initialized>> {
     LAST.with(|last| {
         let last = last.borrow();
         let memo = last.as_ref()?;
-        same_pairs(configuration, &memo.pairs).then(|| Arc::clone(&memo.init))
+        memo.matches(configuration).then(|| Arc::clone(&memo.init))
     })
 }
 
 /// Keeps a successful `initialize()` for the next call.
 pub fn remember(pairs: Vec<(String, String)>, init: Arc<Initialized>) {
-    LAST.with(|last| *last.borrow_mut() = Some(Memo { pairs, init }));
+    let (keys, values) = pairs
+        .into_iter()
+        .map(|(key, value)| (ZendStr::new(key, true), value))
+        .unzip();
+    LAST.with(|last| *last.borrow_mut() = Some(Memo { keys, values, init }));
 }
 
-/// Whether the array's entries are exactly `pairs`, compared as the text
-/// [`crate::config_state::pairs_from_array`] would make of them. Anything it would not
-/// compare cheaply (integer keys, floats, arrays, objects) counts as different.
-fn same_pairs(configuration: &ZendHashTable, pairs: &[(String, String)]) -> bool {
-    if configuration.len() != pairs.len() {
-        return false;
-    }
-    configuration
-        .iter()
-        .zip(pairs)
-        .all(|((key, value), (want_key, want_value))| {
-            key_is(&key, want_key) && value_is(value, want_value)
-        })
-}
-
-fn key_is(key: &ArrayKey<'_>, want: &str) -> bool {
-    match key {
-        ArrayKey::Str(s) => *s == want,
-        ArrayKey::String(s) => s == want,
-        ArrayKey::ZendString(s) => s.as_str().is_ok_and(|s| s == want),
-        ArrayKey::Long(_) => false,
+impl Memo {
+    /// Whether the array holds exactly the remembered keys (no more: the lengths are equal),
+    /// each with the value text [`crate::config_state::pairs_from_array`] would make of it.
+    /// Anything not compared cheaply (integer keys, floats, arrays, objects) counts as
+    /// different.
+    fn matches(&self, configuration: &ZendHashTable) -> bool {
+        configuration.len() == self.keys.len()
+            && self.keys.iter().zip(&self.values).all(|(key, want)| {
+                configuration
+                    .get(ArrayKey::ZendString(key))
+                    .is_some_and(|value| value_is(value, want))
+            })
     }
 }
 
 fn value_is(value: &Zval, want: &str) -> bool {
-    if let Some(text) = value.str() {
-        return text == want;
+    if let Some(text) = value.zend_str() {
+        // Byte equality with valid UTF-8 is all the full path's UTF-8 check would confirm.
+        return text.as_bytes() == want.as_bytes();
     }
     if value.is_null() || value.is_false() {
         return want.is_empty();

@@ -13,12 +13,15 @@
 use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpException;
+use ext_php_rs::ffi::zend_lookup_class_ex;
+use ext_php_rs::types::ZendStr;
 use ext_php_rs::types::{ZendCallable, ZendHashTable};
-use ext_php_rs::zend::{ExecutorGlobals, ce};
+use ext_php_rs::zend::{ClassEntry, ExecutorGlobals, ce};
 
 use crate::ini::DEFINE_REST_CLIENT;
-use crate::persistence::{lookup_class, run_php};
+use crate::persistence::run_php;
 
 /// The class's fully qualified name.
 pub const CLASS_NAME: &str = "zcrmsdk\\crm\\setup\\restclient\\ZCRMRestClient";
@@ -29,6 +32,30 @@ pub const SDK_CONFIG_UTIL: &str = "zcrmsdk\\crm\\utility\\ZCRMConfigUtil";
 thread_local! {
     /// Set while the SDK's `ZCRMConfigUtil::initialize` runs.
     static INSIDE: Cell<bool> = const { Cell::new(false) };
+    /// `ZCRMConfigUtil`'s name and its lower-case key as persistent PHP strings, made once:
+    /// the key keeps its hash, so the class lookup on every `initialize()` neither lowers,
+    /// checks nor hashes the name again.
+    static SDK_CONFIG_UTIL_NAMES: (ZBox<ZendStr>, ZBox<ZendStr>) = (
+        ZendStr::new(SDK_CONFIG_UTIL, true),
+        ZendStr::new(SDK_CONFIG_UTIL.to_ascii_lowercase(), true),
+    );
+}
+
+/// The SDK's `ZCRMConfigUtil` when it is declared or an autoloader of the app declares it.
+fn sdk_config_util() -> Option<&'static ClassEntry> {
+    SDK_CONFIG_UTIL_NAMES.with(|(name, key)| {
+        // SAFETY: both are live strings that the engine only reads (the key's hash is cached
+        // in it); it returns a class entry that lives for the request, or null.
+        let ce = unsafe {
+            zend_lookup_class_ex(
+                std::ptr::from_ref::<ZendStr>(name).cast_mut(),
+                std::ptr::from_ref::<ZendStr>(key).cast_mut(),
+                0,
+            )
+        };
+        // SAFETY: non-null class entries returned by the engine are valid.
+        unsafe { ce.as_ref() }
+    })
 }
 
 /// The message for a method of the SDK's `ZCRMRestClient` that the extension's lacks.
@@ -51,10 +78,7 @@ pub fn missing_method(method: &str) -> PhpException {
 /// guard ([`crate::panic::guard`]).
 pub fn initialize_sdk_config(configuration: &ZendHashTable) {
     // Not again from inside the SDK's initialize (a patched SDK calling back into ours).
-    if INSIDE.with(Cell::get)
-        || ExecutorGlobals::has_exception()
-        || lookup_class(SDK_CONFIG_UTIL, true).is_none()
-    {
+    if INSIDE.with(Cell::get) || ExecutorGlobals::has_exception() || sdk_config_util().is_none() {
         return;
     }
     let Ok(initialize) = ZendCallable::try_from_name(&format!("{SDK_CONFIG_UTIL}::initialize"))
