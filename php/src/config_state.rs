@@ -192,6 +192,12 @@ pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> 
     Ok(initialized)
 }
 
+/// Parses and validates the pairs of a configuration array without making it the
+/// request's configuration (the bridge for Zoho's current SDK passes one per call).
+pub fn parse_pairs(pairs: &[(String, String)]) -> PhpResult<Initialized> {
+    parse(pairs)
+}
+
 /// Parses and validates the pairs of a configuration array.
 fn parse(pairs: &[(String, String)]) -> PhpResult<Initialized> {
     build(pairs).map_err(exception::from_error)

@@ -12,6 +12,7 @@
 //! [`config_state`] holds the request's configuration, [`clients`] the process-wide core clients,
 //! and [`panic`] keeps every Rust panic (and PHP bailout from user code) inside the boundary.
 
+pub mod bridge;
 pub mod client;
 pub mod clients;
 pub mod config_memo;

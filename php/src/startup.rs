@@ -34,6 +34,7 @@ pub unsafe extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
         register_class::<ZohoOAuthPersistenceHandler>(handler_registered)?;
         register_class::<ZohoOAuthClient>(client_registered)?;
         register_class::<ZohoOAuth>(oauth_registered)?;
+        register_class::<crate::bridge::Core>(crate::bridge::registered)?;
         if ini::defines_rest_client() {
             register_class::<ZCRMRestClient>(rest_client_registered)?;
         }

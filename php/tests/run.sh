@@ -72,6 +72,7 @@ php_driver() { # name script
 }
 php_driver "concurrency: 32 processes, one refresh" php/tests/concurrency/refresh_once.php
 php_driver "concurrency: 32 processes save different users" php/tests/concurrency/save_users.php
+php_driver "bridge (current SDK): 32 processes, one refresh" php/tests/concurrency/bridge_refresh_once.php
 php_driver "PHP-FPM workers" php/tests/fpm/fpm_test.php
 echo "==> stubs match the extension's reflection"
 php -n php/tests/check_stubs.php "$ZOHO_OAUTH_EXT"

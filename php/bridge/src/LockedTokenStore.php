@@ -1,0 +1,182 @@
+<?php
+
+declare(strict_types=1);
+
+namespace ZohoOAuth\Bridge;
+
+use com\zoho\api\authenticator\OAuthToken;
+use com\zoho\api\authenticator\store\TokenStore;
+use com\zoho\api\authenticator\Token;
+use zcrmsdk\oauth\exception\ZohoOAuthException;
+use zoho_oauth\bridge\Core;
+
+/**
+ * A TokenStore for Zoho's current SDK on our stores (the token file, MySQL or Redis), for
+ * code that keeps the SDK's own OAuthToken. findToken() refreshes a token that is within our
+ * margin (`refresh_margin_secs`, default 60 s, far above the SDK's 5 s) under our lock, once
+ * for all processes, so the SDK always gets a valid token and never refreshes by itself.
+ *
+ * Tokens live under their user name, else their id, else a key derived from the client id
+ * and the grant (or refresh) token; that key is the id the store gives a token. Matching
+ * follows the SDK's stores: the user name; else the access token (for a token without client
+ * credentials); else the grant token, then the refresh token.
+ */
+class LockedTokenStore implements TokenStore
+{
+    private const NO_TOKENS = 400;
+
+    private array $configuration;
+
+    /**
+     * $configuration: the extension's configuration keys for the store; `client_id` and
+     * `client_secret` too when tokens are looked up by id (findTokenById cannot refresh
+     * without them).
+     */
+    public function __construct(#[\SensitiveParameter] array $configuration)
+    {
+        $this->configuration = $configuration;
+    }
+
+    public function findToken(Token $token)
+    {
+        if (!($token instanceof OAuthToken)) {
+            return $token;
+        }
+        $configuration = Tokens::configuration($this->configuration, $token);
+        $key = $this->match($configuration, $token);
+        if ($key === null) {
+            $key = $this->seed($configuration, $token);
+            if ($key === null) {
+                return $token;
+            }
+        }
+        $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
+        $row = $this->freshRow($configuration, $key, $credentials);
+        return $row === null ? $token : Tokens::apply($token, $row, str_starts_with($key, Tokens::DERIVED_PREFIX));
+    }
+
+    public function findTokenById($id)
+    {
+        $configuration = Tokens::configuration($this->configuration, null);
+        $row = $this->freshRow($configuration, (string) $id, ($this->configuration['client_id'] ?? '') !== '');
+        if ($row === null) {
+            return null;
+        }
+        $token = (new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor();
+        return Tokens::apply($token, $row, str_starts_with((string) $id, Tokens::DERIVED_PREFIX));
+    }
+
+    public function saveToken(Token $token)
+    {
+        if (!($token instanceof OAuthToken)) {
+            return;
+        }
+        $configuration = Tokens::configuration($this->configuration, $token);
+        $key = $this->match($configuration, $token) ?? Tokens::key($token);
+        if ($key === null) {
+            throw new ZohoOAuthException('the token needs a user signature, an id, or a grant or refresh token to be saved', 100);
+        }
+        Core::save($configuration, Tokens::row($token, $key));
+        if ($token->getId() === null) {
+            $token->setId($key);
+        }
+    }
+
+    public function deleteToken($id)
+    {
+        Core::delete(Tokens::configuration($this->configuration, null), (string) $id);
+    }
+
+    public function getTokens()
+    {
+        $configuration = Tokens::configuration($this->configuration, null);
+        $tokens = [];
+        foreach (Core::rows($configuration) as $row) {
+            $token = (new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor();
+            $tokens[] = Tokens::apply($token, $row, str_starts_with((string) $row['user'], Tokens::DERIVED_PREFIX));
+        }
+        return $tokens;
+    }
+
+    public function deleteTokens()
+    {
+        $configuration = Tokens::configuration($this->configuration, null);
+        foreach (Core::rows($configuration) as $row) {
+            Core::delete($configuration, (string) $row['user']);
+        }
+    }
+
+    /** The key of the stored row the SDK's stores would match, or null. */
+    private function match(array $configuration, OAuthToken $token): ?string
+    {
+        $signature = $token->getUserSignature();
+        if ($signature !== null) {
+            $name = (string) $signature->getName();
+            return Core::find($configuration, $name) !== null ? $name : null;
+        }
+        $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
+        if ($token->getAccessToken() !== null && !$credentials) {
+            return $this->scan($configuration, fn(array $row) => $row['access_token'] === $token->getAccessToken());
+        }
+        if (!$credentials || ($token->getGrantToken() === null && $token->getRefreshToken() === null)) {
+            return null;
+        }
+        if ($token->getGrantToken() !== null) {
+            $byGrant = Tokens::derived($token, (string) $token->getGrantToken());
+            if (Core::find($configuration, $byGrant) !== null) {
+                return $byGrant;
+            }
+        }
+        $refresh = $token->getRefreshToken();
+        if ($refresh === null) {
+            return null;
+        }
+        $derived = Tokens::derived($token, (string) $refresh);
+        return $this->scan($configuration, fn(array $row) => $row['user'] === $derived || $row['refresh_token'] === $refresh);
+    }
+
+    private function scan(array $configuration, callable $wanted): ?string
+    {
+        foreach (Core::rows($configuration) as $row) {
+            if ($wanted($row)) {
+                return (string) $row['user'];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Nothing stored yet for a token with a refresh token and credentials: store the refresh
+     * token (unless another process did meanwhile), so the first refresh is ours, single-flight.
+     */
+    private function seed(array $configuration, OAuthToken $token): ?string
+    {
+        if (!$this->canRefresh($token)) {
+            return null;
+        }
+        $key = Tokens::key($token);
+        Core::save($configuration, ['user' => $key, 'refresh_token' => $token->getRefreshToken()], true);
+        return $key;
+    }
+
+    private function canRefresh(OAuthToken $token): bool
+    {
+        return $token->getRefreshToken() !== null && $token->getClientId() !== null && $token->getClientSecret() !== null;
+    }
+
+    /** The stored row, refreshed under our lock when due and possible; null when absent. */
+    private function freshRow(array $configuration, string $key, bool $refresh): ?array
+    {
+        if (!$refresh) {
+            return Core::find($configuration, $key);
+        }
+        try {
+            return Core::tokens($configuration, $key);
+        } catch (ZohoOAuthException $e) {
+            if ($e->getCode() === self::NO_TOKENS) {
+                return null;
+            }
+            throw $e;
+        }
+    }
+}

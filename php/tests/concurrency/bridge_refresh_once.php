@@ -1,0 +1,55 @@
+<?php
+/*
+ * Zoho's current SDK (stand-in) in 32 PHP processes at once, one expired token:
+ *   - through the bridge's LockedOAuthToken: exactly one refresh reaches the accounts server;
+ *   - through LockedTokenStore with the SDK's own OAuthToken: exactly one;
+ *   - the control, the SDK's own FileStore: more than one (what the bridge prevents).
+ * All processes get the same, new access token through the bridge.
+ */
+require __DIR__ . '/../../bridge/tests/bootstrap.php';
+
+const N = 32;
+$url = emulator_start(shared: true);
+
+foreach (['token', 'store', 'sdk'] as $mode) {
+    emu('POST', '/_emulator/reset', []);
+    emu_client();
+    $dir = temp_dir("bridge-$mode");
+    $store = bridge_store_config($dir, ['refresh_margin_secs' => '60']);
+    $refresh = '1000.' . bin2hex(random_bytes(16)) . '.' . bin2hex(random_bytes(16));
+    emu_refresh_token($refresh, 'ada@example.com');
+    // An expired token as the SDK's last request left it: stored with an access token that
+    // expired a minute ago.
+    $expired = (string) ((int) round(microtime(true) * 1000) - 60000);
+    if ($mode === 'sdk') {
+        file_put_contents("$dir/sdk_tokens.txt", "id,user_name,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url,api_domain\n"
+            . "1,ada@example.com," . TEST_CLIENT_ID . "," . TEST_CLIENT_SECRET . ",$refresh,1000.old.old,,$expired," . TEST_REDIRECT_URI . ",https://www.zohoapis.com");
+    } else {
+        zoho_oauth\bridge\Core::save(array_merge($store, ['client_id' => TEST_CLIENT_ID, 'client_secret' => TEST_CLIENT_SECRET, 'redirect_uri' => TEST_REDIRECT_URI]),
+            ['user' => 'ada@example.com', 'access_token' => '1000.old.old', 'refresh_token' => $refresh, 'expiry_time' => $expired]);
+    }
+    $barrier = "$dir/go";
+    $payload = base64_encode(json_encode(['store' => $store, 'barrier' => $barrier, 'refresh_token' => $refresh, 'dir' => $dir, 'emu' => $url]));
+    $started = microtime(true);
+    $results = run_children_with_barrier(N, __DIR__ . '/bridge_child.php', [$mode, $payload], $barrier);
+    $elapsed = microtime(true) - $started;
+    $ok = array_filter($results, fn($r) => $r[0] === 0);
+    foreach ($results as $i => $r) {
+        if ($r[0] !== 0 && $mode !== 'sdk') {
+            echo "  $mode child $i: {$r[1]} {$r[2]}\n";
+        }
+    }
+    $tokens = array_unique(array_map(fn($r) => $r[1], $ok));
+    $refreshes = emu_counters()['token.refresh_token'] ?? 0;
+    printf("  %s: %d refreshes at the accounts server, %d distinct tokens, %.2f s\n", $mode, $refreshes, count($tokens), $elapsed);
+    if ($mode === 'sdk') {
+        $denied = count(array_filter($results, fn($r) => str_contains($r[1], 'Access Denied')));
+        printf("  sdk: %d of %d processes failed with Zoho's \"Access Denied\"\n", $denied, N);
+        check($refreshes > 1, 'control: the SDK\'s own FileStore lets several of ' . N . ' processes refresh');
+        continue;
+    }
+    check_same(N, count($ok), "$mode: " . N . ' processes succeeded');
+    check(count($tokens) === 1 && reset($tokens) !== '1000.old.old' && str_starts_with((string) reset($tokens), '1000.'), "$mode: all got the same, new token");
+    check_same(1, $refreshes, "$mode: exactly one refresh at the accounts server");
+}
+finish();
