@@ -9,6 +9,7 @@ pub mod mysql;
 mod open;
 pub mod php_format;
 pub mod redis;
+pub mod sdk_csv;
 pub mod wait;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use memory::MemoryStore;
 pub use mysql::MysqlStore;
 pub use open::open;
 pub use redis::RedisStore;
+pub use sdk_csv::SdkCsvStore;
 
 use crate::error::Result;
 use crate::token::Tokens;

@@ -4,13 +4,16 @@ use std::sync::Arc;
 
 use super::mysql::MysqlStore;
 use super::redis::RedisStore;
-use super::{FileStore, TokenStore};
+use super::{FileStore, SdkCsvStore, TokenStore};
 use crate::config::{Config, StoreKind};
 use crate::error::{Error, ErrorKind, Result};
 
-/// The token store `config` selects ([`Config::store_kind`]): the token file, MySQL or
-/// Redis. Opening never connects to a server; the shared stores connect on first use.
+/// The token store `config` selects ([`Config::store_kind`]): the token file (the SDK's
+/// `sdk_tokens.txt` CSV when `token_persistence_path` names that file), MySQL or Redis. Opening never connects to a server; the shared stores connect on first use.
 pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
+    if let Some(csv) = super::sdk_csv::configured_path(config) {
+        return Ok(Arc::new(SdkCsvStore::open(config, &csv)?));
+    }
     let store: Arc<dyn TokenStore> = match config.store_kind() {
         StoreKind::File => {
             let file = config.token_file().ok_or_else(|| {

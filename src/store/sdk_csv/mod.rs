@@ -1,0 +1,27 @@
+//! The token file of Zoho's current SDKs, `sdk_tokens.txt` (CSV, 10 columns; the 9-column
+//! file of php-sdk 2.x is read and converted): [`format`] reads and writes it, [`rows`] maps
+//! rows to the core's tokens, [`SdkCsvStore`] shares it safely between processes.
+
+pub mod format;
+mod io;
+pub mod rows;
+mod store;
+
+use std::path::{Path, PathBuf};
+
+pub use format::SdkRow;
+pub use store::{FILE_NAME, SdkCsvStore};
+
+use crate::config::{Config, StoreKind};
+
+/// The CSV file a configuration names: a `token_persistence_path` that is a file called
+/// `sdk_tokens.txt` (or that does not exist yet and ends so), with the file store selected.
+pub fn configured_path(config: &Config) -> Option<PathBuf> {
+    let path = config.token_persistence_path.as_ref()?;
+    (config.store_kind() == StoreKind::File && names_csv(path)).then(|| path.clone())
+}
+
+/// Whether `path` names an `sdk_tokens.txt` file (not a directory).
+pub fn names_csv(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == FILE_NAME) && !path.is_dir()
+}

@@ -1,0 +1,261 @@
+//! [`SdkCsvStore`]: the SDK's `sdk_tokens.txt` as a [`TokenStore`], shared safely by every
+//! process using this library (C, CLI, the PHP extension and its bridge for the SDK).
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::format::{self, SdkRow};
+use super::{io, rows};
+use crate::config::{Config, DEFAULT_STORE_RECHECK};
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::Secret;
+use crate::store::wait::lock_timeout;
+use crate::store::{Fingerprint, LockGuard, TokenStore};
+use crate::token::Tokens;
+
+/// The file name Zoho's current SDKs use in the working directory.
+pub const FILE_NAME: &str = "sdk_tokens.txt";
+
+/// How long a change waits for the file's write lock (held only while one process reads and
+/// replaces the file).
+const WRITE_LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The SDK's CSV token file. Every change runs under an exclusive lock on `<file>.lock`,
+/// re-reads the file and replaces it atomically; refreshes of one user are serialized across
+/// processes by a lock file per user in `<file>.locks/`. Rows keep the SDK's columns this
+/// library has no use for (id, client, grant token, redirect URL); new rows get the next id
+/// and the configured client's id, secret and redirect URL, so SDK processes can use them.
+///
+/// Zoho's own `FileStore` takes no lock and truncates the file while writing: sharing the
+/// file with SDK processes that write is only as safe as the SDK is (readers here may then
+/// see a torn file, reported as [`ErrorKind::StoreCorrupt`] and never overwritten).
+pub struct SdkCsvStore {
+    path: PathBuf,
+    new_row: SdkRow,
+    parsed: Mutex<Option<(Fingerprint, Arc<Vec<SdkRow>>)>>,
+}
+
+impl SdkCsvStore {
+    /// The store at `path` (its directory must exist; the file need not).
+    pub fn new(path: impl Into<PathBuf>) -> Result<SdkCsvStore> {
+        let path = path.into();
+        let dir = io::parent_dir(&path);
+        if !dir.is_dir() {
+            return Err(Error::new(
+                ErrorKind::StoreIo,
+                format!("the directory of {} does not exist", path.display()),
+            )
+            .with_path(&dir));
+        }
+        if path.is_dir() {
+            return Err(Error::new(
+                ErrorKind::StoreIo,
+                format!("the token file {} is a directory", path.display()),
+            )
+            .with_path(&path));
+        }
+        Ok(SdkCsvStore {
+            path,
+            new_row: SdkRow::default(),
+            parsed: Mutex::new(None),
+        })
+    }
+
+    /// The store for a configuration whose `token_persistence_path` names `path`; new rows
+    /// carry the configuration's client id, secret and redirect URI.
+    pub fn open(config: &Config, path: &Path) -> Result<SdkCsvStore> {
+        Ok(SdkCsvStore::new(path)?.with_client(
+            &config.client_id,
+            &config.client_secret,
+            &config.redirect_uri,
+        ))
+    }
+
+    /// Sets the client columns of rows this store creates.
+    pub fn with_client(
+        mut self,
+        client_id: &str,
+        client_secret: &Secret,
+        redirect_url: &str,
+    ) -> SdkCsvStore {
+        let clean = |v: &str| {
+            if format::check_value("client", v).is_ok() {
+                v.to_string()
+            } else {
+                String::new()
+            }
+        };
+        self.new_row.client_id = clean(client_id);
+        self.new_row.client_secret = Secret::new(clean(client_secret.expose()));
+        self.new_row.redirect_url = clean(redirect_url);
+        self
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every row, in file order (re-read only when the file changed).
+    pub fn rows(&self) -> Result<Arc<Vec<SdkRow>>> {
+        let fingerprint = self.stat()?;
+        if let Ok(cache) = self.parsed.lock()
+            && let Some((seen, rows)) = cache.as_ref()
+            && *seen == fingerprint
+        {
+            return Ok(Arc::clone(rows));
+        }
+        let rows = Arc::new(self.read()?.rows);
+        if let Ok(mut cache) = self.parsed.lock() {
+            *cache = Some((fingerprint, Arc::clone(&rows)));
+        }
+        Ok(rows)
+    }
+
+    /// Whether the file is in the 9-column format of php-sdk 2.x (converted at the next
+    /// change, as the SDK's `FileStore` converts it).
+    pub fn is_legacy(&self) -> Result<bool> {
+        Ok(self.read()?.legacy)
+    }
+
+    /// Runs `change` on the rows under the write lock and replaces the file with the result
+    /// (also when nothing changed, which converts a 9-column file). On `Err` nothing is
+    /// written.
+    pub fn modify<R>(&self, change: impl FnOnce(&mut Vec<SdkRow>) -> Result<R>) -> Result<R> {
+        let lock_path = io::sibling(&self.path, ".lock");
+        let Some(_lock) = io::lock(&lock_path, WRITE_LOCK_WAIT)? else {
+            return Err(lock_timeout(
+                &self.describe(),
+                "(the whole file)",
+                WRITE_LOCK_WAIT,
+            ));
+        };
+        let mut rows = self.read()?.rows;
+        let result = change(&mut rows)?;
+        io::replace(&self.path, &format::encode(&rows))?;
+        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat(), self.parsed.lock()) {
+            *cache = Some((fingerprint, Arc::new(rows)));
+        }
+        Ok(result)
+    }
+
+    /// Replaces every row by `tokens` (migrations), under the lock; with `only_if_empty`,
+    /// refuses (nothing written) when the file holds rows.
+    pub fn replace_all(&self, tokens: &[Tokens], only_if_empty: bool) -> Result<()> {
+        tokens.iter().try_for_each(rows::check_storable)?;
+        self.modify(|current| {
+            if only_if_empty && !current.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::StoreIo,
+                    format!(
+                        "{} already holds {} tokens; nothing was written",
+                        self.path.display(),
+                        current.len()
+                    ),
+                )
+                .with_hint("replace them only deliberately (zoho-oauth migrate --force)")
+                .with_path(&self.path));
+            }
+            current.clear();
+            for t in tokens {
+                rows::upsert(current, t, || self.new_row.clone());
+            }
+            Ok(())
+        })
+    }
+
+    fn read(&self) -> Result<format::Decoded> {
+        let Some(bytes) = io::read(&self.path)? else {
+            return Ok(format::Decoded::default());
+        };
+        format::decode(&bytes).map_err(|why| {
+            Error::new(
+                ErrorKind::StoreCorrupt,
+                format!(
+                    "the token file {} cannot be parsed ({why}); it was left untouched",
+                    self.path.display()
+                ),
+            )
+            .with_hint("a Zoho SDK process may be rewriting it (its FileStore takes no lock): try again; otherwise restore it from a backup")
+            .with_path(&self.path)
+        })
+    }
+
+    fn stat(&self) -> Result<Fingerprint> {
+        match fs::metadata(&self.path) {
+            Ok(m) => Ok(Fingerprint([
+                m.ino() ^ m.dev().rotate_left(32),
+                m.size(),
+                (m.mtime() as u64)
+                    .wrapping_mul(1_000_000_000)
+                    .wrapping_add(m.mtime_nsec() as u64),
+                (m.ctime() as u64)
+                    .wrapping_mul(1_000_000_000)
+                    .wrapping_add(m.ctime_nsec() as u64),
+            ])),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Fingerprint([u64::MAX, 0, 0, 0]))
+            }
+            Err(e) => Err(Error::store_io("read", &self.path, &e)),
+        }
+    }
+}
+
+impl TokenStore for SdkCsvStore {
+    fn get(&self, user: &str) -> Result<Option<Tokens>> {
+        let rows = self.rows()?;
+        Ok(rows::find(&rows, user).map(|i| rows::to_tokens(&rows[i])))
+    }
+
+    fn save(&self, tokens: &Tokens) -> Result<()> {
+        rows::check_storable(tokens)?;
+        self.modify(|rows| {
+            rows::upsert(rows, tokens, || self.new_row.clone());
+            Ok(())
+        })
+    }
+
+    fn delete(&self, user: &str) -> Result<bool> {
+        if rows::find(&self.rows()?, user).is_none() {
+            return Ok(false);
+        }
+        self.modify(|rows| {
+            Ok(match rows::find(rows, user) {
+                Some(i) => {
+                    rows.remove(i);
+                    true
+                }
+                None => false,
+            })
+        })
+    }
+
+    fn list(&self) -> Result<Vec<Tokens>> {
+        Ok(self.rows()?.iter().map(rows::to_tokens).collect())
+    }
+
+    fn fingerprint(&self) -> Option<Fingerprint> {
+        self.stat().ok()
+    }
+
+    fn default_recheck(&self) -> Duration {
+        DEFAULT_STORE_RECHECK
+    }
+
+    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        let dir = io::sibling(&self.path, ".locks");
+        io::ensure_dir(&dir)?;
+        let path = dir.join(format!("{:016x}.lock", io::fnv1a(user.as_bytes())));
+        match io::lock(&path, wait)? {
+            Some(file) => Ok(Box::new(file)),
+            None => Err(lock_timeout(&self.describe(), user, wait)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+}
