@@ -49,10 +49,16 @@ fn row(tokens: &Tokens) -> PhpResult<ZBox<ZendHashTable>> {
     let mut out = ZendHashTable::new();
     out.insert("user", tokens.user.clone())?;
     let access = tokens.access_token.expose();
-    out.insert("access_token", (!access.is_empty()).then(|| access.to_string()))?;
+    out.insert(
+        "access_token",
+        (!access.is_empty()).then(|| access.to_string()),
+    )?;
     out.insert(
         "refresh_token",
-        tokens.refresh_token.as_ref().map(|r| r.expose().to_string()),
+        tokens
+            .refresh_token
+            .as_ref()
+            .map(|r| r.expose().to_string()),
     )?;
     out.insert("expiry_time", tokens.expiry_time_ms.to_string())?;
     out.insert("api_domain", tokens.api_domain.clone())?;
@@ -113,7 +119,10 @@ impl Core {
     }
 
     /// The user's stored row as it is (no refresh), or null.
-    pub fn find(configuration: &ZendHashTable, user: String) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+    pub fn find(
+        configuration: &ZendHashTable,
+        user: String,
+    ) -> PhpResult<Option<ZBox<ZendHashTable>>> {
         guard(|| {
             let client = client(configuration)?;
             match run(|| client.store().get(&user))? {
@@ -177,9 +186,8 @@ impl Core {
     ) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
             let client = client(configuration)?;
-            let tokens = run(|| {
-                client.generate_access_token_with_fallback(&grantToken, user.as_deref())
-            })?;
+            let tokens =
+                run(|| client.generate_access_token_with_fallback(&grantToken, user.as_deref()))?;
             row(&tokens)
         })
     }
