@@ -81,6 +81,13 @@ class LockedOAuthToken extends OAuthToken
         return $row;
     }
 
+    /** var_dump() and print_r() show the user, id and expiry, never a secret. */
+    public function __debugInfo(): array
+    {
+        return ['id' => $this->getId(), 'user' => $this->getUserSignature()?->getName(), 'expiresIn' => $this->getExpiresIn(),
+            'clientId' => $this->getClientId(), 'secrets' => '[redacted]', 'store' => array_keys($this->configuration)];
+    }
+
     /** As the SDK's: makes sure there is a valid access token now. */
     public function generateToken()
     {

@@ -37,6 +37,12 @@ class LockedTokenStore implements TokenStore
         $this->configuration = $configuration;
     }
 
+    /** var_dump() and print_r() show the configuration's keys only. */
+    public function __debugInfo(): array
+    {
+        return ['configuration' => array_keys($this->configuration)];
+    }
+
     public function findToken(Token $token)
     {
         if (!($token instanceof OAuthToken)) {
