@@ -5,6 +5,7 @@
  * Waits for the barrier, initializes the SDK as an app would on each request, and prints the
  * access token the SDK would send. Modes:
  *   token - LockedOAuthToken (our token class) with our store
+ *   csv   - the same, with our store on the SDK's sdk_tokens.txt
  *   store - the SDK's own OAuthToken with LockedTokenStore
  *   sdk   - the SDK's own OAuthToken with its FileStore (the control: no lock)
  */
@@ -25,7 +26,7 @@ while (!file_exists($payload['barrier'])) {
 }
 try {
     $builder = match ($mode) {
-        'token' => (new LockedOAuthBuilder())->store($payload['store']),
+        'token', 'csv' => (new LockedOAuthBuilder())->store($payload['store']),
         default => (new OAuthBuilder())->findUser(false),
     };
     $token = $builder->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)

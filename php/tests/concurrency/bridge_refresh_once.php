@@ -3,6 +3,8 @@
  * Zoho's current SDK (stand-in) in 32 PHP processes at once, one expired token:
  *   - through the bridge's LockedOAuthToken: exactly one refresh reaches the accounts server;
  *   - through LockedTokenStore with the SDK's own OAuthToken: exactly one;
+ *   - through LockedOAuthToken on the SDK's own sdk_tokens.txt (our CSV store): exactly one,
+ *     and the SDK's FileStore then reads the new token;
  *   - the control, the SDK's own FileStore: more than one (what the bridge prevents).
  * All processes get the same, new access token through the bridge.
  */
@@ -11,11 +13,11 @@ require __DIR__ . '/../../bridge/tests/bootstrap.php';
 const N = 32;
 $url = emulator_start(shared: true);
 
-foreach (['token', 'store', 'sdk'] as $mode) {
+foreach (['token', 'store', 'csv', 'sdk'] as $mode) {
     emu('POST', '/_emulator/reset', []);
     emu_client();
     $dir = temp_dir("bridge-$mode");
-    $store = bridge_store_config($dir, ['refresh_margin_secs' => '60']);
+    $store = bridge_store_config($mode === 'csv' ? "$dir/sdk_tokens.txt" : $dir, ['refresh_margin_secs' => '60']);
     $refresh = '1000.' . bin2hex(random_bytes(16)) . '.' . bin2hex(random_bytes(16));
     emu_refresh_token($refresh, 'ada@example.com');
     // An expired token as the SDK's last request left it: stored with an access token that
@@ -51,5 +53,10 @@ foreach (['token', 'store', 'sdk'] as $mode) {
     check_same(N, count($ok), "$mode: " . N . ' processes succeeded');
     check(count($tokens) === 1 && reset($tokens) !== '1000.old.old' && str_starts_with((string) reset($tokens), '1000.'), "$mode: all got the same, new token");
     check_same(1, $refreshes, "$mode: exactly one refresh at the accounts server");
+    if ($mode === 'csv') {
+        $row = (new com\zoho\api\authenticator\store\FileStore("$dir/sdk_tokens.txt"))->findTokenById('1');
+        check($row->getAccessToken() === reset($tokens) && (int) $row->getExpiresIn() > round(microtime(true) * 1000) + 3000000,
+            'csv: the SDK\'s own FileStore reads the new token and its expiry from sdk_tokens.txt');
+    }
 }
 finish();
