@@ -184,8 +184,7 @@ fn bad_input_is_refused_and_nothing_changes() {
                 None,
                 FAR,
             ))
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{user:?}");
     }
     assert_eq!(fs::read_to_string(&path).expect("read"), sdk_file());
@@ -195,7 +194,7 @@ fn bad_input_is_refused_and_nothing_changes() {
         HEADER.join(",")
     );
     fs::write(&path, &corrupt).expect("written");
-    let e = store.list().err().expect("corrupt");
+    let e = store.list().expect_err("corrupt");
     assert_eq!(e.kind(), ErrorKind::StoreCorrupt);
     assert!(!e.message().contains(CLIENT_SECRET));
     assert!(
