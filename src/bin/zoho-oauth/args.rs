@@ -62,7 +62,7 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Migrate,
         "migrate",
-        "copy tokens between the SDK's zcrm_oauthtokens.txt and the JSON file",
+        "copy tokens between the SDK's zcrm_oauthtokens.txt, the JSON file and the current SDKs' sdk_tokens.txt",
     ),
 ];
 
@@ -233,9 +233,21 @@ pub const OPTIONS: &[OptSpec] = &[
     },
     OptSpec {
         name: "to",
-        value: Some("php|json"),
+        value: Some("php|json|csv"),
         scope: Scope::Only(&[Migrate]),
-        help: "the format to write (required)",
+        help: "the format to write (required; csv: the current SDKs' sdk_tokens.txt)",
+    },
+    OptSpec {
+        name: "from",
+        value: Some("php|json|csv"),
+        scope: Scope::Only(&[Migrate]),
+        help: "the format to read (default: the other one; with --to csv, the configured format)",
+    },
+    OptSpec {
+        name: "dry-run",
+        value: None,
+        scope: Scope::Only(&[Migrate]),
+        help: "show what would change (users added, replaced, removed) and write nothing",
     },
     OptSpec {
         name: "from-file",
@@ -305,6 +317,10 @@ pub struct Args {
     pub no_consent: bool,
     /// `--to`.
     pub to: Option<String>,
+    /// `--from`.
+    pub from: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: bool,
     /// `--from-file`.
     pub from_file: Option<PathBuf>,
     /// `--to-file`.
@@ -436,6 +452,8 @@ fn apply(args: &mut Args, name: &str, value: Option<String>) -> Result<(), Failu
         "access-type" => args.access_type = Some(value),
         "no-consent" => args.no_consent = true,
         "to" => args.to = Some(value),
+        "from" => args.from = Some(value),
+        "dry-run" => args.dry_run = true,
         "from-file" => args.from_file = Some(PathBuf::from(value)),
         "to-file" => args.to_file = Some(PathBuf::from(value)),
         "force" => args.force = true,

@@ -10,6 +10,7 @@ mod help;
 mod login;
 mod loopback;
 mod migrate;
+mod migrate_csv;
 mod output;
 mod prompt;
 mod servers;

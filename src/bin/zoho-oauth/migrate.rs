@@ -13,14 +13,27 @@ use crate::output::{Output, warn};
 
 /// Runs the migration.
 pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+    if crate::migrate_csv::applies(args) {
+        return crate::migrate_csv::migrate(args, settings, out);
+    }
+    if args.dry_run {
+        return Err(Failure::usage(
+            "--dry-run works with csv on one side (so far)",
+        ));
+    }
     let to = match args.to.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => StoreFormat::parse(v)?,
-        _ => return Err(Failure::usage("migrate needs --to php or --to json")),
+        _ => return Err(Failure::usage("migrate needs --to php, json or csv")),
     };
     let from = match to {
         StoreFormat::PhpSdk => StoreFormat::Json,
         StoreFormat::Json => StoreFormat::PhpSdk,
     };
+    if let Some(given) = args.from.as_deref()
+        && StoreFormat::parse(given)? != from
+    {
+        return Err(Failure::usage("--from must differ from --to"));
+    }
     let source_path = path_or_default(args.from_file.as_ref(), settings, from)?;
     let target_path = path_or_default(args.to_file.as_ref(), settings, to)?;
     if source_path == target_path {
