@@ -13,7 +13,7 @@
 // PHP parameter names are the Rust parameter names, camelCase as the SDK spells them.
 #![allow(non_snake_case)]
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::boxed::ZBox;
@@ -33,11 +33,32 @@ use crate::{clients, exception, sensitive};
 #[php(name = "zoho_oauth\\bridge\\Core")]
 pub struct Core;
 
-/// The process-wide client for a configuration array (parsed, never made current).
+/// How many configuration arrays keep their client here without being parsed again.
+const REMEMBERED: usize = 32;
+
+type Pairs = Vec<(String, String)>;
+
+/// The last configuration arrays seen and their clients, most recent last.
+static SEEN: Mutex<Vec<(Pairs, Arc<OAuthClient>)>> = Mutex::new(Vec::new());
+
+/// The process-wide client for a configuration array (parsed once per process, never made
+/// the request's configuration).
 fn client(configuration: &ZendHashTable) -> PhpResult<Arc<OAuthClient>> {
     let pairs = config_state::pairs_from_array(configuration)?;
+    let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(pos) = seen.iter().position(|(p, _)| *p == pairs) {
+        let entry = seen.remove(pos);
+        let client = Arc::clone(&entry.1);
+        seen.push(entry);
+        return Ok(client);
+    }
     let init: Initialized = config_state::parse_pairs(&pairs)?;
-    clients::shared(&init).map_err(exception::from_error)
+    let client = clients::shared(&init).map_err(exception::from_error)?;
+    if seen.len() >= REMEMBERED {
+        seen.remove(0);
+    }
+    seen.push((pairs, Arc::clone(&client)));
+    Ok(client)
 }
 
 fn run<T>(body: impl FnOnce() -> zoho_oauth::Result<T>) -> PhpResult<T> {
