@@ -7,16 +7,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::Inner;
 use super::scripts::{ACQUIRE, RELEASE};
-use crate::error::{Error, ErrorKind, Result};
-
-/// The first pause between attempts; it doubles up to [`MAX_PAUSE`].
-const FIRST_PAUSE: Duration = Duration::from_millis(2);
-/// The longest pause between attempts.
-const MAX_PAUSE: Duration = Duration::from_millis(100);
+use crate::error::Result;
+use crate::store::wait::{lock_timeout, retry_until};
 
 /// The leases this process's threads hold: (thread, user) → owner.
 #[derive(Default)]
@@ -61,47 +57,30 @@ impl Drop for Lease {
     }
 }
 
-/// Takes `user`'s lease, waiting at most `wait`.
+/// Takes `user`'s lease, waiting at most `wait` (polling with back-off).
 pub(super) fn acquire(inner: &Arc<Inner>, user: &str, wait: Duration) -> Result<Lease> {
     let key = inner.keys.lock(user);
     let owner = new_owner();
     let ttl_ms = inner.lease.as_millis().max(1).to_string();
-    let deadline = Instant::now() + wait;
-    let mut pause = FIRST_PAUSE;
-    loop {
+    let won = retry_until(wait, || {
         let won = inner.conn.run("take the refresh lock", |con| {
             ACQUIRE.key(&key).arg(&owner).arg(&ttl_ms).invoke::<i64>(con)
         })?;
-        if won == 1 {
-            inner.held.insert(user, &owner);
-            return Ok(Lease {
-                inner: Arc::clone(inner),
-                user: user.to_string(),
-                owner,
-                thread: std::thread::current().id(),
-            });
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(timed_out(user, &key, wait, inner.lease));
-        }
-        std::thread::sleep(jittered(pause).min(deadline - now));
-        pause = (pause * 2).min(MAX_PAUSE);
+        Ok((won == 1).then_some(()))
+    })?;
+    if won.is_none() {
+        return Err(lock_timeout(&format!("Redis key {key}"), user, wait).with_hint(format!(
+            "a holder that died frees the lock when its {} ms lease ends; raise lock_timeout_secs if refreshes take this long",
+            inner.lease.as_millis()
+        )));
     }
-}
-
-fn timed_out(user: &str, key: &str, wait: Duration, lease: Duration) -> Error {
-    Error::new(
-        ErrorKind::LockTimeout,
-        format!(
-            "another process held the refresh lock of {user} (Redis key {key}) for longer than the {} ms wait",
-            wait.as_millis()
-        ),
-    )
-    .with_hint(format!(
-        "a holder that died frees the lock when its {} ms lease ends; raise lock_timeout_secs if refreshes are this slow",
-        lease.as_millis()
-    ))
+    inner.held.insert(user, &owner);
+    Ok(Lease {
+        inner: Arc::clone(inner),
+        user: user.to_string(),
+        owner,
+        thread: std::thread::current().id(),
+    })
 }
 
 /// `host/pid/random`: unique, and tells an operator who holds a lease.
@@ -122,11 +101,4 @@ fn hostname() -> String {
     }
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
     String::from_utf8_lossy(&buf[..end]).into_owned()
-}
-
-/// `pause` plus up to half of it again, so waiting processes spread out.
-fn jittered(pause: Duration) -> Duration {
-    let mut byte = [0u8; 1];
-    let _ = getrandom::fill(&mut byte);
-    pause + pause.mul_f64(f64::from(byte[0]) / 510.0)
 }

@@ -48,7 +48,8 @@ impl RedisSettings {
     }
 
     /// The settings a configuration gives: `redis_url`, `redis_key_prefix`,
-    /// `connect_timeout_secs` and `timeout_secs`.
+    /// `connect_timeout_secs` and `timeout_secs`. The lease is the connect timeout plus the
+    /// request timeout plus [`LEASE_MARGIN`]: longer than one refresh request and its save.
     pub fn from_config(config: &Config) -> Result<RedisSettings> {
         let url = config.store_settings.get("redis_url").unwrap_or(DEFAULT_URL);
         let mut settings = RedisSettings::new(url);
