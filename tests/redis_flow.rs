@@ -48,19 +48,31 @@ fn hosts_share_tokens_and_one_refresh_serves_them_all() {
     let host_a = client(&env, config(&env, &url, &prefix, "0"));
     let host_b = client(&env, config(&env, &url, &prefix, "0"));
     assert!(host_a.store().describe().contains(&prefix));
-    let first = host_a.generate_access_token(&env.grant(ADA, SCOPES)).unwrap();
+    let first = host_a
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
     let stored: String = raw(&url).get(format!("{prefix}user:{ADA}")).unwrap();
     assert!(stored.contains(first.access_token.expose()));
     assert_eq!(host_b.get_access_token(ADA).unwrap(), first.access_token);
     advance(&env.clock, 3600);
     let fresh = host_a.get_access_token(ADA).unwrap();
     assert_ne!(fresh, first.access_token);
-    assert_eq!(host_b.get_access_token(ADA).unwrap(), fresh, "host B sees A's refresh");
+    assert_eq!(
+        host_b.get_access_token(ADA).unwrap(),
+        fresh,
+        "host B sees A's refresh"
+    );
     assert_eq!(env.counter("token.refresh_token"), 1);
-    assert_eq!(env.resource_status(&env.emulator.url(), fresh.expose()), 200);
+    assert_eq!(
+        env.resource_status(&env.emulator.url(), fresh.expose()),
+        200
+    );
     // A delete on one host is seen by the other (store_recheck_ms=0: every call asks).
     assert!(host_b.delete_tokens(ADA).unwrap());
-    assert_eq!(host_a.get_access_token(ADA).unwrap_err().kind(), ErrorKind::NoTokens);
+    assert_eq!(
+        host_a.get_access_token(ADA).unwrap_err().kind(),
+        ErrorKind::NoTokens
+    );
 }
 
 #[test]
@@ -69,7 +81,9 @@ fn the_fleet_cache_serves_from_memory_within_the_recheck_bound_only() {
     let env = TestEnv::start();
     let prefix = unique_prefix();
     let cached = client(&env, config(&env, &url, &prefix, "300"));
-    let first = cached.generate_access_token(&env.grant(ADA, SCOPES)).unwrap();
+    let first = cached
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
     assert_eq!(cached.get_access_token(ADA).unwrap(), first.access_token);
     // Another host deletes the tokens; within the bound the cached token is still served...
     let other = RedisStore::open(&config(&env, &url, &prefix, "0")).unwrap();
@@ -77,12 +91,17 @@ fn the_fleet_cache_serves_from_memory_within_the_recheck_bound_only() {
     assert_eq!(cached.get_access_token(ADA).unwrap(), first.access_token);
     // ...and after it, the change is seen.
     std::thread::sleep(Duration::from_millis(400));
-    assert_eq!(cached.get_access_token(ADA).unwrap_err().kind(), ErrorKind::NoTokens);
+    assert_eq!(
+        cached.get_access_token(ADA).unwrap_err().kind(),
+        ErrorKind::NoTokens
+    );
 }
 
 #[test]
 fn a_failed_save_after_a_refresh_hands_the_tokens_over() {
-    let Some(mut server) = PrivateRedis::start() else { return };
+    let Some(mut server) = PrivateRedis::start() else {
+        return;
+    };
     let env = TestEnv::start();
     let c = Arc::new(client(&env, config(&env, &server.url(), "handover:", "0")));
     let first = c.generate_access_token(&env.grant(ADA, SCOPES)).unwrap();
@@ -100,10 +119,15 @@ fn a_failed_save_after_a_refresh_hands_the_tokens_over() {
     server.kill();
     let mut e = refreshing.join().unwrap().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreUnavailable, "{e}");
-    let unsaved = e.take_unsaved_tokens().expect("the new tokens travel with the error");
+    let unsaved = e
+        .take_unsaved_tokens()
+        .expect("the new tokens travel with the error");
     assert_ne!(unsaved.access_token, first.access_token);
     assert_eq!(unsaved.refresh_token, first.refresh_token);
-    assert_eq!(env.resource_status(&env.emulator.url(), unsaved.access_token.expose()), 200);
+    assert_eq!(
+        env.resource_status(&env.emulator.url(), unsaved.access_token.expose()),
+        200
+    );
     // After the outage the store works again and still holds the old entry: nothing lost.
     server.run();
     let store = RedisStore::open(c.config()).unwrap();
@@ -122,7 +146,12 @@ fn redis_down_is_store_unavailable_for_every_call() {
     let e = c.get_access_token(ADA).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreUnavailable, "{e}");
     assert_eq!(e.code(), 404);
-    let mut e = c.generate_access_token(&env.grant(ADA, SCOPES)).unwrap_err();
+    let mut e = c
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreUnavailable);
-    assert!(e.take_unsaved_tokens().is_some(), "the granted tokens are handed over");
+    assert!(
+        e.take_unsaved_tokens().is_some(),
+        "the granted tokens are handed over"
+    );
 }

@@ -41,12 +41,19 @@ fn odd_identifiers_round_trip_with_every_field() {
         assert_eq!(s.get(user).unwrap(), Some(tokens(user, n as i64)), "{user}");
     }
     let listed = s.list().unwrap();
-    let mut expected: Vec<_> = ODD.iter().enumerate().map(|(n, u)| tokens(u, n as i64)).collect();
+    let mut expected: Vec<_> = ODD
+        .iter()
+        .enumerate()
+        .map(|(n, u)| tokens(u, n as i64))
+        .collect();
     expected.sort_by(|a, b| a.user.cmp(&b.user));
     assert_eq!(listed, expected);
     // Another store instance (another process, another host) sees the same.
     let other = store(&url, &prefix);
-    assert_eq!(other.get("with space").unwrap(), Some(tokens("with space", 1)));
+    assert_eq!(
+        other.get("with space").unwrap(),
+        Some(tokens("with space", 1))
+    );
     // Deleting one leaves the others.
     assert!(s.delete("colon:separated:id").unwrap());
     assert!(!s.delete("colon:separated:id").unwrap());
@@ -74,7 +81,10 @@ fn the_layout_is_what_the_readme_documents() {
     assert_eq!(entry["expiry_time_ms"], 4_000_000_000_007_i64);
     assert_eq!(entry["api_domain"], "https://www.zohoapis.eu");
     assert_eq!(entry["accounts_url"], "https://accounts.zoho.eu");
-    assert!(con.exists::<_, bool>(format!("{prefix}user:a%20b%3Ac")).unwrap());
+    assert!(
+        con.exists::<_, bool>(format!("{prefix}user:a%20b%3Ac"))
+            .unwrap()
+    );
     let mut users: Vec<String> = con.smembers(format!("{prefix}users")).unwrap();
     users.sort();
     assert_eq!(users, ["a b:c", "ada@example.com"]);
@@ -89,14 +99,33 @@ fn emails_match_case_insensitively_unless_ambiguous() {
     let Some(url) = support::url() else { return };
     let s = store(&url, &unique_prefix());
     s.save(&tokens("Ada@Example.com", 1)).unwrap();
-    assert_eq!(s.get("ada@example.com").unwrap(), Some(tokens("Ada@Example.com", 1)));
-    assert_eq!(s.get("ADA@EXAMPLE.COM").unwrap(), Some(tokens("Ada@Example.com", 1)));
+    assert_eq!(
+        s.get("ada@example.com").unwrap(),
+        Some(tokens("Ada@Example.com", 1))
+    );
+    assert_eq!(
+        s.get("ADA@EXAMPLE.COM").unwrap(),
+        Some(tokens("Ada@Example.com", 1))
+    );
     s.save(&tokens("ada@example.COM", 2)).unwrap();
-    assert_eq!(s.get("ADA@EXAMPLE.COM").unwrap(), None, "two candidates: none is picked");
-    assert_eq!(s.get("ada@example.COM").unwrap(), Some(tokens("ada@example.COM", 2)));
-    assert!(!s.delete("ADA@EXAMPLE.COM").unwrap(), "ambiguous delete removes nothing");
+    assert_eq!(
+        s.get("ADA@EXAMPLE.COM").unwrap(),
+        None,
+        "two candidates: none is picked"
+    );
+    assert_eq!(
+        s.get("ada@example.COM").unwrap(),
+        Some(tokens("ada@example.COM", 2))
+    );
+    assert!(
+        !s.delete("ADA@EXAMPLE.COM").unwrap(),
+        "ambiguous delete removes nothing"
+    );
     assert!(s.delete("ada@example.COM").unwrap());
-    assert!(s.delete("ADA@EXAMPLE.COM").unwrap(), "one candidate left: it is deleted");
+    assert!(
+        s.delete("ADA@EXAMPLE.COM").unwrap(),
+        "one candidate left: it is deleted"
+    );
     assert_eq!(s.list().unwrap(), vec![]);
     // Identifiers without @ match exactly only.
     s.save(&tokens("Bob", 3)).unwrap();
@@ -126,15 +155,29 @@ fn a_key_holding_garbage_is_a_clear_error_and_left_as_it_was() {
     let left: String = con.get(&key).unwrap();
     assert_eq!(left, garbage, "left as it was");
     // JSON of another shape, and another identifier's tokens, are refused the same way.
-    let _: () = con.set(&key, r#"{"format":"zoho-oauth-tokens","version":1,"tokens":[]}"#).unwrap();
-    assert_eq!(s.get("bad@example.com").unwrap_err().kind(), ErrorKind::StoreCorrupt);
+    let _: () = con
+        .set(
+            &key,
+            r#"{"format":"zoho-oauth-tokens","version":1,"tokens":[]}"#,
+        )
+        .unwrap();
+    assert_eq!(
+        s.get("bad@example.com").unwrap_err().kind(),
+        ErrorKind::StoreCorrupt
+    );
     let theirs: String = con.get(s.user_key("good@example.com")).unwrap();
     let _: () = con.set(&key, &theirs).unwrap();
-    assert_eq!(s.get("bad@example.com").unwrap_err().kind(), ErrorKind::StoreCorrupt);
+    assert_eq!(
+        s.get("bad@example.com").unwrap_err().kind(),
+        ErrorKind::StoreCorrupt
+    );
     // A key of another type (another application's hash).
     let _: () = con.del(&key).unwrap();
     let _: () = con.hset(&key, "field", "value").unwrap();
-    assert_eq!(s.get("bad@example.com").unwrap_err().kind(), ErrorKind::StoreCorrupt);
+    assert_eq!(
+        s.get("bad@example.com").unwrap_err().kind(),
+        ErrorKind::StoreCorrupt
+    );
     assert_eq!(
         s.save(&tokens("bad@example.com", 3)).unwrap_err().kind(),
         ErrorKind::StoreCorrupt
@@ -142,18 +185,32 @@ fn a_key_holding_garbage_is_a_clear_error_and_left_as_it_was() {
     let kept: String = con.hget(&key, "field").unwrap();
     assert_eq!(kept, "value");
     // The other user is untouched throughout.
-    assert_eq!(s.get("good@example.com").unwrap(), Some(tokens("good@example.com", 1)));
+    assert_eq!(
+        s.get("good@example.com").unwrap(),
+        Some(tokens("good@example.com", 1))
+    );
 }
 
 #[test]
 fn a_wrong_password_is_a_clear_store_io_error_that_never_shows_it() {
-    let Some(good) = support::env_url("ZOHO_TEST_REDIS_AUTH_URL") else { return };
-    let Some(bad) = support::env_url("ZOHO_TEST_REDIS_AUTH_BAD_URL") else { return };
+    let Some(good) = support::env_url("ZOHO_TEST_REDIS_AUTH_URL") else {
+        return;
+    };
+    let Some(bad) = support::env_url("ZOHO_TEST_REDIS_AUTH_BAD_URL") else {
+        return;
+    };
     let prefix = unique_prefix();
-    let password = url::Url::parse(&good).unwrap().password().unwrap().to_string();
+    let password = url::Url::parse(&good)
+        .unwrap()
+        .password()
+        .unwrap()
+        .to_string();
     let ok = store(&good, &prefix);
     ok.save(&tokens("ada@example.com", 1)).unwrap();
-    assert_eq!(ok.get("ada@example.com").unwrap(), Some(tokens("ada@example.com", 1)));
+    assert_eq!(
+        ok.get("ada@example.com").unwrap(),
+        Some(tokens("ada@example.com", 1))
+    );
     let wrong = store(&bad, &prefix);
     let e = wrong.get("ada@example.com").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreIo, "{e}");
@@ -161,7 +218,11 @@ fn a_wrong_password_is_a_clear_store_io_error_that_never_shows_it() {
     let none = store(&good.replace(&format!("default:{password}@"), ""), &prefix);
     let e2 = none.get("ada@example.com").unwrap_err();
     assert_eq!(e2.kind(), ErrorKind::StoreIo, "no password: {e2}");
-    let wrong_password = url::Url::parse(&bad).unwrap().password().unwrap().to_string();
+    let wrong_password = url::Url::parse(&bad)
+        .unwrap()
+        .password()
+        .unwrap()
+        .to_string();
     for shown in [
         e.to_string(),
         format!("{e:?}"),
@@ -174,16 +235,29 @@ fn a_wrong_password_is_a_clear_store_io_error_that_never_shows_it() {
         assert!(!shown.contains(&password), "{shown}");
         assert!(!shown.contains(&wrong_password), "{shown}");
     }
-    assert_eq!(wrong.save(&tokens("ada@example.com", 2)).unwrap_err().kind(), ErrorKind::StoreIo);
-    assert_eq!(ok.get("ada@example.com").unwrap(), Some(tokens("ada@example.com", 1)));
+    assert_eq!(
+        wrong
+            .save(&tokens("ada@example.com", 2))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::StoreIo
+    );
+    assert_eq!(
+        ok.get("ada@example.com").unwrap(),
+        Some(tokens("ada@example.com", 1))
+    );
 }
 
 #[test]
 fn a_unix_socket_url_works() {
-    let Some(unix) = support::env_url("ZOHO_TEST_REDIS_UNIX_URL") else { return };
+    let Some(unix) = support::env_url("ZOHO_TEST_REDIS_UNIX_URL") else {
+        return;
+    };
     let Some(tcp) = support::url() else { return };
     let prefix = unique_prefix();
-    store(&unix, &prefix).save(&tokens("sock@example.com", 4)).unwrap();
+    store(&unix, &prefix)
+        .save(&tokens("sock@example.com", 4))
+        .unwrap();
     assert_eq!(
         store(&tcp, &prefix).get("sock@example.com").unwrap(),
         Some(tokens("sock@example.com", 4)),
@@ -205,8 +279,12 @@ fn a_server_that_is_down_is_store_unavailable_within_the_bound() {
     assert!(started.elapsed() < Duration::from_secs(2));
     let e = s.save(&tokens("ada@example.com", 1)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreUnavailable);
-    assert_eq!(s.lock_user("ada@example.com", Duration::from_secs(1)).err().map(|e| e.kind()),
-        Some(ErrorKind::StoreUnavailable));
+    assert_eq!(
+        s.lock_user("ada@example.com", Duration::from_secs(1))
+            .err()
+            .map(|e| e.kind()),
+        Some(ErrorKind::StoreUnavailable)
+    );
 }
 
 #[test]
@@ -216,7 +294,10 @@ fn a_server_that_never_answers_is_store_unavailable_within_the_timeouts() {
     }
     // Accepts connections (the kernel's backlog) but never reads or answers.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("redis://127.0.0.1:{}/0", silent.local_addr().unwrap().port());
+    let url = format!(
+        "redis://127.0.0.1:{}/0",
+        silent.local_addr().unwrap().port()
+    );
     let mut set = settings(&url, &unique_prefix());
     set.connect_timeout = Duration::from_millis(500);
     set.io_timeout = Duration::from_millis(500);
@@ -224,12 +305,20 @@ fn a_server_that_never_answers_is_store_unavailable_within_the_timeouts() {
     let started = Instant::now();
     let e = s.get("ada@example.com").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreUnavailable, "{e}");
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn a_bad_url_is_config_invalid_without_the_password() {
-    for url in ["http://h:1/", "redis://:pw-SECRET@h:1/notanumber", "nonsense pw-SECRET"] {
+    for url in [
+        "http://h:1/",
+        "redis://:pw-SECRET@h:1/notanumber",
+        "nonsense pw-SECRET",
+    ] {
         match RedisStore::with_settings(settings(url, "p:")) {
             Ok(s) => {
                 // Some URLs only fail when used; they still never show the password.
@@ -245,7 +334,9 @@ fn a_bad_url_is_config_invalid_without_the_password() {
 
 #[test]
 fn a_restart_mid_run_fails_clearly_then_works_with_nothing_lost() {
-    let Some(mut server) = PrivateRedis::start() else { return };
+    let Some(mut server) = PrivateRedis::start() else {
+        return;
+    };
     let s = store(&server.url(), "restart:");
     s.save(&tokens("ada@example.com", 1)).unwrap();
     server.kill();
@@ -256,12 +347,18 @@ fn a_restart_mid_run_fails_clearly_then_works_with_nothing_lost() {
         ErrorKind::StoreUnavailable
     );
     server.run();
-    assert_eq!(s.get("ada@example.com").unwrap(), Some(tokens("ada@example.com", 1)));
+    assert_eq!(
+        s.get("ada@example.com").unwrap(),
+        Some(tokens("ada@example.com", 1))
+    );
     // A restart between two calls is not even noticed: the dead connection is replaced.
     server.kill();
     server.run();
     s.save(&tokens("ada@example.com", 3)).unwrap();
-    assert_eq!(s.get("ada@example.com").unwrap(), Some(tokens("ada@example.com", 3)));
+    assert_eq!(
+        s.get("ada@example.com").unwrap(),
+        Some(tokens("ada@example.com", 3))
+    );
 }
 
 #[test]
@@ -272,12 +369,21 @@ fn the_lease_serializes_and_times_out_within_the_bound() {
     let b = store(&url, &prefix);
     let held = a.lock_user("a b:c", Duration::from_secs(1)).unwrap();
     let owner: String = raw(&url).get(a.lock_key("a b:c")).unwrap();
-    assert!(owner.contains(&format!("/{}/", std::process::id())), "{owner}");
+    assert!(
+        owner.contains(&format!("/{}/", std::process::id())),
+        "{owner}"
+    );
     let started = Instant::now();
-    let e = b.lock_user("a b:c", Duration::from_millis(300)).err().unwrap();
+    let e = b
+        .lock_user("a b:c", Duration::from_millis(300))
+        .err()
+        .unwrap();
     assert_eq!(e.kind(), ErrorKind::LockTimeout, "{e}");
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(2), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
     // Another user is not blocked.
     drop(b.lock_user("other", Duration::from_millis(100)).unwrap());
     // Released: the next one gets it at once.
@@ -300,13 +406,19 @@ fn a_dead_holder_frees_the_lock_when_its_lease_ends() {
     short.lease = Duration::from_millis(400);
     let dead = RedisStore::with_settings(short).unwrap();
     // Never released, as if its process had been killed.
-    std::mem::forget(dead.lock_user("ada@example.com", Duration::from_secs(1)).unwrap());
+    std::mem::forget(
+        dead.lock_user("ada@example.com", Duration::from_secs(1))
+            .unwrap(),
+    );
     let started = Instant::now();
     let _guard = store(&url, &prefix)
         .lock_user("ada@example.com", Duration::from_secs(5))
         .unwrap();
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(250) && waited < Duration::from_secs(2), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
 }
 
 #[test]
@@ -329,10 +441,17 @@ fn a_holder_stalled_past_its_lease_neither_overwrites_nor_unlocks_the_next() {
     let mut late = tokens(user, 500);
     late.access_token = Secret::new("1000.late");
     stalled.save(&late).unwrap();
-    assert_eq!(next.get(user).unwrap(), Some(newer.clone()), "the newer token is kept");
+    assert_eq!(
+        next.get(user).unwrap(),
+        Some(newer.clone()),
+        "the newer token is kept"
+    );
     drop(stalled_guard);
     let lock_owner: Option<String> = raw(&url).get(next.lock_key(user)).unwrap();
-    assert!(lock_owner.is_some(), "the stalled holder did not release the next one's lock");
+    assert!(
+        lock_owner.is_some(),
+        "the stalled holder did not release the next one's lock"
+    );
     drop(next_guard);
     let lock_owner: Option<String> = raw(&url).get(next.lock_key(user)).unwrap();
     assert_eq!(lock_owner, None);
@@ -349,7 +468,8 @@ fn the_refresh_failure_time_is_shared_between_processes() {
     let a = store(&url, &prefix);
     let b = store(&url, &prefix);
     assert_eq!(b.refresh_failed_at("a b"), None);
-    a.set_refresh_failed_at("a b", Some(1_700_000_000_123)).unwrap();
+    a.set_refresh_failed_at("a b", Some(1_700_000_000_123))
+        .unwrap();
     assert_eq!(b.refresh_failed_at("a b"), Some(1_700_000_000_123));
     let ttl: i64 = raw(&url).pttl(format!("{prefix}failed:a%20b")).unwrap();
     assert!(ttl > 0 && ttl <= 60_000, "it expires by itself: {ttl}");

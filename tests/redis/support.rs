@@ -155,7 +155,10 @@ impl PrivateRedis {
             if ping.is_ok() {
                 return;
             }
-            assert!(Instant::now() < deadline, "private redis-server did not start");
+            assert!(
+                Instant::now() < deadline,
+                "private redis-server did not start"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }

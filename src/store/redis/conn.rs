@@ -76,7 +76,10 @@ impl Connector {
 
     /// The error for `e`; a connection in an unknown state is dropped.
     fn failure(&self, what: &str, e: &RedisError, slot: &mut Option<(u32, Connection)>) -> Error {
-        if !matches!(e.kind(), ::redis::ErrorKind::Server(_) | ::redis::ErrorKind::Extension) {
+        if !matches!(
+            e.kind(),
+            ::redis::ErrorKind::Server(_) | ::redis::ErrorKind::Extension
+        ) {
             *slot = None;
         }
         from_redis(what, &self.described, self.io_timeout, e)
@@ -98,7 +101,9 @@ impl Connector {
     }
 
     fn connect(&self) -> RedisResult<Connection> {
-        let con = self.client.get_connection_with_timeout(self.connect_timeout)?;
+        let con = self
+            .client
+            .get_connection_with_timeout(self.connect_timeout)?;
         con.set_read_timeout(Some(self.io_timeout))?;
         con.set_write_timeout(Some(self.io_timeout))?;
         Ok(con)

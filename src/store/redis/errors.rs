@@ -36,17 +36,26 @@ pub(super) fn from_redis(what: &str, server: &str, io_timeout: Duration, e: &Red
             ErrorKind::StoreUnavailable,
             format!("cannot {what}: the Redis server at {server} {reason}"),
         )
-        .with_hint("check that redis-server is running and reachable; the next call connects again");
+        .with_hint(
+            "check that redis-server is running and reachable; the next call connects again",
+        );
     }
     let hint = match code {
         "READONLY" => "redis_url points at a read-only replica; point it at the master",
         "OOM" => "the Redis server is out of memory (maxmemory); free memory or raise the limit",
         _ => "see the Redis server's log",
     };
-    let code_text = if code.is_empty() { String::new() } else { format!(", {code}") };
+    let code_text = if code.is_empty() {
+        String::new()
+    } else {
+        format!(", {code}")
+    };
     Error::new(
         ErrorKind::StoreIo,
-        format!("cannot {what}: the Redis server at {server} answered with an error ({}{code_text})", e.category()),
+        format!(
+            "cannot {what}: the Redis server at {server} answered with an error ({}{code_text})",
+            e.category()
+        ),
     )
     .with_hint(hint)
 }

@@ -27,7 +27,10 @@ impl Held {
 
     fn insert(&self, user: &str, owner: &str) {
         if let Ok(mut map) = self.0.lock() {
-            map.insert((std::thread::current().id(), user.to_string()), owner.to_string());
+            map.insert(
+                (std::thread::current().id(), user.to_string()),
+                owner.to_string(),
+            );
         }
     }
 
@@ -64,7 +67,11 @@ pub(super) fn acquire(inner: &Arc<Inner>, user: &str, wait: Duration) -> Result<
     let ttl_ms = inner.lease.as_millis().max(1).to_string();
     let won = retry_until(wait, || {
         let won = inner.conn.run("take the refresh lock", |con| {
-            ACQUIRE.key(&key).arg(&owner).arg(&ttl_ms).invoke::<i64>(con)
+            ACQUIRE
+                .key(&key)
+                .arg(&owner)
+                .arg(&ttl_ms)
+                .invoke::<i64>(con)
         })?;
         Ok((won == 1).then_some(()))
     })?;

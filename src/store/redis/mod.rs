@@ -68,7 +68,12 @@ impl RedisStore {
             )
             .with_hint("use redis://[user:password@]host[:port][/db], rediss://... for TLS, or redis+unix:///path/to/socket?db=N")
         })?;
-        let conn = Connector::new(client, described, settings.connect_timeout, settings.io_timeout);
+        let conn = Connector::new(
+            client,
+            described,
+            settings.connect_timeout,
+            settings.io_timeout,
+        );
         Ok(RedisStore {
             inner: Arc::new(Inner {
                 conn,
@@ -226,7 +231,12 @@ impl TokenStore for RedisStore {
         let mut out = Vec::new();
         loop {
             let (next, users): (u64, Vec<String>) = self.run("list tokens", |con| {
-                cmd("SSCAN").arg(&set).arg(cursor).arg("COUNT").arg(LIST_BATCH).query(con)
+                cmd("SSCAN")
+                    .arg(&set)
+                    .arg(cursor)
+                    .arg("COUNT")
+                    .arg(LIST_BATCH)
+                    .query(con)
             })?;
             for chunk in users.chunks(LIST_BATCH) {
                 out.extend(self.fetch_batch(chunk)?);
@@ -251,7 +261,9 @@ impl TokenStore for RedisStore {
     fn refresh_failed_at(&self, user: &str) -> Option<i64> {
         let key = self.inner.keys.failed(user);
         let raw: Option<String> = self
-            .run("read the refresh failure time", |con| cmd("GET").arg(&key).query(con))
+            .run("read the refresh failure time", |con| {
+                cmd("GET").arg(&key).query(con)
+            })
             .ok()?;
         raw?.parse().ok()
     }
@@ -259,7 +271,12 @@ impl TokenStore for RedisStore {
     fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
         let key = self.inner.keys.failed(user);
         self.run("record the refresh failure time", |con| match at_ms {
-            Some(at) => cmd("SET").arg(&key).arg(at).arg("PX").arg(FAILED_AT_TTL_MS).query(con),
+            Some(at) => cmd("SET")
+                .arg(&key)
+                .arg(at)
+                .arg("PX")
+                .arg(FAILED_AT_TTL_MS)
+                .query(con),
             None => cmd("DEL").arg(&key).query::<()>(con),
         })
     }

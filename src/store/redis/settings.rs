@@ -51,7 +51,10 @@ impl RedisSettings {
     /// `connect_timeout_secs` and `timeout_secs`. The lease is the connect timeout plus the
     /// request timeout plus [`LEASE_MARGIN`]: longer than one refresh request and its save.
     pub fn from_config(config: &Config) -> Result<RedisSettings> {
-        let url = config.store_settings.get("redis_url").unwrap_or(DEFAULT_URL);
+        let url = config
+            .store_settings
+            .get("redis_url")
+            .unwrap_or(DEFAULT_URL);
         let mut settings = RedisSettings::new(url);
         if let Some(prefix) = config.store_settings.get("redis_key_prefix") {
             settings.key_prefix = prefix.to_string();
@@ -117,7 +120,10 @@ pub(super) fn redact(url: &str) -> String {
             .query_pairs()
             .map(|(k, v)| {
                 let hidden = matches!(k.as_ref(), "pass" | "password");
-                (k.into_owned(), if hidden { "***".into() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if hidden { "***".into() } else { v.into_owned() },
+                )
             })
             .collect();
         parsed.query_pairs_mut().clear().extend_pairs(pairs);
