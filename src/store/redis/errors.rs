@@ -29,7 +29,7 @@ pub(super) fn from_redis(what: &str, server: &str, io_timeout: Duration, e: &Red
             ErrorKind::StoreIo,
             format!("cannot {what}: the Redis user of redis_url may not run the commands zoho-oauth needs at {server}"),
         )
-        .with_hint("grant the user GET SET DEL SADD SREM SMEMBERS SSCAN MGET PEXPIRE EVAL EVALSHA SCRIPT on the key prefix (~prefix*)");
+        .with_hint("grant the user GET SET DEL SADD SREM SMEMBERS SSCAN MGET PEXPIRE EVALSHA SCRIPT|LOAD on the key prefix (~prefix*)");
     }
     if let Some(reason) = unavailable_reason(e, io_timeout) {
         return Error::new(
