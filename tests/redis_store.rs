@@ -486,3 +486,57 @@ fn tokens_without_a_user_are_refused_before_anything_is_written() {
     assert_eq!(s.save(&t).unwrap_err().kind(), ErrorKind::InvalidArgument);
     assert_eq!(s.list().unwrap(), vec![]);
 }
+
+#[test]
+fn rediss_refuses_a_server_whose_certificate_is_not_trusted() {
+    let Some(_) = support::url() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    std::fs::write(dir.path().join("cert.pem"), certified.cert.pem()).unwrap();
+    std::fs::write(
+        dir.path().join("key.pem"),
+        certified.signing_key.serialize_pem(),
+    )
+    .unwrap();
+    let port = support::free_port();
+    let mut server = std::process::Command::new(
+        std::env::var("ZOHO_TEST_REDIS_SERVER").unwrap_or_else(|_| "redis-server".into()),
+    )
+    .args([
+        "--port",
+        "0",
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ])
+    .args(["--tls-port", &port.to_string(), "--tls-auth-clients", "no"])
+    .arg("--tls-cert-file")
+    .arg(dir.path().join("cert.pem"))
+    .arg("--tls-key-file")
+    .arg(dir.path().join("key.pem"))
+    .arg("--dir")
+    .arg(dir.path())
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "TLS redis-server did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let s = store(&format!("rediss://localhost:{port}/0"), &unique_prefix());
+    let started = Instant::now();
+    let e = s.get("ada@example.com").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::StoreIo, "{e}");
+    assert!(e.message().contains("certificate"), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // The same server over plain TCP to the TLS port is refused too (no downgrade).
+    let plain = store(&format!("redis://localhost:{port}/0"), &unique_prefix());
+    assert!(plain.get("ada@example.com").is_err());
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -4,9 +4,10 @@
 //! - Server down, refusing, resetting, timing out, loading its data set, or a failed-over
 //!   master: [`ErrorKind::StoreUnavailable`] (transient; the next call tries again).
 //! - Wrong password or user (`WRONGPASS`, `NOAUTH`), a command the ACL denies (`NOPERM`),
-//!   a read-only replica, out of memory: [`ErrorKind::StoreIo`]. These are the store
-//!   refusing us, like a permission error on the token file; they are not transient, so
-//!   callers do not retry them in a loop, and the hint says what to fix.
+//!   a read-only replica, out of memory, a TLS certificate that is not trusted:
+//!   [`ErrorKind::StoreIo`]. These are the store refusing us, like a permission error on
+//!   the token file; they are not transient, so callers do not retry them in a loop, and
+//!   the hint says what to fix.
 
 use std::time::Duration;
 
@@ -30,6 +31,13 @@ pub(super) fn from_redis(what: &str, server: &str, io_timeout: Duration, e: &Red
             format!("cannot {what}: the Redis user of redis_url may not run the commands zoho-oauth needs at {server}"),
         )
         .with_hint("grant the user GET SET DEL SADD SREM SMEMBERS SSCAN MGET PEXPIRE EVALSHA SCRIPT|LOAD on the key prefix (~prefix*)");
+    }
+    if e.kind() == RedisKind::Io && e.to_string().to_lowercase().contains("certificate") {
+        return Error::new(
+            ErrorKind::StoreIo,
+            format!("cannot {what}: the TLS certificate of the Redis server at {server} is not trusted"),
+        )
+        .with_hint("rediss:// trusts the system's root certificates (update-ca-certificates); the name in redis_url must be in the certificate");
     }
     if let Some(reason) = unavailable_reason(e, io_timeout) {
         return Error::new(
