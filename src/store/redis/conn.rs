@@ -52,10 +52,13 @@ impl Connector {
         what: &str,
         mut op: impl FnMut(&mut Connection) -> RedisResult<T>,
     ) -> Result<T> {
-        let mut slot = self
-            .slot
-            .lock()
-            .map_err(|_| Error::internal("the Redis connection's lock was poisoned by a panic"))?;
+        // A panic while the connection was in use leaves it in an unknown state: drop it.
+        let mut slot = self.slot.lock().unwrap_or_else(|poisoned| {
+            let mut slot = poisoned.into_inner();
+            *slot = None;
+            self.slot.clear_poison();
+            slot
+        });
         let pid = std::process::id();
         if slot.as_ref().is_some_and(|(owner, _)| *owner != pid) {
             // Inherited across fork: the parent keeps using that socket. Dropping our copy
