@@ -5,7 +5,7 @@
  * reads tokens from Redis), 1,000 users stored.
  *
  *   eval "$(bash scripts/redis.sh start DIR)"
- *   php -d extension=.../libzoho_oauth_php.so -d extension=redis php/bench/redis.php [seconds per side]
+ *   php -d extension=igbinary -d extension=redis -d extension=.../libzoho_oauth_php.so php/bench/redis.php [seconds per side]
  *
  * Sides: the Redis store with the default store_recheck_ms (1000: served from memory, one
  * GET per user per second), the Redis store with store_recheck_ms=0 (one GET per call), the
