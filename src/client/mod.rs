@@ -433,6 +433,15 @@ impl OAuthClient {
         Ok(stored)
     }
 
+    /// `user`'s cached tokens, however long ago the store confirmed them.
+    fn cached_regardless(&self, user: &str) -> Option<Arc<Tokens>> {
+        let cache = self.cache.lock().ok()?;
+        cache
+            .tokens
+            .get(user)
+            .map(|entry| Arc::clone(&entry.tokens))
+    }
+
     /// Drops `user`'s cached tokens (the store no longer has them).
     fn forget_user(&self, user: &str) {
         if let Ok(mut cache) = self.cache.lock() {
