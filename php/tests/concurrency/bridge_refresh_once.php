@@ -5,6 +5,8 @@
  *   - through LockedTokenStore with the SDK's own OAuthToken: exactly one;
  *   - through LockedOAuthToken on the SDK's own sdk_tokens.txt (our CSV store): exactly one,
  *     and the SDK's FileStore then reads the new token;
+ *   - through LockedOAuthToken on Redis (token_store=redis) when ZOHO_TEST_REDIS_URL is set
+ *     (eval "$(bash scripts/redis.sh start DIR)"): exactly one;
  *   - the control, the SDK's own FileStore: more than one (what the bridge prevents).
  * All processes get the same, new access token through the bridge.
  */
@@ -13,11 +15,20 @@ require __DIR__ . '/../../bridge/tests/bootstrap.php';
 const N = 32;
 $url = emulator_start(shared: true);
 
-foreach (['token', 'store', 'csv', 'sdk'] as $mode) {
+$redis = (string) getenv('ZOHO_TEST_REDIS_URL');
+$modes = $redis !== '' ? ['token', 'store', 'csv', 'redis', 'sdk'] : ['token', 'store', 'csv', 'sdk'];
+if ($redis === '') {
+    echo "  redis: skipped (ZOHO_TEST_REDIS_URL is not set)\n";
+}
+foreach ($modes as $mode) {
     emu('POST', '/_emulator/reset', []);
     emu_client();
     $dir = temp_dir("bridge-$mode");
     $store = bridge_store_config($mode === 'csv' ? "$dir/sdk_tokens.txt" : $dir, ['refresh_margin_secs' => '60']);
+    if ($mode === 'redis') {
+        unset($store['token_persistence_path']);
+        $store += ['token_store' => 'redis', 'redis_url' => $redis, 'redis_key_prefix' => 'bridge-' . bin2hex(random_bytes(4)) . ':'];
+    }
     $refresh = '1000.' . bin2hex(random_bytes(16)) . '.' . bin2hex(random_bytes(16));
     emu_refresh_token($refresh, 'ada@example.com');
     // An expired token as the SDK's last request left it: stored with an access token that
