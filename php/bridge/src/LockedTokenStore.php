@@ -28,6 +28,15 @@ class LockedTokenStore implements TokenStore
     private array $configuration;
 
     /**
+     * The tokens seen, by key (weakly held). Once the store gave a token an id, the SDK looks
+     * it up with findTokenById($id), which gets no token, and merges the result into the
+     * token's empty fields only: so the refresh needs the credentials of the token seen, and
+     * its fresh access token is written into that token object, or a long-lived SDK process
+     * would go on using (and finally refresh by itself) the token it holds.
+     */
+    private array $seen = [];
+
+    /**
      * $configuration: the extension's configuration keys for the store; `client_id` and
      * `client_secret` too when tokens are looked up by id (findTokenById cannot refresh
      * without them).
@@ -40,7 +49,7 @@ class LockedTokenStore implements TokenStore
     /** var_dump() and print_r() show the configuration's keys only. */
     public function __debugInfo(): array
     {
-        return ['configuration' => array_keys($this->configuration)];
+        return ['configuration' => array_keys($this->configuration), 'tokens seen' => array_keys($this->seen)];
     }
 
     public function findToken(Token $token)
@@ -50,12 +59,11 @@ class LockedTokenStore implements TokenStore
         }
         $configuration = Tokens::configuration($this->configuration, $token);
         $key = $this->match($configuration, $token);
+        $key ??= $this->seed($configuration, $token);
         if ($key === null) {
-            $key = $this->seed($configuration, $token);
-            if ($key === null) {
-                return $token;
-            }
+            return $token;
         }
+        $this->learn($key, $token);
         $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
         $row = $this->freshRow($configuration, $key, $credentials);
         return $row === null ? $token : Tokens::apply($token, $row, str_starts_with($key, Tokens::DERIVED_PREFIX));
@@ -63,13 +71,19 @@ class LockedTokenStore implements TokenStore
 
     public function findTokenById($id)
     {
-        $configuration = Tokens::configuration($this->configuration, null);
-        $row = $this->freshRow($configuration, (string) $id, ($this->configuration['client_id'] ?? '') !== '');
+        $live = $this->live((string) $id);
+        $configuration = Tokens::configuration($this->configuration, $live[0] ?? null);
+        $refresh = $configuration['client_id'] !== '-' && $configuration['client_secret'] !== '-';
+        $row = $this->freshRow($configuration, (string) $id, $refresh);
         if ($row === null) {
             return null;
         }
+        $derived = str_starts_with((string) $id, Tokens::DERIVED_PREFIX);
+        foreach ($live as $held) {
+            Tokens::apply($held, $row, $derived);
+        }
         $token = (new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor();
-        return Tokens::apply($token, $row, str_starts_with((string) $id, Tokens::DERIVED_PREFIX));
+        return Tokens::apply($token, $row, $derived);
     }
 
     public function saveToken(Token $token)
@@ -83,6 +97,7 @@ class LockedTokenStore implements TokenStore
             throw new ZohoOAuthException('the token needs a user signature, an id, or a grant or refresh token to be saved', 100);
         }
         Core::save($configuration, Tokens::row($token, $key));
+        $this->learn($key, $token);
         if ($token->getId() === null) {
             $token->setId($key);
         }
@@ -163,6 +178,22 @@ class LockedTokenStore implements TokenStore
         $key = Tokens::key($token);
         Core::save($configuration, ['user' => $key, 'refresh_token' => $token->getRefreshToken()], true);
         return $key;
+    }
+
+    /** Remembers the token object for findTokenById($key). */
+    private function learn(string $key, OAuthToken $token): void
+    {
+        $live = $this->live($key);
+        if (!in_array($token, $live, true)) {
+            $this->seen[$key][] = \WeakReference::create($token);
+        }
+    }
+
+    /** The token objects seen under $key that still exist (the others are forgotten). */
+    private function live(string $key): array
+    {
+        $this->seen[$key] = array_values(array_filter($this->seen[$key] ?? [], fn(\WeakReference $w) => $w->get() !== null));
+        return array_map(fn(\WeakReference $w) => $w->get(), $this->seen[$key]);
     }
 
     private function canRefresh(OAuthToken $token): bool

@@ -65,6 +65,15 @@ check_same(1, emu_counters()['token.refresh_token'], 'one refresh, by us (the SD
 (new InitializeBuilder())->environment(bridge_environment())->token($sdkToken())->store($locked)->initialize();
 check_same(1, emu_counters()['token.refresh_token'], 'the next request matches the row by refresh token: no refresh');
 
+// A long-lived SDK process: the same token object, now with an id, 30 s before expiry.
+Core::save($full, ['user' => $key, 'access_token' => '1000.a.soon', 'expiry_time' => (string) ($now() + 30000)] + Core::find($full, $key));
+$t->setAccessToken('1000.a.soon');
+$t->setExpiresIn((string) ($now() + 30000));
+$again = $t->getToken();
+check($again !== '1000.a.soon' && str_starts_with($again, '1000.') && $again === Core::find($full, $key)['access_token'],
+    'the SDK looks it up by id: findTokenById() refreshes it and updates the token object the SDK holds');
+check_same(2, emu_counters()['token.refresh_token'], 'one refresh, by us');
+
 $byId = $locked->findTokenById($key);
 check($byId instanceof OAuthToken && $byId->getRefreshToken() === $refresh && $byId->getAccessToken() === $t->getAccessToken(), 'findTokenById() returns an OAuthToken with the row merged in');
 check_same(null, $locked->findTokenById('nobody'), 'findTokenById() of an unknown id: null (as DBStore)');
@@ -110,6 +119,8 @@ ok - a token without user gets a derived id that reveals no token
 ok - findToken() stored the refresh token and refreshed it under our lock
 ok - one refresh, by us (the SDK found a valid token)
 ok - the next request matches the row by refresh token: no refresh
+ok - the SDK looks it up by id: findTokenById() refreshes it and updates the token object the SDK holds
+ok - one refresh, by us
 ok - findTokenById() returns an OAuthToken with the row merged in
 ok - findTokenById() of an unknown id: null (as DBStore)
 ok - findToken() returns a token that is not an OAuthToken unchanged
