@@ -6,12 +6,14 @@
 //! never leaves one, and concurrent writers never lose each other's updates. Refreshes of one
 //! user are serialized across processes by a lock file per user in `<file>.locks/`.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{ErrorKind as IoKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use super::wait::{lock_timeout, retry_until};
 use super::{
     Fingerprint, LockGuard, TokenStore, find_user, json_format, php_format, remove_entry,
     replace_entry,
@@ -267,8 +269,17 @@ impl TokenStore for FileStore {
         self.stat_fingerprint().ok()
     }
 
-    fn lock_user(&self, user: &str) -> Result<LockGuard> {
-        let file = lock_file(&self.user_lock_path(user)?)?;
+    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        let path = self.user_lock_path(user)?;
+        let file = open_lock_file(&path)?;
+        let taken = retry_until(wait, || match file.try_lock() {
+            Ok(()) => Ok(Some(())),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(Error::store_io("lock", &path, &e)),
+        })?;
+        if taken.is_none() {
+            return Err(lock_timeout(&self.describe(), user, wait));
+        }
         let guard: LockGuard = Box::new(file);
         Ok(guard)
     }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use super::{Fingerprint, LockGuard, TokenStore, find_user, remove_entry, replace_entry};
 use crate::error::{Error, Result};
@@ -85,12 +86,21 @@ impl Drop for InProcessLock {
     }
 }
 
-/// Serializes work on one user within this process (not across processes).
-pub(super) fn lock_in_process(user: &str) -> Result<LockGuard> {
+/// Serializes work on one user within this process (not across processes), waiting at most
+/// `wait` for another thread to finish.
+pub(super) fn lock_in_process(user: &str, wait: Duration) -> Result<LockGuard> {
     let (lock, cond) = busy_users();
+    let deadline = Instant::now().checked_add(wait);
     let mut map = lock.lock().map_err(|_| poisoned())?;
     while map.contains_key(user) {
-        map = cond.wait(map).map_err(|_| poisoned())?;
+        let left = match deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+            None => wait,
+        };
+        if left.is_zero() {
+            return Err(super::wait::lock_timeout("this process", user, wait));
+        }
+        map = cond.wait_timeout(map, left).map_err(|_| poisoned())?.0;
     }
     map.insert(user.to_string(), 1);
     let guard: LockGuard = Box::new(InProcessLock {
