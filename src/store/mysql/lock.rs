@@ -11,6 +11,7 @@ use super::errors;
 use super::pool;
 use super::settings::MysqlSettings;
 use crate::error::{Error, ErrorKind, Result};
+use crate::store::wait;
 
 /// MySQL's limit on lock names, in characters.
 const MAX_NAME_CHARS: usize = 64;
@@ -59,17 +60,17 @@ pub fn lock(s: &MysqlSettings, user: &str, wait: Duration) -> Result<MysqlLock> 
             conn: Some(conn),
             name,
         }),
-        Some(_) => Err(Error::new(
-            ErrorKind::LockTimeout,
-            format!(
-                "another process kept the refresh lock of {user} for longer than {:.1} s",
-                wait.as_secs_f64()
-            ),
-        )
-        .with_hint("a refresh elsewhere is slow or stuck; raise lock_timeout_secs if the accounts server is slow")),
+        Some(_) => Err(wait::lock_timeout(
+            &format!("the MySQL server {}", s.endpoint()),
+            user,
+            wait,
+        )),
         None => Err(Error::new(
             ErrorKind::StoreUnavailable,
-            format!("cannot {action}: the MySQL server {} refused GET_LOCK", s.endpoint()),
+            format!(
+                "cannot {action}: the MySQL server {} refused GET_LOCK",
+                s.endpoint()
+            ),
         )),
     }
 }

@@ -46,21 +46,21 @@ pub fn encode(tokens: &Tokens, limits: &Limits) -> Result<(String, String, Strin
     if !limits.user.fits(user) {
         return Err(too_long(
             "the user identifier",
-            user.chars().count(),
+            limits.user.length(user),
             limits.user.max,
         ));
     }
     if !limits.access.fits(access) {
         return Err(too_long(
             "the access token",
-            access.chars().count(),
+            limits.access.length(access),
             limits.access.max,
         ));
     }
     if !limits.refresh.fits(refresh) {
         return Err(too_long(
             "the refresh token",
-            refresh.chars().count(),
+            limits.refresh.length(refresh),
             limits.refresh.max,
         ));
     }
@@ -74,7 +74,7 @@ pub fn encode(tokens: &Tokens, limits: &Limits) -> Result<(String, String, Strin
 
 fn too_long(what: &str, len: usize, max: u64) -> Error {
     Error::invalid_argument(format!(
-        "{what} has {len} characters but its column holds {max}; nothing was written"
+        "{what} is {len} long but its column holds {max}; nothing was written"
     ))
     .with_hint(
         "widen the column (ALTER TABLE ... MODIFY ... varchar(255)); values are never truncated",
@@ -188,7 +188,7 @@ mod tests {
         );
         let long_user = Tokens::new(Some("öööööö".into()), Secret::new("a"), None, 1);
         let e = encode(&long_user, &limits).expect_err("too long");
-        assert!(e.message().contains("user identifier has 6"));
+        assert!(e.message().contains("user identifier is 6 long"));
         let long_refresh = Tokens::new(None, Secret::new("a"), Some(Secret::new("ööö")), 1);
         let e = encode(&long_refresh, &limits).expect_err("6 bytes");
         assert!(!e.to_string().contains("ööö"));

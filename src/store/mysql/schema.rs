@@ -38,14 +38,18 @@ pub struct Limit {
 }
 
 impl Limit {
-    /// Whether `value` fits.
-    pub fn fits(&self, value: &str) -> bool {
-        let len = if self.bytes {
+    /// The length of `value` as this column counts it.
+    pub fn length(&self, value: &str) -> usize {
+        if self.bytes {
             value.len()
         } else {
             value.chars().count()
-        };
-        len as u64 <= self.max
+        }
+    }
+
+    /// Whether `value` fits.
+    pub fn fits(&self, value: &str) -> bool {
+        self.length(value) as u64 <= self.max
     }
 }
 
