@@ -60,8 +60,8 @@ fn settings(url: &str, table: &str) -> MysqlSettings {
 }
 
 /// A keyed table (as `zoho-oauth mysql-create` makes it) holding `users` rows.
-fn populated(url: &str, users: usize) -> MysqlStore {
-    let table = format!("bench_{users}_{}", std::process::id());
+fn populated(url: &str, users: usize, tag: &str) -> MysqlStore {
+    let table = format!("bench_{tag}_{users}_{}", std::process::id());
     let store = MysqlStore::with_settings(settings(url, &table));
     store.create_schema().expect("create");
     let mut conn = mysql::Conn::new(mysql::Opts::from_url(url).expect("url")).expect("admin");
@@ -98,7 +98,7 @@ fn client(store: Arc<dyn TokenStore>, recheck_ms: u64) -> OAuthClient {
 fn bench_get(c: &mut Criterion) {
     let Some(url) = url() else { return };
     let mut group = c.benchmark_group("mysql_get_access_token");
-    let store: Arc<dyn TokenStore> = Arc::new(populated(&url, 1_000));
+    let store: Arc<dyn TokenStore> = Arc::new(populated(&url, 1_000, "get"));
     let wanted = "user999@example.com".to_string();
     let cached = client(store.clone(), 1000);
     cached.get_access_token(&wanted).expect("warm");
@@ -130,13 +130,74 @@ fn bench_get(c: &mut Criterion) {
         })
     });
     group.finish();
+    sdk_way_baseline(
+        &url,
+        &format!("bench_get_1000_{}", std::process::id()),
+        &wanted,
+    );
+}
+
+/// The SDK's way, as a PHP process: a new mysqli connection and a SELECT per call.
+fn sdk_way_baseline(url: &str, table: &str, wanted: &str) {
+    let port = url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.split('/').next())
+        .unwrap_or("3306");
+    let peer = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/peers/sdk_mysql_peer.php"
+    );
+    match std::process::Command::new("php")
+        .args([peer, "time-gets", "2000", wanted])
+        .env("PEER_HOST", "localhost")
+        .env("PEER_PORT", port)
+        .env("PEER_TABLE", table)
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let secs: f64 = String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .unwrap_or(0.0);
+            eprintln!(
+                "baseline: SDK way (PHP mysqli, connect + SELECT per call): {:.1} µs/call",
+                secs * 1e6
+            );
+        }
+        _ => eprintln!("baseline: SDK way not measured (php with mysqli needed)"),
+    }
+}
+
+/// Raw `curl` doing the same refresh POST, one process per request, as a baseline.
+fn curl_baseline(accounts_url: &str, refresh_token: &str) {
+    let url = format!(
+        "{accounts_url}/oauth/v2/token?refresh_token={refresh_token}&client_id=1000.BENCHCLIENT&client_secret=bench-secret&grant_type=refresh_token"
+    );
+    let runs = 200;
+    let started = std::time::Instant::now();
+    for _ in 0..runs {
+        let ok = std::process::Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-X", "POST", &url])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if !ok {
+            eprintln!("baseline: curl not measured (curl needed)");
+            return;
+        }
+    }
+    eprintln!(
+        "baseline: curl POST /oauth/v2/token (a process per request): {:.1} µs/request",
+        started.elapsed().as_secs_f64() * 1e6 / f64::from(runs)
+    );
 }
 
 fn bench_save(c: &mut Criterion) {
     let Some(url) = url() else { return };
     let mut group = c.benchmark_group("mysql_save");
     for users in [1_000usize, 100_000] {
-        let store = populated(&url, users);
+        let store = populated(&url, users, "save");
         let mut n = 0usize;
         group.bench_with_input(
             BenchmarkId::new("one_user_into", users),
@@ -179,7 +240,7 @@ fn bench_refresh(c: &mut Criterion) {
             ..GrantSpec::default()
         })
         .expect("grant");
-    let store: Arc<dyn TokenStore> = Arc::new(populated(&url, 1));
+    let store: Arc<dyn TokenStore> = Arc::new(populated(&url, 1, "refresh"));
     let config = Config::new("1000.BENCHCLIENT", "bench-secret", "https://example.com/cb")
         .with_accounts_url(emulator.url());
     let client = OAuthClient::new(config, store).expect("client");
@@ -189,6 +250,13 @@ fn bench_refresh(c: &mut Criterion) {
         b.iter(|| client.refresh_user("ada@example.com").expect("refresh"))
     });
     group.finish();
+    let stored = client
+        .store()
+        .get("ada@example.com")
+        .expect("get")
+        .expect("tokens");
+    let refresh = stored.refresh_token.expect("refresh token");
+    curl_baseline(&emulator.url(), refresh.expose());
 }
 
 criterion_group!(benches, bench_get, bench_save, bench_refresh);
