@@ -408,3 +408,86 @@ fn nothing_secret_is_in_the_sql_text_sent() {
         assert!(!sql.contains(&marker), "secret in SQL text: {sql}");
     }
 }
+
+/// The connections of `user` the server has open.
+fn connections_of(url: &str, user: &str) -> Vec<u64> {
+    admin(url)
+        .exec(
+            "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? ORDER BY ID",
+            (user,),
+        )
+        .unwrap()
+}
+
+#[test]
+#[ignore = "child process of a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone"]
+fn child_forker() {
+    let url = std::env::var("FORK_URL").unwrap();
+    let table = std::env::var("FORK_TABLE").unwrap();
+    let mut s = support::settings(&url, &table);
+    s.user = std::env::var("FORK_USER").unwrap();
+    let store = MysqlStore::with_settings(s);
+    assert!(store.get("ada@example.com").unwrap().is_some());
+    let before = connections_of(&url, &store.settings().user);
+    assert_eq!(before.len(), 1, "one pooled connection before the fork");
+    // SAFETY: this process runs only this test; the child uses the store and exits at once.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    // Both processes read at the same time: sharing the inherited connection would mix
+    // their packets on one socket.
+    if pid == 0 {
+        let ok = (0..300).all(|_| matches!(store.get("ada@example.com"), Ok(Some(_))));
+        // SAFETY: ends the forked child without running the parent's destructors.
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    for _ in 0..300 {
+        assert!(store.get("ada@example.com").unwrap().is_some());
+    }
+    let mut status = 0;
+    // SAFETY: waits for the child forked above.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "the child read the row"
+    );
+    assert!(store.get("ada@example.com").unwrap().is_some());
+    let after = connections_of(&url, &store.settings().user);
+    assert!(
+        after.contains(&before[0]),
+        "the parent's connection survived: {before:?} {after:?}"
+    );
+}
+
+#[test]
+fn a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone() {
+    let Some(url) = server_url() else { return };
+    let table = sdk_table(&url, "fork", None);
+    store(&url, &table)
+        .save(&tokens("ada@example.com", "1000.a", Some("1000.r"), 1))
+        .unwrap();
+    let user = format!("fork_{}", std::process::id());
+    let mut conn = admin(&url);
+    conn.query_drop(format!("CREATE USER IF NOT EXISTS '{user}'@'127.0.0.1'"))
+        .unwrap();
+    conn.query_drop(format!(
+        "GRANT SELECT ON zohooauth.* TO '{user}'@'127.0.0.1'"
+    ))
+    .unwrap();
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_forker",
+            "--test-threads=1",
+            "--quiet",
+        ])
+        .env("FORK_URL", &url)
+        .env("FORK_TABLE", &table)
+        .env("FORK_USER", &user)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    conn.query_drop(format!("DROP USER '{user}'@'127.0.0.1'"))
+        .unwrap();
+    assert!(status.success());
+}
