@@ -25,6 +25,14 @@ fn lib_dir() -> PathBuf {
 fn seed_000_through_the_c_door_on_mariadb() {
     let Some(url) = server_url() else { return };
     let lib = lib_dir();
+    // `cargo test` builds the library as an rlib only: make sure the shared library is the
+    // current code.
+    let built = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--lib", "-p", "zoho-oauth"])
+        .current_dir(repo())
+        .status()
+        .expect("cargo runs");
+    assert!(built.success(), "cargo build --lib");
     assert!(
         lib.join("libzoho_oauth.so").exists(),
         "libzoho_oauth.so is built with the tests"
