@@ -106,14 +106,16 @@ impl MysqlStore {
     }
 
     /// The rows for `user`: exact (and, under a case-insensitive collation, case variants),
-    /// then, when none matches exactly and the identifier is an e-mail, any case variant.
+    /// then, when there are none and the identifier is an e-mail, any case variant.
     fn candidates(&self, user: &str) -> Result<Vec<Tokens>> {
         let action = format!("read the tokens of {user}");
         let rows: Vec<rows::Row> = pool::run(&self.settings, &action, |conn| {
             conn.exec(&self.select_user, (user,))
         })?;
         let mut found = rows::decode_all(rows);
-        if user.contains('@') && !found.iter().any(|t| t.user.as_deref() == Some(user)) {
+        // Under a case-insensitive collation the first query already returned the case
+        // variants; only an exact (binary) collation needs the second, scanning, query.
+        if user.contains('@') && found.is_empty() {
             let rows: Vec<rows::Row> = pool::run(&self.settings, &action, |conn| {
                 conn.exec(&self.select_user_ci, (user,))
             })?;
