@@ -367,3 +367,40 @@ fn a_server_restart_mid_run_fails_clearly_then_works_and_loses_nothing() {
     advance(&env.clock, 3600);
     assert_ne!(client.get_access_token(ADA).unwrap(), tokens.access_token);
 }
+
+#[test]
+fn no_password_or_token_reaches_the_log_or_the_error_when_the_store_fails() {
+    let env = TestEnv::start();
+    let logs = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let keys = [
+        pair(
+            "mysql_url",
+            format!("mysql://app:pw-LOGSECRET@127.0.0.1:{port}/zohooauth"),
+        ),
+        pair("applicationLogFilePath", logs.path().display().to_string()),
+        pair("connect_timeout_secs", "1"),
+    ];
+    let client = env.client_for(config(&env, &keys));
+    let mut e = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .expect_err("the store is down");
+    assert_eq!(e.kind(), ErrorKind::StoreUnavailable);
+    let shown = format!("{e} {e:?}");
+    let tokens = e.take_unsaved_tokens().expect("handed over");
+    let log = std::fs::read_to_string(logs.path().join("ZCRMClientLibrary.log")).unwrap();
+    assert!(log.contains("MySQL"), "the failure is logged: {log}");
+    for secret in [
+        "pw-LOGSECRET",
+        tokens.access_token.expose(),
+        tokens.refresh_token.as_ref().unwrap().expose(),
+        common::CLIENT_SECRET,
+    ] {
+        assert!(!log.contains(secret), "secret in the log");
+        assert!(!shown.contains(secret), "secret in the error");
+    }
+}

@@ -491,3 +491,46 @@ fn a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone() {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn pooled_connections_the_server_closed_are_replaced_without_an_error() {
+    let Some(url) = server_url() else { return };
+    let table = sdk_table(&url, "killed", None);
+    store(&url, &table)
+        .save(&tokens("ada@example.com", "1000.a", Some("1000.r"), 1))
+        .unwrap();
+    let user = format!("idle_{}", std::process::id());
+    let mut conn = admin(&url);
+    conn.query_drop(format!("CREATE USER IF NOT EXISTS '{user}'@'127.0.0.1'"))
+        .unwrap();
+    conn.query_drop(format!(
+        "GRANT SELECT ON zohooauth.* TO '{user}'@'127.0.0.1'"
+    ))
+    .unwrap();
+    let mut s = support::settings(&url, &table);
+    s.user = user.clone();
+    let reader = std::sync::Arc::new(MysqlStore::with_settings(s));
+    // Three pooled connections, all idle afterwards.
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let reader = reader.clone();
+            std::thread::spawn(move || {
+                for _ in 0..50 {
+                    reader.get("ada@example.com").unwrap();
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    let ids = connections_of(&url, &user);
+    assert!(!ids.is_empty());
+    for id in &ids {
+        conn.query_drop(format!("KILL {id}")).unwrap();
+    }
+    // As after wait_timeout or a server restart: every pooled connection is dead.
+    for _ in 0..5 {
+        assert!(reader.get("ada@example.com").unwrap().is_some());
+    }
+    conn.query_drop(format!("DROP USER '{user}'@'127.0.0.1'"))
+        .unwrap();
+}

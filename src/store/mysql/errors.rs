@@ -42,6 +42,16 @@ pub fn is_connectivity(e: &mysql::Error) -> bool {
     }
 }
 
+/// Whether `e` is a read, write or connect timeout (a hung server: not worth retrying).
+pub fn is_timeout(e: &mysql::Error) -> bool {
+    use std::io::ErrorKind as K;
+    match e {
+        mysql::Error::IoError(io) => matches!(io.kind(), K::TimedOut | K::WouldBlock),
+        mysql::Error::DriverError(DriverError::ConnectTimeout) => true,
+        _ => false,
+    }
+}
+
 /// Whether the transaction that failed with `e` may be retried as it is.
 pub fn is_retryable(e: &mysql::Error) -> bool {
     matches!(e, mysql::Error::MySqlError(m) if RETRYABLE.contains(&m.code))

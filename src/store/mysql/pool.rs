@@ -40,7 +40,12 @@ pub fn opts(s: &MysqlSettings, read_timeout: Option<Duration>) -> Opts {
         .pool_opts(
             PoolOpts::default()
                 .with_constraints(PoolConstraints::new_const::<0, MAX_CONNECTIONS>())
-                .with_check_health(true),
+                // No ping before and no reset after each use (two round trips saved, and
+                // prepared statements stay cached): the store keeps no session state
+                // between uses (locks live on connections of their own), and a connection
+                // that died meanwhile is replaced by [`run`]'s retry.
+                .with_check_health(false)
+                .with_reset_connection(false),
         );
     b = match &s.socket {
         Some(socket) => b.socket(Some(socket.display().to_string())),
@@ -105,8 +110,9 @@ pub fn dedicated(s: &MysqlSettings, wait: Duration, action: &str) -> Result<Conn
 }
 
 /// Runs `op` on a pooled connection. When the connection turns out to be dead (the server
-/// restarted since it was pooled), `op` runs once more on a fresh one; deadlocks and lock
-/// wait timeouts are retried up to three times. `op` must therefore be safe to repeat.
+/// restarted since it was pooled), `op` runs again on the next one, until a new connection
+/// fails too; deadlocks and lock wait timeouts are retried up to three times. `op` must
+/// therefore be safe to repeat.
 pub fn run<T>(
     s: &MysqlSettings,
     action: &str,
@@ -119,9 +125,16 @@ pub fn run<T>(
         match op(&mut conn) {
             Ok(value) => return Ok(value),
             Err(e) => {
-                let again = (errors::is_connectivity(&e) && attempts < 2)
+                // Every pooled connection may have died with a restarted server: at most
+                // the pool's size of them, then a new one decides. A timeout is final: every
+                // wait stays bounded by one timeout.
+                let dead = errors::is_connectivity(&e) && !errors::is_timeout(&e);
+                let again = (dead && attempts <= MAX_CONNECTIONS)
                     || (errors::is_retryable(&e) && attempts < 4);
-                // A broken connection fails its reset on return and leaves the pool.
+                if errors::is_connectivity(&e) {
+                    // Reset on return: a dead connection fails it and leaves the pool.
+                    conn.reset_connection(true);
+                }
                 drop(conn);
                 if !again {
                     return Err(errors::convert(&e, s, action));
