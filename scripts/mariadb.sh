@@ -8,6 +8,7 @@
 #   scripts/mariadb.sh stop DIR           stops it (SIGTERM, then SIGKILL after 20 s) and removes DIR
 #   scripts/mariadb.sh url DIR            prints the URL of a running server
 #
+# MARIADB_EXTRA_ARGS adds server options (e.g. --ssl-cert=... --ssl-key=... for TLS tests).
 # root has no password on the throwaway server; it listens on 127.0.0.1 only. The database
 # `zohooauth` is created empty (the tests create their own tables). Installs Debian's
 # mariadb-server and php8.2-mysql when missing (root or sudo).
@@ -64,7 +65,8 @@ start() {
     setsid "$(server_binary)" --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
         --bind-address=127.0.0.1 --user="$(id -un)" --skip-log-bin --pid-file="$dir/pid" \
         --innodb-buffer-pool-size=32M --max-connections=500 --character-set-server=utf8mb4 \
-        --collation-server=utf8mb4_general_ci --log-error="$dir/error.log" </dev/null >/dev/null 2>&1 &
+        --collation-server=utf8mb4_general_ci --log-error="$dir/error.log" ${MARIADB_EXTRA_ARGS:-} \
+        </dev/null >/dev/null 2>&1 &
     echo $! >"$dir/launcher.pid"
     local i
     for i in $(seq 1 600); do

@@ -8,7 +8,7 @@
 use mysql::{DriverError, MySqlError};
 
 use super::schema;
-use super::settings::MysqlSettings;
+use super::settings::{MysqlSettings, Tls};
 use crate::error::{Error, ErrorKind};
 
 /// Server error numbers that mean "the server went away or is going away".
@@ -62,7 +62,7 @@ pub fn is_retryable(e: &mysql::Error) -> bool {
 pub fn convert(e: &mysql::Error, settings: &MysqlSettings, action: &str) -> Error {
     let at = settings.endpoint();
     if is_connectivity(e) {
-        return unavailable(e, &at, action);
+        return unavailable(e, &at, action, settings.tls != Tls::Off);
     }
     match e {
         mysql::Error::MySqlError(m) => server_error(m, settings, action),
@@ -85,8 +85,15 @@ pub fn convert(e: &mysql::Error, settings: &MysqlSettings, action: &str) -> Erro
     }
 }
 
-fn unavailable(e: &mysql::Error, at: &str, action: &str) -> Error {
+fn unavailable(e: &mysql::Error, at: &str, action: &str, tls: bool) -> Error {
     let reason = match e {
+        // rustls reports an untrusted or invalid certificate as invalid data.
+        mysql::Error::CodecError(_) if tls => {
+            "the TLS handshake failed: is the server's certificate signed by the CA mysql_ssl names?"
+        }
+        mysql::Error::IoError(io) if tls && io.kind() == std::io::ErrorKind::InvalidData => {
+            "the TLS handshake failed: is the server's certificate signed by the CA mysql_ssl names?"
+        }
         mysql::Error::IoError(io) => io_reason(io.kind()),
         mysql::Error::DriverError(DriverError::ConnectTimeout) => "the connection timed out",
         mysql::Error::DriverError(DriverError::CouldNotConnect(Some((_, _, kind)))) => {
