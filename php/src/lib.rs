@@ -14,15 +14,22 @@
 
 pub mod client;
 pub mod clients;
+pub mod config_memo;
 pub mod config_state;
+pub mod constants;
+pub mod crm_exception;
 pub mod exception;
 pub mod info;
 pub mod ini;
 pub mod oauth;
 pub mod panic;
+pub mod params;
 pub mod persistence;
 pub mod registry;
 pub mod rest_client;
+pub mod rest_client_sdk;
+pub mod sdk_client;
+pub mod sdk_persistence;
 pub mod sensitive;
 pub mod startup;
 pub mod tokens;

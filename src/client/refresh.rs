@@ -62,18 +62,22 @@ impl OAuthClient {
     pub fn get_tokens(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
         let now = self.now_ms();
-        if let Some(tokens) = self.recently_checked(user)
+        let generation = self.store.generation();
+        if let Some(tokens) = self.recently_checked(user, generation)
             && tokens.is_valid_for(now, self.margin_ms())
         {
             return Ok(tokens);
         }
         let fingerprint = self.store.fingerprint();
-        if let Some(tokens) = self.cached(user, fingerprint)
+        if let Some(tokens) = self.cached(user, fingerprint, generation)
             && tokens.is_valid_for(now, self.margin_ms())
         {
             return Ok(tokens);
         }
-        let stored = self.load(user, fingerprint)?;
+        let stored = match self.load(user, fingerprint, generation) {
+            Ok(stored) => stored,
+            Err(e) => return self.cached_during_outage(user, now, e),
+        };
         if stored.is_valid_for(now, self.margin_ms()) {
             return Ok(stored);
         }
@@ -85,12 +89,36 @@ impl OAuthClient {
         self.refresh_stored(&key, stored, Trigger::Stale)
     }
 
+    /// After the store failed to answer (`error`): the cached tokens of `user` when the failure
+    /// may go away by itself (a MySQL or Redis server that is down or restarting) and their
+    /// access token still works, so a short outage of a shared store is invisible to callers;
+    /// otherwise the error.
+    fn cached_during_outage(&self, user: &str, now: i64, error: Error) -> Result<Arc<Tokens>> {
+        if !error.kind().is_transient() {
+            return Err(error);
+        }
+        match self.cached_regardless(user) {
+            Some(tokens) if tokens.is_valid_access_token(now) => {
+                self.log(
+                    Level::Warning,
+                    &format!(
+                        "the token store did not answer ({}); the cached access token is still valid and is used",
+                        error.message()
+                    ),
+                );
+                Ok(tokens)
+            }
+            _ => Err(error),
+        }
+    }
+
     /// Refreshes `user`'s access token now, whatever its expiry. Callers that wait for a
     /// refresh another thread or process is doing get that refresh's result instead.
     /// Unlike [`OAuthClient::get_access_token`], a failed refresh is always an error.
     pub fn refresh_user(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
-        let stored = self.load(user, self.store.fingerprint())?;
+        let generation = self.store.generation();
+        let stored = self.load(user, self.store.fingerprint(), generation)?;
         let key = entry_key(&stored, user).to_string();
         self.refresh_stored(&key, stored, Trigger::Forced)
     }

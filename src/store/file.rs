@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::generation::Generation;
 use super::wait::{lock_timeout, retry_until};
 use super::{
     Fingerprint, LockGuard, TokenStore, find_user, json_format, php_format, remove_entry,
     replace_entry,
 };
-use crate::config::StoreFormat;
+use crate::config::{DEFAULT_STORE_RECHECK, StoreFormat};
 use crate::error::{Error, ErrorKind, Result};
 use crate::token::Tokens;
 
@@ -27,6 +28,10 @@ pub struct FileStore {
     path: PathBuf,
     format: StoreFormat,
     parsed: Mutex<Option<(Fingerprint, Arc<Vec<Tokens>>)>>,
+    /// The change counter shared with every process using this file, mapped on first use
+    /// and mapped again when its file was removed (checked with the fingerprint). `None`:
+    /// not tried yet; `Some(None)`: could not be mapped (tried again with the fingerprint).
+    generation: Mutex<Option<Option<Arc<Generation>>>>,
 }
 
 impl FileStore {
@@ -70,6 +75,7 @@ impl FileStore {
             path,
             format,
             parsed: Mutex::new(None),
+            generation: Mutex::new(None),
         })
     }
 
@@ -177,13 +183,48 @@ impl FileStore {
 
     /// The lock file that serializes refreshes of `user`, in `<file>.locks/` (created 0700).
     fn user_lock_path(&self, user: &str) -> Result<PathBuf> {
+        Ok(self
+            .locks_dir()?
+            .join(format!("{:016x}.lock", fnv1a(user.as_bytes()))))
+    }
+
+    /// `<file>.locks/`, created 0700 when missing.
+    fn locks_dir(&self) -> Result<PathBuf> {
         let dir = sibling(&self.path, ".locks");
         match fs::DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == IoKind::AlreadyExists => {}
             Err(e) => return Err(Error::store_io("create the lock directory", &dir, &e)),
         }
-        Ok(dir.join(format!("{:016x}.lock", fnv1a(user.as_bytes()))))
+        Ok(dir)
+    }
+
+    /// The shared change counter in `<file>.locks/generation`, mapped on first use; `None`
+    /// when it cannot be (e.g. a read-only directory).
+    fn generation_counter(&self) -> Option<Arc<Generation>> {
+        let mut slot = self.generation.lock().ok()?;
+        slot.get_or_insert_with(|| {
+            self.locks_dir().ok()?;
+            Generation::open(&self.generation_path()).map(Arc::new)
+        })
+        .clone()
+    }
+
+    fn generation_path(&self) -> PathBuf {
+        sibling(&self.path, ".locks").join("generation")
+    }
+
+    /// Forgets the mapped counter when its file was removed or replaced (or could not be
+    /// mapped), so that the next use maps the one writers bump now.
+    fn check_generation_file(&self) {
+        if let Ok(mut slot) = self.generation.lock()
+            && let Some(mapped) = slot.as_ref()
+            && mapped
+                .as_ref()
+                .is_none_or(|counter| counter.is_stale(&self.generation_path()))
+        {
+            *slot = None;
+        }
     }
 
     /// Refuses tokens this file's format cannot hold, before anything is written.
@@ -214,6 +255,9 @@ impl FileStore {
         let mut entries = self.read_file()?;
         let result = change(&mut entries)?;
         self.write_atomically(&self.encode(&entries))?;
+        if let Some(generation) = self.generation_counter() {
+            generation.bump();
+        }
         if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.lock()) {
             *cache = Some((fingerprint, Arc::new(entries)));
         }
@@ -266,7 +310,16 @@ impl TokenStore for FileStore {
     }
 
     fn fingerprint(&self) -> Option<Fingerprint> {
+        self.check_generation_file();
         self.stat_fingerprint().ok()
+    }
+
+    fn generation(&self) -> Option<u64> {
+        self.generation_counter().map(|counter| counter.get())
+    }
+
+    fn default_recheck(&self) -> Duration {
+        DEFAULT_STORE_RECHECK
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
