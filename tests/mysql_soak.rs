@@ -199,7 +199,7 @@ fn a_short_fleet_soak_with_faults_and_a_mariadb_restart() {
         "at least 60% of the calls succeeded: {totals:?}"
     );
     assert!(
-        totals.get(ErrorKind::StoreUnavailable.name()).is_some(),
+        totals.contains_key(ErrorKind::StoreUnavailable.name()),
         "the outage was noticed: {totals:?}"
     );
     // Never two refreshes for one expiry: a token lives 3 s and is refreshed 1 s early,
