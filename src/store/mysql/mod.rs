@@ -4,8 +4,8 @@
 //! the SDK and this library read each other's rows. Every statement is prepared (tokens and
 //! identifiers travel as bound parameters, never in SQL text); every save is one transaction
 //! that removes the user's rows (the SDK's duplicates included) and inserts one. Refreshes
-//! are serialized across machines with `GET_LOCK` on a connection of its own. Nothing connects until the
-//! first call; see [`settings`] for the configuration keys.
+//! are serialized across machines with `GET_LOCK` on a connection of its own. Nothing
+//! connects until the first call; see [`settings`] for the configuration keys.
 
 mod errors;
 mod lock;
