@@ -37,7 +37,6 @@ fn write_config(dir: &Path, url: &str, prefix: &str) -> std::path::PathBuf {
 }
 
 #[test]
-#[ignore = "the CLI opens the token file itself; enable once it opens stores with zoho_oauth::store::open"]
 fn the_cli_reads_tokens_from_redis_and_never_shows_the_password() {
     let Some(url) = support::url() else { return };
     let dir = tempfile::tempdir().unwrap();

@@ -22,8 +22,10 @@ pub enum Command {
     Users,
     /// Print the authorization URL.
     AuthorizeUrl,
-    /// Convert between the SDK's token file and the JSON one.
+    /// Copy tokens between stores (token file formats, MySQL, Redis).
     Migrate,
+    /// Create the MySQL database and token table.
+    MysqlCreate,
 }
 
 /// Every command with its name and one-line summary.
@@ -62,7 +64,12 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Migrate,
         "migrate",
-        "copy tokens between the SDK's zcrm_oauthtokens.txt, the JSON file and the current SDKs' sdk_tokens.txt",
+        "copy tokens between stores: the SDK's file, the JSON file, sdk_tokens.txt, MySQL, Redis",
+    ),
+    (
+        Command::MysqlCreate,
+        "mysql-create",
+        "create the MySQL/MariaDB database and token table (with a key)",
     ),
 ];
 
@@ -101,7 +108,7 @@ pub struct OptSpec {
     pub help: &'static str,
 }
 
-use Command::{AuthorizeUrl, Exchange, Login, Migrate, Refresh, Revoke, Token};
+use Command::{AuthorizeUrl, Exchange, Login, Migrate, MysqlCreate, Refresh, Revoke, Token};
 
 /// Every option.
 pub const OPTIONS: &[OptSpec] = &[
@@ -233,15 +240,27 @@ pub const OPTIONS: &[OptSpec] = &[
     },
     OptSpec {
         name: "to",
-        value: Some("php|json|csv"),
+        value: Some("php|json|csv|mysql|redis"),
         scope: Scope::Only(&[Migrate]),
-        help: "the format to write (required; csv: the current SDKs' sdk_tokens.txt)",
+        help: "the store to write (required; csv: the current SDKs' sdk_tokens.txt)",
     },
     OptSpec {
         name: "from",
-        value: Some("php|json|csv"),
+        value: Some("php|json|csv|mysql|redis"),
         scope: Scope::Only(&[Migrate]),
-        help: "the format to read (default: the other one; with --to csv, the configured format)",
+        help: "the store to read (default: the other file format for php/json, else the configured file)",
+    },
+    OptSpec {
+        name: "from-set",
+        value: Some("KEY=VALUE"),
+        scope: Scope::Only(&[Migrate]),
+        help: "a store key for the source only (mysql_url, mysql_table, redis_url, ...); repeatable",
+    },
+    OptSpec {
+        name: "to-set",
+        value: Some("KEY=VALUE"),
+        scope: Scope::Only(&[Migrate, MysqlCreate]),
+        help: "a store key for the target only (host_address, mysql_url, mysql_table, ...); repeatable",
     },
     OptSpec {
         name: "dry-run",
@@ -321,6 +340,10 @@ pub struct Args {
     pub from: Option<String>,
     /// `--dry-run`.
     pub dry_run: bool,
+    /// `--from-set KEY=VALUE`, in order.
+    pub from_set: Vec<String>,
+    /// `--to-set KEY=VALUE`, in order.
+    pub to_set: Vec<String>,
     /// `--from-file`.
     pub from_file: Option<PathBuf>,
     /// `--to-file`.
@@ -454,6 +477,8 @@ fn apply(args: &mut Args, name: &str, value: Option<String>) -> Result<(), Failu
         "to" => args.to = Some(value),
         "from" => args.from = Some(value),
         "dry-run" => args.dry_run = true,
+        "from-set" => args.from_set.push(value),
+        "to-set" => args.to_set.push(value),
         "from-file" => args.from_file = Some(PathBuf::from(value)),
         "to-file" => args.to_file = Some(PathBuf::from(value)),
         "force" => args.force = true,

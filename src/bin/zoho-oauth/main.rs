@@ -11,6 +11,7 @@ mod login;
 mod loopback;
 mod migrate;
 mod migrate_csv;
+mod mysql_create;
 mod output;
 mod prompt;
 mod servers;
@@ -99,6 +100,7 @@ fn dispatch(
         Command::Users => users::users(settings, out),
         Command::AuthorizeUrl => commands::authorize_url(args, settings, out),
         Command::Migrate => migrate::migrate(args, settings, out),
+        Command::MysqlCreate => mysql_create::mysql_create(args, settings, out),
     }
 }
 

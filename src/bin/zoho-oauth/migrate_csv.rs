@@ -1,12 +1,14 @@
 //! `migrate --to csv` / `--from csv`: between the token file of Zoho's current SDKs
 //! (`sdk_tokens.txt`, CSV; a 9-column php-sdk 2.x file is read too) and our token files
-//! (the old SDK's `zcrm_oauthtokens.txt` or the JSON one). The source is only read; the
-//! target is written under its lock, atomically, and read back. `--dry-run` shows what would
-//! change and writes nothing.
+//! (the old SDK's `zcrm_oauthtokens.txt` or the JSON one), MySQL (either SDK's table) or
+//! Redis. The source is only read; a file target is written under its lock, atomically; a
+//! shared target user by user under both stores' refresh locks; the target is read back.
+//! `--dry-run` shows what would change and writes nothing.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
+use zoho_oauth::config::StoreKind;
 use zoho_oauth::store::SdkCsvStore;
 use zoho_oauth::store::sdk_csv::FILE_NAME;
 use zoho_oauth::{FileStore, StoreFormat, TokenStore, Tokens};
@@ -23,12 +25,16 @@ enum Side {
     Csv,
     /// One of our token files.
     File(StoreFormat),
+    /// MySQL or Redis, with the configured store keys and `--from-set` / `--to-set`.
+    Shared(StoreKind),
 }
 
 impl Side {
     fn parse(value: &str) -> Result<Side, Failure> {
         match value.trim().to_ascii_lowercase().as_str() {
             "csv" | "sdk_tokens" => Ok(Side::Csv),
+            "mysql" | "mariadb" => Ok(Side::Shared(StoreKind::Mysql)),
+            "redis" => Ok(Side::Shared(StoreKind::Redis)),
             other => Ok(Side::File(StoreFormat::parse(other)?)),
         }
     }
@@ -37,6 +43,7 @@ impl Side {
         match self {
             Side::Csv => "csv",
             Side::File(format) => format.name(),
+            Side::Shared(kind) => kind.name(),
         }
     }
 }
@@ -60,65 +67,94 @@ pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Fail
     };
     if (from == Side::Csv) == (to == Side::Csv) {
         return Err(Failure::usage(
-            "with csv, the other side is php or json (e.g. migrate --from csv --to json)",
+            "with csv, the other side is php, json, mysql or redis (e.g. migrate --from csv --to json)",
         ));
     }
-    let source_path = path_of(args.from_file.as_ref(), settings, from)?;
-    let target_path = path_of(args.to_file.as_ref(), settings, to)?;
-    if source_path == target_path {
-        return Err(Failure::usage("the source and target are the same file"));
+    let source = open_side(args, settings, from, true)?;
+    let target = open_side(args, settings, to, false)?;
+    if source.text == target.text {
+        return Err(Failure::usage("the source and target are the same store"));
     }
-    if !source_path.is_file() {
+    let entries = source.store.list()?;
+    let changes = Changes::between(&target.store.list()?, &entries);
+    if args.dry_run {
+        report(out, &source, &target, &entries, &changes, true);
+        return Ok(());
+    }
+    write(settings, &target, &entries, args.force)?;
+    verify(target.store.as_ref(), &target.text, &entries)?;
+    report(out, &source, &target, &entries, &changes, false);
+    Ok(())
+}
+
+/// One side, opened.
+struct Opened {
+    side: Side,
+    /// Its file, for file sides.
+    path: Option<PathBuf>,
+    /// The path or the server, for messages.
+    text: String,
+    store: Box<dyn TokenStore>,
+}
+
+fn open_side(
+    args: &Args,
+    settings: &Settings,
+    side: Side,
+    is_source: bool,
+) -> Result<Opened, Failure> {
+    let (file, sets, flag) = if is_source {
+        (args.from_file.as_ref(), &args.from_set, "--from-set")
+    } else {
+        (args.to_file.as_ref(), &args.to_set, "--to-set")
+    };
+    if let Side::Shared(kind) = side {
+        let config = crate::migrate::side_config(settings, kind, sets)?;
+        let store = zoho_oauth::store::open(&config)?;
+        let text = store.describe();
+        return Ok(Opened {
+            side,
+            path: None,
+            text,
+            store: Box::new(store),
+        });
+    }
+    if !sets.is_empty() {
+        return Err(Failure::usage(format!(
+            "{flag} applies to a mysql or redis side, not to the {} file",
+            side.name()
+        )));
+    }
+    let path = path_of(file, settings, side)?;
+    if is_source && !path.is_file() {
         return Err(Failure::new(
             Class::Store,
             format!(
                 "there is no {} token file at {}",
-                from.name(),
-                source_path.display()
+                side.name(),
+                path.display()
             ),
         )
         .with_hint("name it with --from-file, or check --token-dir"));
     }
-    let entries = open(settings, from, &source_path)?.list()?;
-    let target = open(settings, to, &target_path)?;
-    let changes = Changes::between(&target.list()?, &entries);
-    if args.dry_run {
-        report(
-            out,
-            &source_path,
-            from,
-            &target_path,
-            to,
-            &entries,
-            &changes,
-            true,
-        );
-        return Ok(());
-    }
-    write(settings, to, &target_path, &entries, args.force)?;
-    verify(
-        open(settings, to, &target_path)?.as_ref(),
-        &target_path,
-        &entries,
-    )?;
-    report(
-        out,
-        &source_path,
-        from,
-        &target_path,
-        to,
-        &entries,
-        &changes,
-        false,
-    );
-    Ok(())
+    let store = open(settings, side, &path)?;
+    Ok(Opened {
+        side,
+        text: path.display().to_string(),
+        path: Some(path),
+        store,
+    })
 }
 
 fn path_of(given: Option<&PathBuf>, settings: &Settings, side: Side) -> Result<PathBuf, Failure> {
-    match (given, side) {
-        (Some(path), _) => Ok(path.clone()),
-        (None, Side::Csv) => Ok(settings.token_dir()?.join(FILE_NAME)),
-        (None, Side::File(format)) => Ok(settings.token_dir()?.join(format.file_name())),
+    let name = match side {
+        Side::Csv => FILE_NAME,
+        Side::File(format) => format.file_name(),
+        Side::Shared(_) => return Err(Failure::usage("a mysql or redis side has no file")),
+    };
+    match given {
+        Some(path) => Ok(path.clone()),
+        None => Ok(settings.token_dir()?.join(name)),
     }
 }
 
@@ -142,20 +178,21 @@ fn open(settings: &Settings, side: Side, path: &Path) -> Result<Box<dyn TokenSto
     Ok(match side {
         Side::Csv => Box::new(csv_store(settings, path)?),
         Side::File(format) => Box::new(FileStore::new(path, format)?),
+        Side::Shared(_) => return Err(Failure::usage("a mysql or redis side has no file")),
     })
 }
 
-/// Without `--force`, only into an empty target, checked and written under one lock.
+/// Without `--force`, only into an empty target: for a file, checked and written under one
+/// lock; for a shared store, checked first, then user by user under its refresh locks.
 fn write(
     settings: &Settings,
-    to: Side,
-    path: &Path,
+    target: &Opened,
     entries: &[Tokens],
     force: bool,
 ) -> Result<(), Failure> {
-    match to {
-        Side::Csv => csv_store(settings, path)?.replace_all(entries, !force)?,
-        Side::File(format) => {
+    match (target.side, &target.path) {
+        (Side::Csv, Some(path)) => csv_store(settings, path)?.replace_all(entries, !force)?,
+        (Side::File(format), Some(path)) => {
             let store = FileStore::new(path, format)?;
             if force {
                 store.replace_all(entries)?;
@@ -163,6 +200,32 @@ fn write(
                 store.replace_all_if_empty(entries)?;
             }
         }
+        _ => save_each(settings, target, entries, force)?,
+    }
+    Ok(())
+}
+
+fn save_each(
+    settings: &Settings,
+    target: &Opened,
+    entries: &[Tokens],
+    force: bool,
+) -> Result<(), Failure> {
+    let held = target.store.list()?.len();
+    if !force && held > 0 {
+        return Err(Failure::new(
+            Class::Store,
+            format!(
+                "{} already holds tokens of {held} user(s); nothing was written",
+                target.text
+            ),
+        )
+        .with_hint("replace them only deliberately: zoho-oauth migrate --force"));
+    }
+    let wait = settings.config_with_placeholders()?.lock_timeout();
+    for entry in entries {
+        let _lock = target.store.lock_user(entry.user_or_empty(), wait)?;
+        target.store.save(entry)?;
     }
     Ok(())
 }
@@ -177,16 +240,20 @@ fn shared_fields(t: &Tokens) -> (Option<String>, String, Option<String>, i64) {
     )
 }
 
-fn verify(store: &dyn TokenStore, path: &Path, expected: &[Tokens]) -> Result<(), Failure> {
+/// Every copied entry reads back from the target (which may hold other users too).
+fn verify(store: &dyn TokenStore, text: &str, expected: &[Tokens]) -> Result<(), Failure> {
     let written: Vec<_> = store.list()?.iter().map(shared_fields).collect();
-    let wanted: Vec<_> = expected.iter().map(shared_fields).collect();
-    if written != wanted {
-        return Err(Failure::new(
-            Class::Internal,
-            format!("{} does not read back as written", path.display()),
-        ));
+    if expected
+        .iter()
+        .map(shared_fields)
+        .all(|t| written.contains(&t))
+    {
+        return Ok(());
     }
-    Ok(())
+    Err(Failure::new(
+        Class::Internal,
+        format!("{text} does not read back as written"),
+    ))
 }
 
 /// What a write would do to the target, by user.
@@ -230,7 +297,7 @@ impl Changes {
             }
         };
         format!(
-            "  add: {}\n  replace: {}\n  unchanged: {}\n  remove (only with --force): {}",
+            "  add: {}\n  replace: {}\n  unchanged: {}\n  remove (only with --force, into a file): {}",
             list(&self.added),
             list(&self.replaced),
             list(&self.unchanged),
@@ -239,22 +306,20 @@ impl Changes {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn report(
     out: Output,
-    source: &Path,
-    from: Side,
-    target: &Path,
-    to: Side,
+    source: &Opened,
+    target: &Opened,
     entries: &[Tokens],
     changes: &Changes,
     dry_run: bool,
 ) {
+    let (from, to) = (source.side, target.side);
     let users = match entries.len() {
         1 => "1 user".to_string(),
         n => format!("{n} users"),
     };
-    let (source_text, target_text) = (source.display(), target.display());
+    let (source_text, target_text) = (&source.text, &target.text);
     let head = if dry_run {
         format!(
             "Dry run: would copy {users} from {source_text} ({}) to {target_text} ({}); nothing was written.",
@@ -273,9 +338,9 @@ fn report(
         json!({
             "dry_run": dry_run,
             "users": entries.len(),
-            "from": source_text.to_string(),
+            "from": source_text,
             "from_format": from.name(),
-            "to": target_text.to_string(),
+            "to": target_text,
             "to_format": to.name(),
             "added": changes.added,
             "replaced": changes.replaced,

@@ -1,0 +1,256 @@
+//! The `oauthtoken` table of Zoho's current SDKs (php-sdk 5.0 ... 8.0, and the Python and
+//! Java SDKs' `DBStore`): one row per token, `id, user_name, client_id, client_secret,
+//! refresh_token, access_token, grant_token, expiry_time, redirect_url, api_domain`.
+//!
+//! Selected with `token_store=mysql` and `mysql_table=oauthtoken`. Unmodified SDK processes
+//! can share the table: each of their statements is one atomic `UPDATE` or
+//! `INSERT ... ON DUPLICATE KEY UPDATE`; ours run in transactions, and refreshes are serialized
+//! among our processes with `GET_LOCK` (as the MySQL store's). A row the SDK saved without a
+//! user (`findUser(false)`) is found by its id. Every value travels as a bound parameter.
+
+use std::time::Duration;
+
+use mysql::prelude::Queryable;
+use mysql::{TxOpts, Value};
+
+use super::settings::MysqlSettings;
+use super::{lock, pool};
+use crate::config::Config;
+use crate::error::Result;
+use crate::secret::Secret;
+use crate::store::sdk_csv::{SdkRow, rows as csv_rows};
+use crate::store::{LockGuard, TokenStore};
+use crate::token::Tokens;
+
+/// The table name that selects this layout.
+pub const TABLE: &str = "oauthtoken";
+
+/// The columns, in the SDK's order.
+pub const COLUMNS: [&str; 10] = [
+    "id",
+    "user_name",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "grant_token",
+    "expiry_time",
+    "redirect_url",
+    "api_domain",
+];
+
+/// The SDK README's table, with `user_name` nullable (the SDK writes NULL with
+/// `findUser(false)`, which the README's `NOT NULL` refuses in strict mode).
+pub fn create_table(qualified: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {qualified} (id varchar(10) NOT NULL, user_name varchar(255), \
+         client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), \
+         access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), \
+         redirect_url varchar(255), api_domain varchar(255), PRIMARY KEY (id))"
+    )
+}
+
+/// The SDK's `oauthtoken` table as a token store.
+pub struct OauthtokenStore {
+    settings: MysqlSettings,
+    new_row: SdkRow,
+    select_all: String,
+    select_all_locked: String,
+    update: String,
+    insert: String,
+    delete: String,
+    max_id: String,
+}
+
+impl OauthtokenStore {
+    /// The store for a configuration whose `mysql_table` is `oauthtoken`; new rows carry its
+    /// client id, secret and redirect URI. Does not connect: the first call does.
+    pub fn open(config: &Config) -> Result<OauthtokenStore> {
+        let settings = MysqlSettings::from_keys(
+            |key| config.store_settings.get(key),
+            config.connect_timeout,
+            config.request_timeout,
+        )?;
+        Ok(OauthtokenStore::with_settings(config, settings))
+    }
+
+    /// The store for explicit settings.
+    pub fn with_settings(config: &Config, settings: MysqlSettings) -> OauthtokenStore {
+        let table = settings.qualified_table();
+        let columns = COLUMNS.join(", ");
+        let marks = vec!["?"; COLUMNS.len()].join(", ");
+        let new_row = SdkRow {
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            redirect_url: config.redirect_uri.clone(),
+            ..SdkRow::default()
+        };
+        OauthtokenStore {
+            select_all: format!("SELECT {columns} FROM {table} ORDER BY LENGTH(id), id"),
+            select_all_locked: format!(
+                "SELECT {columns} FROM {table} ORDER BY LENGTH(id), id FOR UPDATE"
+            ),
+            update: format!(
+                "UPDATE {table} SET access_token = ?, refresh_token = ?, expiry_time = ?, api_domain = ? WHERE id = ?"
+            ),
+            insert: format!("INSERT INTO {table} ({columns}) VALUES ({marks})"),
+            delete: format!("DELETE FROM {table} WHERE id = ?"),
+            max_id: format!(
+                "SELECT COALESCE(MAX(CAST(id AS UNSIGNED)), 0) + 1 FROM {table} FOR UPDATE"
+            ),
+            settings,
+            new_row,
+        }
+    }
+
+    /// Creates the table when it does not exist.
+    pub fn create_table(&self) -> Result<String> {
+        let sql = create_table(&self.settings.qualified_table());
+        pool::run(&self.settings, "create the oauthtoken table", |conn| {
+            conn.query_drop(&sql)
+        })?;
+        Ok(sql)
+    }
+
+    /// Every row, in id order.
+    pub fn rows(&self) -> Result<Vec<SdkRow>> {
+        let rows: Vec<mysql::Row> =
+            pool::run(&self.settings, "read the oauthtoken table", |conn| {
+                conn.exec(&self.select_all, ())
+            })?;
+        Ok(rows.into_iter().map(decode).collect())
+    }
+}
+
+fn text(value: Option<Value>) -> String {
+    match value {
+        Some(Value::Bytes(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Some(Value::Int(i)) => i.to_string(),
+        Some(Value::UInt(u)) => u.to_string(),
+        Some(Value::Double(d)) => format!("{d:.0}"),
+        Some(Value::Float(f)) => format!("{f:.0}"),
+        _ => String::new(),
+    }
+}
+
+fn decode(mut row: mysql::Row) -> SdkRow {
+    let mut take = |i: usize| text(row.take::<Value, usize>(i));
+    SdkRow {
+        id: take(0),
+        user_name: take(1),
+        client_id: take(2),
+        client_secret: Secret::new(take(3)),
+        refresh_token: Secret::new(take(4)),
+        access_token: Secret::new(take(5)),
+        grant_token: Secret::new(take(6)),
+        expiry_time: take(7),
+        redirect_url: take(8),
+        api_domain: take(9),
+    }
+}
+
+fn null_if_empty(value: &str) -> Value {
+    if value.is_empty() {
+        Value::NULL
+    } else {
+        Value::Bytes(value.as_bytes().to_vec())
+    }
+}
+
+impl TokenStore for OauthtokenStore {
+    fn get(&self, user: &str) -> Result<Option<Tokens>> {
+        let rows = self.rows()?;
+        Ok(csv_rows::find(&rows, user).map(|i| csv_rows::to_tokens(&rows[i])))
+    }
+
+    fn save(&self, tokens: &Tokens) -> Result<()> {
+        csv_rows::check_storable(tokens)?;
+        let user = tokens.user_or_empty().to_string();
+        let action = format!("save the tokens of {user}");
+        pool::run(&self.settings, &action, |conn| {
+            let mut tx = conn.start_transaction(TxOpts::default())?;
+            // Locking reads: concurrent saves (ours) run one after the other, so a user is
+            // inserted once and ids are not allocated twice.
+            let rows: Vec<mysql::Row> = tx.exec(&self.select_all_locked, ())?;
+            let mut rows: Vec<SdkRow> = rows.into_iter().map(decode).collect();
+            let existing = csv_rows::find(&rows, &user).map(|i| rows[i].id.clone());
+            csv_rows::upsert(&mut rows, tokens, || self.new_row.clone());
+            let row = match &existing {
+                Some(id) => rows.iter().find(|r| r.id == *id),
+                None => rows.last(),
+            };
+            let Some(row) = row.cloned() else {
+                return tx.commit();
+            };
+            match existing {
+                Some(id) => tx.exec_drop(
+                    &self.update,
+                    (
+                        row.access_token.expose(),
+                        null_if_empty(row.refresh_token.expose()),
+                        null_if_empty(&row.expiry_time),
+                        null_if_empty(&row.api_domain),
+                        id,
+                    ),
+                )?,
+                None => {
+                    let next: Option<u64> = tx.exec_first(&self.max_id, ())?;
+                    let id = next.unwrap_or(1).to_string();
+                    let values: Vec<Value> = vec![
+                        id.into(),
+                        null_if_empty(&row.user_name),
+                        null_if_empty(&row.client_id),
+                        null_if_empty(row.client_secret.expose()),
+                        null_if_empty(row.refresh_token.expose()),
+                        null_if_empty(row.access_token.expose()),
+                        Value::NULL,
+                        null_if_empty(&row.expiry_time),
+                        null_if_empty(&row.redirect_url),
+                        null_if_empty(&row.api_domain),
+                    ];
+                    tx.exec_drop(&self.insert, values)?;
+                }
+            }
+            tx.commit()
+        })
+    }
+
+    fn delete(&self, user: &str) -> Result<bool> {
+        let rows = self.rows()?;
+        let Some(i) = csv_rows::find(&rows, user) else {
+            return Ok(false);
+        };
+        let id = rows[i].id.clone();
+        let deleted = pool::run(
+            &self.settings,
+            &format!("delete the tokens of {user}"),
+            |conn| {
+                conn.exec_drop(&self.delete, (&id,))?;
+                Ok(conn.affected_rows())
+            },
+        )?;
+        Ok(deleted > 0)
+    }
+
+    fn list(&self) -> Result<Vec<Tokens>> {
+        Ok(self.rows()?.iter().map(csv_rows::to_tokens).collect())
+    }
+
+    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        let guard: LockGuard = Box::new(lock::lock(&self.settings, user, wait)?);
+        Ok(guard)
+    }
+
+    fn default_recheck(&self) -> Duration {
+        crate::config::DEFAULT_STORE_RECHECK
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "mysql://{}/{}.{}",
+            self.settings.endpoint(),
+            self.settings.database,
+            self.settings.table
+        )
+    }
+}
