@@ -8,8 +8,10 @@
  * no retry), OAuthBuilder, the Initializer calling generateToken() eagerly and authenticate()
  * per request, and FileStore's CSV (10 columns, implode without quoting, str_getcsv, header
  * written once, 9-column legacy files converted, max(id)+1, no lock).
+ * DBStore: mysqli, a new connection per call, the UPDATE's SET built by concatenation and its
+ * WHERE bound, INSERT ... ON DUPLICATE KEY UPDATE, max(id)+1 ids, no transaction, no lock.
  * Simplified: no CRM API calls (findUser's users lookup is skipped), a 10 s HTTP timeout (the
- * SDK sets none, which would let a broken test hang), no logger, no DBStore.
+ * SDK sets none, which would let a broken test hang), no logger.
  */
 
 namespace com\zoho\crm\api\exception {
@@ -529,6 +531,144 @@ namespace com\zoho\api\authenticator\store {
         public function deleteTokens()
         {
             $this->write([]);
+        }
+    }
+
+    /** The SDK's DBStore on the `oauthtoken` table (§1.4), through mysqli as the SDK does. */
+    class DBStore implements TokenStore
+    {
+        private $host;
+        private $port;
+        private $database;
+        private $table;
+
+        public function __construct($host = 'localhost', $databaseName = 'zohooauth', $tableName = 'oauthtoken', $userName = 'root', $password = '', $portNumber = '3306')
+        {
+            [$this->host, $this->database, $this->table, $this->port] = [$host, $databaseName, $tableName, (int) $portNumber];
+        }
+
+        private function connect(): \mysqli
+        {
+            return new \mysqli($this->host, 'root', '', $this->database, $this->port);   // a new connection per call
+        }
+
+        private function merge(OAuthToken $t, array $row): OAuthToken
+        {
+            $map = ['Id' => 'id', 'ClientId' => 'client_id', 'ClientSecret' => 'client_secret', 'RefreshToken' => 'refresh_token',
+                'AccessToken' => 'access_token', 'GrantToken' => 'grant_token', 'ExpiresIn' => 'expiry_time', 'RedirectURL' => 'redirect_url', 'APIDomain' => 'api_domain'];
+            foreach ($map as $field => $column) {
+                if ($t->{"get$field"}() === null && ($row[$column] ?? null) !== null && $row[$column] !== '') {
+                    $t->{"set$field"}($row[$column]);
+                }
+            }
+            if ($t->getUserSignature() === null && ($row['user_name'] ?? '') !== '') {
+                $t->setUserSignature(new UserSignature($row['user_name']));
+            }
+            return $t;
+        }
+
+        /** The SDK's WHERE clause and its bound value for a token (§1.2 match rules). */
+        private function where(OAuthToken $t): ?array
+        {
+            if ($t->getUserSignature() !== null) {
+                return ['user_name', $t->getUserSignature()->getName()];
+            }
+            if ($t->getAccessToken() !== null && $t->getClientId() === null && $t->getClientSecret() === null) {
+                return ['access_token', $t->getAccessToken()];
+            }
+            if ($t->getGrantToken() !== null) {
+                return ['grant_token', $t->getGrantToken()];
+            }
+            return $t->getRefreshToken() !== null ? ['refresh_token', $t->getRefreshToken()] : null;
+        }
+
+        public function findToken(Token $token)
+        {
+            if (!($token instanceof OAuthToken) || ($w = $this->where($token)) === null) {
+                return $token;
+            }
+            $db = $this->connect();
+            $stmt = $db->prepare("SELECT * FROM {$this->table} WHERE {$w[0]} = ? LIMIT 1");
+            $stmt->bind_param('s', $w[1]);
+            $stmt->execute();
+            $row = $stmt->get_result()->fetch_assoc();
+            $db->close();
+            return $row ? $this->merge($token, $row) : $token;
+        }
+
+        public function findTokenById($id)
+        {
+            $db = $this->connect();
+            $stmt = $db->prepare("SELECT * FROM {$this->table} WHERE id = ? LIMIT 1");
+            $stmt->bind_param('s', $id);
+            $stmt->execute();
+            $row = $stmt->get_result()->fetch_assoc();
+            $db->close();
+            if (!$row) {
+                return null;
+            }
+            return $this->merge((new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor(), $row);
+        }
+
+        public function saveToken(Token $token)
+        {
+            if (!($token instanceof OAuthToken)) {
+                return;
+            }
+            $db = $this->connect();
+            $user = $token->getUserSignature() ? $token->getUserSignature()->getName() : null;
+            $values = ['user_name' => $user, 'client_id' => $token->getClientId(), 'client_secret' => $token->getClientSecret(),
+                'refresh_token' => $token->getRefreshToken(), 'access_token' => $token->getAccessToken(), 'grant_token' => $token->getGrantToken(),
+                'expiry_time' => $token->getExpiresIn(), 'redirect_url' => $token->getRedirectURL(), 'api_domain' => $token->getAPIDomain()];
+            $w = $token->getId() !== null ? ['id', (string) $token->getId()] : $this->where($token);
+            if ($w !== null) {
+                $set = implode(', ', array_map(fn($k, $v) => "$k='" . $v . "'", array_keys($values), $values));   // as the SDK: not escaped
+                $stmt = $db->prepare("UPDATE {$this->table} SET $set WHERE {$w[0]} = ? LIMIT 1");
+                $stmt->bind_param('s', $w[1]);
+                $stmt->execute();
+                if ($db->affected_rows > 0) {
+                    $db->close();
+                    return;
+                }
+            }
+            if ($token->getId() === null) {
+                $max = $db->query("SELECT MAX(CAST(id AS UNSIGNED)) AS m FROM {$this->table}")->fetch_assoc()['m'];
+                $token->setId((string) (((int) $max) + 1));                 // not atomic, as the SDK
+            }
+            $id = (string) $token->getId();
+            $stmt = $db->prepare("INSERT INTO {$this->table} (id, user_name, client_id, client_secret, refresh_token, access_token, grant_token, expiry_time, redirect_url, api_domain) "
+                . "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE user_name = VALUES(user_name), access_token = VALUES(access_token), expiry_time = VALUES(expiry_time)");
+            $row = array_values($values);
+            $stmt->bind_param('ssssssssss', $id, ...$row);
+            $stmt->execute();
+            $db->close();
+        }
+
+        public function deleteToken($id)
+        {
+            $db = $this->connect();
+            $stmt = $db->prepare("DELETE FROM {$this->table} WHERE id = ?");
+            $stmt->bind_param('s', $id);
+            $stmt->execute();
+            $db->close();
+        }
+
+        public function getTokens()
+        {
+            $db = $this->connect();
+            $tokens = [];
+            foreach ($db->query("SELECT * FROM {$this->table}")->fetch_all(MYSQLI_ASSOC) as $row) {
+                $tokens[] = $this->merge((new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor(), $row);
+            }
+            $db->close();
+            return $tokens;
+        }
+
+        public function deleteTokens()
+        {
+            $db = $this->connect();
+            $db->query("DELETE FROM {$this->table}");
+            $db->close();
         }
     }
 }
