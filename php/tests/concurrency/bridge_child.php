@@ -7,6 +7,7 @@
  *   token - LockedOAuthToken (our token class) with our store
  *   csv   - the same, with our store on the SDK's sdk_tokens.txt
  *   redis - the same, with our store on Redis
+ *   oauthtoken - the same, with our store on the current SDKs' MySQL table
  *   store - the SDK's own OAuthToken with LockedTokenStore
  *   sdk   - the SDK's own OAuthToken with its FileStore (the control: no lock)
  */
@@ -27,7 +28,7 @@ while (!file_exists($payload['barrier'])) {
 }
 try {
     $builder = match ($mode) {
-        'token', 'csv', 'redis' => (new LockedOAuthBuilder())->store($payload['store']),
+        'token', 'csv', 'redis', 'oauthtoken' => (new LockedOAuthBuilder())->store($payload['store']),
         default => (new OAuthBuilder())->findUser(false),
     };
     $token = $builder->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)

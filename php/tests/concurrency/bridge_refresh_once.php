@@ -7,6 +7,8 @@
  *     and the SDK's FileStore then reads the new token;
  *   - through LockedOAuthToken on Redis (token_store=redis) when ZOHO_TEST_REDIS_URL is set
  *     (eval "$(bash scripts/redis.sh start DIR)"): exactly one;
+ *   - through LockedOAuthToken on the current SDKs' MySQL table oauthtoken (token_store=mysql,
+ *     mysql_table=oauthtoken) when ZOHO_TEST_MYSQL_URL is set: exactly one;
  *   - the control, the SDK's own FileStore: more than one (what the bridge prevents).
  * All processes get the same, new access token through the bridge.
  */
@@ -17,6 +19,12 @@ $url = emulator_start(shared: true);
 
 $redis = (string) getenv('ZOHO_TEST_REDIS_URL');
 $modes = $redis !== '' ? ['token', 'store', 'csv', 'redis', 'sdk'] : ['token', 'store', 'csv', 'sdk'];
+$mysql = (string) getenv('ZOHO_TEST_MYSQL_URL');
+if ($mysql !== '') {
+    array_splice($modes, -1, 0, ['oauthtoken']);
+} else {
+    echo "  oauthtoken: skipped (ZOHO_TEST_MYSQL_URL is not set)\n";
+}
 if ($redis === '') {
     echo "  redis: skipped (ZOHO_TEST_REDIS_URL is not set)\n";
 }
@@ -25,6 +33,18 @@ foreach ($modes as $mode) {
     emu_client();
     $dir = temp_dir("bridge-$mode");
     $store = bridge_store_config($mode === 'csv' ? "$dir/sdk_tokens.txt" : $dir, ['refresh_margin_secs' => '60']);
+    if ($mode === 'oauthtoken') {
+        $db = 'bridge_conc_' . getmypid();
+        $port = (int) parse_url($mysql, PHP_URL_PORT);
+        $sql = "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db; CREATE TABLE $db.oauthtoken (id varchar(10) NOT NULL, user_name varchar(255),"
+            . " client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), access_token varchar(255), grant_token varchar(255),"
+            . " expiry_time varchar(20), redirect_url varchar(255), api_domain varchar(255), primary key (id))";
+        exec('mariadb -h 127.0.0.1 -P ' . $port . ' -u root -e ' . escapeshellarg($sql), $ignored, $status);
+        check_same(0, $status, 'oauthtoken: the table was created');
+        register_shutdown_function(fn() => exec('mariadb -h 127.0.0.1 -P ' . $port . ' -u root -e ' . escapeshellarg("DROP DATABASE IF EXISTS $db")));
+        unset($store['token_persistence_path']);
+        $store += ['token_store' => 'mysql', 'mysql_url' => $mysql, 'mysql_database' => $db, 'mysql_table' => 'oauthtoken'];
+    }
     if ($mode === 'redis') {
         unset($store['token_persistence_path']);
         $store += ['token_store' => 'redis', 'redis_url' => $redis, 'redis_key_prefix' => 'bridge-' . bin2hex(random_bytes(4)) . ':'];
