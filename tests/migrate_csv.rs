@@ -187,3 +187,140 @@ fn bad_input_is_a_clear_error_and_nothing_changes() {
         run.stderr
     );
 }
+
+/// A fresh database on the MySQL test server with the current SDKs' `oauthtoken` table and
+/// the old SDK's `oauthtokens`; its name.
+fn mysql_database(url: &str) -> String {
+    use mysql::prelude::Queryable;
+    let db = format!("bridge_cli_{}", std::process::id());
+    let opts =
+        mysql::OptsBuilder::from_opts(mysql::Opts::from_url(url).unwrap()).db_name(None::<String>);
+    let mut conn = mysql::Conn::new(opts).unwrap();
+    conn.query_drop(format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    conn.query_drop(format!("CREATE DATABASE {db}")).unwrap();
+    conn.query_drop(zoho_oauth::store::mysql::oauthtoken::create_table(
+        &format!("{db}.oauthtoken"),
+    ))
+    .unwrap();
+    conn.query_drop(format!(
+        "CREATE TABLE {db}.oauthtokens (useridentifier varchar(100), accesstoken varchar(100), refreshtoken varchar(100), expirytime bigint)"
+    ))
+    .unwrap();
+    db
+}
+
+#[test]
+fn every_direction_through_both_sdks_tables_without_loss() {
+    let Ok(url) = std::env::var("ZOHO_TEST_MYSQL_URL") else {
+        eprintln!("skipped: ZOHO_TEST_MYSQL_URL is not set");
+        return;
+    };
+    let env = Env::start();
+    let db = mysql_database(&url);
+    let original = fs::read(fixture("three-users.zcrm_oauthtokens.txt")).unwrap();
+    fs::write(env.token_file(), &original).unwrap();
+    let new_table = [
+        format!("mysql_url={url}"),
+        format!("mysql_database={db}"),
+        "mysql_table=oauthtoken".to_string(),
+    ];
+    let old_table = [
+        format!("mysql_url={url}"),
+        format!("mysql_database={db}"),
+        "mysql_table=oauthtokens".to_string(),
+    ];
+    let with = |flag: &'static str, sets: &[String]| -> Vec<String> {
+        sets.iter()
+            .flat_map(|s| [flag.to_string(), s.clone()])
+            .collect()
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.run(&args).expect(0)
+    };
+    // php file -> csv -> oauthtoken (today's SDK) -> oauthtokens (the old SDK) -> php file.
+    run(vec!["migrate".into(), "--to".into(), "csv".into()]);
+    let dry = run([
+        vec![
+            "migrate".into(),
+            "--from".into(),
+            "csv".into(),
+            "--to".into(),
+            "mysql".into(),
+            "--dry-run".into(),
+            "--json".into(),
+        ],
+        with("--to-set", &new_table),
+    ]
+    .concat());
+    assert_eq!(
+        dry.json()["added"].as_array().unwrap().len(),
+        3,
+        "{}",
+        dry.stdout
+    );
+    run([
+        vec![
+            "migrate".into(),
+            "--from".into(),
+            "csv".into(),
+            "--to".into(),
+            "mysql".into(),
+        ],
+        with("--to-set", &new_table),
+    ]
+    .concat());
+    run([
+        vec![
+            "migrate".into(),
+            "--from".into(),
+            "mysql".into(),
+            "--to".into(),
+            "mysql".into(),
+        ],
+        with("--from-set", &new_table),
+        with("--to-set", &old_table),
+    ]
+    .concat());
+    let back = env.token_dir().join("back.txt");
+    run([
+        vec![
+            "migrate".into(),
+            "--from".into(),
+            "mysql".into(),
+            "--to".into(),
+            "php".into(),
+            "--to-file".into(),
+            back.display().to_string(),
+        ],
+        with("--from-set", &old_table),
+    ]
+    .concat());
+    assert_eq!(
+        fs::read(&back).unwrap(),
+        original,
+        "php -> csv -> oauthtoken -> oauthtokens -> php is lossless"
+    );
+    // And oauthtoken -> csv gives the same rows as the first csv.
+    let again = env.token_dir().join("again/sdk_tokens.txt");
+    fs::create_dir(again.parent().unwrap()).unwrap();
+    run([
+        vec![
+            "migrate".into(),
+            "--from".into(),
+            "mysql".into(),
+            "--to".into(),
+            "csv".into(),
+            "--to-file".into(),
+            again.display().to_string(),
+        ],
+        with("--from-set", &new_table),
+    ]
+    .concat());
+    assert_eq!(
+        fs::read(&again).unwrap(),
+        fs::read(csv_file(&env)).unwrap(),
+        "oauthtoken -> csv matches php -> csv"
+    );
+}
