@@ -324,3 +324,36 @@ fn every_direction_through_both_sdks_tables_without_loss() {
         "oauthtoken -> csv matches php -> csv"
     );
 }
+
+#[test]
+fn every_cli_command_works_on_sdk_tokens_txt() {
+    let env = Env::start();
+    let csv = csv_file(&env);
+    let dir_flag = ["--token-dir", csv.to_str().unwrap()];
+    env.exchange(ADA, &dir_flag);
+    let text = fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with(&HEADER.join(",")), "{text}");
+    assert!(text.contains(&format!("\n1,{ADA},{CLIENT_ID},{CLIENT_SECRET},1000.")));
+    let users = env
+        .run(&["users", "--json", "--token-dir", csv.to_str().unwrap()])
+        .expect(0);
+    assert!(
+        users.stdout.contains(ADA) && users.stdout.contains("csv"),
+        "{}",
+        users.stdout
+    );
+    let token = env
+        .run(&["token", "--user", ADA, "--token-dir", csv.to_str().unwrap()])
+        .expect(0);
+    assert!(token.stdout.trim().starts_with("1000."));
+    env.run(&[
+        "revoke",
+        "--user",
+        ADA,
+        "--local",
+        "--token-dir",
+        csv.to_str().unwrap(),
+    ])
+    .expect(0);
+    assert_eq!(fs::read_to_string(&csv).unwrap(), HEADER.join(","));
+}

@@ -112,7 +112,7 @@ impl Settings {
     /// The configured token store: the token file in the token directory, or MySQL or
     /// Redis when `token_store` says so (opened through the library, as every door does).
     pub fn store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
-        if names_shared_store(&self.pairs) {
+        if names_shared_store(&self.pairs) || self.names_sdk_csv() {
             return Ok(zoho_oauth::store::open(&self.config_with_placeholders()?)?);
         }
         let dir = self.token_dir()?;
@@ -122,8 +122,17 @@ impl Settings {
         )?))
     }
 
-    /// What `users` shows as the store's format: the file format, or `mysql` / `redis`.
+    /// Whether `token_persistence_path` names the current SDKs' `sdk_tokens.txt`.
+    fn names_sdk_csv(&self) -> bool {
+        self.get("token_persistence_path")
+            .is_some_and(|p| zoho_oauth::store::sdk_csv::names_csv(std::path::Path::new(p)))
+    }
+
+    /// What `users` shows as the store's format: the file format, `csv`, or `mysql` / `redis`.
     pub fn store_label(&self) -> Result<&'static str, Failure> {
+        if self.names_sdk_csv() && !names_shared_store(&self.pairs) {
+            return Ok("csv");
+        }
         match self.get("token_store").map(StoreKind::parse).transpose()? {
             Some(kind) if kind.is_shared() => Ok(kind.name()),
             _ => Ok(self.store_format()?.name()),
