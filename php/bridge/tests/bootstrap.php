@@ -4,8 +4,16 @@
  * directories, assertions), the stand-in of Zoho's current SDK, and a PSR-4 autoloader for
  * the package (what Composer's would do).
  */
+// Registered before the helpers' clean-up, so it runs first: the working directory (below)
+// is left before it is removed.
+$bridgeOriginalCwd = getcwd();
+register_shutdown_function(fn() => chdir($bridgeOriginalCwd));
 require_once __DIR__ . '/../../tests/lib/helpers.php';
 require_once __DIR__ . '/standin/sdk.php';
+
+// The SDK's default store is a FileStore on getcwd()/sdk_tokens.txt, created when an
+// InitializeBuilder has no store: keep it out of the source tree.
+chdir(temp_dir('bridge-cwd'));
 
 spl_autoload_register(function (string $class): void {
     $prefix = 'ZohoOAuth\\Bridge\\';
