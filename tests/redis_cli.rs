@@ -1,4 +1,5 @@
-//! The CLI on the Redis store: `token_store=redis` and `redis_url` in its config file.
+//! The CLI on the Redis store: `token_store=redis` and `redis_url` in its config file, and
+//! `migrate` to and from Redis.
 //! Needs `eval "$(scripts/redis.sh start DIR)"`.
 #![allow(clippy::unwrap_used, missing_docs)]
 
@@ -85,4 +86,82 @@ fn the_cli_reads_tokens_from_redis_and_never_shows_the_password() {
     assert!(!run.status.success());
     assert!(shown.contains("refused the credentials"), "{shown}");
     assert!(!shown.contains(&password), "{shown}");
+}
+
+/// `migrate` copies the SDK's token file to Redis and from Redis to a JSON file, losing
+/// nothing, and refuses to overwrite a Redis prefix that already holds tokens.
+#[test]
+fn migrate_sdk_file_to_redis_and_back_to_json() {
+    let Some(url) = support::url() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/php-sdk/three-users.zcrm_oauthtokens.txt");
+    std::fs::copy(&fixture, dir.path().join("zcrm_oauthtokens.txt")).unwrap();
+    let expected =
+        zoho_oauth::store::php_format::decode(&std::fs::read(&fixture).unwrap()).unwrap();
+    let prefix = unique_prefix();
+    let url_set = format!("redis_url={url}");
+    let prefix_set = format!("redis_key_prefix={prefix}");
+    let migrate = |args: &[&str]| {
+        let mut all = vec!["migrate"];
+        all.extend_from_slice(args);
+        Command::new(env!("CARGO_BIN_EXE_zoho-oauth"))
+            .args(&all)
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("ZOHO_TOKEN_DIR", dir.path())
+            .output()
+            .unwrap()
+    };
+    let to_redis = [
+        "--from",
+        "php",
+        "--to",
+        "redis",
+        "--to-set",
+        &url_set,
+        "--to-set",
+        &prefix_set,
+    ];
+    let run = migrate(&to_redis);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let in_redis = store(&url, &prefix).list().unwrap();
+    assert_eq!(in_redis.len(), 3);
+    for t in &expected {
+        assert!(in_redis.contains(t), "{:?} copied to Redis", t.user);
+    }
+    let again = migrate(&to_redis);
+    assert!(
+        !again.status.success(),
+        "a prefix holding tokens is not overwritten"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds tokens"));
+
+    let back = migrate(&[
+        "--from",
+        "redis",
+        "--to",
+        "json",
+        "--from-set",
+        &url_set,
+        "--from-set",
+        &prefix_set,
+    ]);
+    assert!(
+        back.status.success(),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
+    let json = zoho_oauth::FileStore::in_directory(dir.path(), zoho_oauth::StoreFormat::Json)
+        .unwrap()
+        .list()
+        .unwrap();
+    assert_eq!(json.len(), 3);
+    for t in &expected {
+        assert!(json.contains(t), "{:?} copied back", t.user);
+    }
 }

@@ -67,7 +67,16 @@ static void test_config_errors(const char *dir) {
     expect_config_error(keys, values, 0, ZOHO_RESULT_CONFIG_MISSING, "client_id is mandatory");
     expect_config_error(keys, values, 1, ZOHO_RESULT_CONFIG_MISSING, "client_secret is mandatory");
     expect_config_error(keys, values, 2, ZOHO_RESULT_CONFIG_MISSING, "redirect_uri is mandatory");
-    expect_config_error(keys, values, 3, ZOHO_RESULT_STORE_UNSUPPORTED, "token_persistence_path");
+    /* No token path: the SDK's MySQL store, opened without connecting; a server that is down
+     * is store_unavailable at the first call, and the message names no secret. */
+    const char *mysql_keys[] = {"client_id", "client_secret", "redirect_uri", "host_address", "db_port"};
+    const char *mysql_values[] = {TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, "127.0.0.1", "1"};
+    zoho_client *mysql = NULL;
+    EXPECT_OK(zoho_client_new(mysql_keys, mysql_values, 5, &mysql));
+    char *none = SENTINEL;
+    EXPECT_RC(zoho_client_get_access_token(mysql, TEST_USER, &none), ZOHO_RESULT_STORE_UNAVAILABLE);
+    CHECK(none == SENTINEL);
+    zoho_client_free(mysql);
     const char *empty[] = {TEST_CLIENT_ID, "", TEST_REDIRECT_URI, dir, emu_url()};
     expect_config_error(keys, empty, 5, ZOHO_RESULT_CONFIG_MISSING, "client_secret value is missing");
     const char *remote[] = {TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, dir,
