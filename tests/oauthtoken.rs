@@ -235,3 +235,28 @@ fn a_missing_table_is_a_clear_error_and_nothing_is_created() {
         .unwrap();
     assert!(tables.is_empty(), "nothing created: {tables:?}");
 }
+
+#[test]
+fn mysql_create_makes_the_current_sdks_table() {
+    let Some(url) = server_url() else { return };
+    let db = unique_table("bridge_create");
+    let config = config(None, &url, &db);
+    let statements = zoho_oauth::store::MysqlStore::open(&config)
+        .unwrap()
+        .create_schema()
+        .unwrap();
+    assert!(
+        statements[1].contains("user_name varchar(255)"),
+        "{statements:?}"
+    );
+    let store = zoho_oauth::store::open(&config).unwrap();
+    store
+        .save(&Tokens::new(
+            Some(ADA.into()),
+            Secret::new("1000.a"),
+            None,
+            FAR,
+        ))
+        .unwrap();
+    assert_eq!(sdk_rows(&url, &db)[0].0, "1");
+}

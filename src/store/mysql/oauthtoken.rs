@@ -40,7 +40,8 @@ pub const COLUMNS: [&str; 10] = [
 ];
 
 /// The SDK README's table, with `user_name` nullable (the SDK writes NULL with
-/// `findUser(false)`, which the README's `NOT NULL` refuses in strict mode).
+/// `findUser(false)`, which the README's `NOT NULL` refuses in strict mode). `zoho-oauth
+/// mysql-create --to-set mysql_table=oauthtoken` runs it.
 pub fn create_table(qualified: &str) -> String {
     format!(
         "CREATE TABLE IF NOT EXISTS {qualified} (id varchar(10) NOT NULL, user_name varchar(255), \

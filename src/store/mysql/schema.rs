@@ -99,14 +99,19 @@ pub fn create_statements(s: &MysqlSettings) -> [String; 2] {
             "CREATE DATABASE IF NOT EXISTS `{}` CHARACTER SET utf8mb4",
             s.database
         ),
-        format!(
-            "CREATE TABLE IF NOT EXISTS {} (useridentifier varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, accesstoken varchar(255), refreshtoken varchar(255), expirytime bigint, PRIMARY KEY (useridentifier)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
-            s.qualified_table()
-        ),
+        if s.table.eq_ignore_ascii_case(super::oauthtoken::TABLE) {
+            super::oauthtoken::create_table(&s.qualified_table())
+        } else {
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} (useridentifier varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, accesstoken varchar(255), refreshtoken varchar(255), expirytime bigint, PRIMARY KEY (useridentifier)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+                s.qualified_table()
+            )
+        },
     ]
 }
 
-/// The error for a missing database or table, with the statements that create them.
+/// The error for a missing database or table, with the statements that create them (the
+/// current SDKs' layout for a table named `oauthtoken`).
 pub fn missing(s: &MysqlSettings, action: &str) -> Error {
     let [db, table] = create_statements(s);
     Error::new(
