@@ -158,21 +158,34 @@ impl AccountsClient {
     /// it there would wait for that thread forever.
     fn http(&self) -> Result<reqwest::blocking::Client> {
         let pid = std::process::id();
-        let mut slot = self
-            .http
-            .lock()
-            .map_err(|_| Error::internal("the HTTP client lock was poisoned by a panic"))?;
-        if let Some((owner, client)) = slot.as_ref()
-            && *owner == pid
+        if let Some(client) = self
+            .http_slot()?
+            .as_ref()
+            .and_then(|(owner, client)| (*owner == pid).then(|| client.clone()))
         {
-            return Ok(client.clone());
+            return Ok(client);
+        }
+        // Built without holding the lock, so the lock is only ever held for a moment and a
+        // child forked meanwhile does not inherit it held.
+        let client = build_http_client(self.connect_timeout, self.request_timeout)?;
+        let mut slot = self.http_slot()?;
+        match slot.as_ref() {
+            Some((owner, current)) if *owner == pid => return Ok(current.clone()),
+            _ => {}
         }
         if let Some(inherited) = slot.take() {
             std::mem::forget(inherited);
         }
-        let client = build_http_client(self.connect_timeout, self.request_timeout)?;
         *slot = Some((pid, client.clone()));
         Ok(client)
+    }
+
+    fn http_slot(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, Option<(u32, reqwest::blocking::Client)>>> {
+        self.http
+            .lock()
+            .map_err(|_| Error::internal("the HTTP client lock was poisoned by a panic"))
     }
 
     /// Sends `request` and reads the reply, all within `request_timeout`: connect, send,

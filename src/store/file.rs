@@ -12,6 +12,7 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::held_locks::LockFile;
 use super::{
     Fingerprint, LockGuard, TokenStore, find_user, json_format, php_format, remove_entry,
     replace_entry,
@@ -131,17 +132,19 @@ impl FileStore {
         }
     }
 
-    /// The parsed entries, re-read only when the file changed since the last read.
+    /// The parsed entries, re-read only when the file changed since the last read. The
+    /// cache is only ever `try_lock`ed: a busy cache is skipped, so a child forked while
+    /// another thread held it never waits on it.
     fn entries(&self) -> Result<Arc<Vec<Tokens>>> {
         let fingerprint = self.stat_fingerprint()?;
-        if let Ok(cache) = self.parsed.lock()
+        if let Ok(cache) = self.parsed.try_lock()
             && let Some((cached, entries)) = cache.as_ref()
             && *cached == fingerprint
         {
             return Ok(Arc::clone(entries));
         }
         let entries = Arc::new(self.read_file()?);
-        if let Ok(mut cache) = self.parsed.lock() {
+        if let Ok(mut cache) = self.parsed.try_lock() {
             *cache = Some((fingerprint, Arc::clone(&entries)));
         }
         Ok(entries)
@@ -212,7 +215,8 @@ impl FileStore {
         let mut entries = self.read_file()?;
         let result = change(&mut entries)?;
         self.write_atomically(&self.encode(&entries))?;
-        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.lock()) {
+        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.try_lock())
+        {
             *cache = Some((fingerprint, Arc::new(entries)));
         }
         Ok(result)
@@ -294,15 +298,17 @@ impl TokenStore for FileStore {
 }
 
 /// Opens (creating 0600, never through a symlink) and exclusively locks a lock file.
-/// The lock is released when the returned file is dropped.
-fn lock_file(path: &Path) -> Result<File> {
+/// The lock is released when the returned file is dropped, and a forked child never
+/// shares it (see [`held_locks`](super::held_locks)).
+fn lock_file(path: &Path) -> Result<LockFile> {
     let file = open_lock_file(path)?;
     file.lock().map_err(|e| Error::store_io("lock", path, &e))?;
     Ok(file)
 }
 
-/// Opens a lock file, creating it 0600 and never through a symlink.
-fn open_lock_file(path: &Path) -> Result<File> {
+/// Opens a lock file, creating it 0600 and never through a symlink, registered so that a
+/// forked child lets go of it.
+fn open_lock_file(path: &Path) -> Result<LockFile> {
     OpenOptions::new()
         .read(true)
         .write(true)
@@ -311,6 +317,7 @@ fn open_lock_file(path: &Path) -> Result<File> {
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)
+        .map(LockFile::register)
         .map_err(|e| Error::store_io("open the lock file", path, &e))
 }
 

@@ -2,6 +2,7 @@
 //! and an in-memory store.
 
 mod file;
+mod held_locks;
 pub mod json_format;
 mod memory;
 pub mod php_format;
