@@ -2,10 +2,12 @@
 //! and an in-memory store.
 
 mod file;
+mod file_locks;
 mod held_locks;
 pub mod json_format;
 mod memory;
 pub mod php_format;
+mod strict;
 
 use std::sync::Arc;
 
