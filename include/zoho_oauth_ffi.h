@@ -90,6 +90,10 @@ typedef enum {
   ZOHO_RESULT_STORE_CORRUPT = 402,
   // The configured kind of store is not available (no `token_persistence_path`).
   ZOHO_RESULT_STORE_UNSUPPORTED = 403,
+  // The token store's server (MySQL/MariaDB, Redis) cannot be reached or went away.
+  ZOHO_RESULT_STORE_UNAVAILABLE = 404,
+  // Another process held the user's refresh lock too long, and no valid token was stored.
+  ZOHO_RESULT_LOCK_TIMEOUT = 405,
   // A bug in this library; please report it.
   ZOHO_RESULT_INTERNAL = 500,
   // A panic was caught at the library's boundary; please report it.

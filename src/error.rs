@@ -66,6 +66,12 @@ pub enum ErrorKind {
     StoreCorrupt = 402,
     /// The configured kind of store is not available (e.g. the SDK's MySQL default).
     StoreUnsupported = 403,
+    /// The token store's server (MySQL/MariaDB, Redis) cannot be reached, timed out, or went
+    /// away; nothing was changed.
+    StoreUnavailable = 404,
+    /// Another process or machine held the user's refresh lock for longer than
+    /// `lock_timeout_secs`, and the stored token was no longer valid.
+    LockTimeout = 405,
     /// A bug in this library; please report it.
     Internal = 500,
     /// A panic was caught at the library's boundary.
@@ -87,6 +93,8 @@ impl ErrorKind {
                 | ErrorKind::ServerError
                 | ErrorKind::InvalidResponse
                 | ErrorKind::RateLimited
+                | ErrorKind::StoreUnavailable
+                | ErrorKind::LockTimeout
         )
     }
 
@@ -118,6 +126,8 @@ impl ErrorKind {
             ErrorKind::StoreIo => "store_io",
             ErrorKind::StoreCorrupt => "store_corrupt",
             ErrorKind::StoreUnsupported => "store_unsupported",
+            ErrorKind::StoreUnavailable => "store_unavailable",
+            ErrorKind::LockTimeout => "lock_timeout",
             ErrorKind::Internal => "internal",
             ErrorKind::Panic => "panic",
         }

@@ -160,7 +160,7 @@ pub fn pairs_from_array(configuration: &ZendHashTable) -> PhpResult<Vec<(String,
 }
 
 fn is_read_key(key: &str) -> bool {
-    zoho_oauth::config::KNOWN_KEYS.contains(&key)
+    zoho_oauth::config::is_known_key(key)
         || SDK_OAUTH_KEYS.contains(&key)
         || key == "currentUserEmail"
 }

@@ -66,6 +66,10 @@ pub enum zoho_result {
     StoreCorrupt = 402,
     /// The configured kind of store is not available (no `token_persistence_path`).
     StoreUnsupported = 403,
+    /// The token store's server (MySQL/MariaDB, Redis) cannot be reached or went away.
+    StoreUnavailable = 404,
+    /// Another process held the user's refresh lock too long, and no valid token was stored.
+    LockTimeout = 405,
     /// A bug in this library; please report it.
     Internal = 500,
     /// A panic was caught at the library's boundary; please report it.
@@ -100,6 +104,8 @@ const TABLE: &[(zoho_result, &CStr)] = &[
     (zoho_result::StoreIo, c"store_io"),
     (zoho_result::StoreCorrupt, c"store_corrupt"),
     (zoho_result::StoreUnsupported, c"store_unsupported"),
+    (zoho_result::StoreUnavailable, c"store_unavailable"),
+    (zoho_result::LockTimeout, c"lock_timeout"),
     (zoho_result::Internal, c"internal"),
     (zoho_result::Panic, c"panic"),
 ];
@@ -133,6 +139,8 @@ impl zoho_result {
             ErrorKind::StoreIo => zoho_result::StoreIo,
             ErrorKind::StoreCorrupt => zoho_result::StoreCorrupt,
             ErrorKind::StoreUnsupported => zoho_result::StoreUnsupported,
+            ErrorKind::StoreUnavailable => zoho_result::StoreUnavailable,
+            ErrorKind::LockTimeout => zoho_result::LockTimeout,
             ErrorKind::Internal => zoho_result::Internal,
             ErrorKind::Panic => zoho_result::Panic,
         }
@@ -208,6 +216,8 @@ mod tests {
         ErrorKind::StoreIo,
         ErrorKind::StoreCorrupt,
         ErrorKind::StoreUnsupported,
+        ErrorKind::StoreUnavailable,
+        ErrorKind::LockTimeout,
         ErrorKind::Internal,
         ErrorKind::Panic,
     ];

@@ -6,10 +6,13 @@
 //! stale asks the accounts server. Processes that waited on the lock find the fresh token
 //! and make no request.
 
+#[cfg(test)]
+mod bounded_tests;
 mod refresh;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use crate::accounts::{AccountsClient, Credentials, TokenReply, UserInfo};
 use crate::clock::{Clock, SystemClock};
@@ -17,7 +20,7 @@ use crate::config::{Config, trusted_accounts_url};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
-use crate::store::{FileStore, Fingerprint, TokenStore};
+use crate::store::{Fingerprint, TokenStore};
 use crate::token::Tokens;
 
 /// The SDK's message when a user has no stored tokens.
@@ -44,11 +47,19 @@ pub struct AuthorizationRequest {
     pub state: Option<String>,
 }
 
-/// Tokens cached in this process, valid while the store's fingerprint is unchanged.
+/// Tokens cached in this process: each is current while the store's fingerprint is
+/// unchanged, and is served without asking the store at all for `store_recheck` after it
+/// was read (or confirmed) from the store.
 #[derive(Default)]
 struct Cache {
     fingerprint: Option<Fingerprint>,
-    tokens: HashMap<String, Arc<Tokens>>,
+    tokens: HashMap<String, CachedTokens>,
+}
+
+/// One user's cached tokens and when the store last confirmed them.
+struct CachedTokens {
+    tokens: Arc<Tokens>,
+    checked_at: Instant,
 }
 
 /// A Zoho OAuth client bound to one configuration and one token store.
@@ -83,18 +94,13 @@ impl OAuthClient {
         })
     }
 
-    /// A client using the file store that `token_persistence_path` names. Without a path
-    /// this is an [`ErrorKind::StoreUnsupported`] error: the SDK would use MySQL there.
+    /// A client using the store the configuration selects ([`crate::store::open`]): the
+    /// token file that `token_persistence_path` names, else MySQL as Zoho's SDK, or what
+    /// `token_store` asks for.
     pub fn from_config(config: Config) -> Result<OAuthClient> {
-        let Some(file) = config.token_file() else {
-            return Err(Error::new(
-                ErrorKind::StoreUnsupported,
-                "no token_persistence_path is set: Zoho's SDK would use its MySQL store here, which zoho-oauth does not support yet",
-            )
-            .with_hint("set token_persistence_path to a directory for the token file, or use a custom store"));
-        };
-        let store = FileStore::new(file, config.token_store_format)?;
-        OAuthClient::new(config, Arc::new(store))
+        config.validate()?;
+        let store = crate::store::open(&config)?;
+        OAuthClient::new(config, store)
     }
 
     /// Replaces the clock (tests use this to make tokens expire).
@@ -343,19 +349,36 @@ impl OAuthClient {
         }
     }
 
-    fn cached(&self, user: &str, fingerprint: Option<Fingerprint>) -> Option<Arc<Tokens>> {
+    /// `user`'s cached tokens when the store confirmed them less than `store_recheck` ago.
+    fn recently_checked(&self, user: &str) -> Option<Arc<Tokens>> {
+        let recheck = self.config.store_recheck();
+        if recheck.is_zero() {
+            return None;
+        }
         let cache = self.cache.lock().ok()?;
+        let entry = cache.tokens.get(user)?;
+        (entry.checked_at.elapsed() < recheck).then(|| Arc::clone(&entry.tokens))
+    }
+
+    /// `user`'s cached tokens when the store's fingerprint is unchanged; confirms them.
+    fn cached(&self, user: &str, fingerprint: Option<Fingerprint>) -> Option<Arc<Tokens>> {
+        let mut cache = self.cache.lock().ok()?;
         if fingerprint.is_none() || cache.fingerprint != fingerprint {
             return None;
         }
-        cache.tokens.get(user).cloned()
+        let entry = cache.tokens.get_mut(user)?;
+        entry.checked_at = Instant::now();
+        Some(Arc::clone(&entry.tokens))
     }
 
     /// Reads `user` from the store and caches it under the fingerprint taken before reading.
     fn load(&self, user: &str, fingerprint: Option<Fingerprint>) -> Result<Arc<Tokens>> {
         let stored = match self.store.get(user) {
             Ok(Some(tokens)) => Arc::new(tokens),
-            Ok(None) => return Err(no_tokens()),
+            Ok(None) => {
+                self.forget_user(user);
+                return Err(no_tokens());
+            }
             Err(e) => {
                 self.log(
                     Level::Severe,
@@ -367,14 +390,25 @@ impl OAuthClient {
                 return Err(e);
             }
         };
-        if let (Some(fingerprint), Ok(mut cache)) = (fingerprint, self.cache.lock()) {
-            if cache.fingerprint != Some(fingerprint) {
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.fingerprint != fingerprint {
                 cache.tokens.clear();
-                cache.fingerprint = Some(fingerprint);
+                cache.fingerprint = fingerprint;
             }
-            cache.tokens.insert(user.to_string(), Arc::clone(&stored));
+            let entry = CachedTokens {
+                tokens: Arc::clone(&stored),
+                checked_at: Instant::now(),
+            };
+            cache.tokens.insert(user.to_string(), entry);
         }
         Ok(stored)
+    }
+
+    /// Drops `user`'s cached tokens (the store no longer has them).
+    fn forget_user(&self, user: &str) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.tokens.remove(user);
+        }
     }
 
     fn forget_cache(&self) {

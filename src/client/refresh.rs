@@ -45,7 +45,7 @@ impl Drop for HeldUserLock {
 
 /// Whether a refresh was asked for explicitly or is due to the token's age.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Trigger {
+pub(super) enum Trigger {
     /// The token is inside the refresh margin (or expired).
     Stale,
     /// The caller wants a new access token now; a failure is always an error.
@@ -61,8 +61,13 @@ impl OAuthClient {
     /// The tokens of `user`, refreshed first if less than the refresh margin is left.
     pub fn get_tokens(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
-        let fingerprint = self.store.fingerprint();
         let now = self.now_ms();
+        if let Some(tokens) = self.recently_checked(user)
+            && tokens.is_valid_for(now, self.margin_ms())
+        {
+            return Ok(tokens);
+        }
+        let fingerprint = self.store.fingerprint();
         if let Some(tokens) = self.cached(user, fingerprint)
             && tokens.is_valid_for(now, self.margin_ms())
         {
@@ -90,15 +95,28 @@ impl OAuthClient {
         self.refresh_stored(&key, stored, Trigger::Forced)
     }
 
-    /// Single-flight refresh of the entry `key`, last seen as `seen`.
-    fn refresh_stored(
+    /// Single-flight refresh of the entry `key`, last seen as `seen`. For a stale (not
+    /// forced) refresh whose old access token still works, a failure to take the lock in
+    /// time, to read or to save (a store that is down, a read-only disk) serves the old
+    /// token, as a transient network failure does.
+    pub(super) fn refresh_stored(
         &self,
         key: &str,
         seen: Arc<Tokens>,
         trigger: Trigger,
     ) -> Result<Arc<Tokens>> {
-        let _lock = self.lock_user(key)?;
-        let current = self.store.get(key)?.ok_or_else(no_tokens)?;
+        let seen_usable = trigger == Trigger::Stale && seen.is_valid_access_token(self.now_ms());
+        let locked = self.lock_user(key).and_then(|lock| {
+            let current = self.store.get(key)?.ok_or_else(no_tokens)?;
+            Ok((lock, current))
+        });
+        let (_lock, current) = match locked {
+            Ok(locked) => locked,
+            Err(e) if seen_usable && serves_old_token(&e) => {
+                return Ok(self.keep_old_token(seen, &e));
+            }
+            Err(e) => return Err(e),
+        };
         let now = self.now_ms();
         let usable = trigger == Trigger::Stale && current.is_valid_access_token(now);
         let done = match trigger {
@@ -112,36 +130,60 @@ impl OAuthClient {
         if done {
             return Ok(Arc::new(current));
         }
-        let refresh = current
-            .refresh_token
-            .clone()
-            .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
-        let server = self.accounts_url_for(&current);
-        match self.accounts.refresh(&server, self.credentials(), &refresh) {
-            Ok(reply) => {
-                self.forget_refresh_failure(key);
-                let mut fresh = self.tokens_from_reply(Some(key.to_string()), reply, Some(refresh));
-                fresh.accounts_url = Some(server);
-                fresh.api_domain = fresh.api_domain.or(current.api_domain);
-                fresh.scope = fresh.scope.or(current.scope);
-                self.save_new(fresh).map(Arc::new)
-            }
-            Err(e) if usable && e.kind().is_transient() => {
+        let current = Arc::new(current);
+        let refreshed = self.refresh_locked(key, &current);
+        match refreshed {
+            Ok(fresh) => Ok(fresh),
+            Err(mut e) if usable && serves_old_token(&e) => {
                 self.remember_refresh_failure(key, now);
-                self.log(
-                    Level::Warning,
-                    &format!(
-                        "refresh failed ({}); the current access token is still valid and is used",
-                        e.message()
-                    ),
-                );
-                Ok(Arc::new(current))
+                // Zoho issued a token the store could not keep: it is good, so hand it out.
+                match e.take_unsaved_tokens() {
+                    Some(fresh) => {
+                        self.log(
+                            Level::Warning,
+                            &format!("{}; the new access token is used unsaved", e.message()),
+                        );
+                        Ok(Arc::new(fresh))
+                    }
+                    None => Ok(self.keep_old_token(current, &e)),
+                }
             }
             Err(e) => {
                 self.log(Level::Severe, e.message());
                 Err(e)
             }
         }
+    }
+
+    /// Asks the accounts server for a new access token for `current` (under `key`'s lock)
+    /// and saves it; a failed save gives an error that carries the new tokens.
+    fn refresh_locked(&self, key: &str, current: &Tokens) -> Result<Arc<Tokens>> {
+        let refresh = current
+            .refresh_token
+            .clone()
+            .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
+        let server = self.accounts_url_for(current);
+        let reply = self
+            .accounts
+            .refresh(&server, self.credentials(), &refresh)?;
+        self.forget_refresh_failure(key);
+        let mut fresh = self.tokens_from_reply(Some(key.to_string()), reply, Some(refresh));
+        fresh.accounts_url = Some(server);
+        fresh.api_domain = fresh.api_domain.or_else(|| current.api_domain.clone());
+        fresh.scope = fresh.scope.or_else(|| current.scope.clone());
+        self.save_new(fresh).map(Arc::new)
+    }
+
+    /// Logs why a refresh did not happen and hands out the still-valid `old` token.
+    fn keep_old_token(&self, old: Arc<Tokens>, why: &Error) -> Arc<Tokens> {
+        self.log(
+            Level::Warning,
+            &format!(
+                "refresh failed ({}); the current access token is still valid and is used",
+                why.message()
+            ),
+        );
+        old
     }
 
     /// Whether a refresh of `key` failed transiently less than [`RETRY_REFRESH_AFTER_MS`]
@@ -186,7 +228,7 @@ impl OAuthClient {
     /// waiting for itself forever.
     pub(super) fn lock_user(&self, user: &str) -> Result<HeldUserLock> {
         let key = self.held_lock_key(user)?;
-        let lock = self.store.lock_user(user)?;
+        let lock = self.store.lock_user(user, self.config.lock_timeout())?;
         Ok(hold(key, lock))
     }
 
@@ -203,6 +245,13 @@ impl OAuthClient {
         }
         Ok(key)
     }
+}
+
+/// Whether a refresh that failed with `error` may hand out a still-valid old token: the
+/// failure may go away by itself (network, throttling, a store server that is down, a lock
+/// held too long) or is the store's (a read-only disk), not Zoho refusing the refresh token.
+fn serves_old_token(error: &Error) -> bool {
+    error.kind().is_transient() || matches!(error.kind(), ErrorKind::StoreIo)
 }
 
 /// Remembers a taken lock for this thread until it is dropped.

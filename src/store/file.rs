@@ -13,14 +13,16 @@
 //! atomically in the target's directory; and a refresh lock is refused up front when the
 //! directory is not writable, so no refresh is spent that could not be saved.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{ErrorKind as IoKind, Read, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use super::file_locks::{self, Owner};
 use super::strict::{Trust, permission_error};
+use super::wait::{lock_timeout, retry_until};
 use super::{
     Fingerprint, LockGuard, TokenStore, find_user, json_format, php_format, remove_entry,
     replace_entry,
@@ -395,12 +397,17 @@ impl TokenStore for FileStore {
         self.stat_fingerprint().ok()
     }
 
-    fn lock_user(&self, user: &str) -> Result<LockGuard> {
-        let file = file_locks::lock_file(
-            &self.user_lock_path(user)?,
-            &self.trust,
-            self.new_file_owner(),
-        )?;
+    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        let path = self.user_lock_path(user)?;
+        let file = file_locks::open_lock_file(&path, &self.trust, self.new_file_owner())?;
+        let taken = retry_until(wait, || match file.try_lock() {
+            Ok(()) => Ok(Some(())),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(Error::store_io("lock", &path, &e)),
+        })?;
+        if taken.is_none() {
+            return Err(lock_timeout(&self.describe(), user, wait));
+        }
         let guard: LockGuard = Box::new(file);
         Ok(guard)
     }

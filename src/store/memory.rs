@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use super::{Fingerprint, LockGuard, TokenStore, find_user, remove_entry, replace_entry};
 use crate::error::{Error, Result};
@@ -87,13 +88,22 @@ impl Drop for InProcessLock {
     }
 }
 
-/// Serializes work on one user within this process (not across processes).
-pub(super) fn lock_in_process(user: &str) -> Result<LockGuard> {
+/// Serializes work on one user within this process (not across processes), waiting at most
+/// `wait` for another thread to finish.
+pub(super) fn lock_in_process(user: &str, wait: Duration) -> Result<LockGuard> {
     let (lock, cond) = busy_users();
+    let deadline = Instant::now().checked_add(wait);
     let mut map = lock.lock().map_err(|_| poisoned())?;
     let pid = std::process::id();
     while map.get(user) == Some(&pid) {
-        map = cond.wait(map).map_err(|_| poisoned())?;
+        let left = match deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+            None => wait,
+        };
+        if left.is_zero() {
+            return Err(super::wait::lock_timeout("this process", user, wait));
+        }
+        map = cond.wait_timeout(map, left).map_err(|_| poisoned())?.0;
     }
     map.insert(user.to_string(), pid);
     let guard: LockGuard = Box::new(InProcessLock {

@@ -6,13 +6,21 @@ mod file_locks;
 mod held_locks;
 pub mod json_format;
 mod memory;
+pub mod mysql;
+mod open;
 pub mod php_format;
+pub mod redis;
 mod strict;
+pub mod wait;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use file::FileStore;
 pub use memory::MemoryStore;
+pub use mysql::MysqlStore;
+pub use open::open;
+pub use redis::RedisStore;
 
 use crate::error::Result;
 use crate::token::Tokens;
@@ -48,10 +56,12 @@ pub trait TokenStore: Send + Sync {
         None
     }
 
-    /// Takes a lock that serializes refreshes of one user's tokens, across processes where
-    /// the store can (the file store does). The default serializes within this process.
-    fn lock_user(&self, user: &str) -> Result<LockGuard> {
-        memory::lock_in_process(user)
+    /// Takes a lock that serializes refreshes of one user's tokens, across processes (and
+    /// machines) where the store can (the file, MySQL and Redis stores do), waiting at most
+    /// `wait` for it; then an [`crate::ErrorKind::LockTimeout`] error (see
+    /// [`wait::lock_timeout`]). The default serializes within this process.
+    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        memory::lock_in_process(user, wait)
     }
 
     /// When a refresh of `user` last failed transiently, as recorded by
@@ -87,8 +97,8 @@ impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
     fn fingerprint(&self) -> Option<Fingerprint> {
         (**self).fingerprint()
     }
-    fn lock_user(&self, user: &str) -> Result<LockGuard> {
-        (**self).lock_user(user)
+    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        (**self).lock_user(user, wait)
     }
     fn refresh_failed_at(&self, user: &str) -> Option<i64> {
         (**self).refresh_failed_at(user)

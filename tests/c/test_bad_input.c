@@ -68,6 +68,8 @@ static void test_enum_values(void) {
         {ZOHO_RESULT_STORE_IO, 401, "store_io"},
         {ZOHO_RESULT_STORE_CORRUPT, 402, "store_corrupt"},
         {ZOHO_RESULT_STORE_UNSUPPORTED, 403, "store_unsupported"},
+        {ZOHO_RESULT_STORE_UNAVAILABLE, 404, "store_unavailable"},
+        {ZOHO_RESULT_LOCK_TIMEOUT, 405, "lock_timeout"},
         {ZOHO_RESULT_INTERNAL, 500, "internal"},
         {ZOHO_RESULT_PANIC, 501, "panic"},
     };

@@ -6,7 +6,7 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use zoho_oauth::config::KNOWN_KEYS;
+use zoho_oauth::config::is_known_key;
 use zoho_oauth::{Config, FileStore, OAuthClient, StoreFormat};
 
 use crate::args::Args;
@@ -252,7 +252,7 @@ pub fn parse_lines(text: &str) -> Result<Vec<(String, String)>, (usize, String)>
             return Err((index + 1, "expected key=value".into()));
         };
         let key = key.trim();
-        if !KNOWN_KEYS.contains(&key) && !CLI_KEYS.contains(&key) {
+        if !is_known_key(key) && !CLI_KEYS.contains(&key) {
             warn(&format!(
                 "ignoring unknown key '{key}' on line {}",
                 index + 1

@@ -112,9 +112,11 @@ impl Class {
             | ErrorKind::OAuthError
             | ErrorKind::TokenExpired => Class::Refused,
             ErrorKind::RateLimited => Class::RateLimited,
-            ErrorKind::StoreIo | ErrorKind::StoreCorrupt | ErrorKind::StoreUnsupported => {
-                Class::Store
-            }
+            ErrorKind::StoreIo
+            | ErrorKind::StoreCorrupt
+            | ErrorKind::StoreUnsupported
+            | ErrorKind::StoreUnavailable
+            | ErrorKind::LockTimeout => Class::Store,
             ErrorKind::NoTokens => Class::NoTokens,
             _ => Class::Internal,
         }

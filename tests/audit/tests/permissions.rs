@@ -100,7 +100,11 @@ fn token_file_temporary_and_lock_files_are_0600_from_creation_under_umask_000() 
         );
         assert_eq!(mode(&file), 0o600);
         assert_eq!(mode(Path::new(&format!("{}.lock", file.display()))), 0o600);
-        drop(store.lock_user("u1").unwrap());
+        drop(
+            store
+                .lock_user("u1", std::time::Duration::from_secs(5))
+                .unwrap(),
+        );
         let locks = format!("{}.locks", file.display());
         assert_eq!(mode(Path::new(&locks)), 0o700);
         for entry in std::fs::read_dir(&locks).unwrap() {

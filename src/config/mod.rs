@@ -1,11 +1,18 @@
 //! Configuration: built in Rust, or from the configuration keys of Zoho's PHP SDK.
 
+mod store;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::datacentre::DataCentre;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
+
+pub use store::{
+    DEFAULT_SHARED_STORE_RECHECK, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK, STORE_KEYS, StoreKind,
+    StoreSettings,
+};
 
 /// The token file name Zoho's PHP SDK uses inside `token_persistence_path`.
 pub const SDK_TOKEN_FILE_NAME: &str = "zcrm_oauthtokens.txt";
@@ -88,6 +95,15 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Refresh an access token when less than this is left.
     pub refresh_margin: Duration,
+    /// The store asked for with `token_store`; `None` chooses as the SDK does (see
+    /// [`Config::store_kind`]).
+    pub token_store: Option<StoreKind>,
+    /// The shared stores' settings (the SDK's MySQL keys, `mysql_*`, `redis_*`).
+    pub store_settings: StoreSettings,
+    /// `store_recheck_ms`; `None` takes the store kind's default (see [`Config::store_recheck`]).
+    pub store_recheck: Option<Duration>,
+    /// `lock_timeout_secs`; `None` takes the default (see [`Config::lock_timeout`]).
+    pub lock_timeout: Option<Duration>,
 }
 
 /// The largest refresh margin: half of the hour an access token lives.
@@ -111,7 +127,15 @@ pub const KNOWN_KEYS: &[&str] = &[
     "connect_timeout_secs",
     "timeout_secs",
     "refresh_margin_secs",
+    "token_store",
+    "store_recheck_ms",
+    "lock_timeout_secs",
 ];
+
+/// Whether [`Config::from_pairs`] reads `key`: one of [`KNOWN_KEYS`] or [`STORE_KEYS`].
+pub fn is_known_key(key: &str) -> bool {
+    KNOWN_KEYS.contains(&key) || STORE_KEYS.contains(&key)
+}
 
 impl Config {
     /// A configuration with the defaults: US accounts server, offline access, no store
@@ -137,7 +161,68 @@ impl Config {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             refresh_margin: Duration::from_secs(60),
+            token_store: None,
+            store_settings: StoreSettings::new(),
+            store_recheck: None,
+            lock_timeout: None,
         }
+    }
+
+    /// The token store in use: `token_store` when given; otherwise, as Zoho's SDK chooses,
+    /// the token file when `token_persistence_path` is set and MySQL when it is not.
+    pub fn store_kind(&self) -> StoreKind {
+        match (self.token_store, &self.token_persistence_path) {
+            (Some(kind), _) => kind,
+            (None, Some(_)) => StoreKind::File,
+            (None, None) => StoreKind::Mysql,
+        }
+    }
+
+    /// How long a cached, valid token is served from memory without asking the store:
+    /// `store_recheck_ms`, else [`DEFAULT_SHARED_STORE_RECHECK`] for the shared stores and
+    /// zero (ask the store on every call) for the token file.
+    pub fn store_recheck(&self) -> Duration {
+        self.store_recheck
+            .unwrap_or(if self.store_kind().is_shared() {
+                DEFAULT_SHARED_STORE_RECHECK
+            } else {
+                Duration::ZERO
+            })
+    }
+
+    /// How long to wait for another process's refresh of the same user before giving up:
+    /// `lock_timeout_secs`, else the connect timeout plus the request timeout plus
+    /// [`LOCK_TIMEOUT_SLACK`], the longest a refresh can take.
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout.unwrap_or_else(|| {
+            self.connect_timeout
+                .saturating_add(self.request_timeout)
+                .saturating_add(LOCK_TIMEOUT_SLACK)
+        })
+    }
+
+    /// Selects the store explicitly (`token_store`).
+    pub fn with_store_kind(mut self, kind: StoreKind) -> Config {
+        self.token_store = Some(kind);
+        self
+    }
+
+    /// Sets the shared stores' settings.
+    pub fn with_store_settings(mut self, settings: StoreSettings) -> Config {
+        self.store_settings = settings;
+        self
+    }
+
+    /// Sets `store_recheck_ms`.
+    pub fn with_store_recheck(mut self, recheck: Duration) -> Config {
+        self.store_recheck = Some(recheck);
+        self
+    }
+
+    /// Sets `lock_timeout_secs`.
+    pub fn with_lock_timeout(mut self, wait: Duration) -> Config {
+        self.lock_timeout = Some(wait);
+        self
     }
 
     /// Sets the accounts server URL.
@@ -285,6 +370,20 @@ impl Config {
         }
         if let Some(v) = optional("refresh_margin_secs") {
             config.refresh_margin = parse_seconds("refresh_margin_secs", v, true)?;
+        }
+        if let Some(v) = optional("token_store") {
+            config.token_store = Some(StoreKind::parse(v)?);
+        }
+        if let Some(v) = optional("store_recheck_ms") {
+            config.store_recheck = Some(store::parse_recheck(v)?);
+        }
+        if let Some(v) = optional("lock_timeout_secs") {
+            config.lock_timeout = Some(parse_seconds("lock_timeout_secs", v, false)?);
+        }
+        for key in STORE_KEYS {
+            if let Some(v) = optional(key) {
+                config.store_settings.set(key, v)?;
+            }
         }
         config.validate()?;
         Ok(config)
