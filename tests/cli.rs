@@ -1077,12 +1077,18 @@ fn users_escapes_control_characters_in_stored_identifiers() {
     let run = env.run(&["users"]).expect(0);
     assert!(!run.stdout.contains('\u{1b}'), "{run:?}");
     assert!(!run.stdout.contains('\u{7}') && !run.stdout.contains('\u{9b}'));
-    assert!(run.stdout.contains("eve\\x1b]0;owned\\x07\\x1b[2J\\u{9b}31m@example.com"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("eve\\x1b]0;owned\\x07\\x1b[2J\\u{9b}31m@example.com"),
+        "{run:?}"
+    );
     // --json keeps the identifier exactly (JSON escapes it).
     let json = env.run(&["users", "--json"]).expect(0).json();
     assert_eq!(json["users"][0]["user"], evil);
     let run = env.run(&["token", "--user", evil]).expect(0);
     assert_eq!(run.stdout, "1000.access\n");
-    let run = env.run(&["token", "--user", "eve\u{1b}[2J@nowhere"]).expect(7);
+    let run = env
+        .run(&["token", "--user", "eve\u{1b}[2J@nowhere"])
+        .expect(7);
     assert!(!run.stderr.contains('\u{1b}'), "{run:?}");
 }

@@ -120,7 +120,12 @@ pub fn current_user() -> Option<String> {
 
 /// Validates a configuration array and makes it the request's configuration.
 pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> {
-    let pairs = pairs_from_array(configuration)?;
+    let mut pairs = pairs_from_array(configuration)?;
+    if value_of(&pairs, "token_base_dir").is_none()
+        && let Some(base) = crate::ini::token_base_dir()
+    {
+        pairs.push(("token_base_dir".into(), base));
+    }
     let config =
         Config::from_pairs(pairs.iter().map(|(k, v)| (k, v))).map_err(exception::from_error)?;
     let initialized = Arc::new(Initialized {

@@ -14,6 +14,7 @@
 
 pub mod client;
 pub mod clients;
+pub mod coerce;
 pub mod config_state;
 pub mod exception;
 pub mod info;
