@@ -401,3 +401,50 @@ fn a_directory_the_app_cannot_write_costs_no_refresh() {
         "no refresh was spent"
     );
 }
+
+// ---- item 11: one non-UTF-8 byte in a file Zoho's SDK wrote -----------------------------
+
+/// The SDK's serialization of one entry, with `user` as raw bytes (Latin-1 here).
+fn sdk_entry(index: usize, user: &[u8], access: &str) -> Vec<u8> {
+    let class = "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens";
+    let prop = |name: &str| {
+        let mangled = format!("\0{class}\0{name}");
+        format!("s:{}:\"{mangled}\";", mangled.len()).into_bytes()
+    };
+    let mut out = format!("i:{index};O:{}:\"{class}\":4:{{", class.len()).into_bytes();
+    out.extend(prop("refreshToken"));
+    out.extend(b"s:12:\"1000.refresh\";");
+    out.extend(prop("accessToken"));
+    out.extend(format!("s:{}:\"{access}\";", access.len()).into_bytes());
+    out.extend(prop("expiryTime"));
+    out.extend(b"d:4000000000000;");
+    out.extend(prop("userEmailId"));
+    out.extend(format!("s:{}:\"", user.len()).into_bytes());
+    out.extend(user);
+    out.extend(b"\";}");
+    out
+}
+
+#[test]
+fn an_entry_with_non_utf8_text_is_kept_verbatim_and_every_other_user_works() {
+    let dir = private_dir();
+    let file = dir.path().join("zcrm_oauthtokens.txt");
+    let latin1 = b"j\xfcrgen@example.com";
+    let foreign = sdk_entry(0, latin1, "1000.latin");
+    let mut bytes = b"a:2:{".to_vec();
+    bytes.extend(&foreign);
+    bytes.extend(sdk_entry(1, ADA.as_bytes(), "1000.ada"));
+    bytes.push(b'}');
+    std::fs::write(&file, &bytes).unwrap();
+    let store = store(dir.path());
+    assert_eq!(store.get(ADA).unwrap().unwrap().access_token.expose(), "1000.ada");
+    store.save(&tokens("bob@example.com")).unwrap();
+    assert!(store.delete(ADA).unwrap());
+    let users: Vec<_> = store.list().unwrap().into_iter().map(|t| t.user).collect();
+    assert_eq!(users, [Some("bob@example.com".to_string())]);
+    // The foreign entry survived both rewrites byte for byte (only its index moved).
+    let written = std::fs::read(&file).unwrap();
+    let object = &foreign[foreign.iter().position(|&b| b == b'O').unwrap()..];
+    assert!(written.windows(object.len()).any(|w| w == object), "kept verbatim");
+    assert!(written.starts_with(b"a:2:{"));
+}

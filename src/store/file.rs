@@ -161,14 +161,15 @@ impl FileStore {
         {
             return Ok(Arc::clone(entries));
         }
-        let entries = Arc::new(self.read_file()?);
+        let entries = Arc::new(self.read_file()?.0);
         if let Ok(mut cache) = self.parsed.try_lock() {
             *cache = Some((fingerprint, Arc::clone(&entries)));
         }
         Ok(entries)
     }
 
-    fn read_file(&self) -> Result<Vec<Tokens>> {
+    /// The file's tokens, and (SDK format) entries with non-UTF-8 text kept verbatim.
+    fn read_file(&self) -> Result<(Vec<Tokens>, Vec<Vec<u8>>)> {
         let mut bytes = Vec::new();
         let opened = OpenOptions::new()
             .read(true)
@@ -183,12 +184,12 @@ impl FileStore {
                 f.read_to_end(&mut bytes)
                     .map_err(|e| permission_error("read", &self.path, &e))?
             }
-            Err(e) if e.kind() == IoKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == IoKind::NotFound => return Ok((Vec::new(), Vec::new())),
             Err(e) => return Err(permission_error("read", &self.path, &e)),
         };
         let decoded = match self.format {
-            StoreFormat::PhpSdk => php_format::decode(&bytes),
-            StoreFormat::Json => json_format::decode(&bytes),
+            StoreFormat::PhpSdk => php_format::decode_keeping(&bytes).map(|d| (d.tokens, d.kept)),
+            StoreFormat::Json => json_format::decode(&bytes).map(|t| (t, Vec::new())),
         };
         decoded.map_err(|why| {
             Error::new(
@@ -273,9 +274,9 @@ impl FileStore {
         }
     }
 
-    fn encode(&self, entries: &[Tokens]) -> Vec<u8> {
+    fn encode(&self, entries: &[Tokens], kept: &[Vec<u8>]) -> Vec<u8> {
         match self.format {
-            StoreFormat::PhpSdk => php_format::encode(entries),
+            StoreFormat::PhpSdk => php_format::encode_keeping(entries, kept),
             StoreFormat::Json => json_format::encode(entries),
         }
     }
@@ -292,9 +293,9 @@ impl FileStore {
             &self.trust,
             self.new_file_owner(),
         )?;
-        let mut entries = self.read_file()?;
+        let (mut entries, kept) = self.read_file()?;
         let result = change(&mut entries)?;
-        self.write_atomically(&self.encode(&entries))?;
+        self.write_atomically(&self.encode(&entries, &kept))?;
         if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.try_lock())
         {
             *cache = Some((fingerprint, Arc::new(entries)));
