@@ -1049,7 +1049,7 @@ fn an_error_field_echoing_a_token_is_not_printed() {
     let echoed = "1000.7d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a.0a9b8c7d6e5f4a3b2c1d";
     env.emulator.inject_fault(FaultSpec {
         path: Some("/oauth/v2/token".into()),
-        ..FaultSpec::reply(200, &format!(r#"{{"error":"{echoed}"}}"#))
+        ..FaultSpec::reply(200, format!(r#"{{"error":"{echoed}"}}"#))
     });
     let code = env.grant(ADA, SCOPES);
     let run = env.run(&["exchange", "--json", "--grant-token", &code]);

@@ -437,7 +437,10 @@ fn an_entry_with_non_utf8_text_is_kept_verbatim_and_every_other_user_works() {
     bytes.push(b'}');
     std::fs::write(&file, &bytes).unwrap();
     let store = store(dir.path());
-    assert_eq!(store.get(ADA).unwrap().unwrap().access_token.expose(), "1000.ada");
+    assert_eq!(
+        store.get(ADA).unwrap().unwrap().access_token.expose(),
+        "1000.ada"
+    );
     store.save(&tokens("bob@example.com")).unwrap();
     assert!(store.delete(ADA).unwrap());
     let users: Vec<_> = store.list().unwrap().into_iter().map(|t| t.user).collect();
@@ -445,6 +448,9 @@ fn an_entry_with_non_utf8_text_is_kept_verbatim_and_every_other_user_works() {
     // The foreign entry survived both rewrites byte for byte (only its index moved).
     let written = std::fs::read(&file).unwrap();
     let object = &foreign[foreign.iter().position(|&b| b == b'O').unwrap()..];
-    assert!(written.windows(object.len()).any(|w| w == object), "kept verbatim");
+    assert!(
+        written.windows(object.len()).any(|w| w == object),
+        "kept verbatim"
+    );
     assert!(written.starts_with(b"a:2:{"));
 }

@@ -136,10 +136,12 @@ pub fn user_name(uid: u32) -> String {
         let mut pwd: libc::passwd = std::mem::zeroed();
         let mut result: *mut libc::passwd = std::ptr::null_mut();
         let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
-        if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
-            if let Ok(name) = CStr::from_ptr(pwd.pw_name).to_str() {
-                return name.to_string();
-            }
+        if rc == 0
+            && !result.is_null()
+            && !pwd.pw_name.is_null()
+            && let Ok(name) = CStr::from_ptr(pwd.pw_name).to_str()
+        {
+            return name.to_string();
         }
     }
     format!("uid {uid}")
