@@ -1,5 +1,6 @@
 //! `get_access_token` on a cached token with 1, 1,000 and 100,000 users in the SDK-format
-//! token file, against the SDK's way (read and unserialize the whole file on every call),
+//! token file (with the default `store_recheck_ms`, and with 0: one `stat()` per call),
+//! against the SDK's way (read and unserialize the whole file on every call),
 //! and a save into a 100,000-user file.
 //!
 //! Run: `cargo bench --bench get_access_token`
@@ -54,12 +55,29 @@ fn bench_get(c: &mut Criterion) {
         let (_dir, store) = populated(users);
         let config = Config::new("1000.BENCH", "secret", "https://example.com/cb")
             .with_accounts_url("http://127.0.0.1:9");
-        let client = OAuthClient::new(config, store.clone()).expect("client");
+        let client = OAuthClient::new(config.clone(), store.clone()).expect("client");
+        let stat_each_call =
+            OAuthClient::new(config.with_store_recheck(Duration::ZERO), store.clone())
+                .expect("client");
         let wanted = user(users - 1);
         client.get_access_token(&wanted).expect("warm the cache");
+        stat_each_call
+            .get_access_token(&wanted)
+            .expect("warm the cache");
         group.bench_with_input(BenchmarkId::new("cached", users), &wanted, |b, wanted| {
             b.iter(|| client.get_access_token(black_box(wanted)).expect("token"))
         });
+        group.bench_with_input(
+            BenchmarkId::new("cached_stat_each_call", users),
+            &wanted,
+            |b, wanted| {
+                b.iter(|| {
+                    stat_each_call
+                        .get_access_token(black_box(wanted))
+                        .expect("token")
+                })
+            },
+        );
         if users >= 100_000 {
             group
                 .sample_size(10)

@@ -1,83 +1,130 @@
 <?php
 /*
- * Benchmark: getAccessToken on a cached token, with 1,000 users in the token file, through
- * the extension versus a pure-PHP implementation of the SDK's file store (read the file and
- * unserialize() it on every call, as zcrm-php-sdk's ZohoOAuthPersistenceByFile does).
+ * Benchmark of the per-request path: ZCRMRestClient::initialize($configuration) and
+ * ZohoOAuth::getClientInstance()->getAccessToken($user) on a cached token, alone and together
+ * (as every request does), with 1 and 1,000 users in the token file, through the extension
+ * and through a pure-PHP copy of what Zoho's SDK does (its initialize(): the mandatory-key
+ * checks, the copy of the keys into static maps, the MySQL defaults, a new ZohoOAuthParams and
+ * client singleton; its getAccessToken(): read the token file, unserialize() it, scan for the
+ * user, check the expiry), measured in the same run. The floor is a PHP array lookup.
  *
- *   php -d extension=.../libzoho_oauth_php.so php/bench/get_access_token.php [seconds per side]
+ *   php -d extension=.../libzoho_oauth_php.so php/bench/get_access_token.php [seconds per case]
  *
- * The pure-PHP side runs in a child process without the extension (with a PHP copy of the
- * SDK's ZohoOAuthTokens class), so it measures exactly what the SDK does. Both sides ask for
- * the users in the same round-robin order. No network is involved.
+ * The pure-PHP side runs in a child process without the extension (`php -n`), so it measures
+ * exactly what the SDK does. No network is involved: every token is valid for an hour.
  */
 declare(strict_types=1);
 
-const USERS = 1000;
+const USER_COUNTS = [1, 1000];
 
 if (($argv[1] ?? '') === '--pure-php') {
-    pure_php_side($argv[2], (float) $argv[3]);
+    pure_php_side($argv[2], (int) $argv[3], (float) $argv[4]);
     exit(0);
 }
 
-$seconds = (float) ($argv[1] ?? 2.0);
+$seconds = (float) ($argv[1] ?? 1.0);
 if (!extension_loaded('zoho_oauth')) {
     fwrite(STDERR, "load the extension: php -d extension=/path/to/libzoho_oauth_php.so " . $argv[0] . "\n");
     exit(2);
 }
-$dir = sys_get_temp_dir() . '/zoho-bench-' . getmypid();
-@mkdir($dir, 0700);
-write_token_file($dir);
 
-$configuration = ['client_id' => '1000.BENCH', 'client_secret' => 'bench-secret', 'redirect_uri' => 'https://example.com/cb',
-    'accounts_url' => 'http://127.0.0.1:9', 'token_persistence_path' => $dir];
-zcrmsdk\crm\setup\restclient\ZCRMRestClient::initialize($configuration);
-$client = zcrmsdk\oauth\ZohoOAuth::getClientInstance();
-$users = array_map(fn($i) => "user$i@example.com", range(0, USERS - 1));
-foreach ($users as $user) {
-    $client->getAccessToken($user);     // warm: every user's token is now in the cache
+$rows = [];
+foreach (USER_COUNTS as $count) {
+    $dir = sys_get_temp_dir() . '/zoho-bench-' . getmypid() . "-$count";
+    @mkdir($dir, 0700);
+    write_token_file($dir, $count);
+    $rows[$count] = ['ext' => extension_side($dir, $count, $seconds), 'sdk' => run_pure_php($dir, $count, $seconds)];
+    remove_dir($dir);
 }
-[$calls, $elapsed] = timed($seconds, function (int $i) use ($client, $users) {
-    return $client->getAccessToken($users[$i % USERS]);
-});
-$extension = $elapsed / $calls;
+$floor = floor_side($seconds);
 
-$child = shell_exec(implode(' ', array_map('escapeshellarg', [PHP_BINARY, '-n', __FILE__, '--pure-php', $dir, (string) $seconds])));
-$pure = json_decode((string) $child, true);
-array_map('unlink', glob("$dir/*") ?: []);
-@rmdir($dir);
-if (!is_array($pure)) {
-    fwrite(STDERR, "the pure-PHP side failed: $child\n");
-    exit(1);
+printf("Per request, cached token (PHP %s, zoho_oauth %s), µs per call; %.1f s per case\n\n",
+    PHP_VERSION, phpversion('zoho_oauth'), $seconds);
+printf("| per call | users | extension | Zoho's old SDK (pure PHP) | ratio |\n|---|---|---|---|---|\n");
+foreach (['initialize' => 'ZCRMRestClient::initialize($cfg)', 'get' => 'getAccessToken($user)', 'both' => 'both, as one request does'] as $key => $label) {
+    foreach (USER_COUNTS as $count) {
+        $ext = $rows[$count]['ext'][$key];
+        $sdk = $rows[$count]['sdk'][$key];
+        printf("| %s | %s | %.3f | %.2f | %.0fx |\n", $label, number_format($count), $ext * 1e6, $sdk * 1e6, $sdk / $ext);
+    }
 }
-$purePer = $pure['elapsed'] / $pure['calls'];
+printf("| floor: a PHP array lookup | | %.3f | | |\n", $floor * 1e6);
 
-printf("getAccessToken, cached token, %d users in the token file (PHP %s, zoho_oauth %s)\n",
-    USERS, PHP_VERSION, phpversion('zoho_oauth'));
-printf("  zoho_oauth extension     : %10.2f µs/call  %12s calls/s  (%d calls)\n", $extension * 1e6, number_format(1 / $extension), $calls);
-printf("  pure PHP, SDK file store : %10.2f µs/call  %12s calls/s  (%d calls)\n", $purePer * 1e6, number_format(1 / $purePer), $pure['calls']);
-printf("  ratio                    : %10.0fx faster\n", $purePer / $extension);
+/** Extension side: returns seconds per call for initialize, getAccessToken and both. */
+function extension_side(string $dir, int $count, float $seconds): array
+{
+    $configuration = bench_configuration($dir);
+    $users = users($count);
+    zcrmsdk\crm\setup\restclient\ZCRMRestClient::initialize($configuration);
+    foreach ($users as $user) {
+        zcrmsdk\oauth\ZohoOAuth::getClientInstance()->getAccessToken($user);   // warm the cache
+    }
+    $init = per_call($seconds, function (int $i) use ($configuration) {
+        zcrmsdk\crm\setup\restclient\ZCRMRestClient::initialize($configuration);
+    });
+    $client = zcrmsdk\oauth\ZohoOAuth::getClientInstance();
+    $get = per_call($seconds, function (int $i) use ($client, $users, $count) {
+        return $client->getAccessToken($users[$i % $count]);
+    });
+    $both = per_call($seconds, function (int $i) use ($configuration, $users, $count) {
+        zcrmsdk\crm\setup\restclient\ZCRMRestClient::initialize($configuration);
+        return zcrmsdk\oauth\ZohoOAuth::getClientInstance()->getAccessToken($users[$i % $count]);
+    });
+    return ['initialize' => $init, 'get' => $get, 'both' => $both];
+}
 
-/** Calls $f(i) for about $seconds; returns [calls, elapsed seconds]. */
-function timed(float $seconds, callable $f): array
+/** The floor: looking a token up in a PHP array, through the same timing loop. */
+function floor_side(float $seconds): float
+{
+    $tokens = ['user0@example.com' => '1000.token'];
+    return per_call($seconds, function (int $i) use ($tokens) {
+        return $tokens['user0@example.com'];
+    });
+}
+
+function bench_configuration(string $dir): array
+{
+    return ['client_id' => '1000.BENCH', 'client_secret' => 'bench-secret', 'redirect_uri' => 'https://example.com/cb',
+        'currentUserEmail' => 'user0@example.com', 'accounts_url' => 'http://127.0.0.1:9', 'token_persistence_path' => $dir];
+}
+
+function users(int $count): array
+{
+    return array_map(fn($i) => "user$i@example.com", range(0, $count - 1));
+}
+
+/** Calls $f(i) for about $seconds; returns seconds per call, the loop's own cost included. */
+function per_call(float $seconds, callable $f): float
 {
     $calls = 0;
     $start = hrtime(true);
     $deadline = $start + (int) ($seconds * 1e9);
     do {
-        for ($i = 0; $i < 100; $i++) {
+        for ($i = 0; $i < 1000; $i++) {
             $f($calls++);
         }
         $now = hrtime(true);
     } while ($now < $deadline);
-    return [$calls, ($now - $start) / 1e9];
+    return ($now - $start) / 1e9 / $calls;
 }
 
-/** The SDK's file, with USERS users whose tokens are valid for an hour. */
-function write_token_file(string $dir): void
+function run_pure_php(string $dir, int $count, float $seconds): array
+{
+    $command = implode(' ', array_map('escapeshellarg', [PHP_BINARY, '-n', __FILE__, '--pure-php', $dir, (string) $count, (string) $seconds]));
+    $result = json_decode((string) shell_exec($command), true);
+    if (!is_array($result)) {
+        fwrite(STDERR, "the pure-PHP side failed\n");
+        exit(1);
+    }
+    return $result;
+}
+
+/** The SDK's file, with $count users whose tokens are valid for an hour. */
+function write_token_file(string $dir, int $count): void
 {
     $list = [];
     $expiry = round(microtime(true) * 1000) + 3600 * 1000;
-    for ($i = 0; $i < USERS; $i++) {
+    for ($i = 0; $i < $count; $i++) {
         $t = new zcrmsdk\oauth\utility\ZohoOAuthTokens();
         $t->setRefreshToken(sprintf('1000.%032x.%032x', $i, 1));
         $t->setAccessToken(sprintf('1000.%032x.%032x', $i, 2));
@@ -88,46 +135,28 @@ function write_token_file(string $dir): void
     file_put_contents("$dir/zcrm_oauthtokens.txt", serialize($list));
 }
 
-/** The SDK's getAccessToken over its file store, in plain PHP; prints {calls, elapsed}. */
-function pure_php_side(string $dir, float $seconds): void
+function remove_dir(string $dir): void
 {
-    eval(<<<'PHP'
-namespace zcrmsdk\oauth\utility;
-class ZohoOAuthTokens
-{
-    private $refreshToken;
-    private $accessToken;
-    private $expiryTime;
-    private $userEmailId;
-    public function getRefreshToken() { return $this->refreshToken; }
-    public function getAccessToken()
-    {
-        if ($this->isValidAccessToken()) { return $this->accessToken; }
-        throw new \Exception("Access token got expired!");
+    foreach (glob("$dir/{,.}*", GLOB_BRACE) ?: [] as $path) {
+        if (basename($path) === '.' || basename($path) === '..') {
+            continue;
+        }
+        is_dir($path) ? remove_dir($path) : unlink($path);
     }
-    public function getExpiryTime() { return $this->expiryTime; }
-    public function isValidAccessToken() { return ($this->getExpiryTime() - $this->getCurrentTimeInMillis()) > 1000; }
-    public function getCurrentTimeInMillis() { return round(microtime(true) * 1000); }
-    public function getUserEmailId() { return $this->userEmailId; }
+    @rmdir($dir);
 }
-PHP);
-    // ZohoOAuthPersistenceByFile::getOAuthTokens + ZohoOAuthClient::getAccessToken.
-    $get = function (string $user) use ($dir) {
-        $content = file_get_contents($dir . '/zcrm_oauthtokens.txt');
-        $all = unserialize($content);
-        $found = null;
-        foreach ($all as $tokens) {
-            if ($tokens->getUserEmailId() === $user) {
-                $found = $tokens;
-                break;
-            }
-        }
-        if ($found === null) {
-            throw new Exception('No Tokens exist for the given user-identifier,Please generate and try again.');
-        }
-        return $found->getAccessToken();
-    };
-    $users = array_map(fn($i) => "user$i@example.com", range(0, USERS - 1));
-    [$calls, $elapsed] = timed($seconds, fn(int $i) => $get($users[$i % USERS]));
-    echo json_encode(['calls' => $calls, 'elapsed' => $elapsed]);
+
+/** The SDK's initialize() and getAccessToken() in plain PHP; prints seconds per call as JSON. */
+function pure_php_side(string $dir, int $count, float $seconds): void
+{
+    require __DIR__ . '/sdk_copy.php';
+    $configuration = bench_configuration($dir);
+    $users = users($count);
+    $init = per_call($seconds, fn(int $i) => \SdkCopy\ZCRMRestClient::initialize($configuration));
+    $get = per_call($seconds, fn(int $i) => \SdkCopy\ZohoOAuth::getClientInstance()->getAccessToken($users[$i % $count]));
+    $both = per_call($seconds, function (int $i) use ($configuration, $users, $count) {
+        \SdkCopy\ZCRMRestClient::initialize($configuration);
+        return \SdkCopy\ZohoOAuth::getClientInstance()->getAccessToken($users[$i % $count]);
+    });
+    echo json_encode(['initialize' => $init, 'get' => $get, 'both' => $both]);
 }

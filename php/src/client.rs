@@ -8,7 +8,6 @@
 // spells them in camelCase: `$grantToken`, `$userEmailId`.
 #![allow(non_snake_case)]
 
-use std::cell::OnceCell;
 use std::sync::Arc;
 
 use ext_php_rs::exception::PhpResult;
@@ -21,7 +20,9 @@ use crate::coerce::StrArg;
 use crate::config_state::Initialized;
 use crate::exception;
 use crate::panic::guard;
+use crate::params::ZohoOAuthParams;
 use crate::persistence::{self, HandlerScope};
+use crate::sdk_client;
 use crate::tokens::ZohoOAuthTokens;
 
 /// The class's fully qualified name.
@@ -33,26 +34,20 @@ pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\ZohoOAuthClient";
 #[php(name = "zcrmsdk\\oauth\\ZohoOAuthClient")]
 pub struct ZohoOAuthClient {
     init: Arc<Initialized>,
-    /// The process-wide client, looked up on first use by this handle.
-    shared: OnceCell<Arc<OAuthClient>>,
 }
 
 impl ZohoOAuthClient {
     /// A handle on a configuration.
     pub fn new(init: Arc<Initialized>) -> Self {
-        ZohoOAuthClient {
-            init,
-            shared: OnceCell::new(),
-        }
+        ZohoOAuthClient { init }
     }
 
-    /// The process-wide client for this handle's configuration (looked up once per handle).
+    /// The process-wide client for this handle's configuration (looked up once per
+    /// configuration, kept with it across requests).
     fn shared(&self) -> zoho_oauth::Result<Arc<OAuthClient>> {
-        if let Some(client) = self.shared.get() {
-            return Ok(Arc::clone(client));
-        }
-        let client = clients::shared(&self.init)?;
-        Ok(Arc::clone(self.shared.get_or_init(|| client)))
+        self.init
+            .shared_client
+            .get_or_find(|| clients::shared(&self.init))
     }
 
     /// Runs `op` on a core client inside the panic guard and a handler scope.
@@ -91,6 +86,46 @@ fn scopes_from(scopes: &Zval) -> Vec<String> {
 
 #[php_impl]
 impl ZohoOAuthClient {
+    /// The SDK's `getInstance($params)`: a client with these parameters' client id, secret,
+    /// redirect URL and access type (the rest from the configuration), which becomes what
+    /// `ZohoOAuth::getClientInstance()` returns for the rest of the request.
+    pub fn get_instance(params: &ZohoOAuthParams) -> PhpResult<ZohoOAuthClient> {
+        guard(|| sdk_client::get_instance(params).map(ZohoOAuthClient::new))
+    }
+
+    /// The SDK's `getInstanceWithOutParam()`: the request's client, or null before
+    /// `initialize()` / `getInstance()`.
+    #[php(name = "getInstanceWithOutParam")]
+    pub fn get_instance_with_out_param() -> Option<ZohoOAuthClient> {
+        sdk_client::current_opt().map(ZohoOAuthClient::new)
+    }
+
+    /// This client's parameters (a new `ZohoOAuthParams`; scopes are null, as the SDK's).
+    #[php(name = "getZohoOAuthParams")]
+    pub fn get_zoho_oauth_params(&self) -> ZohoOAuthParams {
+        ZohoOAuthParams::from_config(&self.init.config)
+    }
+
+    /// Gives this client the parameters' settings (null ones keep theirs); when this client
+    /// is the request's singleton, `ZohoOAuth::getClientInstance()` gets them too.
+    #[php(name = "setZohoOAuthParams")]
+    pub fn set_zoho_oauth_params(&mut self, zohoOAuthParams: &ZohoOAuthParams) -> PhpResult<()> {
+        guard(|| {
+            let init = sdk_client::with_params(Some(&self.init), zohoOAuthParams)?;
+            if sdk_client::is_current(&self.init) {
+                sdk_client::set(Arc::clone(&init));
+            }
+            *self = ZohoOAuthClient::new(init);
+            Ok(())
+        })
+    }
+
+    /// The SDK's `processResponse($apiResponse)`: the body after the first blank line,
+    /// decoded as `json_decode($body, true)`; null without a blank line or JSON.
+    pub fn process_response(&self, apiResponse: &Zval) -> PhpResult<Zval> {
+        guard(|| sdk_client::process_response(apiResponse))
+    }
+
     /// Exchanges a grant token for tokens, finds the user's e-mail (`/oauth/user/info`),
     /// saves the tokens under it and returns them. Throws `Grant Token is not provided.` for
     /// an empty token.

@@ -36,6 +36,12 @@ pub fn statistics() -> (usize, u64, u64) {
     )
 }
 
+/// Counts a re-use of a kept client by a later `initialize()` with the same configuration
+/// that did not go through [`shared`] (the configuration itself was kept, with its client).
+pub fn note_reuse() {
+    REUSED.fetch_add(1, Ordering::Relaxed);
+}
+
 /// The process-wide client for a configuration, built on first use. Its configuration has
 /// no `currentUserEmail` (that is per request and passed with each grant exchange).
 pub fn shared(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {

@@ -7,13 +7,13 @@
 //! built for a configuration (see [`crate::clients`]), and with it the token cache.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
-use zoho_oauth::{Config, ErrorKind};
+use zoho_oauth::{Config, ErrorKind, OAuthClient};
 
-use crate::exception;
+use crate::{config_memo, exception};
 
 /// The value of `persistence_handler_class` that means "the SDK's MySQL store".
 pub const MYSQL_HANDLER: &str = "ZohoOAuthPersistenceHandler";
@@ -64,7 +64,6 @@ pub enum StoreChoice {
 }
 
 /// One `initialize()` call's result.
-#[derive(Debug)]
 pub struct Initialized {
     /// The validated configuration, `currentUserEmail` included.
     pub config: Config,
@@ -74,6 +73,58 @@ pub struct Initialized {
     pub sdk_view: Vec<(String, String)>,
     /// Identifies the configuration of the process-wide client (all keys but the user).
     pub client_key: Vec<(String, String)>,
+    /// The process-wide client for this configuration, once looked up (a later request with
+    /// the same configuration gets this `Initialized` again, and with it the client).
+    pub shared_client: SharedClient,
+}
+
+/// Shows the configuration (whose secrets `Config` redacts) and only the key names of the
+/// raw pairs, which hold the client secret and the database password in plain text.
+impl std::fmt::Debug for Initialized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<&str> = self.client_key.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("Initialized")
+            .field("config", &self.config)
+            .field("store", &self.store)
+            .field("keys", &keys)
+            .field("shared_client", &self.shared_client)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The process-wide core client of one configuration, looked up on first use.
+#[derive(Default)]
+pub struct SharedClient(OnceLock<Arc<OAuthClient>>);
+
+impl SharedClient {
+    /// The client, looking it up with `find` the first time.
+    pub fn get_or_find(
+        &self,
+        find: impl FnOnce() -> zoho_oauth::Result<Arc<OAuthClient>>,
+    ) -> zoho_oauth::Result<Arc<OAuthClient>> {
+        if let Some(client) = self.0.get() {
+            return Ok(Arc::clone(client));
+        }
+        let client = find()?;
+        Ok(Arc::clone(self.0.get_or_init(|| client)))
+    }
+}
+
+impl SharedClient {
+    /// Whether the client was looked up already.
+    pub fn is_found(&self) -> bool {
+        self.0.get().is_some()
+    }
+}
+
+impl std::fmt::Debug for SharedClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "SharedClient(found)"
+        } else {
+            "SharedClient(not yet)"
+        })
+    }
 }
 
 #[derive(Default)]
@@ -118,24 +169,56 @@ pub fn current_user() -> Option<String> {
     REQUEST.with(|r| r.borrow().current_user.clone())
 }
 
-/// Validates a configuration array and makes it the request's configuration.
+/// Validates a configuration array and makes it the request's configuration. The same
+/// array as the previous call's gives the previous result without parsing it again
+/// ([`crate::config_memo`]).
 pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> {
-    let mut pairs = pairs_from_array(configuration)?;
+    let initialized = match config_memo::lookup(configuration) {
+        Some(initialized) => {
+            if initialized.shared_client.is_found() {
+                crate::clients::note_reuse();
+            }
+            initialized
+        }
+        None => {
+            config_memo::count_parse();
+            let pairs = pairs_from_array(configuration)?;
+            let initialized = Arc::new(parse(&with_token_base_dir(pairs.clone()))?);
+            config_memo::remember(pairs, Arc::clone(&initialized));
+            initialized
+        }
+    };
+    REQUEST.with(|r| r.borrow_mut().initialized = Some(Arc::clone(&initialized)));
+    Ok(initialized)
+}
+
+/// Parses and validates the pairs of a configuration array.
+fn parse(pairs: &[(String, String)]) -> PhpResult<Initialized> {
+    build(pairs).map_err(exception::from_error)
+}
+
+/// The pairs with `token_base_dir` from the ini setting `zoho_oauth.token_base_dir` when the
+/// array does not give one: a relative `token_persistence_path` is resolved against it (and
+/// refused without it). The setting is system-wide, so a memoised array stays valid.
+fn with_token_base_dir(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     if value_of(&pairs, "token_base_dir").is_none()
         && let Some(base) = crate::ini::token_base_dir()
     {
         pairs.push(("token_base_dir".into(), base));
     }
-    let config =
-        Config::from_pairs(pairs.iter().map(|(k, v)| (k, v))).map_err(exception::from_error)?;
-    let initialized = Arc::new(Initialized {
-        store: store_choice(&pairs),
-        sdk_view: sdk_view(&pairs, &config),
-        client_key: client_key(&pairs),
+    pairs
+}
+
+/// [`parse`] without the PHP exception.
+fn build(pairs: &[(String, String)]) -> zoho_oauth::Result<Initialized> {
+    let config = Config::from_pairs(pairs.iter().map(|(k, v)| (k, v)))?;
+    Ok(Initialized {
+        store: store_choice(pairs),
+        sdk_view: sdk_view(pairs, &config),
+        client_key: client_key(pairs),
+        shared_client: SharedClient::default(),
         config,
-    });
-    REQUEST.with(|r| r.borrow_mut().initialized = Some(Arc::clone(&initialized)));
-    Ok(initialized)
+    })
 }
 
 /// The configuration array as string pairs, as PHP would turn scalars into strings. Keys
@@ -378,6 +461,21 @@ mod tests {
 
     fn value_in<'a>(view: &'a [(String, String)], key: &str) -> Option<&'a str> {
         view.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let init = build(&pairs(&[("db_password", "hunter2-db")])).expect("parse");
+        let shown = format!("{init:?}");
+        assert!(
+            shown.contains("client_secret") && shown.contains("db_password"),
+            "{shown}"
+        );
+        for (key, value) in &init.client_key {
+            if key == "client_secret" || key == "db_password" {
+                assert!(!shown.contains(value.as_str()), "{key} shown: {shown}");
+            }
+        }
     }
 
     #[test]

@@ -76,10 +76,7 @@ pub fn register() -> ext_php_rs::error::Result<()> {
     let tokens = DataType::object(crate::tokens::CLASS_NAME);
     builder = builder
         .method(constructor(), MethodFlags::Public)
-        .method(
-            FunctionBuilder::new("__toString", to_string).returns(DataType::String, false, false),
-            MethodFlags::Public,
-        )
+        .method(to_string_method(), MethodFlags::Public)
         .method(
             getter("getZohoErrorCode", get_zoho_error_code, text),
             MethodFlags::Public,
@@ -124,7 +121,7 @@ fn getter(name: &str, handler: Handler, returns: DataType) -> FunctionBuilder<'s
 
 /// `__construct(mixed $message = null, mixed $code = 0, ?\Throwable $previous = null)`: the
 /// SDK's two untyped parameters, plus `\Exception`'s `$previous`.
-fn constructor() -> FunctionBuilder<'static> {
+pub(crate) fn constructor() -> FunctionBuilder<'static> {
     FunctionBuilder::constructor(construct)
         .not_required()
         .arg(Arg::new("message", DataType::Mixed).default("null"))
@@ -226,6 +223,11 @@ fn throw_unknown(ce: &'static ClassEntry, class: &str) {
     if let Ok(object) = fresh.into_zval(false) {
         let _ = throw_object(object);
     }
+}
+
+/// The SDK's `__toString(): string` (see [`to_string_now`]), for any exception class.
+pub(crate) fn to_string_method() -> FunctionBuilder<'static> {
+    FunctionBuilder::new("__toString", to_string).returns(DataType::String, false, false)
 }
 
 extern "C" fn to_string(ex: &mut ExecuteData, retval: &mut Zval) {
@@ -348,8 +350,18 @@ fn string_zval(text: &str) -> Option<Zval> {
     Some(value)
 }
 
-fn set_extra(object: &mut ZendObject, name: &str, mut value: Zval) {
-    let scope = std::ptr::from_ref(class_entry()).cast_mut();
+fn set_extra(object: &mut ZendObject, name: &str, value: Zval) {
+    write_property(class_entry(), object, name, value);
+}
+
+/// Sets property `name` of `object` as code of class `scope` would.
+pub(crate) fn write_property(
+    scope: &ClassEntry,
+    object: &mut ZendObject,
+    name: &str,
+    mut value: Zval,
+) {
+    let scope = std::ptr::from_ref(scope).cast_mut();
     // SAFETY: `object` is a live exception object of this class, `name` a valid buffer of the
     // given length, and `value` a live zval the engine copies (adding its own reference).
     unsafe {
@@ -388,7 +400,11 @@ fn read_extra_now(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
 }
 
 /// Property `name` of `object` as code of class `scope` sees it (a new reference), or `None`.
-fn read_property(scope: &ClassEntry, object: &mut ZendObject, name: &str) -> Option<Zval> {
+pub(crate) fn read_property(
+    scope: &ClassEntry,
+    object: &mut ZendObject,
+    name: &str,
+) -> Option<Zval> {
     let scope = std::ptr::from_ref(scope).cast_mut();
     let mut scratch = Zval::new();
     // SAFETY: `object` is a live object; the engine returns a pointer to the property or to

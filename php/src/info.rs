@@ -12,6 +12,11 @@ use crate::{clients, ini};
 /// Called by PHP with its module entry; it only prints.
 pub unsafe extern "C" fn module_info(_module: *mut ModuleEntry) {
     let rest_client = if ini::defines_rest_client() { "1" } else { "0" };
+    let crm_exception = if ini::defines_crm_exception() {
+        "1"
+    } else {
+        "0"
+    };
     let (kept, built, reused) = clients::statistics();
     info_table_start!();
     info_table_row!("zoho_oauth support", "enabled");
@@ -19,10 +24,15 @@ pub unsafe extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("zoho-oauth core version", zoho_oauth::VERSION);
     info_table_row!("classes", "zcrmsdk\\oauth\\* (Zoho PHP SDK 2.x OAuth API)");
     info_table_row!(ini::DEFINE_REST_CLIENT, rest_client);
+    info_table_row!(ini::DEFINE_CRM_EXCEPTION, crm_exception);
     let base = ini::token_base_dir().unwrap_or_else(|| "(not set)".into());
     info_table_row!(ini::TOKEN_BASE_DIR, base);
     info_table_row!("clients kept in this process", kept.to_string());
     info_table_row!("clients built in this process", built.to_string());
     info_table_row!("client re-uses in this process", reused.to_string());
+    info_table_row!(
+        "configurations parsed in this process",
+        crate::config_memo::parsed().to_string()
+    );
     info_table_end!();
 }

@@ -17,12 +17,20 @@ use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 /// The setting that decides whether `ZCRMRestClient` is defined.
 pub const DEFINE_REST_CLIENT: &str = "zoho_oauth.define_rest_client";
 
+/// Whether the extension defines the SDK's `zcrmsdk\crm\exception\ZCRMException` (default
+/// `1`; `0` leaves the class to the SDK's own file, which PHP 8.1+ rejects).
+pub const DEFINE_CRM_EXCEPTION: &str = "zoho_oauth.define_crm_exception";
 /// The directory relative token paths are resolved against.
 pub const TOKEN_BASE_DIR: &str = "zoho_oauth.token_base_dir";
 
-static ENTRIES: IniEntryDefs<3> = IniEntryDefs::new([
+static ENTRIES: IniEntryDefs<4> = IniEntryDefs::new([
     IniEntryDef::new(
         c"zoho_oauth.define_rest_client",
+        c"1",
+        IniEntryPermission::System,
+    ),
+    IniEntryDef::new(
+        c"zoho_oauth.define_crm_exception",
         c"1",
         IniEntryPermission::System,
     ),
@@ -60,6 +68,13 @@ pub fn int_value(name: &str) -> i64 {
 /// True when the extension defines `ZCRMRestClient` (the default).
 pub fn defines_rest_client() -> bool {
     int_value(DEFINE_REST_CLIENT) != 0
+}
+
+/// True when the extension defines `ZCRMException` (`zoho_oauth.define_crm_exception`, on by
+/// default: the class is the SDK's CRM-side exception, needed by the SDK's CRM classes with
+/// either value of `define_rest_client`).
+pub fn defines_crm_exception() -> bool {
+    int_value(DEFINE_CRM_EXCEPTION) != 0
 }
 
 /// The string value of a registered setting (`INI_STR`); `None` when empty or not UTF-8.

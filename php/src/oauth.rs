@@ -3,7 +3,7 @@
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::ZendHashTable;
+use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::client::ZohoOAuthClient;
 use crate::config_state;
@@ -27,13 +27,22 @@ impl ZohoOAuth {
     /// it; Zoho's full SDK calls it too). Throws the SDK's `<key> is mandatory` /
     /// `<key> value is missing` messages and ours for invalid values.
     pub fn initialize(configuration: &ZendHashTable) -> PhpResult<()> {
+        crate::sdk_client::reset();
         guard(|| config_state::initialize(configuration).map(|_| ()))
     }
 
     /// The OAuth client. Throws `ZCRMRestClient::initialize($configMap) must be called
     /// before this.` when this request has not initialized.
     pub fn get_client_instance() -> PhpResult<ZohoOAuthClient> {
-        guard(|| config_state::current().map(ZohoOAuthClient::new))
+        guard(|| crate::sdk_client::current().map(ZohoOAuthClient::new))
+    }
+
+    /// A new store object for this request's configuration, chosen as the SDK chooses:
+    /// `ZohoOAuthPersistenceByFile` with `token_persistence_path`, else the class named by
+    /// `persistence_handler_class_name` (its file `require_once`d), else
+    /// `ZohoOAuthPersistenceHandler` (the database store).
+    pub fn get_persistence_handler_instance() -> PhpResult<Zval> {
+        guard(crate::sdk_persistence::handler_instance)
     }
 
     /// A configuration value, or "" when it is not set.

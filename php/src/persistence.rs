@@ -12,6 +12,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use ext_php_rs::args::Arg;
 use ext_php_rs::builders::{ClassBuilder, FunctionBuilder};
@@ -59,8 +60,20 @@ pub fn register_interface() -> ext_php_rs::error::Result<()> {
         .method(method("saveOAuthData", "zohoOAuthTokens"), flags)
         .method(method("getOAuthTokens", "userEmailId"), flags)
         .method(method("deleteOAuthTokens", "userEmailId"), flags)
-        .registration(|_, _| {})
+        .registration(|ce, _| INTERFACE.store(ce, Ordering::Release))
         .register()
+}
+
+/// The interface's class entry, once registered.
+static INTERFACE: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
+
+/// `ZohoOAuthPersistenceInterface`'s class entry (for classes implementing it). Falls back to
+/// `\Stringable` only if called before MINIT registered the interface, which never happens.
+pub fn interface() -> &'static ClassEntry {
+    // SAFETY: the pointer is null or the interface's class entry, registered in MINIT, which
+    // lives until the module shuts down.
+    unsafe { INTERFACE.load(Ordering::Acquire).as_ref() }
+        .unwrap_or_else(ext_php_rs::zend::ce::stringable)
 }
 
 /// Scopes the handler object to one extension call: entering saves the slot (calls can nest
@@ -108,6 +121,12 @@ impl PhpHandlerStore {
             file: file.trim().to_string(),
             class: class.trim().trim_start_matches('\\').to_string(),
         }
+    }
+
+    /// A new object of the handler class (the file is `require_once`d first when the class is
+    /// not known yet), as the SDK's `getPersistenceHandlerInstance()` creates it.
+    pub fn new_object(&self) -> Result<Zval> {
+        self.instantiate()
     }
 
     fn error(&self, message: impl Into<String>) -> Error {
@@ -219,7 +238,7 @@ impl PhpHandlerStore {
 }
 
 /// Runs PHP code; a bailout is recorded for [`resume_bailout`] and becomes an error.
-fn run_php<R>(code: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R> {
+pub(crate) fn run_php<R>(code: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R> {
     match try_catch(code) {
         Ok(value) => Ok(value),
         Err(CatchError::Panic(message)) => Err(Error::new(
@@ -237,7 +256,7 @@ fn run_php<R>(code: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R> {
 }
 
 /// Finds a class by name, autoloading it or not.
-fn lookup_class(name: &str, autoload: bool) -> Option<&'static ClassEntry> {
+pub(crate) fn lookup_class(name: &str, autoload: bool) -> Option<&'static ClassEntry> {
     if name.is_empty() || name.contains('\0') {
         return None;
     }

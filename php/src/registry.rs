@@ -54,3 +54,27 @@ pub fn make_constructor_private(ce: &mut ClassEntry) {
         *flags = (*flags & !(ZEND_ACC_PUBLIC | ZEND_ACC_PROTECTED)) | ZEND_ACC_PRIVATE;
     }
 }
+
+/// Removes the declared return type of the named methods (lower-case names), so PHP classes
+/// extending this one may override them without a return type, as code written for the SDK's
+/// untyped classes does. Must run in a registration function.
+pub fn drop_return_types(ce: &mut ClassEntry, methods: &[&str]) {
+    for method in methods {
+        // SAFETY: the function table belongs to the class being registered (MINIT); the name is
+        // a valid buffer of the given length.
+        let func = unsafe {
+            ext_php_rs::ffi::zend_hash_str_find_ptr_lc(
+                &raw const ce.function_table,
+                method.as_ptr().cast(),
+                method.len(),
+            )
+            .cast::<ext_php_rs::ffi::zend_function>()
+        };
+        // SAFETY: a non-null entry is a live internal function of this class; every member
+        // of the `zend_function` union starts with `common`.
+        if let Some(func) = unsafe { func.as_mut() } {
+            let flags = unsafe { &mut func.common.fn_flags };
+            *flags &= !ext_php_rs::ffi::ZEND_ACC_HAS_RETURN_TYPE;
+        }
+    }
+}

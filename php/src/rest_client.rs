@@ -11,8 +11,8 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
 use crate::coerce::StrArg;
-use crate::config_state;
 use crate::panic::guard;
+use crate::{config_state, rest_client_sdk};
 
 /// The SDK's `ZCRMRestClient` (static part).
 #[php_class]
@@ -26,12 +26,23 @@ impl ZCRMRestClient {
     /// initializes `ZohoOAuth`.
     pub fn initialize(configuration: &ZendHashTable) -> PhpResult<()> {
         guard(|| {
+            crate::sdk_client::reset();
             let init = config_state::initialize(configuration)?;
             if let Some(user) = init.config.current_user_email.clone() {
                 config_state::set_current_user(Some(user));
             }
+            rest_client_sdk::initialize_sdk_config(configuration);
             Ok(())
         })
+    }
+
+    /// A static method of the full SDK's `ZCRMRestClient` (`getInstance()`, ...): throws an
+    /// `\Error` naming `zoho_oauth.define_rest_client`, the setting that hands the class to
+    /// the SDK.
+    #[php(name = "__callStatic")]
+    pub fn call_static(name: String, arguments: &ZendHashTable) -> PhpResult<()> {
+        let _ = arguments;
+        Err(rest_client_sdk::missing_method(&name))
     }
 
     /// Sets the user whose tokens CRM calls use, for this request.

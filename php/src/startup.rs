@@ -7,10 +7,14 @@ use ext_php_rs::zend::ClassEntry;
 
 use crate::client::ZohoOAuthClient;
 use crate::oauth::ZohoOAuth;
-use crate::registry::{make_constructor_private, register_class, store};
+use crate::params::ZohoOAuthParams;
+use crate::registry::{drop_return_types, make_constructor_private, register_class, store};
 use crate::rest_client::ZCRMRestClient;
+use crate::sdk_persistence::{ZohoOAuthPersistenceByFile, ZohoOAuthPersistenceHandler};
 use crate::tokens::ZohoOAuthTokens;
-use crate::{config_state, exception, ini, persistence, sensitive, tokens_subclass};
+use crate::{
+    config_state, constants, crm_exception, exception, ini, persistence, sensitive, tokens_subclass,
+};
 
 /// MINIT: settings, the exception, the interface, then the classes (`ZCRMRestClient` only
 /// when `zoho_oauth.define_rest_client` is on). Returns `FAILURE` with a warning on any error.
@@ -24,10 +28,17 @@ pub unsafe extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
         exception::register()?;
         persistence::register_interface()?;
         register_class::<ZohoOAuthTokens>(tokens_registered)?;
+        constants::register()?;
+        register_class::<ZohoOAuthParams>(params_registered)?;
+        register_class::<ZohoOAuthPersistenceByFile>(by_file_registered)?;
+        register_class::<ZohoOAuthPersistenceHandler>(handler_registered)?;
         register_class::<ZohoOAuthClient>(client_registered)?;
         register_class::<ZohoOAuth>(oauth_registered)?;
         if ini::defines_rest_client() {
             register_class::<ZCRMRestClient>(rest_client_registered)?;
+        }
+        if ini::defines_crm_exception() {
+            crm_exception::register()?;
         }
         Ok(())
     })
@@ -40,6 +51,7 @@ pub unsafe extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
 /// Called by PHP at each request start.
 pub unsafe extern "C" fn rinit(_ty: i32, _module_number: i32) -> i32 {
     config_state::reset();
+    crate::sdk_client::reset();
     0
 }
 
@@ -50,6 +62,7 @@ pub unsafe extern "C" fn rinit(_ty: i32, _module_number: i32) -> i32 {
 /// Called by PHP at each request end.
 pub unsafe extern "C" fn rshutdown(_ty: i32, _module_number: i32) -> i32 {
     config_state::reset();
+    crate::sdk_client::reset();
     0
 }
 
@@ -67,6 +80,24 @@ fn tokens_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
         ],
     );
     store::<ZohoOAuthTokens>(ce, arg_info);
+}
+
+fn params_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    sensitive::mark(ce, &[("setclientsecret", 0)]);
+    store::<ZohoOAuthParams>(ce, arg_info);
+}
+
+/// The store methods, untyped in the SDK: subclasses may override them without return types.
+const STORE_METHODS: [&str; 3] = ["saveoauthdata", "getoauthtokens", "deleteoauthtokens"];
+
+fn by_file_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    drop_return_types(ce, &STORE_METHODS);
+    store::<ZohoOAuthPersistenceByFile>(ce, arg_info);
+}
+
+fn handler_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    drop_return_types(ce, &STORE_METHODS);
+    store::<ZohoOAuthPersistenceHandler>(ce, arg_info);
 }
 
 fn client_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {

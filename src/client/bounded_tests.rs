@@ -183,7 +183,7 @@ fn a_store_that_goes_down_during_a_refresh_serves_a_still_valid_token() {
         .expect("save");
     let c = client(&store, 0, 1000);
     // The first read succeeds (the token is stale), the re-read under the lock fails.
-    let first = c.load("ada@example.com", None).expect("load");
+    let first = c.load("ada@example.com", None, None).expect("load");
     store.down.store(true, Ordering::SeqCst);
     let token = c
         .refresh_stored("ada@example.com", first, super::refresh::Trigger::Stale)

@@ -12,7 +12,7 @@ mod refresh;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::accounts::{AccountsClient, Credentials, TokenReply, UserInfo};
 use crate::clock::{Clock, SystemClock};
@@ -56,10 +56,12 @@ struct Cache {
     tokens: HashMap<String, CachedTokens>,
 }
 
-/// One user's cached tokens and when the store last confirmed them.
+/// One user's cached tokens, when the store last confirmed them, and the store's
+/// [`TokenStore::generation`] then.
 struct CachedTokens {
     tokens: Arc<Tokens>,
     checked_at: Instant,
+    generation: Option<u64>,
 }
 
 /// A Zoho OAuth client bound to one configuration and one token store.
@@ -72,6 +74,8 @@ pub struct OAuthClient {
     accounts: AccountsClient,
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
+    /// How long a cached, valid token is served without asking the store.
+    recheck: Duration,
     /// When a refresh of a user last failed transiently while the old token still worked
     /// (epoch ms, this process only): for a short while, the old token is used without
     /// asking the accounts server again.
@@ -86,6 +90,9 @@ impl OAuthClient {
         Ok(OAuthClient {
             accounts: AccountsClient::new(config.connect_timeout, config.request_timeout),
             log: SdkLog::new(config.log_file()),
+            recheck: config
+                .store_recheck
+                .unwrap_or_else(|| store.default_recheck()),
             config,
             store,
             clock: Arc::new(SystemClock),
@@ -112,6 +119,12 @@ impl OAuthClient {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// How long a cached, valid token is served from memory without asking the store
+    /// (`store_recheck_ms`, else the store's default).
+    pub fn store_recheck(&self) -> Duration {
+        self.recheck
     }
 
     /// The token store.
@@ -349,30 +362,45 @@ impl OAuthClient {
         }
     }
 
-    /// `user`'s cached tokens when the store confirmed them less than `store_recheck` ago.
-    fn recently_checked(&self, user: &str) -> Option<Arc<Tokens>> {
-        let recheck = self.config.store_recheck();
+    /// `user`'s cached tokens when the store confirmed them less than `store_recheck` ago
+    /// and no writer using this library changed the store since (`generation`).
+    fn recently_checked(&self, user: &str, generation: Option<u64>) -> Option<Arc<Tokens>> {
+        let recheck = self.recheck;
         if recheck.is_zero() {
             return None;
         }
         let cache = self.cache.lock().ok()?;
         let entry = cache.tokens.get(user)?;
-        (entry.checked_at.elapsed() < recheck).then(|| Arc::clone(&entry.tokens))
+        (entry.generation == generation && entry.checked_at.elapsed() < recheck)
+            .then(|| Arc::clone(&entry.tokens))
     }
 
-    /// `user`'s cached tokens when the store's fingerprint is unchanged; confirms them.
-    fn cached(&self, user: &str, fingerprint: Option<Fingerprint>) -> Option<Arc<Tokens>> {
+    /// `user`'s cached tokens when the store's fingerprint is unchanged; confirms them as of
+    /// `generation` (taken before the fingerprint).
+    fn cached(
+        &self,
+        user: &str,
+        fingerprint: Option<Fingerprint>,
+        generation: Option<u64>,
+    ) -> Option<Arc<Tokens>> {
         let mut cache = self.cache.lock().ok()?;
         if fingerprint.is_none() || cache.fingerprint != fingerprint {
             return None;
         }
         let entry = cache.tokens.get_mut(user)?;
         entry.checked_at = Instant::now();
+        entry.generation = generation;
         Some(Arc::clone(&entry.tokens))
     }
 
-    /// Reads `user` from the store and caches it under the fingerprint taken before reading.
-    fn load(&self, user: &str, fingerprint: Option<Fingerprint>) -> Result<Arc<Tokens>> {
+    /// Reads `user` from the store and caches it under the fingerprint and generation taken
+    /// before reading.
+    fn load(
+        &self,
+        user: &str,
+        fingerprint: Option<Fingerprint>,
+        generation: Option<u64>,
+    ) -> Result<Arc<Tokens>> {
         let stored = match self.store.get(user) {
             Ok(Some(tokens)) => Arc::new(tokens),
             Ok(None) => {
@@ -398,6 +426,7 @@ impl OAuthClient {
             let entry = CachedTokens {
                 tokens: Arc::clone(&stored),
                 checked_at: Instant::now(),
+                generation,
             };
             cache.tokens.insert(user.to_string(), entry);
         }

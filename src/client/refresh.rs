@@ -62,18 +62,19 @@ impl OAuthClient {
     pub fn get_tokens(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
         let now = self.now_ms();
-        if let Some(tokens) = self.recently_checked(user)
+        let generation = self.store.generation();
+        if let Some(tokens) = self.recently_checked(user, generation)
             && tokens.is_valid_for(now, self.margin_ms())
         {
             return Ok(tokens);
         }
         let fingerprint = self.store.fingerprint();
-        if let Some(tokens) = self.cached(user, fingerprint)
+        if let Some(tokens) = self.cached(user, fingerprint, generation)
             && tokens.is_valid_for(now, self.margin_ms())
         {
             return Ok(tokens);
         }
-        let stored = self.load(user, fingerprint)?;
+        let stored = self.load(user, fingerprint, generation)?;
         if stored.is_valid_for(now, self.margin_ms()) {
             return Ok(stored);
         }
@@ -90,7 +91,8 @@ impl OAuthClient {
     /// Unlike [`OAuthClient::get_access_token`], a failed refresh is always an error.
     pub fn refresh_user(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
-        let stored = self.load(user, self.store.fingerprint())?;
+        let generation = self.store.generation();
+        let stored = self.load(user, self.store.fingerprint(), generation)?;
         let key = entry_key(&stored, user).to_string();
         self.refresh_stored(&key, stored, Trigger::Forced)
     }

@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
 pub use store::{
-    DEFAULT_SHARED_STORE_RECHECK, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK, STORE_KEYS, StoreKind,
+    DEFAULT_STORE_RECHECK, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK, STORE_KEYS, StoreKind,
     StoreSettings,
 };
 
@@ -101,7 +101,11 @@ pub struct Config {
     pub token_store: Option<StoreKind>,
     /// The shared stores' settings (the SDK's MySQL keys, `mysql_*`, `redis_*`).
     pub store_settings: StoreSettings,
-    /// `store_recheck_ms`; `None` takes the store kind's default (see [`Config::store_recheck`]).
+    /// `store_recheck_ms`: how long a cached, valid token is served from memory without
+    /// asking the store. `None` takes the store's default ([`TokenStore::default_recheck`]:
+    /// [`DEFAULT_STORE_RECHECK`] for the file, MySQL and Redis stores, zero for a custom one).
+    ///
+    /// [`TokenStore::default_recheck`]: crate::store::TokenStore::default_recheck
     pub store_recheck: Option<Duration>,
     /// `lock_timeout_secs`; `None` takes the default (see [`Config::lock_timeout`]).
     pub lock_timeout: Option<Duration>,
@@ -178,18 +182,6 @@ impl Config {
             (None, Some(_)) => StoreKind::File,
             (None, None) => StoreKind::Mysql,
         }
-    }
-
-    /// How long a cached, valid token is served from memory without asking the store:
-    /// `store_recheck_ms`, else [`DEFAULT_SHARED_STORE_RECHECK`] for the shared stores and
-    /// zero (ask the store on every call) for the token file.
-    pub fn store_recheck(&self) -> Duration {
-        self.store_recheck
-            .unwrap_or(if self.store_kind().is_shared() {
-                DEFAULT_SHARED_STORE_RECHECK
-            } else {
-                Duration::ZERO
-            })
     }
 
     /// How long to wait for another process's refresh of the same user before giving up:

@@ -27,9 +27,9 @@ pub const STORE_KEYS: &[&str] = &[
     "redis_key_prefix",
 ];
 
-/// How long the shared stores (MySQL, Redis) serve a cached token from memory before asking
-/// the store again, unless `store_recheck_ms` says otherwise.
-pub const DEFAULT_SHARED_STORE_RECHECK: Duration = Duration::from_millis(1000);
+/// How long a cached token is served from memory before the store is asked again, unless
+/// `store_recheck_ms` says otherwise.
+pub const DEFAULT_STORE_RECHECK: Duration = Duration::from_millis(1000);
 
 /// The longest `store_recheck_ms` accepted: a token deleted or revoked elsewhere must stop
 /// being served within minutes, not hours.

@@ -21,13 +21,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::file_locks::{self, Owner};
+use super::generation::Generation;
 use super::strict::{Trust, permission_error};
 use super::wait::{lock_timeout, retry_until};
 use super::{
     Fingerprint, LockGuard, TokenStore, find_user, json_format, php_format, remove_entry,
     replace_entry,
 };
-use crate::config::StoreFormat;
+use crate::config::{DEFAULT_STORE_RECHECK, StoreFormat};
 use crate::error::{Error, ErrorKind, Result};
 use crate::token::Tokens;
 
@@ -37,6 +38,10 @@ pub struct FileStore {
     format: StoreFormat,
     trust: Trust,
     parsed: Mutex<Option<(Fingerprint, Arc<Vec<Tokens>>)>>,
+    /// The change counter shared with every process using this file, mapped on first use
+    /// and mapped again when its file was removed (checked with the fingerprint). `None`:
+    /// not tried yet; `Some(None)`: could not be mapped (tried again with the fingerprint).
+    generation: Mutex<Option<Option<Arc<Generation>>>>,
 }
 
 impl FileStore {
@@ -87,6 +92,7 @@ impl FileStore {
             format,
             trust,
             parsed: Mutex::new(None),
+            generation: Mutex::new(None),
         })
     }
 
@@ -209,9 +215,14 @@ impl FileStore {
     /// refresh is never spent on tokens that cannot be saved.
     fn user_lock_path(&self, user: &str) -> Result<PathBuf> {
         self.check_writable()?;
+        Ok(file_locks::stripe_path(&self.locks_dir()?, user))
+    }
+
+    /// `<file>.locks/`, created 0700 (owned like the token file) when missing, and checked.
+    fn locks_dir(&self) -> Result<PathBuf> {
         let dir = sibling(&self.path, ".locks");
         file_locks::ensure_lock_dir(&dir, &self.trust, self.new_file_owner())?;
-        Ok(file_locks::stripe_path(&dir, user))
+        Ok(dir)
     }
 
     /// Whether this process can replace the token file: the directory must be writable
@@ -264,6 +275,46 @@ impl FileStore {
         (meta.uid() != 0).then(|| (meta.uid(), meta.gid()))
     }
 
+    /// The shared change counter in `<file>.locks/generation`, mapped on first use; `None`
+    /// when it cannot be (e.g. a read-only directory).
+    fn generation_counter(&self) -> Option<Arc<Generation>> {
+        // Only ever try_lock'ed, like the parsed cache: a child forked while another thread
+        // held it falls back to the fingerprint instead of waiting forever.
+        let mut slot = self.generation.try_lock().ok()?;
+        slot.get_or_insert_with(|| {
+            self.locks_dir().ok()?;
+            // Created like a lock file first: 0600 whatever the umask, checked to be ours,
+            // and (created by root for another user's file) owned like the token file.
+            drop(
+                file_locks::open_lock_file(
+                    &self.generation_path(),
+                    &self.trust,
+                    self.new_file_owner(),
+                )
+                .ok()?,
+            );
+            Generation::open(&self.generation_path()).map(Arc::new)
+        })
+        .clone()
+    }
+
+    fn generation_path(&self) -> PathBuf {
+        sibling(&self.path, ".locks").join("generation")
+    }
+
+    /// Forgets the mapped counter when its file was removed or replaced (or could not be
+    /// mapped), so that the next use maps the one writers bump now.
+    fn check_generation_file(&self) {
+        if let Ok(mut slot) = self.generation.try_lock()
+            && let Some(mapped) = slot.as_ref()
+            && mapped
+                .as_ref()
+                .is_none_or(|counter| counter.is_stale(&self.generation_path()))
+        {
+            *slot = None;
+        }
+    }
+
     /// Refuses tokens this file's format cannot hold, before anything is written.
     fn check_storable(&self, tokens: &Tokens) -> Result<()> {
         match self.format {
@@ -296,6 +347,9 @@ impl FileStore {
         let (mut entries, kept) = self.read_file()?;
         let result = change(&mut entries)?;
         self.write_atomically(&self.encode(&entries, &kept))?;
+        if let Some(generation) = self.generation_counter() {
+            generation.bump();
+        }
         if let (Ok(fingerprint), Ok(mut cache)) = (self.stat_fingerprint(), self.parsed.try_lock())
         {
             *cache = Some((fingerprint, Arc::new(entries)));
@@ -395,7 +449,16 @@ impl TokenStore for FileStore {
     }
 
     fn fingerprint(&self) -> Option<Fingerprint> {
+        self.check_generation_file();
         self.stat_fingerprint().ok()
+    }
+
+    fn generation(&self) -> Option<u64> {
+        self.generation_counter().map(|counter| counter.get())
+    }
+
+    fn default_recheck(&self) -> Duration {
+        DEFAULT_STORE_RECHECK
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {

@@ -3,6 +3,7 @@
 
 mod file;
 mod file_locks;
+mod generation;
 mod held_locks;
 pub mod json_format;
 mod memory;
@@ -56,6 +57,21 @@ pub trait TokenStore: Send + Sync {
         None
     }
 
+    /// A counter that every change made through this library (in any process) increases,
+    /// readable without a system call; `None` when the store has none (the default). While
+    /// it is unchanged, cached tokens are current as far as this library's writers go.
+    fn generation(&self) -> Option<u64> {
+        None
+    }
+
+    /// How long a client may serve a cached, valid token without asking this store, when
+    /// `store_recheck_ms` is not set. The default, zero, asks on every call (a custom store
+    /// may change behind the library's back); the built-in stores answer
+    /// [`crate::config::DEFAULT_STORE_RECHECK`].
+    fn default_recheck(&self) -> Duration {
+        Duration::ZERO
+    }
+
     /// Takes a lock that serializes refreshes of one user's tokens, across processes (and
     /// machines) where the store can (the file, MySQL and Redis stores do), waiting at most
     /// `wait` for it; then an [`crate::ErrorKind::LockTimeout`] error (see
@@ -96,6 +112,12 @@ impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
     }
     fn fingerprint(&self) -> Option<Fingerprint> {
         (**self).fingerprint()
+    }
+    fn generation(&self) -> Option<u64> {
+        (**self).generation()
+    }
+    fn default_recheck(&self) -> Duration {
+        (**self).default_recheck()
     }
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
         (**self).lock_user(user, wait)

@@ -2,7 +2,8 @@
  * grant exchange, the persisted token file, get (cached), expiry, refresh, list, user lookup,
  * authorization URL, revoke, delete; configuration, Zoho (every code, the rarer ones through
  * the emulator's `reply` fault), transport and store errors (a corrupt file, a stale entry
- * without a refresh token, a save that fails).
+ * without a refresh token, a save that fails), and how soon a cached token sees a change to
+ * the token file (store_recheck_ms).
  * Every failure is checked for its code, a non-empty last error without secrets, and
  * untouched out-parameters. Needs EMULATOR_URL. */
 #define _POSIX_C_SOURCE 200809L
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -686,6 +688,69 @@ static void test_failing_save(void) {
     free(dir);
 }
 
+#define SDK_ACCESS_A "1000.eeee5555eeee5555eeee5555eeee5555.ffff6666ffff6666ffff6666ffff6666"
+#define SDK_ACCESS_B "1000.9999aaaa9999aaaa9999aaaa9999aaaa.7777bbbb7777bbbb7777bbbb7777bbbb"
+
+static char *access_of(const zoho_client *client, const char *user) {
+    char *token = NULL;
+    zoho_result rc = zoho_client_get_access_token(client, user, &token);
+    return rc == ZOHO_RESULT_OK ? token : NULL;
+}
+
+/* store_recheck_ms: a cached token is served from memory inside the bound (a foreign write,
+ * as Zoho's SDK makes, is not seen), seen after it; a change through the library by another
+ * client (another process, as far as the file goes) is seen at once; 0 checks every call. */
+static void test_change_detection(void) {
+    char *dir = t_mkdtemp();
+    t_add_secret(SDK_ACCESS_A);
+    t_add_secret(SDK_ACCESS_B);
+    long long hour = t_now_ms() + 3600000;
+    write_sdk_token_file(dir, TEST_USER, SDK_ACCESS_A, NULL, hour);
+    zoho_client *client = client_with(dir, emu_url(), "store_recheck_ms", "300");
+    char *token = access_of(client, TEST_USER);
+    CHECK(token != NULL && strcmp(token, SDK_ACCESS_A) == 0);
+    token = t_free_str(token);
+
+    write_sdk_token_file(dir, TEST_USER, SDK_ACCESS_B, NULL, hour);
+    token = access_of(client, TEST_USER);
+    CHECK(token != NULL && strcmp(token, SDK_ACCESS_A) == 0); /* inside the bound: memory */
+    token = t_free_str(token);
+    struct timespec pause = {0, 350L * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    token = access_of(client, TEST_USER);
+    CHECK(token != NULL && strcmp(token, SDK_ACCESS_B) == 0); /* after it: the file */
+    token = t_free_str(token);
+
+    zoho_client *other = client_with(dir, emu_url(), NULL, NULL);
+    bool deleted = false;
+    EXPECT_OK(zoho_client_delete_tokens(other, TEST_USER, &deleted));
+    CHECK(deleted);
+    char *none = SENTINEL;
+    EXPECT_RC(zoho_client_get_access_token(client, TEST_USER, &none), ZOHO_RESULT_NO_TOKENS);
+    zoho_client_free(other);
+    zoho_client_free(client);
+
+    zoho_client *every = client_with(dir, emu_url(), "store_recheck_ms", "0");
+    write_sdk_token_file(dir, TEST_USER, SDK_ACCESS_A, NULL, hour);
+    token = access_of(every, TEST_USER);
+    CHECK(token != NULL && strcmp(token, SDK_ACCESS_A) == 0);
+    token = t_free_str(token);
+    write_sdk_token_file(dir, TEST_USER, SDK_ACCESS_B, NULL, hour + 1);
+    token = access_of(every, TEST_USER);
+    CHECK(token != NULL && strcmp(token, SDK_ACCESS_B) == 0); /* 0: the next call sees it */
+    token = t_free_str(token);
+    zoho_client_free(every);
+
+    const char *keys[] = {"client_id", "client_secret", "redirect_uri", "token_persistence_path",
+                          "store_recheck_ms"};
+    const char *bad[] = {TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, dir, "forever"};
+    zoho_client *refused = SENTINEL;
+    EXPECT_RC(zoho_client_new(keys, bad, 5, &refused), ZOHO_RESULT_CONFIG_INVALID);
+    CHECK(refused == SENTINEL);
+    t_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     if (!emu_init()) {
         fprintf(stderr, "EMULATOR_URL is not set (source scripts/emulator.sh; start_emulator)\n");
@@ -705,6 +770,7 @@ int main(void) {
     test_missing_refresh_token();
     test_revoke_unknown_refresh_token();
     test_failing_save();
+    test_change_detection();
     zoho_string_free(refresh);
     free(grant);
     t_rmtree(dir);

@@ -29,6 +29,17 @@ class ZohoOAuth
      */
     public static function getClientInstance(): ZohoOAuthClient {}
 
+    /**
+     * A new store object for this request's configuration, chosen as the SDK chooses:
+     * ZohoOAuthPersistenceByFile with token_persistence_path, else the class named by
+     * persistence_handler_class_name (its file require_once'd), else
+     * ZohoOAuthPersistenceHandler (the database store).
+     *
+     * @return persistence\ZohoOAuthPersistenceInterface
+     * @throws exception\ZohoOAuthException before initialize(), or when the custom class cannot be loaded
+     */
+    public static function getPersistenceHandlerInstance(): mixed {}
+
     /** A configuration value, or "" when it is not set (as the SDK answers). */
     public static function getConfigValue(string $key): string {}
 

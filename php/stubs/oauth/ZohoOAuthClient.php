@@ -8,6 +8,7 @@
 namespace zcrmsdk\oauth;
 
 use zcrmsdk\oauth\exception\ZohoOAuthException;
+use zcrmsdk\oauth\utility\ZohoOAuthParams;
 use zcrmsdk\oauth\utility\ZohoOAuthTokens;
 
 /**
@@ -19,6 +20,37 @@ class ZohoOAuthClient
 {
     /** Use ZohoOAuth::getClientInstance(). */
     private function __construct() {}
+
+    /**
+     * The SDK's getInstance($params): a client with these parameters' client id, secret,
+     * redirect URL and access type (null ones: the configuration's), which
+     * ZohoOAuth::getClientInstance() returns for the rest of the request (until the next
+     * initialize()).
+     *
+     * @throws ZohoOAuthException "client_id is mandatory" and the like, when a value is missing
+     */
+    public static function getInstance(ZohoOAuthParams $params): ZohoOAuthClient {}
+
+    /** The request's client, or null before initialize() / getInstance(). */
+    public static function getInstanceWithOutParam(): ?ZohoOAuthClient {}
+
+    /** This client's parameters (a new object; scopes null). */
+    public function getZohoOAuthParams(): ZohoOAuthParams {}
+
+    /**
+     * Gives this client the parameters' settings (null ones keep theirs); when it is the
+     * request's client, ZohoOAuth::getClientInstance() gets them too.
+     *
+     * @throws ZohoOAuthException when a value is empty or invalid (the client is left as it was)
+     */
+    public function setZohoOAuthParams(ZohoOAuthParams $zohoOAuthParams): void {}
+
+    /**
+     * The SDK's processResponse(): the raw response (headers, a blank line, the body) split at
+     * the first blank line, the body decoded as json_decode($body, true). Null without a blank
+     * line or JSON.
+     */
+    public function processResponse(mixed $apiResponse): mixed {}
 
     /**
      * Exchanges a (single-use) grant token for tokens, finds the user's e-mail through

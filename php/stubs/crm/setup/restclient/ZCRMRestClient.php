@@ -22,7 +22,9 @@ class ZCRMRestClient
     /**
      * Checks client_id, client_secret and redirect_uri (the SDK's "<key> is mandatory" and
      * "<key> value is missing" messages), sets the current user from currentUserEmail when
-     * given, and initializes ZohoOAuth. To call in every request, as the SDK requires.
+     * given, and initializes ZohoOAuth. To call in every request, as the SDK requires. When
+     * Zoho's full SDK is installed (its ZCRMConfigUtil is autoloadable), also calls the SDK's
+     * ZCRMConfigUtil::initialize($configuration), so its CRM classes see their configuration.
      *
      * @param array<string, scalar> $configuration the SDK's configuration keys (and ours)
      * @throws \zcrmsdk\oauth\exception\ZohoOAuthException
@@ -34,4 +36,12 @@ class ZCRMRestClient
 
     /** The current user (setCurrentUserEmailId() or currentUserEmail), or null. */
     public static function getCurrentUserEmailID(): ?string {}
+
+    /**
+     * Any other static method of the full SDK's ZCRMRestClient (getInstance(), ...): throws an
+     * \Error naming zoho_oauth.define_rest_client, the setting that hands the class to the SDK.
+     *
+     * @throws \Error always
+     */
+    public static function __callStatic(string $name, array $arguments): void {}
 }

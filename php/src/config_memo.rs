@@ -1,0 +1,103 @@
+//! `initialize()` with the same configuration array as the previous call skips parsing and
+//! validation: every PHP request calls it, almost always with the same array.
+//!
+//! The previous call's array is kept as the exact pairs it gave (key and value text). A new
+//! array is compared with them by looking each key up (no allocation, no iteration over
+//! the array); any difference (a key more or less, a value, a value that is not a plain
+//! string, integer or boolean, an integer key) takes the full path, so a changed
+//! configuration takes effect at once and a wrong one fails exactly as before. The order of
+//! the keys does not matter: the configuration read from an array does not depend on it.
+//! Only a successful result is kept.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
+
+use crate::config_state::Initialized;
+
+/// The last successful configuration of this thread (PHP runs a request per thread).
+struct Memo {
+    /// The keys as persistent PHP strings, which keep their hash once computed, so a lookup
+    /// does not hash the key again.
+    keys: Vec<ZBox<ZendStr>>,
+    /// The values, in the order of `keys`.
+    values: Vec<String>,
+    init: Arc<Initialized>,
+}
+
+thread_local! {
+    static LAST: RefCell<Option<Memo>> = const { RefCell::new(None) };
+}
+
+/// Configuration arrays parsed in this process (`phpinfo()` shows it; tests read it).
+static PARSED: AtomicU64 = AtomicU64::new(0);
+
+/// How many configuration arrays this process parsed (calls the memo did not answer).
+pub fn parsed() -> u64 {
+    PARSED.load(Ordering::Relaxed)
+}
+
+/// Counts one configuration array parsed.
+pub fn count_parse() {
+    PARSED.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The result of the previous `initialize()` when `configuration` gives exactly its pairs.
+pub fn lookup(configuration: &ZendHashTable) -> Option<Arc<Initialized>> {
+    LAST.with(|last| {
+        let last = last.borrow();
+        let memo = last.as_ref()?;
+        memo.matches(configuration).then(|| Arc::clone(&memo.init))
+    })
+}
+
+/// Keeps a successful `initialize()` for the next call.
+pub fn remember(pairs: Vec<(String, String)>, init: Arc<Initialized>) {
+    let (keys, values) = pairs
+        .into_iter()
+        .map(|(key, value)| (ZendStr::new(key, true), value))
+        .unzip();
+    LAST.with(|last| *last.borrow_mut() = Some(Memo { keys, values, init }));
+}
+
+impl Memo {
+    /// Whether the array holds exactly the remembered keys (no more: the lengths are equal),
+    /// each with the value text [`crate::config_state::pairs_from_array`] would make of it.
+    /// Anything not compared cheaply (integer keys, floats, arrays, objects) counts as
+    /// different.
+    fn matches(&self, configuration: &ZendHashTable) -> bool {
+        configuration.len() == self.keys.len()
+            && self.keys.iter().zip(&self.values).all(|(key, want)| {
+                configuration
+                    .get(ArrayKey::ZendString(key))
+                    .is_some_and(|value| value_is(value, want))
+            })
+    }
+}
+
+fn value_is(value: &Zval, want: &str) -> bool {
+    if let Some(text) = value.zend_str() {
+        // Byte equality with valid UTF-8 is all the full path's UTF-8 check would confirm.
+        return text.as_bytes() == want.as_bytes();
+    }
+    if value.is_null() || value.is_false() {
+        return want.is_empty();
+    }
+    if value.is_true() {
+        return want == "1";
+    }
+    if let Some(number) = value.long() {
+        let mut buffer = [0u8; 24];
+        let mut cursor = &mut buffer[..];
+        if write!(cursor, "{number}").is_err() {
+            return false;
+        }
+        let written = 24 - cursor.len();
+        return buffer[..written] == *want.as_bytes();
+    }
+    false
+}
