@@ -79,13 +79,13 @@ fn lock_files_and_directories_of_another_user_are_refused() {
     let dir = private_dir();
     let store = store(dir.path());
     store.save(&tokens(ADA)).unwrap();
-    std::fs::create_dir(lock_dir(dir.path())).unwrap();
+    let _ = std::fs::create_dir(lock_dir(dir.path()));
     chown(&lock_dir(dir.path()), NOBODY);
     let wait = std::time::Duration::from_secs(1);
     let err = store.lock_user(ADA, wait).err().expect("refused");
     assert!(err.message().contains("belongs to nobody"), "{err}");
     assert!(err.message().contains(".locks"), "{err}");
-    std::fs::remove_dir(lock_dir(dir.path())).unwrap();
+    std::fs::remove_dir_all(lock_dir(dir.path())).unwrap();
     assert!(store.lock_user(ADA, wait).is_ok());
     // The write lock next to the file.
     let write_lock = dir.path().join("zcrm_oauthtokens.txt.lock");
