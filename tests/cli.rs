@@ -1092,3 +1092,21 @@ fn users_escapes_control_characters_in_stored_identifiers() {
         .expect(7);
     assert!(!run.stderr.contains('\u{1b}'), "{run:?}");
 }
+
+#[test]
+fn a_relative_token_dir_lands_in_the_data_directory_not_the_working_directory() {
+    let env = Env::start();
+    let cwd = tempfile::tempdir().unwrap();
+    let data = env.dir.path().join("home/.local/share/zoho-oauth/tokens");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let mut cmd = env.cmd(&["users"]);
+    cmd.env("ZOHO_TOKEN_DIR", "tokens").current_dir(cwd.path());
+    let run = support::run(cmd).expect(0);
+    assert!(
+        run.stdout
+            .contains(&data.join("zcrm_oauthtokens.txt").display().to_string()),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
+}
