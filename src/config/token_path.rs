@@ -32,11 +32,16 @@ pub fn resolve(path: Option<&str>, base: Option<&str>) -> Result<Option<PathBuf>
 
 /// Refuses a relative path when no base directory is configured.
 pub fn relative_refused(path: &Path) -> Error {
+    let shown = path.display().to_string();
+    let shown: String = if shown.chars().count() > 200 {
+        shown.chars().take(200).chain("…".chars()).collect()
+    } else {
+        shown
+    };
     Error::new(
         ErrorKind::ConfigInvalid,
         format!(
-            "token_persistence_path '{}' is relative: it would land in the working directory, which is the document root of a web server (the refresh token could be downloaded)",
-            path.display()
+            "token_persistence_path '{shown}' is relative: it would land in the working directory, which is the document root of a web server (the refresh token could be downloaded)"
         ),
     )
     .with_hint("set zoho_oauth.token_base_dir in php.ini (PHP) or token_base_dir (C, configuration) to a directory outside the document root, e.g. /var/lib/zoho-oauth; relative paths are resolved against it. Or give an absolute path")
