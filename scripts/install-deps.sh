@@ -8,6 +8,8 @@ need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 for p in php8.2-cli php8.2-dev php8.2-fpm libphp8.2-embed libclang-dev clang pkg-config valgrind gcc g++ make python3 ca-certificates; do
     need "$p"
 done
+need redis-server # the Redis token store's tests (scripts/redis.sh)
+for p in mariadb-server mariadb-client php8.2-mysql openssl; do need "$p"; done # the MySQL store's tests (scripts/mariadb.sh)
 if [ ${#packages[@]} -gt 0 ]; then
     echo "installing: ${packages[*]}"
     SUDO=""

@@ -7,6 +7,16 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh || exit 1
 export ZOHO_REQUIRE_PHP=1
 
+# Throwaway MariaDB and Redis servers on free loopback ports (never the system services),
+# stopped and removed on exit; the MySQL and Redis tests read their URLs from the environment.
+servers="$(mktemp -d)"
+trap 'bash scripts/mariadb.sh stop "$servers/mariadb"; bash scripts/redis.sh stop "$servers/redis"; rm -rf "$servers"' EXIT
+MARIADB_ENV="$(bash scripts/mariadb.sh start "$servers/mariadb")" || { echo "cannot start MariaDB"; exit 1; }
+eval "$MARIADB_ENV"
+REDIS_ENV="$(bash scripts/redis.sh start "$servers/redis")" || { echo "cannot start Redis"; exit 1; }
+eval "$REDIS_ENV"
+export ZOHO_REQUIRE_MYSQL=1 ZOHO_REQUIRE_REDIS=1
+
 failed=()
 step() {
     local name="$1"; shift

@@ -252,11 +252,24 @@ fn online_grants_have_no_refresh_token_and_say_so_when_stale() {
 }
 
 #[test]
-fn store_without_path_is_unsupported_not_a_crash() {
-    let err = OAuthClient::from_config(Config::new("1000.A", "b", "https://c/d"))
-        .err()
-        .unwrap();
-    assert_eq!(err.kind(), ErrorKind::StoreUnsupported);
+fn store_without_path_is_the_sdks_mysql_store_and_an_unreachable_server_is_store_unavailable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = Config::from_pairs([
+        ("client_id", "1000.A"),
+        ("client_secret", "b"),
+        ("redirect_uri", "https://c/d"),
+        ("host_address", "127.0.0.1"),
+        ("db_port", &port.to_string()),
+    ])
+    .unwrap();
+    let client = OAuthClient::from_config(config).unwrap();
+    let err = client.get_access_token(ADA).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::StoreUnavailable);
+    assert!(err.message().contains("MySQL"), "{err}");
 }
 
 /// A store that calls the client back from inside `save`, as a PHP persistence handler might.

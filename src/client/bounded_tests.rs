@@ -225,3 +225,36 @@ fn the_file_store_lock_wait_is_bounded_too() {
         "{waited:?}"
     );
 }
+
+#[test]
+fn a_store_outage_at_the_recheck_serves_the_cached_token_while_it_works() {
+    let store = Arc::new(CountingStore::default());
+    store
+        .save(&tokens("ada@example.com", "1000.cached", 3_600_000))
+        .expect("save");
+    store
+        .save(&tokens("bob@example.com", "1000.bob", -1000))
+        .expect("save");
+    let c = client(&store, 100, 1000);
+    c.get_access_token("ada@example.com").expect("token");
+    store.down.store(true, Ordering::SeqCst);
+    thread::sleep(Duration::from_millis(150));
+    // Past the bound, the store is asked, fails transiently: the cached token still works.
+    let token = c
+        .get_access_token("ada@example.com")
+        .expect("served from the cache");
+    assert_eq!(token.expose(), "1000.cached");
+    assert!(
+        store.gets.load(Ordering::SeqCst) >= 2,
+        "the store was asked"
+    );
+    // A user with nothing cached gets the error.
+    let e = c
+        .get_access_token("carol@example.com")
+        .expect_err("nothing cached");
+    assert_eq!(e.kind(), ErrorKind::StoreUnavailable);
+    // An expired cached token is never served.
+    thread::sleep(Duration::from_millis(1600));
+    let e = c.get_access_token("bob@example.com").expect_err("expired");
+    assert_eq!(e.kind(), ErrorKind::StoreUnavailable);
+}

@@ -433,6 +433,15 @@ impl OAuthClient {
         Ok(stored)
     }
 
+    /// `user`'s cached tokens, however long ago the store confirmed them.
+    fn cached_regardless(&self, user: &str) -> Option<Arc<Tokens>> {
+        let cache = self.cache.lock().ok()?;
+        cache
+            .tokens
+            .get(user)
+            .map(|entry| Arc::clone(&entry.tokens))
+    }
+
     /// Drops `user`'s cached tokens (the store no longer has them).
     fn forget_user(&self, user: &str) {
         if let Ok(mut cache) = self.cache.lock() {
@@ -598,10 +607,12 @@ mod tests {
     }
 
     #[test]
-    fn from_config_without_path_says_mysql_is_unsupported() {
+    fn from_config_without_path_opens_the_sdks_mysql_store_without_connecting() {
         let config = Config::new("1000.ID", "s3cr3t", "https://example.com/cb");
-        let e = OAuthClient::from_config(config).err().expect("error");
-        assert_eq!(e.kind(), ErrorKind::StoreUnsupported);
-        assert!(e.message().contains("MySQL"));
+        let client = OAuthClient::from_config(config).expect("opened lazily");
+        assert_eq!(
+            client.store().describe(),
+            "mysql://root@localhost:3306/zohooauth.oauthtokens"
+        );
     }
 }

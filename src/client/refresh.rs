@@ -74,7 +74,10 @@ impl OAuthClient {
         {
             return Ok(tokens);
         }
-        let stored = self.load(user, fingerprint, generation)?;
+        let stored = match self.load(user, fingerprint, generation) {
+            Ok(stored) => stored,
+            Err(e) => return self.cached_during_outage(user, now, e),
+        };
         if stored.is_valid_for(now, self.margin_ms()) {
             return Ok(stored);
         }
@@ -84,6 +87,29 @@ impl OAuthClient {
         }
         self.log(Level::Info, "Access Token has expired. Hence refreshing.");
         self.refresh_stored(&key, stored, Trigger::Stale)
+    }
+
+    /// After the store failed to answer (`error`): the cached tokens of `user` when the failure
+    /// may go away by itself (a MySQL or Redis server that is down or restarting) and their
+    /// access token still works, so a short outage of a shared store is invisible to callers;
+    /// otherwise the error.
+    fn cached_during_outage(&self, user: &str, now: i64, error: Error) -> Result<Arc<Tokens>> {
+        if !error.kind().is_transient() {
+            return Err(error);
+        }
+        match self.cached_regardless(user) {
+            Some(tokens) if tokens.is_valid_access_token(now) => {
+                self.log(
+                    Level::Warning,
+                    &format!(
+                        "the token store did not answer ({}); the cached access token is still valid and is used",
+                        error.message()
+                    ),
+                );
+                Ok(tokens)
+            }
+            _ => Err(error),
+        }
     }
 
     /// Refreshes `user`'s access token now, whatever its expiry. Callers that wait for a

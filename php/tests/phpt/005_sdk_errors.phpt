@@ -82,12 +82,11 @@ check_throws(fn() => ZohoOAuth::getClientInstance()->getAccessToken('olivia@exam
     'Refresh token is not provided.', 104, 'an expired online token');
 emu_settings(['access_token_ttl_secs' => 3600]);
 
-// No token_persistence_path and no handler: the SDK would use MySQL.
-ZCRMRestClient::initialize(test_config('', ['token_persistence_path' => '']));
+// No token_persistence_path and no handler: the SDK's MySQL store; here its server is down.
+ZCRMRestClient::initialize(test_config('', ['token_persistence_path' => '', 'host_address' => '127.0.0.1', 'db_port' => '1']));
 $grant = emu_grant();
-$before = emu_counters()['token.authorization_code'];
-check_throws(fn() => ZohoOAuth::getClientInstance()->generateAccessToken($grant), $E, '/MySQL/', 403, 'the MySQL store is reported as unsupported');
-check_same($before, emu_counters()['token.authorization_code'], '... before the grant token is spent');
+$e = check_throws(fn() => ZohoOAuth::getClientInstance()->generateAccessToken($grant), $E, '/MySQL/', 404, 'an unreachable MySQL server is store_unavailable');
+check($e !== null && $e->getUnsavedTokens() !== null, '... and the tokens Zoho issued are handed over, not lost');
 
 // Custom handler without a class name.
 ZCRMRestClient::initialize(test_config('', ['token_persistence_path' => '', 'persistence_handler_class' => __FILE__]));
@@ -140,8 +139,8 @@ ok - the issued tokens ride on the exception
 ok - ... and their refresh token still works
 ok - with currentUserEmail, such tokens are saved under it
 ok - an expired online token
-ok - the MySQL store is reported as unsupported
-ok - ... before the grant token is spent
+ok - an unreachable MySQL server is store_unavailable
+ok - ... and the tokens Zoho issued are handed over, not lost
 ok - persistence_handler_class_name missing
 ok - plain http to a remote host
 ok - a non-scalar value

@@ -22,8 +22,10 @@ pub enum Command {
     Users,
     /// Print the authorization URL.
     AuthorizeUrl,
-    /// Convert between the SDK's token file and the JSON one.
+    /// Copy tokens between stores (token file formats, MySQL, Redis).
     Migrate,
+    /// Create the MySQL database and token table.
+    MysqlCreate,
 }
 
 /// Every command with its name and one-line summary.
@@ -62,7 +64,12 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Migrate,
         "migrate",
-        "copy tokens between the SDK's zcrm_oauthtokens.txt and the JSON file",
+        "copy tokens between stores: the SDK's file, the JSON file, MySQL, Redis",
+    ),
+    (
+        Command::MysqlCreate,
+        "mysql-create",
+        "create the MySQL/MariaDB database and token table (with a key)",
     ),
 ];
 
@@ -101,7 +108,7 @@ pub struct OptSpec {
     pub help: &'static str,
 }
 
-use Command::{AuthorizeUrl, Exchange, Login, Migrate, Refresh, Revoke, Token};
+use Command::{AuthorizeUrl, Exchange, Login, Migrate, MysqlCreate, Refresh, Revoke, Token};
 
 /// Every option.
 pub const OPTIONS: &[OptSpec] = &[
@@ -233,9 +240,27 @@ pub const OPTIONS: &[OptSpec] = &[
     },
     OptSpec {
         name: "to",
-        value: Some("php|json"),
+        value: Some("php|json|mysql|redis"),
         scope: Scope::Only(&[Migrate]),
-        help: "the format to write (required)",
+        help: "the store to write (required)",
+    },
+    OptSpec {
+        name: "from",
+        value: Some("php|json|mysql|redis"),
+        scope: Scope::Only(&[Migrate]),
+        help: "the store to read (default: the other file format for php/json, else the configured file)",
+    },
+    OptSpec {
+        name: "from-set",
+        value: Some("KEY=VALUE"),
+        scope: Scope::Only(&[Migrate]),
+        help: "a store key for the source only (mysql_url, mysql_table, redis_url, ...); repeatable",
+    },
+    OptSpec {
+        name: "to-set",
+        value: Some("KEY=VALUE"),
+        scope: Scope::Only(&[Migrate, MysqlCreate]),
+        help: "a store key for the target only (host_address, mysql_url, mysql_table, ...); repeatable",
     },
     OptSpec {
         name: "from-file",
@@ -305,6 +330,12 @@ pub struct Args {
     pub no_consent: bool,
     /// `--to`.
     pub to: Option<String>,
+    /// `--from`.
+    pub from: Option<String>,
+    /// `--from-set KEY=VALUE`, in order.
+    pub from_set: Vec<String>,
+    /// `--to-set KEY=VALUE`, in order.
+    pub to_set: Vec<String>,
     /// `--from-file`.
     pub from_file: Option<PathBuf>,
     /// `--to-file`.
@@ -436,6 +467,9 @@ fn apply(args: &mut Args, name: &str, value: Option<String>) -> Result<(), Failu
         "access-type" => args.access_type = Some(value),
         "no-consent" => args.no_consent = true,
         "to" => args.to = Some(value),
+        "from" => args.from = Some(value),
+        "from-set" => args.from_set.push(value),
+        "to-set" => args.to_set.push(value),
         "from-file" => args.from_file = Some(PathBuf::from(value)),
         "to-file" => args.to_file = Some(PathBuf::from(value)),
         "force" => args.force = true,

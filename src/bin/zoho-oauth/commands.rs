@@ -56,7 +56,7 @@ fn grant_token(args: &Args) -> Result<String, Failure> {
 pub fn token(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
     let store = settings.store()?;
     let user = resolve_user(args, settings, &store)?;
-    let stored = zoho_oauth::TokenStore::get(&store, &user)?;
+    let stored = store.get(&user)?;
     let Some(stored) = stored else {
         return Err(no_tokens(&store, Some(&user)));
     };
@@ -112,13 +112,13 @@ pub fn revoke(args: &Args, settings: &Settings, out: Output) -> Result<(), Failu
     let store = settings.store()?;
     let user = resolve_user(args, settings, &store)?;
     if args.local {
-        if !zoho_oauth::TokenStore::delete(&store, &user)? {
+        if !store.delete(&user)? {
             return Err(no_tokens(&store, Some(&user)));
         }
         out.result(
             &format!(
                 "Deleted {user}'s tokens from {} (not revoked at Zoho).",
-                store.path().display()
+                store.describe()
             ),
             json!({ "user": user, "revoked": false, "deleted": true }),
         );
@@ -128,7 +128,7 @@ pub fn revoke(args: &Args, settings: &Settings, out: Output) -> Result<(), Failu
     out.result(
         &format!(
             "Revoked {user}'s refresh token at Zoho and deleted the tokens from {}.",
-            store.path().display()
+            store.describe()
         ),
         json!({ "user": user, "revoked": true, "deleted": true }),
     );

@@ -6,8 +6,9 @@ use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use zoho_oauth::config::StoreKind;
 use zoho_oauth::config::is_known_key;
-use zoho_oauth::{Config, FileStore, OAuthClient, StoreFormat};
+use zoho_oauth::{Config, OAuthClient, StoreFormat, TokenStore};
 
 use crate::args::Args;
 use crate::exit::{Class, Failure};
@@ -58,7 +59,7 @@ impl Settings {
             set(&mut pairs, key, value.clone());
         }
         let mut default_token_dir = false;
-        if !pairs.contains_key("token_persistence_path") {
+        if !pairs.contains_key("token_persistence_path") && !names_shared_store(&pairs) {
             let dir = default_token_dir_path().ok_or_else(|| {
                 Failure::usage("no token directory: HOME is not set")
                     .with_hint("set token_persistence_path, ZOHO_TOKEN_DIR or --token-dir")
@@ -109,12 +110,25 @@ impl Settings {
         Ok(dir)
     }
 
-    /// The configured token store.
-    pub fn store(&self) -> Result<FileStore, Failure> {
-        Ok(FileStore::in_directory(
-            self.token_dir()?,
+    /// The configured token store: the token file in the token directory, or MySQL or
+    /// Redis when `token_store` says so (opened through the library, as every door does).
+    pub fn store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
+        if names_shared_store(&self.pairs) {
+            return Ok(zoho_oauth::store::open(&self.config_with_placeholders()?)?);
+        }
+        let dir = self.token_dir()?;
+        Ok(Arc::new(zoho_oauth::FileStore::in_directory(
+            dir,
             self.store_format()?,
-        )?)
+        )?))
+    }
+
+    /// What `users` shows as the store's format: the file format, or `mysql` / `redis`.
+    pub fn store_label(&self) -> Result<&'static str, Failure> {
+        match self.get("token_store").map(StoreKind::parse).transpose()? {
+            Some(kind) if kind.is_shared() => Ok(kind.name()),
+            _ => Ok(self.store_format()?.name()),
+        }
     }
 
     /// The scopes from the configuration (`scope` key), if any.
@@ -159,9 +173,17 @@ impl Settings {
 
     /// A client on the configured store, talking to `config`'s accounts server.
     pub fn client(&self, config: Config) -> Result<OAuthClient, Failure> {
-        let store = self.store()?;
-        Ok(OAuthClient::new(config, Arc::new(store))?)
+        Ok(OAuthClient::new(config, self.store()?)?)
     }
+}
+
+/// Whether the settings select a shared store (`token_store=mysql` or `redis`), which needs
+/// no token directory.
+fn names_shared_store(pairs: &BTreeMap<String, String>) -> bool {
+    pairs
+        .get("token_store")
+        .and_then(|v| StoreKind::parse(v).ok())
+        .is_some_and(StoreKind::is_shared)
 }
 
 /// Sets `key`, keeping `data_centre` and `accounts_url` exclusive: a later source that names

@@ -125,7 +125,18 @@ fn details(command: Command) -> &'static str {
             "Copies every entry between the SDK's zcrm_oauthtokens.txt (php) and zoho_oauth_tokens.json\n\
              (json). The source is kept. php -> json -> php gives back the same bytes; json -> php drops\n\
              api_domain, scope and accounts_url, which the SDK format cannot hold (the JSON file keeps\n\
-             them). Point token_store_format at the new format afterwards."
+             them). Point token_store_format at the new format afterwards.\n\
+             --to/--from mysql or redis copy to or from a shared store, user by user under both\n\
+             stores' refresh locks; each side takes the configured store keys, changed for that side\n\
+             only by --from-set/--to-set KEY=VALUE (e.g. --to-set mysql_url=mysql://app@db/zohooauth).\n\
+             A target that already holds tokens is refused unless --force."
+        }
+        Command::MysqlCreate => {
+            "Creates the MySQL/MariaDB database and the token table when they do not exist, in the\n\
+             SDK's column order (useridentifier, accesstoken, refreshtoken, expirytime), utf8mb4, with a\n\
+             primary key on useridentifier. Uses the configured keys (host_address, db_port, db_username,\n\
+             db_password, mysql_url, mysql_database, mysql_table, ...), changed by --to-set KEY=VALUE.\n\
+             Prints the statements it ran."
         }
     }
 }

@@ -10,6 +10,7 @@ mod help;
 mod login;
 mod loopback;
 mod migrate;
+mod mysql_create;
 mod output;
 mod prompt;
 mod servers;
@@ -98,6 +99,7 @@ fn dispatch(
         Command::Users => users::users(settings, out),
         Command::AuthorizeUrl => commands::authorize_url(args, settings, out),
         Command::Migrate => migrate::migrate(args, settings, out),
+        Command::MysqlCreate => mysql_create::mysql_create(args, settings, out),
     }
 }
 

@@ -1,43 +1,94 @@
-//! `migrate`: copies every entry between the SDK's token file and the JSON one. The source
-//! is only read; the target is written under the store's lock, atomically, mode 0600.
+//! `migrate`: copies every entry from one token store to another. Between the SDK's token
+//! file and the JSON one, the source is only read and the target is written under the
+//! store's lock, atomically, mode 0600. When a side is MySQL or Redis, entries are copied
+//! user by user, each under both stores' refresh locks, through `zoho_oauth::store::open`
+//! with that side's settings: the configured store keys, changed by `--from-set`/`--to-set`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::json;
-use zoho_oauth::{FileStore, StoreFormat, TokenStore, Tokens};
+use zoho_oauth::config::StoreKind;
+use zoho_oauth::{Config, FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::args::Args;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, warn};
 
+/// One side of a migration.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// A token file in this format.
+    File(StoreFormat),
+    /// A shared store (MySQL or Redis).
+    Shared(StoreKind),
+}
+
+impl Side {
+    fn parse(value: &str) -> Result<Side, Failure> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "mysql" | "mariadb" => Ok(Side::Shared(StoreKind::Mysql)),
+            "redis" => Ok(Side::Shared(StoreKind::Redis)),
+            other => Ok(Side::File(StoreFormat::parse(other)?)),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Side::File(format) => format.name(),
+            Side::Shared(kind) => kind.name(),
+        }
+    }
+}
+
 /// Runs the migration.
 pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
     let to = match args.to.as_deref().map(str::trim) {
-        Some(v) if !v.is_empty() => StoreFormat::parse(v)?,
-        _ => return Err(Failure::usage("migrate needs --to php or --to json")),
+        Some(v) if !v.is_empty() => Side::parse(v)?,
+        _ => {
+            return Err(Failure::usage(
+                "migrate needs --to php, json, mysql or redis",
+            ));
+        }
     };
-    let from = match to {
-        StoreFormat::PhpSdk => StoreFormat::Json,
-        StoreFormat::Json => StoreFormat::PhpSdk,
+    let from = match (args.from.as_deref().map(str::trim), to) {
+        (Some(v), _) if !v.is_empty() => Side::parse(v)?,
+        (_, Side::File(StoreFormat::PhpSdk)) => Side::File(StoreFormat::Json),
+        (_, Side::File(StoreFormat::Json)) => Side::File(StoreFormat::PhpSdk),
+        (_, Side::Shared(_)) => Side::File(settings.store_format()?),
     };
+    for (side, sets, flag) in [
+        (from, &args.from_set, "--from-set"),
+        (to, &args.to_set, "--to-set"),
+    ] {
+        if matches!(side, Side::File(_)) && !sets.is_empty() {
+            return Err(Failure::usage(format!(
+                "{flag} applies to a mysql or redis side, not to the {} file",
+                side.name()
+            )));
+        }
+    }
+    match (from, to) {
+        (Side::File(from), Side::File(to)) => migrate_files(args, settings, out, from, to),
+        _ => migrate_shared(args, settings, out, from, to),
+    }
+}
+
+/// File to file, as one locked, atomic write of the target.
+fn migrate_files(
+    args: &Args,
+    settings: &Settings,
+    out: Output,
+    from: StoreFormat,
+    to: StoreFormat,
+) -> Result<(), Failure> {
     let source_path = path_or_default(args.from_file.as_ref(), settings, from)?;
     let target_path = path_or_default(args.to_file.as_ref(), settings, to)?;
     if source_path == target_path {
         return Err(Failure::usage("the source and target are the same file"));
     }
-    if !source_path.is_file() {
-        return Err(Failure::new(
-            Class::Store,
-            format!(
-                "there is no {} token file at {}",
-                from.name(),
-                source_path.display()
-            ),
-        )
-        .with_hint("name it with --from-file, or check --token-dir"));
-    }
-    let entries = FileStore::new(&source_path, from)?.list()?;
+    let entries = existing_file(&source_path, from)?.list()?;
     let target = FileStore::new(&target_path, to)?;
     // Without --force the emptiness check and the write share one lock: tokens a PHP or C
     // process saves after this command started are never overwritten.
@@ -49,6 +100,169 @@ pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Fail
     verify(&target_path, to, &entries)?;
     report(out, &source_path, from, &target_path, to, &entries);
     Ok(())
+}
+
+/// The source file, which must exist.
+fn existing_file(path: &Path, format: StoreFormat) -> Result<FileStore, Failure> {
+    if !path.is_file() {
+        return Err(Failure::new(
+            Class::Store,
+            format!(
+                "there is no {} token file at {}",
+                format.name(),
+                path.display()
+            ),
+        )
+        .with_hint("name it with --from-file, or check --token-dir"));
+    }
+    Ok(FileStore::new(path, format)?)
+}
+
+/// The configuration of a shared side: the configured settings with `token_store=kind`
+/// and `sets` (`KEY=VALUE`, store keys only) applied.
+pub fn side_config(
+    settings: &Settings,
+    kind: StoreKind,
+    sets: &[String],
+) -> Result<Config, Failure> {
+    let mut config = settings.config_with_placeholders()?;
+    config.token_store = Some(kind);
+    for set in sets {
+        let Some((key, value)) = set.split_once('=') else {
+            // Not repeated: it may be a URL with a password.
+            return Err(Failure::usage(
+                "--from-set and --to-set take KEY=VALUE, e.g. mysql_table=oauthtokens",
+            ));
+        };
+        config
+            .store_settings
+            .set(key.trim(), value)
+            .map_err(|e| Failure::from(e).with_hint("the store keys are host_address, db_port, db_username, db_password, mysql_url, mysql_database, mysql_table, mysql_socket, mysql_ssl, redis_url, redis_key_prefix"))?;
+    }
+    Ok(config)
+}
+
+/// One side opened as a store, with a description for the report.
+fn open_side(
+    args: &Args,
+    settings: &Settings,
+    side: Side,
+    is_source: bool,
+) -> Result<(Arc<dyn TokenStore>, String, Config), Failure> {
+    let (file, sets) = if is_source {
+        (args.from_file.as_ref(), &args.from_set)
+    } else {
+        (args.to_file.as_ref(), &args.to_set)
+    };
+    match side {
+        Side::File(format) => {
+            let path = path_or_default(file, settings, format)?;
+            let store = if is_source {
+                existing_file(&path, format)?
+            } else {
+                FileStore::new(&path, format)?
+            };
+            let config = settings.config_with_placeholders()?;
+            Ok((Arc::new(store), path.display().to_string(), config))
+        }
+        Side::Shared(kind) => {
+            let config = side_config(settings, kind, sets)?;
+            let store = zoho_oauth::store::open(&config)?;
+            let described = store.describe();
+            Ok((store, described, config))
+        }
+    }
+}
+
+/// To or from a shared store: user by user, each under both stores' refresh locks (so no
+/// refresh on either side runs while its user is copied), re-read under the locks.
+fn migrate_shared(
+    args: &Args,
+    settings: &Settings,
+    out: Output,
+    from: Side,
+    to: Side,
+) -> Result<(), Failure> {
+    let (source, source_text, _) = open_side(args, settings, from, true)?;
+    let (target, target_text, config) = open_side(args, settings, to, false)?;
+    if source_text == target_text {
+        return Err(Failure::usage("the source and target are the same store"));
+    }
+    let entries = source.list()?;
+    if !args.force {
+        let held = target.list()?.len();
+        if held > 0 {
+            return Err(Failure::new(
+                Class::Store,
+                format!(
+                    "{target_text} already holds tokens of {held} user(s); nothing was written"
+                ),
+            )
+            .with_hint("replace them only deliberately: zoho-oauth migrate --force"));
+        }
+    }
+    let wait = config.lock_timeout();
+    let mut copied = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        let user = entry.user_or_empty();
+        let _source_lock = source.lock_user(user, wait)?;
+        let _target_lock = target.lock_user(user, wait)?;
+        let current = match user {
+            "" => entry.clone(),
+            _ => source.get(user)?.unwrap_or_else(|| entry.clone()),
+        };
+        target.save(&current)?;
+        copied.push(current);
+    }
+    verify_store(target.as_ref(), &target_text, &copied)?;
+    report_shared(out, &source_text, from, &target_text, to, copied.len());
+    Ok(())
+}
+
+/// Checks that `store` holds the SDK's four fields of every copied entry.
+fn verify_store(store: &dyn TokenStore, text: &str, copied: &[Tokens]) -> Result<(), Failure> {
+    let sdk_fields = |t: &Tokens| {
+        (
+            t.user.clone().filter(|u| !u.is_empty()),
+            t.access_token.clone(),
+            t.refresh_token.clone(),
+            t.expiry_time_ms,
+        )
+    };
+    let held: Vec<_> = store.list()?.iter().map(sdk_fields).collect();
+    if copied.iter().map(sdk_fields).all(|t| held.contains(&t)) {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Class::Internal,
+        format!("{text} does not read back as written"),
+    ))
+}
+
+fn report_shared(out: Output, source: &str, from: Side, target: &str, to: Side, users: usize) {
+    let count = match users {
+        1 => "1 user".to_string(),
+        n => format!("{n} users"),
+    };
+    out.result(
+        &format!(
+            "Copied {count} from {source} ({}) to {target} ({}); the source is kept.\n\
+             To use it, set token_store={}.",
+            from.name(),
+            to.name(),
+            match to {
+                Side::File(_) => "file",
+                Side::Shared(kind) => kind.name(),
+            },
+        ),
+        json!({
+            "users": users,
+            "from": source,
+            "from_format": from.name(),
+            "to": target,
+            "to_format": to.name(),
+        }),
+    );
 }
 
 fn path_or_default(

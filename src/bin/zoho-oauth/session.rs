@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use zoho_oauth::{
-    Clock, Config, DataCentre, Error, FileStore, OAuthClient, StoreFormat, SystemClock, TokenStore,
-    Tokens,
+    Clock, Config, DataCentre, Error, OAuthClient, StoreFormat, SystemClock, TokenStore, Tokens,
 };
 
 use crate::args::Args;
@@ -20,7 +19,7 @@ use crate::unsaved;
 pub fn resolve_user(
     args: &Args,
     settings: &Settings,
-    store: &FileStore,
+    store: &Arc<dyn TokenStore>,
 ) -> Result<String, Failure> {
     if let Some(user) = args.user.as_deref().or(settings.get("currentUserEmail")) {
         return Ok(user.to_string());
@@ -33,7 +32,7 @@ pub fn resolve_user(
             let names: Vec<&str> = many.iter().map(Tokens::user_or_empty).collect();
             Err(Failure::usage(format!(
                 "--user is needed: {} holds {} users ({})",
-                store.path().display(),
+                store.describe(),
                 many.len(),
                 names.join(", ")
             )))
@@ -42,11 +41,11 @@ pub fn resolve_user(
 }
 
 /// The failure for a user (or a store) without tokens.
-pub fn no_tokens(store: &FileStore, user: Option<&str>) -> Failure {
+pub fn no_tokens(store: &Arc<dyn TokenStore>, user: Option<&str>) -> Failure {
     let whom = user.map_or_else(String::new, |u| format!(" for {u}"));
     Failure::new(
         Class::NoTokens,
-        format!("no tokens are stored{whom} in {}", store.path().display()),
+        format!("no tokens are stored{whom} in {}", store.describe()),
     )
     .with_hint("run `zoho-oauth login` or `zoho-oauth exchange` first; `zoho-oauth users` lists who is stored; check --token-dir and --store-format")
 }
@@ -67,7 +66,7 @@ pub fn client_for_user(settings: &Settings, user: &str) -> Result<OAuthClient, F
             )),
         }
     }
-    Ok(OAuthClient::new(config, Arc::new(store))?)
+    Ok(OAuthClient::new(config, store)?)
 }
 
 /// `config` pointed at another accounts server.

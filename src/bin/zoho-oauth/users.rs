@@ -51,8 +51,8 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
         .ok()
         .map(|c| c.accounts_url);
     let configured = configured.as_deref();
-    let file = store.path().display().to_string();
-    let format = store.format().name();
+    let file = store.describe();
+    let format = settings.store_label()?;
     if out.json {
         let users: Vec<Value> = entries
             .iter()

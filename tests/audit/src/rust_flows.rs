@@ -17,6 +17,12 @@ use zoho_oauth::{
 
 use crate::world::{CLIENT_ID, Door, NO_PROFILE_SCOPES, PROFILE_SCOPES, World};
 
+#[path = "redis_flows.rs"]
+mod redis_flows;
+
+#[path = "mysql_flows.rs"]
+mod mysql_flows;
+
 const ADA: &str = "audit.ada@example.com";
 
 struct Flows<'a> {
@@ -83,6 +89,8 @@ pub fn run(world: &World) -> Result<Door, String> {
     zoho_refusals(&mut f, &dir, &clock)?;
     transport_faults(&mut f, &client)?;
     local_errors(&mut f, &dir, &clock);
+    redis_flows::run(&mut f, &dir.join("redis"), &clock)?;
+    mysql_flows::run(&mut f, &dir.join("mysql"), &clock)?;
     Ok(Door::Ran(f.steps))
 }
 

@@ -1,0 +1,124 @@
+//! The Redis store: `get_access_token` on a cached token (served from memory within
+//! `store_recheck_ms`, and with one `GET` per call), a plain `GET` of the same key with the
+//! `redis` crate as the floor, and one save with 1,000 and 100,000 users stored.
+//!
+//! Run: `eval "$(bash scripts/redis.sh start DIR)"; cargo bench --bench redis`
+//! (without `ZOHO_TEST_REDIS_URL` it prints why and measures nothing).
+
+// `criterion_group!` generates an undocumented public function.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use zoho_oauth::store::redis::{RedisSettings, RedisStore};
+use zoho_oauth::{Config, OAuthClient, Secret, TokenStore, Tokens};
+
+const FAR_FUTURE_MS: i64 = 4_000_000_000_000;
+
+fn tokens(n: usize) -> Tokens {
+    Tokens::new(
+        Some(format!("user{n}@example.com")),
+        Secret::new(format!("1000.{n:032x}.{:032x}", n * 7)),
+        Some(Secret::new(format!("1000.{:032x}.{n:032x}", n * 3))),
+        FAR_FUTURE_MS,
+    )
+}
+
+fn url() -> Option<String> {
+    let url = std::env::var("ZOHO_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if url.is_none() {
+        eprintln!("SKIPPED: ZOHO_TEST_REDIS_URL is not set (scripts/redis.sh start DIR)");
+    }
+    url
+}
+
+/// A store under a fresh prefix holding `users` users.
+fn populated(url: &str, users: usize) -> (String, RedisStore) {
+    let prefix = format!("zbench{}-{users}:", std::process::id());
+    let mut settings = RedisSettings::new(url);
+    settings.key_prefix = prefix.clone();
+    let store = RedisStore::with_settings(settings).expect("store");
+    for n in 0..users {
+        store.save(&tokens(n)).expect("save");
+    }
+    (prefix, store)
+}
+
+fn client(url: &str, prefix: &str, recheck_ms: &str) -> OAuthClient {
+    let config = Config::from_pairs([
+        ("client_id", "1000.BENCH"),
+        ("client_secret", "bench-secret"),
+        ("redirect_uri", "https://example.com/cb"),
+        ("accounts_url", "http://127.0.0.1:9"),
+        ("token_store", "redis"),
+        ("redis_url", url),
+        ("redis_key_prefix", prefix),
+        ("store_recheck_ms", recheck_ms),
+    ])
+    .expect("config");
+    OAuthClient::from_config(config).expect("client")
+}
+
+fn get_access_token(c: &mut Criterion) {
+    let Some(url) = url() else { return };
+    let (prefix, _store) = populated(&url, 1000);
+    let mut group = c.benchmark_group("redis_get_access_token_1000_users");
+    for recheck in ["1000", "0"] {
+        let client = client(&url, &prefix, recheck);
+        group.bench_function(BenchmarkId::new("store_recheck_ms", recheck), |b| {
+            let mut n = 0;
+            b.iter(|| {
+                n = (n + 1) % 1000;
+                black_box(
+                    client
+                        .get_access_token(&format!("user{n}@example.com"))
+                        .expect("token"),
+                )
+            })
+        });
+    }
+    let mut con = redis::Client::open(url.as_str())
+        .expect("url")
+        .get_connection()
+        .expect("connection");
+    group.bench_function("plain_GET_floor", |b| {
+        let mut n = 0;
+        b.iter(|| {
+            n = (n + 1) % 1000;
+            let value: Option<Vec<u8>> = redis::cmd("GET")
+                .arg(format!("{prefix}user:user{n}@example.com"))
+                .query(&mut con)
+                .expect("get");
+            black_box(value)
+        })
+    });
+    group.finish();
+}
+
+fn save(c: &mut Criterion) {
+    let Some(url) = url() else { return };
+    let mut group = c.benchmark_group("redis_save");
+    group
+        .sample_size(50)
+        .measurement_time(Duration::from_secs(3));
+    for users in [1000, 100_000] {
+        let (_, store) = populated(&url, users);
+        let store = Arc::new(store);
+        group.bench_function(BenchmarkId::new("users_stored", users), |b| {
+            let mut n = 0;
+            b.iter(|| {
+                n = (n + 1) % users;
+                store.save(&tokens(n)).expect("save")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, get_access_token, save);
+criterion_main!(benches);

@@ -1,0 +1,136 @@
+//! The table's layout: the SDK's four columns, their sizes as the server reports them, and
+//! the `CREATE` statements for a missing database or table.
+
+use mysql::prelude::Queryable;
+
+use super::settings::MysqlSettings;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The SDK's columns, in the order its `SELECT *` reads them.
+pub const COLUMNS: [&str; 4] = [
+    "useridentifier",
+    "accesstoken",
+    "refreshtoken",
+    "expirytime",
+];
+
+/// The SDK documentation's column width for the three text columns.
+pub const SDK_VARCHAR: usize = 100;
+
+/// How long each text column may be, in characters (or bytes for `*TEXT`/`BLOB` columns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// `useridentifier`.
+    pub user: Limit,
+    /// `accesstoken`.
+    pub access: Limit,
+    /// `refreshtoken`.
+    pub refresh: Limit,
+}
+
+/// The capacity of one column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// The maximum length.
+    pub max: u64,
+    /// Whether `max` counts bytes (binary and `TEXT` columns) rather than characters.
+    pub bytes: bool,
+}
+
+impl Limit {
+    /// The length of `value` as this column counts it.
+    pub fn length(&self, value: &str) -> usize {
+        if self.bytes {
+            value.len()
+        } else {
+            value.chars().count()
+        }
+    }
+
+    /// Whether `value` fits.
+    pub fn fits(&self, value: &str) -> bool {
+        self.length(value) as u64 <= self.max
+    }
+}
+
+/// Reads the table's column sizes; a missing database or table, or a missing column, is an
+/// error that says how to create it.
+pub fn read_limits(conn: &mut impl Queryable, s: &MysqlSettings) -> mysql::Result<Result<Limits>> {
+    let rows: Vec<(String, Option<u64>, String)> = conn.exec(
+        "SELECT COLUMN_NAME, CHARACTER_MAXIMUM_LENGTH, DATA_TYPE FROM information_schema.COLUMNS \
+         WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+        (&s.database, &s.table),
+    )?;
+    if rows.is_empty() {
+        return Ok(Err(missing(s, "use the token table")));
+    }
+    let limit = |name: &str| {
+        rows.iter()
+            .find(|(column, _, _)| column.eq_ignore_ascii_case(name))
+            .map(|(_, max, kind)| Limit {
+                max: max.unwrap_or(u64::MAX),
+                bytes: kind.contains("text") || kind.contains("blob") || kind.contains("binary"),
+            })
+    };
+    let has_expiry = rows
+        .iter()
+        .any(|(c, _, _)| c.eq_ignore_ascii_case(COLUMNS[3]));
+    match (
+        limit(COLUMNS[0]),
+        limit(COLUMNS[1]),
+        limit(COLUMNS[2]),
+        has_expiry,
+    ) {
+        (Some(user), Some(access), Some(refresh), true) => Ok(Ok(Limits {
+            user,
+            access,
+            refresh,
+        })),
+        _ => Ok(Err(wrong_columns(s, "use the token table"))),
+    }
+}
+
+/// `CREATE DATABASE` and `CREATE TABLE` for the configured names: the SDK's columns in its
+/// order, utf8mb4, exact (binary) comparison of identifiers, and a primary key so the
+/// server itself keeps one row per user.
+pub fn create_statements(s: &MysqlSettings) -> [String; 2] {
+    [
+        format!(
+            "CREATE DATABASE IF NOT EXISTS `{}` CHARACTER SET utf8mb4",
+            s.database
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (useridentifier varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, accesstoken varchar(255), refreshtoken varchar(255), expirytime bigint, PRIMARY KEY (useridentifier)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            s.qualified_table()
+        ),
+    ]
+}
+
+/// The error for a missing database or table, with the statements that create them.
+pub fn missing(s: &MysqlSettings, action: &str) -> Error {
+    let [db, table] = create_statements(s);
+    Error::new(
+        ErrorKind::StoreIo,
+        format!(
+            "cannot {action}: the table {} does not exist on the MySQL server {}",
+            s.qualified_table(),
+            s.endpoint()
+        ),
+    )
+    .with_hint(format!(
+        "create it with `zoho-oauth mysql-create` or run: {db}; {table};"
+    ))
+}
+
+/// The error for a table without the SDK's columns.
+pub fn wrong_columns(s: &MysqlSettings, action: &str) -> Error {
+    let [_, table] = create_statements(s);
+    Error::new(
+        ErrorKind::StoreIo,
+        format!(
+            "cannot {action}: the table {} lacks the columns useridentifier, accesstoken, refreshtoken, expirytime",
+            s.qualified_table()
+        ),
+    )
+    .with_hint(format!("the SDK's layout is: {table};"))
+}

@@ -1,0 +1,160 @@
+//! Shared set-up for the MySQL tests: the throwaway server from `scripts/mariadb.sh`
+//! (`ZOHO_TEST_MYSQL_URL`), a fresh table per test, and an admin connection.
+#![allow(dead_code, clippy::unwrap_used, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use mysql::prelude::Queryable;
+use mysql::{Conn, Opts};
+use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
+
+/// The test server's URL, or `None` (with a message) when the tests should skip. With
+/// `ZOHO_REQUIRE_MYSQL=1` a missing server fails the test instead.
+pub fn server_url() -> Option<String> {
+    match std::env::var("ZOHO_TEST_MYSQL_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("ZOHO_REQUIRE_MYSQL").as_deref() != Ok("1"),
+                "ZOHO_REQUIRE_MYSQL=1 but ZOHO_TEST_MYSQL_URL is not set; run: eval \"$(scripts/mariadb.sh start /tmp/zoho-mariadb)\""
+            );
+            eprintln!(
+                "skipped: ZOHO_TEST_MYSQL_URL is not set (eval \"$(scripts/mariadb.sh start DIR)\" to run the MySQL tests)"
+            );
+            None
+        }
+    }
+}
+
+/// An admin connection (root, no default database) to `url`'s server.
+pub fn admin(url: &str) -> Conn {
+    let opts = Opts::from_url(url).expect("test URL");
+    let opts = mysql::OptsBuilder::from_opts(opts)
+        .db_name(None::<String>)
+        .prefer_socket(false);
+    Conn::new(opts).expect("admin connection")
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A table name no other test (or test process) uses.
+pub fn unique_table(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A fresh table in `zohooauth` with the SDK's documented layout (varchar(100), no key),
+/// or with `columns` when given.
+pub fn sdk_table(url: &str, prefix: &str, columns: Option<&str>) -> String {
+    let table = unique_table(prefix);
+    let columns = columns.unwrap_or(
+        "useridentifier varchar(100), accesstoken varchar(100), refreshtoken varchar(100), expirytime bigint",
+    );
+    let mut conn = admin(url);
+    conn.query_drop("CREATE DATABASE IF NOT EXISTS zohooauth")
+        .unwrap();
+    conn.query_drop(format!("CREATE TABLE zohooauth.`{table}` ({columns})"))
+        .unwrap();
+    table
+}
+
+/// The store keys for `url` and `table`.
+pub fn keys(url: &str, table: &str) -> Vec<(String, String)> {
+    vec![
+        ("token_store".into(), "mysql".into()),
+        ("mysql_url".into(), url.into()),
+        ("mysql_table".into(), table.into()),
+    ]
+}
+
+/// Settings for `url` and `table` with short timeouts.
+pub fn settings(url: &str, table: &str) -> MysqlSettings {
+    let pairs = keys(url, table);
+    MysqlSettings::from_keys(
+        |k| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        },
+        Duration::from_secs(2),
+        Duration::from_secs(5),
+    )
+    .expect("settings")
+}
+
+/// A store on `table`.
+pub fn store(url: &str, table: &str) -> MysqlStore {
+    MysqlStore::with_settings(settings(url, table))
+}
+
+/// The rows of `table` as the SDK's `SELECT *` sees them, in table order.
+pub fn rows(url: &str, table: &str) -> Vec<(String, String, String, i64)> {
+    admin(url)
+        .query(format!(
+            "SELECT useridentifier, accesstoken, refreshtoken, expirytime FROM zohooauth.`{table}`"
+        ))
+        .unwrap()
+}
+
+/// The repository root (for scripts).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A throwaway server of the test's own (for restarts and kills), started by
+/// `scripts/mariadb.sh` in `dir`; returns its URL.
+pub fn own_server(dir: &Path, port: Option<u16>) -> String {
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo().join("scripts/mariadb.sh"))
+        .arg("start")
+        .arg(dir);
+    if let Some(port) = port {
+        cmd.arg(port.to_string());
+    }
+    let out = cmd.output().expect("mariadb.sh runs");
+    assert!(
+        out.status.success(),
+        "mariadb.sh start failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim()
+        .rsplit('=')
+        .next()
+        .expect("export line")
+        .to_string()
+}
+
+/// Stops and removes a server made by [`own_server`].
+pub fn stop_server(dir: &Path) {
+    let _ = Command::new("bash")
+        .arg(repo().join("scripts/mariadb.sh"))
+        .arg("stop")
+        .arg(dir)
+        .status();
+}
+
+/// Kills a server made by [`own_server`] with SIGKILL (a crash), keeping its data.
+pub fn crash_server(dir: &Path) {
+    let pid = std::fs::read_to_string(dir.join("pid")).expect("pid file");
+    let status = Command::new("kill")
+        .args(["-KILL", pid.trim()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let pid: i32 = pid.trim().parse().expect("pid");
+    for _ in 0..200 {
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("mariadbd {pid} did not die");
+}

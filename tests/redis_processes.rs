@@ -1,0 +1,217 @@
+//! Many real processes, as two simulated hosts, on one Redis: exactly one refresh for the
+//! fleet, and a refresher killed with SIGKILL holds nobody up longer than its lease.
+//! Children are this test binary re-run with one ignored `child_*` test selected and its
+//! instructions in environment variables. Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+#[path = "redis/support.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{ADA, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES, TestEnv};
+use redis::Commands;
+use support::{raw, unique_prefix};
+use zoho_accounts_emulator::{FaultKind, FaultSpec};
+use zoho_oauth::{Config, OAuthClient, TokenStore};
+
+const PROCESSES_PER_HOST: usize = 32;
+const BOB: &str = "bob@example.com";
+
+/// The configuration every child and the parent use: stale 1700 s before expiry, so a
+/// token issued with 1000 s to live is refreshed though it still works.
+fn config(emulator: &str, url: &str, prefix: &str) -> Config {
+    Config::from_pairs([
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+        ("redirect_uri", REDIRECT_URI),
+        ("accounts_url", emulator),
+        ("token_store", "redis"),
+        ("redis_url", url),
+        ("redis_key_prefix", prefix),
+        ("refresh_margin_secs", "1700"),
+        ("connect_timeout_secs", "1"),
+        ("timeout_secs", "3"),
+    ])
+    .unwrap()
+}
+
+fn spawn_child(test: &str, vars: &[(&str, &str)]) -> Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--ignored", "--exact", test, "--test-threads=1", "--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.spawn().unwrap()
+}
+
+fn var(name: &str) -> String {
+    std::env::var(name).expect("run by the parent test")
+}
+
+fn wait_for_go(dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !dir.join("go").exists() {
+        assert!(Instant::now() < deadline, "no go signal");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A token for ADA with 1000 s to live (stale for the children), and one for BOB.
+fn seed(env: &TestEnv, url: &str, prefix: &str) -> (zoho_oauth::Tokens, String) {
+    let c = OAuthClient::from_config(config(&env.emulator.url(), url, prefix)).unwrap();
+    env.set_settings(|s| s.access_token_ttl_secs = 3600);
+    c.generate_access_token(&env.grant(BOB, SCOPES)).unwrap();
+    env.set_settings(|s| s.access_token_ttl_secs = 1000);
+    let first = c.generate_access_token(&env.grant(ADA, SCOPES)).unwrap();
+    env.set_settings(|s| s.access_token_ttl_secs = 3600);
+    let bob: String = raw(url).get(format!("{prefix}user:{BOB}")).unwrap();
+    (first, bob)
+}
+
+#[test]
+#[ignore = "child process of two_hosts_of_32_processes_make_exactly_one_refresh"]
+fn child_getter() {
+    let dir = PathBuf::from(var("CHILD_DIR"));
+    let config = config(
+        &var("EMULATOR_URL"),
+        &var("CHILD_REDIS_URL"),
+        &var("CHILD_PREFIX"),
+    );
+    let client = OAuthClient::from_config(config).unwrap();
+    wait_for_go(&dir);
+    let token = client.get_access_token(ADA).unwrap();
+    std::fs::write(dir.join(format!("{}.out", var("CHILD_ID"))), token.expose()).unwrap();
+}
+
+#[test]
+fn two_hosts_of_32_processes_make_exactly_one_refresh() {
+    let Some(tcp) = support::url() else { return };
+    let Some(unix) = support::env_url("ZOHO_TEST_REDIS_UNIX_URL") else {
+        return;
+    };
+    let env = TestEnv::start();
+    let prefix = unique_prefix();
+    let (first, bob_before) = seed(&env, &tcp, &prefix);
+    // A slow accounts server: the refresh takes 1.5 s, so every process piles up on it.
+    env.emulator.inject_fault(FaultSpec {
+        path: Some("/oauth/v2/token".into()),
+        delay_ms: 1500,
+        ..FaultSpec::new(FaultKind::Delay)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let emulator = env.emulator.url();
+    let dir_text = dir.path().to_str().unwrap().to_string();
+    // Host A reaches Redis over TCP, host B over its Unix socket.
+    let mut children = Vec::new();
+    for (host, url) in [("a", &tcp), ("b", &unix)] {
+        for n in 0..PROCESSES_PER_HOST {
+            let id = format!("{host}{n}");
+            children.push(spawn_child(
+                "child_getter",
+                &[
+                    ("CHILD_DIR", &dir_text),
+                    ("CHILD_ID", &id),
+                    ("EMULATOR_URL", &emulator),
+                    ("CHILD_REDIS_URL", url),
+                    ("CHILD_PREFIX", &prefix),
+                ],
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("go"), b"").unwrap();
+    for mut child in children {
+        assert!(child.wait().unwrap().success(), "a child process failed");
+    }
+    assert_eq!(env.counter("token.refresh_token"), 1, "exactly one refresh");
+    let store =
+        zoho_oauth::store::redis::RedisStore::open(&config(&emulator, &tcp, &prefix)).unwrap();
+    let fresh = store.get(ADA).unwrap().unwrap().access_token;
+    assert_ne!(fresh, first.access_token);
+    for host in ["a", "b"] {
+        for n in 0..PROCESSES_PER_HOST {
+            let got = std::fs::read_to_string(dir.path().join(format!("{host}{n}.out"))).unwrap();
+            assert_eq!(got, fresh.expose(), "process {host}{n}");
+        }
+    }
+    let bob_after: String = raw(&tcp).get(format!("{prefix}user:{BOB}")).unwrap();
+    assert_eq!(bob_after, bob_before, "no other user touched");
+    let lock: Option<String> = raw(&tcp).get(store.lock_key(ADA)).unwrap();
+    assert_eq!(lock, None, "the lease was released");
+}
+
+#[test]
+#[ignore = "child process of a_refresher_killed_mid_refresh_holds_nobody_up_past_its_lease"]
+fn child_stuck_refresher() {
+    let config = config(
+        &var("EMULATOR_URL"),
+        &var("CHILD_REDIS_URL"),
+        &var("CHILD_PREFIX"),
+    );
+    let client = OAuthClient::from_config(config).unwrap();
+    let _ = client.get_access_token(ADA);
+}
+
+#[test]
+fn a_refresher_killed_mid_refresh_holds_nobody_up_past_its_lease() {
+    let Some(url) = support::url() else { return };
+    let env = TestEnv::start();
+    let prefix = unique_prefix();
+    let (first, _) = seed(&env, &url, &prefix);
+    let emulator = env.emulator.url();
+    // The child's refresh request hangs (the accounts server never answers it).
+    env.emulator.inject_fault(FaultSpec {
+        path: Some("/oauth/v2/token".into()),
+        delay_ms: 20_000,
+        ..FaultSpec::new(FaultKind::Stall)
+    });
+    let mut child = spawn_child(
+        "child_stuck_refresher",
+        &[
+            ("EMULATOR_URL", &emulator),
+            ("CHILD_REDIS_URL", &url),
+            ("CHILD_PREFIX", &prefix),
+        ],
+    );
+    let parent = OAuthClient::from_config(config(&emulator, &url, &prefix)).unwrap();
+    let store = zoho_oauth::store::redis::RedisStore::open(parent.config()).unwrap();
+    let lease = store.lease();
+    let lock_key = store.lock_key(ADA);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while raw(&url)
+        .get::<_, Option<String>>(&lock_key)
+        .unwrap()
+        .is_none()
+        || env.counter("fault.stall") < 1
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the child never took the lock and asked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed_at = Instant::now();
+    child.kill().unwrap(); // SIGKILL, mid-refresh, holding the lease
+    child.wait().unwrap();
+    let fresh = parent.get_access_token(ADA).unwrap();
+    let waited = killed_at.elapsed();
+    assert_ne!(
+        fresh, first.access_token,
+        "refreshed, not the stale token served"
+    );
+    assert!(
+        waited < lease + Duration::from_secs(2),
+        "{waited:?} (lease {lease:?})"
+    );
+    assert!(
+        waited > lease / 2,
+        "it waited for the dead holder's lease: {waited:?}"
+    );
+    assert_eq!(store.get(ADA).unwrap().unwrap().access_token, fresh);
+}
