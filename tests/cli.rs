@@ -13,6 +13,7 @@ use support::{
     printed, refresh_at_emulator, run_with_stdin, stored,
 };
 use zoho_accounts_emulator::{FaultKind, FaultSpec, UserSpec};
+use zoho_oauth::TokenStore;
 
 // ---- login -------------------------------------------------------------------------------
 
@@ -1021,4 +1022,91 @@ fn every_command_has_help_and_the_configuration_order_is_given() {
     }
     let exchange = env.run(&["help", "exchange"]).expect(0).stdout;
     assert!(exchange.contains("--refresh-token -"), "{exchange}");
+}
+
+// ---- issue 13: secrets and terminal output ---------------------------------------------
+
+#[test]
+fn the_browser_started_by_login_does_not_inherit_the_client_secret() {
+    let env = Env::start();
+    let dump = env.dir.path().join("browser.env");
+    let script = env.dir.path().join("browser.sh");
+    std::fs::write(&script, format!("#!/bin/sh\nenv > '{}'\n", dump.display())).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = env.cmd(&["login", "--json", "--timeout", "2"]);
+    cmd.env("BROWSER", &script);
+    let run = support::run(cmd);
+    assert_eq!(run.code, 8, "{run:?}");
+    let seen = std::fs::read_to_string(&dump).expect("the browser ran");
+    assert!(seen.contains("BROWSER="), "{seen}");
+    assert!(!seen.contains(CLIENT_SECRET), "{seen}");
+    assert!(!seen.contains("ZOHO_CLIENT_SECRET"), "{seen}");
+}
+
+#[test]
+fn an_error_field_echoing_a_token_is_not_printed() {
+    let env = Env::start();
+    let echoed = "1000.7d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a.0a9b8c7d6e5f4a3b2c1d";
+    env.emulator.inject_fault(FaultSpec {
+        path: Some("/oauth/v2/token".into()),
+        ..FaultSpec::reply(200, format!(r#"{{"error":"{echoed}"}}"#))
+    });
+    let code = env.grant(ADA, SCOPES);
+    let run = env.run(&["exchange", "--json", "--grant-token", &code]);
+    assert_ne!(run.code, 0);
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    assert!(!shown.contains("7d1c2b3a"), "{shown}");
+    assert_eq!(run.json()["error"]["zoho_code"], "unrecognised error");
+}
+
+#[test]
+fn users_escapes_control_characters_in_stored_identifiers() {
+    let env = Env::start();
+    let store =
+        zoho_oauth::FileStore::in_directory(env.token_dir(), zoho_oauth::StoreFormat::PhpSdk)
+            .unwrap();
+    let evil = "eve\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m@example.com";
+    store
+        .save(&zoho_oauth::Tokens::new(
+            Some(evil.into()),
+            "1000.access".into(),
+            Some("1000.refresh".into()),
+            4_000_000_000_000,
+        ))
+        .unwrap();
+    let run = env.run(&["users"]).expect(0);
+    assert!(!run.stdout.contains('\u{1b}'), "{run:?}");
+    assert!(!run.stdout.contains('\u{7}') && !run.stdout.contains('\u{9b}'));
+    assert!(
+        run.stdout
+            .contains("eve\\x1b]0;owned\\x07\\x1b[2J\\u{9b}31m@example.com"),
+        "{run:?}"
+    );
+    // --json keeps the identifier exactly (JSON escapes it).
+    let json = env.run(&["users", "--json"]).expect(0).json();
+    assert_eq!(json["users"][0]["user"], evil);
+    let run = env.run(&["token", "--user", evil]).expect(0);
+    assert_eq!(run.stdout, "1000.access\n");
+    let run = env
+        .run(&["token", "--user", "eve\u{1b}[2J@nowhere"])
+        .expect(7);
+    assert!(!run.stderr.contains('\u{1b}'), "{run:?}");
+}
+
+#[test]
+fn a_relative_token_dir_lands_in_the_data_directory_not_the_working_directory() {
+    let env = Env::start();
+    let cwd = tempfile::tempdir().unwrap();
+    let data = env.dir.path().join("home/.local/share/zoho-oauth/tokens");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let mut cmd = env.cmd(&["users"]);
+    cmd.env("ZOHO_TOKEN_DIR", "tokens").current_dir(cwd.path());
+    let run = support::run(cmd).expect(0);
+    assert!(
+        run.stdout
+            .contains(&data.join("zcrm_oauthtokens.txt").display().to_string()),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
 }

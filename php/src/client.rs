@@ -16,6 +16,7 @@ use ext_php_rs::types::Zval;
 use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient};
 
 use crate::clients;
+use crate::coerce::StrArg;
 use crate::config_state::Initialized;
 use crate::exception;
 use crate::panic::guard;
@@ -128,8 +129,8 @@ impl ZohoOAuthClient {
     /// Exchanges a grant token for tokens, finds the user's e-mail (`/oauth/user/info`),
     /// saves the tokens under it and returns them. Throws `Grant Token is not provided.` for
     /// an empty token.
-    pub fn generate_access_token(&self, grantToken: Option<String>) -> PhpResult<ZohoOAuthTokens> {
-        let grant = grantToken.unwrap_or_default();
+    pub fn generate_access_token(&self, grantToken: StrArg) -> PhpResult<ZohoOAuthTokens> {
+        let grant = grantToken.into_text()?;
         // currentUserEmail is per request: the fallback identifier travels with the call.
         let fallback = self.init.config.current_user_email.clone();
         self.run(clients::shared, |c| {
@@ -142,13 +143,10 @@ impl ZohoOAuthClient {
     /// returns them (the SDK returns null; returning the tokens breaks no caller).
     pub fn generate_access_token_from_refresh_token(
         &self,
-        refreshToken: Option<String>,
-        userEmailId: Option<String>,
+        refreshToken: StrArg,
+        userEmailId: StrArg,
     ) -> PhpResult<ZohoOAuthTokens> {
-        let (refresh, user) = (
-            refreshToken.unwrap_or_default(),
-            userEmailId.unwrap_or_default(),
-        );
+        let (refresh, user) = (refreshToken.into_text()?, userEmailId.into_text()?);
         self.run(
             |_| self.shared(),
             |c| c.generate_access_token_from_refresh_token(&refresh, &user),
@@ -160,13 +158,10 @@ impl ZohoOAuthClient {
     /// under `$userEmailId` and returns them.
     pub fn refresh_access_token(
         &self,
-        refreshToken: Option<String>,
-        userEmailId: Option<String>,
+        refreshToken: StrArg,
+        userEmailId: StrArg,
     ) -> PhpResult<ZohoOAuthTokens> {
-        let (refresh, user) = (
-            refreshToken.unwrap_or_default(),
-            userEmailId.unwrap_or_default(),
-        );
+        let (refresh, user) = (refreshToken.into_text()?, userEmailId.into_text()?);
         self.run(
             |_| self.shared(),
             |c| c.refresh_access_token(&refresh, &user),
@@ -176,24 +171,24 @@ impl ZohoOAuthClient {
 
     /// A valid access token for the user, from the cache or the store, refreshed first (once,
     /// for all processes) when it is about to expire.
-    pub fn get_access_token(&self, userEmailId: Option<String>) -> PhpResult<String> {
-        let user = userEmailId.unwrap_or_default();
+    pub fn get_access_token(&self, userEmailId: StrArg) -> PhpResult<String> {
+        let user = userEmailId.into_text()?;
         self.run(|_| self.shared(), |c| c.get_access_token(&user))
             .map(|t| t.expose().to_string())
     }
 
     /// The e-mail of the user behind an access token (`/oauth/user/info`).
     #[php(name = "getUserEmailIdFromIAM")]
-    pub fn get_user_email_id_from_iam(&self, accessToken: Option<String>) -> PhpResult<String> {
-        let access = accessToken.unwrap_or_default();
+    pub fn get_user_email_id_from_iam(&self, accessToken: StrArg) -> PhpResult<String> {
+        let access = accessToken.into_text()?;
         self.run(clients::storeless, |c| c.user_info(&access))
             .map(|info| info.email)
     }
 
     /// Revokes the user's refresh token at Zoho (with every access token minted from it) and
     /// deletes the stored tokens. Returns true.
-    pub fn revoke_refresh_token(&self, userEmailId: Option<String>) -> PhpResult<bool> {
-        let user = userEmailId.unwrap_or_default();
+    pub fn revoke_refresh_token(&self, userEmailId: StrArg) -> PhpResult<bool> {
+        let user = userEmailId.into_text()?;
         self.run(|_| self.shared(), |c| c.revoke(&user))
             .map(|()| true)
     }
@@ -201,8 +196,8 @@ impl ZohoOAuthClient {
     /// Deletes the user's stored tokens without calling Zoho. Returns, with the token file,
     /// whether the user had tokens; with a custom persistence handler, true unless its
     /// `deleteOAuthTokens()` returns `false` (SDK handlers return nothing, so true).
-    pub fn delete_tokens(&self, userEmailId: Option<String>) -> PhpResult<bool> {
-        let user = userEmailId.unwrap_or_default();
+    pub fn delete_tokens(&self, userEmailId: StrArg) -> PhpResult<bool> {
+        let user = userEmailId.into_text()?;
         self.run(|_| self.shared(), |c| c.delete_tokens(&user))
     }
 
@@ -212,15 +207,15 @@ impl ZohoOAuthClient {
     pub fn get_authorization_url(
         &self,
         scopes: &Zval,
-        state: Option<String>,
+        state: StrArg,
         promptConsent: bool,
-        accessType: Option<String>,
+        accessType: StrArg,
     ) -> PhpResult<String> {
         let request = AuthorizationRequest {
             scopes: scopes_from(scopes),
-            access_type: accessType,
+            access_type: accessType.into_option()?,
             prompt_consent: promptConsent,
-            state,
+            state: state.into_option()?,
         };
         self.run(clients::storeless, |c| c.authorization_url(&request))
     }

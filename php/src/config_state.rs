@@ -183,7 +183,7 @@ pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> 
         None => {
             config_memo::count_parse();
             let pairs = pairs_from_array(configuration)?;
-            let initialized = Arc::new(parse(&pairs)?);
+            let initialized = Arc::new(parse(&with_token_base_dir(pairs.clone()))?);
             config_memo::remember(pairs, Arc::clone(&initialized));
             initialized
         }
@@ -201,6 +201,18 @@ pub fn parse_pairs(pairs: &[(String, String)]) -> PhpResult<Initialized> {
 /// Parses and validates the pairs of a configuration array.
 fn parse(pairs: &[(String, String)]) -> PhpResult<Initialized> {
     build(pairs).map_err(exception::from_error)
+}
+
+/// The pairs with `token_base_dir` from the ini setting `zoho_oauth.token_base_dir` when the
+/// array does not give one: a relative `token_persistence_path` is resolved against it (and
+/// refused without it). The setting is system-wide, so a memoised array stays valid.
+fn with_token_base_dir(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    if value_of(&pairs, "token_base_dir").is_none()
+        && let Some(base) = crate::ini::token_base_dir()
+    {
+        pairs.push(("token_base_dir".into(), base));
+    }
+    pairs
 }
 
 /// [`parse`] without the PHP exception.

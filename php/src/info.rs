@@ -25,6 +25,8 @@ pub unsafe extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("classes", "zcrmsdk\\oauth\\* (Zoho PHP SDK 2.x OAuth API)");
     info_table_row!(ini::DEFINE_REST_CLIENT, rest_client);
     info_table_row!(ini::DEFINE_CRM_EXCEPTION, crm_exception);
+    let base = ini::token_base_dir().unwrap_or_else(|| "(not set)".into());
+    info_table_row!(ini::TOKEN_BASE_DIR, base);
     info_table_row!("clients kept in this process", kept.to_string());
     info_table_row!("clients built in this process", built.to_string());
     info_table_row!("client re-uses in this process", reused.to_string());

@@ -3,6 +3,11 @@
 //! `zoho_oauth.define_rest_client` (system-wide, default `1`): when `0`, the extension does not
 //! define `zcrmsdk\crm\setup\restclient\ZCRMRestClient`, so Zoho's full SDK can load its own
 //! class (with the CRM API calls) while the extension serves the `zcrmsdk\oauth\...` classes.
+//!
+//! `zoho_oauth.token_base_dir` (system-wide, default empty): the directory a relative
+//! `token_persistence_path` is resolved against (seed 001's `'zcrm_oauthtokens.txt'`). Without
+//! it a relative path is refused: it would land in the web request's working directory, the
+//! document root, where the refresh token could be downloaded.
 
 use std::ffi::c_char;
 
@@ -15,8 +20,10 @@ pub const DEFINE_REST_CLIENT: &str = "zoho_oauth.define_rest_client";
 /// Whether the extension defines the SDK's `zcrmsdk\crm\exception\ZCRMException` (default
 /// `1`; `0` leaves the class to the SDK's own file, which PHP 8.1+ rejects).
 pub const DEFINE_CRM_EXCEPTION: &str = "zoho_oauth.define_crm_exception";
+/// The directory relative token paths are resolved against.
+pub const TOKEN_BASE_DIR: &str = "zoho_oauth.token_base_dir";
 
-static ENTRIES: IniEntryDefs<3> = IniEntryDefs::new([
+static ENTRIES: IniEntryDefs<4> = IniEntryDefs::new([
     IniEntryDef::new(
         c"zoho_oauth.define_rest_client",
         c"1",
@@ -27,12 +34,24 @@ static ENTRIES: IniEntryDefs<3> = IniEntryDefs::new([
         c"1",
         IniEntryPermission::System,
     ),
+    IniEntryDef::new(
+        c"zoho_oauth.token_base_dir",
+        c"",
+        IniEntryPermission::System,
+    ),
     IniEntryDef::end(),
 ]);
 
 unsafe extern "C" {
     /// `zend_ini_long` from the Zend engine (the `INI_INT` macro).
     fn zend_ini_long(name: *const c_char, name_length: usize, orig: i32) -> i64;
+    /// `zend_ini_string_ex` from the Zend engine (the `INI_STR` macro).
+    fn zend_ini_string_ex(
+        name: *const c_char,
+        name_length: usize,
+        orig: i32,
+        exists: *mut bool,
+    ) -> *mut c_char;
 }
 
 /// Registers the settings; must run in MINIT.
@@ -56,4 +75,24 @@ pub fn defines_rest_client() -> bool {
 /// either value of `define_rest_client`).
 pub fn defines_crm_exception() -> bool {
     int_value(DEFINE_CRM_EXCEPTION) != 0
+}
+
+/// The string value of a registered setting (`INI_STR`); `None` when empty or not UTF-8.
+pub fn string_value(name: &str) -> Option<String> {
+    let mut exists = false;
+    // SAFETY: the name is a valid buffer of the given length; the engine only reads it and
+    // returns NULL or a NUL-terminated string it owns, which is copied at once.
+    let value = unsafe {
+        let raw = zend_ini_string_ex(name.as_ptr().cast(), name.len(), 0, &mut exists);
+        if raw.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr(raw).to_str().ok()?.to_string()
+    };
+    Some(value).filter(|v| !v.trim().is_empty())
+}
+
+/// `zoho_oauth.token_base_dir`, when set.
+pub fn token_base_dir() -> Option<String> {
+    string_value(TOKEN_BASE_DIR)
 }

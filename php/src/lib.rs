@@ -15,6 +15,7 @@
 pub mod bridge;
 pub mod client;
 pub mod clients;
+pub mod coerce;
 pub mod config_memo;
 pub mod config_state;
 pub mod constants;

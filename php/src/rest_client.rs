@@ -10,6 +10,7 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
+use crate::coerce::StrArg;
 use crate::panic::guard;
 use crate::{config_state, rest_client_sdk};
 
@@ -45,8 +46,9 @@ impl ZCRMRestClient {
     }
 
     /// Sets the user whose tokens CRM calls use, for this request.
-    pub fn set_current_user_email_id(UserEmailId: Option<String>) {
-        config_state::set_current_user(UserEmailId.filter(|u| !u.is_empty()));
+    pub fn set_current_user_email_id(UserEmailId: StrArg) -> PhpResult<()> {
+        config_state::set_current_user(UserEmailId.into_option()?.filter(|u| !u.is_empty()));
+        Ok(())
     }
 
     /// The current user: set by `setCurrentUserEmailId()` or `currentUserEmail`; null if

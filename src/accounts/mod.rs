@@ -8,8 +8,9 @@
 pub mod reply;
 
 use std::io::Read;
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Mutex, Once};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use reply::{Grant, TokenReply, UserInfo};
 use reply::{RawReply, parse_revoke_reply, parse_token_reply, parse_user_info};
@@ -157,44 +158,115 @@ impl AccountsClient {
     /// it there would wait for that thread forever.
     fn http(&self) -> Result<reqwest::blocking::Client> {
         let pid = std::process::id();
-        let mut slot = self
-            .http
-            .lock()
-            .map_err(|_| Error::internal("the HTTP client lock was poisoned by a panic"))?;
-        if let Some((owner, client)) = slot.as_ref()
-            && *owner == pid
+        if let Some(client) = self
+            .http_slot()?
+            .as_ref()
+            .and_then(|(owner, client)| (*owner == pid).then(|| client.clone()))
         {
-            return Ok(client.clone());
+            return Ok(client);
+        }
+        // Built without holding the lock, so the lock is only ever held for a moment and a
+        // child forked meanwhile does not inherit it held.
+        let client = build_http_client(self.connect_timeout, self.request_timeout)?;
+        let mut slot = self.http_slot()?;
+        match slot.as_ref() {
+            Some((owner, current)) if *owner == pid => return Ok(current.clone()),
+            _ => {}
         }
         if let Some(inherited) = slot.take() {
             std::mem::forget(inherited);
         }
-        let client = build_http_client(self.connect_timeout, self.request_timeout)?;
         *slot = Some((pid, client.clone()));
         Ok(client)
     }
 
+    fn http_slot(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, Option<(u32, reqwest::blocking::Client)>>> {
+        self.http
+            .lock()
+            .map_err(|_| Error::internal("the HTTP client lock was poisoned by a panic"))
+    }
+
+    /// Sends `request` and reads the reply, all within `request_timeout`: connect, send,
+    /// headers and body together. reqwest's blocking client bounds each read only, so a
+    /// server dripping its reply byte by byte would hold a call for as long as it likes;
+    /// the exchange runs on a helper thread and is abandoned (its socket reads stay
+    /// bounded, so the thread ends soon after) when the deadline passes.
     fn send(
         &self,
         request: reqwest::blocking::RequestBuilder,
         accounts_url: &str,
     ) -> Result<(u16, Option<String>, Vec<u8>)> {
-        let response = request
-            .send()
-            .map_err(|e| transport_error(&e, accounts_url))?;
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let mut body = Vec::new();
-        response
-            .take(MAX_REPLY_BYTES)
-            .read_to_end(&mut body)
-            .map_err(|e| read_error(&e, accounts_url))?;
-        Ok((status, content_type, body))
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let url = accounts_url.to_string();
+        let deadline = Instant::now() + self.request_timeout;
+        std::thread::Builder::new()
+            .name("zoho-oauth-http".into())
+            .spawn(move || {
+                let _ = tx.send(exchange(request, &url, deadline));
+            })
+            .map_err(|e| Error::internal(format!("cannot start the HTTP thread: {e}")))?;
+        match rx.recv_timeout(self.request_timeout) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout) => {
+                Err(total_timeout_error(accounts_url, self.request_timeout))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(Error::internal("the HTTP thread ended without an answer"))
+            }
+        }
     }
+}
+
+/// One HTTP exchange: the request and the whole reply body (up to [`MAX_REPLY_BYTES`]).
+/// Gives up reading once `deadline` has passed (the caller has stopped waiting by then).
+fn exchange(
+    request: reqwest::blocking::RequestBuilder,
+    accounts_url: &str,
+    deadline: Instant,
+) -> Result<(u16, Option<String>, Vec<u8>)> {
+    let response = request
+        .send()
+        .map_err(|e| transport_error(&e, accounts_url))?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut body = Vec::new();
+    let mut reader = response.take(MAX_REPLY_BYTES);
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_error(&e, accounts_url)),
+        };
+        if n == 0 {
+            return Ok((status, content_type, body));
+        }
+        body.extend_from_slice(&chunk[..n]);
+        if Instant::now() >= deadline {
+            return Err(Error::new(
+                ErrorKind::Timeout,
+                "the reply did not finish in time",
+            ));
+        }
+    }
+}
+
+/// The error when a whole exchange did not finish within `timeout_secs`.
+fn total_timeout_error(accounts_url: &str, limit: Duration) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!(
+            "the accounts server {accounts_url} did not complete its reply within {:.1} s",
+            limit.as_secs_f64()
+        ),
+    )
+    .with_hint("timeout_secs bounds the whole request (connect, send, headers and body); retry, or raise timeout_secs")
 }
 
 /// Adds a form body with its content type.

@@ -71,16 +71,46 @@ pub struct RawReply<'a> {
 /// The documented lifetime of an access token, used when a reply has no `expires_in`.
 const DEFAULT_EXPIRES_IN_MS: i64 = 3_600_000;
 
-/// Parses a token endpoint reply.
+/// The longest token accepted from the server (what callers can pass back as an argument).
+pub const MAX_TOKEN_BYTES: usize = 4096;
+/// The longest `api_domain` or `scope` accepted from the server.
+const MAX_FIELD_BYTES: usize = 4096;
+/// The longest e-mail accepted from `/oauth/user/info` (RFC 5321's path limit).
+pub const MAX_EMAIL_BYTES: usize = 254;
+/// The longest access-token lifetime accepted: one day (Zoho issues one hour).
+const MAX_EXPIRES_IN_MS: f64 = 86_400_000.0;
+
+/// Parses a token endpoint reply. What the server sends is checked before it is used:
+/// tokens are visible ASCII of at most [`MAX_TOKEN_BYTES`] (no CR, LF, NUL or spaces that
+/// could inject headers), `expires_in` is a lifetime between one second and one day, and
+/// `api_domain` and `scope` are printable text; anything else is [`ErrorKind::InvalidResponse`].
 pub fn parse_token_reply(grant: Grant, reply: &RawReply<'_>) -> Result<TokenReply> {
     let object = parse_json_object(grant.sdk_prefix(), reply)?;
     if let Some(access) = non_empty_str(&object, "access_token") {
+        let bad = |what: &str| invalid_field(grant.sdk_prefix(), reply.status, what);
+        let refresh_token = non_empty_str(&object, "refresh_token");
+        if !is_token_text(access) || refresh_token.is_some_and(|r| !is_token_text(r)) {
+            return Err(bad(
+                "a token that is not 1 to 4096 visible ASCII characters",
+            ));
+        }
+        let api_domain = non_empty_str(&object, "api_domain");
+        let scope = non_empty_str(&object, "scope");
+        if api_domain.is_some_and(|d| !is_token_text(d) || d.len() > MAX_FIELD_BYTES)
+            || scope.is_some_and(|s| !is_printable(s) || s.len() > MAX_FIELD_BYTES)
+        {
+            return Err(bad(
+                "an api_domain or scope with control characters or too long",
+            ));
+        }
+        let expires_in_ms =
+            expires_in_ms(&object).ok_or_else(|| bad("an expires_in that is not 1 s to 1 day"))?;
         return Ok(TokenReply {
             access_token: Secret::new(access),
-            refresh_token: non_empty_str(&object, "refresh_token").map(Secret::new),
-            expires_in_ms: expires_in_ms(&object),
-            api_domain: non_empty_str(&object, "api_domain").map(str::to_string),
-            scope: non_empty_str(&object, "scope").map(str::to_string),
+            refresh_token: refresh_token.map(Secret::new),
+            expires_in_ms,
+            api_domain: api_domain.map(str::to_string),
+            scope: scope.map(str::to_string),
         });
     }
     let code = object.get("error").and_then(Value::as_str);
@@ -101,6 +131,28 @@ pub fn parse_token_reply(grant: Grant, reply: &RawReply<'_>) -> Result<TokenRepl
     .with_http_status(reply.status))
 }
 
+/// A reply whose values are out of shape; names what, never the value.
+fn invalid_field(prefix: &str, status: u16, what: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidResponse,
+        format!("{prefix} - the reply (HTTP {status}) has {what}; nothing was saved"),
+    )
+    .with_hint("check accounts_url: Zoho's accounts server never sends such values")
+    .with_http_status(status)
+}
+
+/// Visible ASCII only (no space, control character or NUL), 1 to [`MAX_TOKEN_BYTES`] bytes.
+fn is_token_text(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= MAX_TOKEN_BYTES
+        && value.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// No control characters (C0, DEL, C1).
+fn is_printable(value: &str) -> bool {
+    !value.chars().any(char::is_control)
+}
+
 fn non_empty_str<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object
         .get(key)
@@ -109,21 +161,19 @@ fn non_empty_str<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a st
 }
 
 /// The SDK's expiry rule: `expires_in` is milliseconds when `expires_in_sec` is present
-/// (Zoho's pre-2019 replies), seconds otherwise.
-fn expires_in_ms(object: &Map<String, Value>) -> i64 {
-    let Some(expires_in) = object.get("expires_in").and_then(number_of) else {
-        return DEFAULT_EXPIRES_IN_MS;
+/// (Zoho's pre-2019 replies), seconds otherwise. Absent: one hour. `None` when it is not a
+/// number or not between one second and one day.
+fn expires_in_ms(object: &Map<String, Value>) -> Option<i64> {
+    let Some(value) = object.get("expires_in") else {
+        return Some(DEFAULT_EXPIRES_IN_MS);
     };
+    let expires_in = number_of(value)?;
     let ms = if object.contains_key("expires_in_sec") {
         expires_in
     } else {
         expires_in * 1000.0
     };
-    if ms.is_finite() && ms > 0.0 && ms < 1.0e13 {
-        ms.round() as i64
-    } else {
-        0
-    }
+    (ms.is_finite() && (1000.0..=MAX_EXPIRES_IN_MS).contains(&ms)).then(|| ms.round() as i64)
 }
 
 fn number_of(value: &Value) -> Option<f64> {
@@ -178,12 +228,24 @@ fn looks_like_html(content_type: Option<&str>, body: &str) -> bool {
     content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html")) || body.starts_with('<')
 }
 
-/// Zoho's error code, reduced to a short printable string (it comes from the network).
+/// The placeholder for an `error` field that does not look like an error code.
+const UNRECOGNISED_CODE: &str = "unrecognised error";
+
+/// Zoho's error code, kept only when it has an error code's shape: 1 to 40 characters,
+/// starting with a letter, of letters, `_`, `-`, `.` and spaces (`invalid_code`,
+/// `Access Denied`, `INVALID_OAUTHTOKEN`). Anything else (a server echoing a token, say)
+/// is replaced by a fixed placeholder, so no part of it reaches a message.
 fn clean_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_graphic() || *c == ' ')
-        .take(64)
-        .collect()
+    let shaped = (1..=40).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_alphabetic())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '-' | '.' | ' '));
+    if shaped {
+        code.to_string()
+    } else {
+        UNRECOGNISED_CODE.to_string()
+    }
 }
 
 /// Maps a token endpoint `error` to a kind and a hint a person can act on.
@@ -236,6 +298,13 @@ pub const USER_INFO_SCOPE_MESSAGE: &str = "Exception while fetching UserID from 
 pub fn parse_user_info(reply: &RawReply<'_>) -> Result<UserInfo> {
     let object = parse_json_object("Exception while fetching UserID from access token", reply)?;
     if let Some(email) = non_empty_str(&object, "Email") {
+        if email.len() > MAX_EMAIL_BYTES || !is_printable(email) || email.trim() != email {
+            return Err(invalid_field(
+                "Exception while fetching UserID from access token",
+                reply.status,
+                "an Email that is longer than 254 bytes or has control characters",
+            ));
+        }
         let text = |key: &str| {
             object
                 .get(key)

@@ -11,6 +11,7 @@ mod bounded_tests;
 mod refresh;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -56,12 +57,13 @@ struct Cache {
     tokens: HashMap<String, CachedTokens>,
 }
 
-/// One user's cached tokens, when the store last confirmed them, and the store's
-/// [`TokenStore::generation`] then.
+/// One user's cached tokens, when the store last confirmed them, the store's
+/// [`TokenStore::generation`] then, and the client's cache epoch when they were cached.
 struct CachedTokens {
     tokens: Arc<Tokens>,
     checked_at: Instant,
     generation: Option<u64>,
+    epoch: u64,
 }
 
 /// A Zoho OAuth client bound to one configuration and one token store.
@@ -74,6 +76,10 @@ pub struct OAuthClient {
     accounts: AccountsClient,
     clock: Arc<dyn Clock>,
     cache: Mutex<Cache>,
+    /// Bumped to forget every cached entry without taking the cache's lock. The cache is
+    /// only ever `try_lock`ed (a busy cache is a miss), so a child forked while another
+    /// thread held it never waits on it, and forgetting never depends on getting it.
+    cache_epoch: AtomicU64,
     /// How long a cached, valid token is served without asking the store.
     recheck: Duration,
     /// When a refresh of a user last failed transiently while the old token still worked
@@ -97,6 +103,7 @@ impl OAuthClient {
             store,
             clock: Arc::new(SystemClock),
             cache: Mutex::new(Cache::default()),
+            cache_epoch: AtomicU64::new(0),
             failed_refreshes: Mutex::new(HashMap::new()),
         })
     }
@@ -369,8 +376,8 @@ impl OAuthClient {
         if recheck.is_zero() {
             return None;
         }
-        let cache = self.cache.lock().ok()?;
-        let entry = cache.tokens.get(user)?;
+        let cache = self.cache.try_lock().ok()?;
+        let entry = self.current(&cache, user)?;
         (entry.generation == generation && entry.checked_at.elapsed() < recheck)
             .then(|| Arc::clone(&entry.tokens))
     }
@@ -383,11 +390,12 @@ impl OAuthClient {
         fingerprint: Option<Fingerprint>,
         generation: Option<u64>,
     ) -> Option<Arc<Tokens>> {
-        let mut cache = self.cache.lock().ok()?;
+        let mut cache = self.cache.try_lock().ok()?;
         if fingerprint.is_none() || cache.fingerprint != fingerprint {
             return None;
         }
-        let entry = cache.tokens.get_mut(user)?;
+        let epoch = self.cache_epoch.load(Ordering::Acquire);
+        let entry = cache.tokens.get_mut(user).filter(|e| e.epoch == epoch)?;
         entry.checked_at = Instant::now();
         entry.generation = generation;
         Some(Arc::clone(&entry.tokens))
@@ -401,10 +409,11 @@ impl OAuthClient {
         fingerprint: Option<Fingerprint>,
         generation: Option<u64>,
     ) -> Result<Arc<Tokens>> {
+        let epoch = self.cache_epoch.load(Ordering::Acquire);
         let stored = match self.store.get(user) {
             Ok(Some(tokens)) => Arc::new(tokens),
             Ok(None) => {
-                self.forget_user(user);
+                self.forget_cache();
                 return Err(no_tokens());
             }
             Err(e) => {
@@ -418,7 +427,8 @@ impl OAuthClient {
                 return Err(e);
             }
         };
-        if let Ok(mut cache) = self.cache.lock() {
+        // The epoch is read before the store was asked, so a forget during the read wins.
+        if let Ok(mut cache) = self.cache.try_lock() {
             if cache.fingerprint != fingerprint {
                 cache.tokens.clear();
                 cache.fingerprint = fingerprint;
@@ -427,6 +437,7 @@ impl OAuthClient {
                 tokens: Arc::clone(&stored),
                 checked_at: Instant::now(),
                 generation,
+                epoch,
             };
             cache.tokens.insert(user.to_string(), entry);
         }
@@ -435,24 +446,21 @@ impl OAuthClient {
 
     /// `user`'s cached tokens, however long ago the store confirmed them.
     fn cached_regardless(&self, user: &str) -> Option<Arc<Tokens>> {
-        let cache = self.cache.lock().ok()?;
-        cache
-            .tokens
-            .get(user)
+        let cache = self.cache.try_lock().ok()?;
+        self.current(&cache, user)
             .map(|entry| Arc::clone(&entry.tokens))
     }
 
-    /// Drops `user`'s cached tokens (the store no longer has them).
-    fn forget_user(&self, user: &str) {
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.tokens.remove(user);
-        }
+    /// `user`'s entry in `cache` unless it was cached before the last forget.
+    fn current<'c>(&self, cache: &'c Cache, user: &str) -> Option<&'c CachedTokens> {
+        let epoch = self.cache_epoch.load(Ordering::Acquire);
+        cache.tokens.get(user).filter(|entry| entry.epoch == epoch)
     }
 
+    /// Forgets every cached entry (this process changed the store, or the store no longer
+    /// has a user): no lock is needed, so this never waits and never fails.
     fn forget_cache(&self) {
-        if let Ok(mut cache) = self.cache.lock() {
-            *cache = Cache::default();
-        }
+        self.cache_epoch.fetch_add(1, Ordering::AcqRel);
     }
 }
 

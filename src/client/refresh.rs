@@ -219,7 +219,7 @@ impl OAuthClient {
     fn refresh_failed_recently(&self, key: &str, now: i64) -> bool {
         let here = self
             .failed_refreshes
-            .lock()
+            .try_lock()
             .ok()
             .and_then(|failed| failed.get(key).copied());
         [here, self.store.refresh_failed_at(key)]
@@ -231,7 +231,9 @@ impl OAuthClient {
     /// Records a transient failure; called under `key`'s lock. A store that cannot record
     /// it only costs other processes a retry, so its error is logged, not returned.
     fn remember_refresh_failure(&self, key: &str, now: i64) {
-        if let Ok(mut failed) = self.failed_refreshes.lock() {
+        // Only ever try_lock'ed (fork safety): a busy map skips this process's note; the
+        // store's shared record still holds it.
+        if let Ok(mut failed) = self.failed_refreshes.try_lock() {
             failed.insert(key.to_string(), now);
         }
         if let Err(e) = self.store.set_refresh_failed_at(key, Some(now)) {
@@ -241,7 +243,7 @@ impl OAuthClient {
 
     /// Clears a recorded failure after a successful refresh; called under `key`'s lock.
     fn forget_refresh_failure(&self, key: &str) {
-        if let Ok(mut failed) = self.failed_refreshes.lock() {
+        if let Ok(mut failed) = self.failed_refreshes.try_lock() {
             failed.remove(key);
         }
         if self.store.refresh_failed_at(key).is_some()

@@ -1,6 +1,7 @@
 //! Configuration: built in Rust, or from the configuration keys of Zoho's PHP SDK.
 
 mod store;
+mod token_path;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -134,6 +135,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "token_store",
     "store_recheck_ms",
     "lock_timeout_secs",
+    "token_base_dir",
 ];
 
 /// Whether [`Config::from_pairs`] reads `key`: one of [`KNOWN_KEYS`] or [`STORE_KEYS`].
@@ -343,7 +345,10 @@ impl Config {
             config = config.with_accounts_url(url);
             config.data_centre = DataCentre::from_accounts_url(&config.accounts_url);
         }
-        config.token_persistence_path = optional("token_persistence_path").map(PathBuf::from);
+        config.token_persistence_path = token_path::resolve(
+            optional("token_persistence_path"),
+            optional("token_base_dir"),
+        )?;
         if let Some(format) = optional("token_store_format") {
             config.token_store_format = StoreFormat::parse(format)?;
         }
@@ -404,6 +409,11 @@ impl Config {
             }
         }
         validate_accounts_url(&self.accounts_url)?;
+        if let Some(path) = self.token_persistence_path.as_deref()
+            && path.is_relative()
+        {
+            return Err(token_path::relative_refused(path));
+        }
         if self.access_type != "offline" && self.access_type != "online" {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,

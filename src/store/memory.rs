@@ -63,8 +63,10 @@ impl TokenStore for MemoryStore {
     }
 }
 
-/// Users whose refresh is in progress in this process, with a condition to wait on.
-type Busy = (Mutex<HashMap<String, usize>>, Condvar);
+/// Users whose refresh is in progress, with the process id of the holder, and a condition
+/// to wait on. An entry of another process id was inherited through `fork()` from a thread
+/// that does not exist in this process: it is free.
+type Busy = (Mutex<HashMap<String, u32>>, Condvar);
 
 fn busy_users() -> &'static Busy {
     static BUSY: OnceLock<Busy> = OnceLock::new();
@@ -92,7 +94,8 @@ pub(super) fn lock_in_process(user: &str, wait: Duration) -> Result<LockGuard> {
     let (lock, cond) = busy_users();
     let deadline = Instant::now().checked_add(wait);
     let mut map = lock.lock().map_err(|_| poisoned())?;
-    while map.contains_key(user) {
+    let pid = std::process::id();
+    while map.get(user) == Some(&pid) {
         let left = match deadline {
             Some(deadline) => deadline.saturating_duration_since(Instant::now()),
             None => wait,
@@ -102,7 +105,7 @@ pub(super) fn lock_in_process(user: &str, wait: Duration) -> Result<LockGuard> {
         }
         map = cond.wait_timeout(map, left).map_err(|_| poisoned())?.0;
     }
-    map.insert(user.to_string(), 1);
+    map.insert(user.to_string(), pid);
     let guard: LockGuard = Box::new(InProcessLock {
         user: user.to_string(),
     });

@@ -2,7 +2,9 @@
 //! and an in-memory store.
 
 mod file;
+mod file_locks;
 mod generation;
+mod held_locks;
 pub mod json_format;
 mod memory;
 pub mod mysql;
@@ -10,6 +12,7 @@ mod open;
 pub mod php_format;
 pub mod redis;
 pub mod sdk_csv;
+mod strict;
 pub mod wait;
 
 use std::sync::Arc;

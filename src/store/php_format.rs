@@ -30,8 +30,13 @@ pub fn check_storable(tokens: &Tokens) -> Result<(), String> {
 
 /// Serializes tokens as the SDK writes them. Only the SDK's four fields are kept.
 pub fn encode(tokens: &[Tokens]) -> Vec<u8> {
+    encode_keeping(tokens, &[])
+}
+
+/// [`encode`], followed by entries kept verbatim from the file read ([`Decoded::kept`]).
+pub fn encode_keeping(tokens: &[Tokens], kept: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + tokens.len() * 360);
-    out.extend_from_slice(format!("a:{}:{{", tokens.len()).as_bytes());
+    out.extend_from_slice(format!("a:{}:{{", tokens.len() + kept.len()).as_bytes());
     for (index, t) in tokens.iter().enumerate() {
         out.extend_from_slice(
             format!("i:{index};O:{}:\"{SDK_CLASS}\":4:{{", SDK_CLASS.len()).as_bytes(),
@@ -45,6 +50,10 @@ pub fn encode(tokens: &[Tokens]) -> Vec<u8> {
         put_property(&mut out, "userEmailId");
         put_optional_string(&mut out, t.user.as_deref());
         out.push(b'}');
+    }
+    for (offset, raw) in kept.iter().enumerate() {
+        out.extend_from_slice(format!("i:{};", tokens.len() + offset).as_bytes());
+        out.extend_from_slice(raw);
     }
     out.push(b'}');
     out
@@ -68,19 +77,58 @@ fn put_optional_string(out: &mut Vec<u8>, value: Option<&str>) {
     }
 }
 
-/// Parses a token file. An empty (or whitespace-only) file is an empty list.
+/// A token file's entries: the tokens, and entries with text that is not UTF-8 (written by
+/// Zoho's SDK from, say, a Latin-1 identifier), kept byte for byte so that a rewrite
+/// preserves them while every other user works.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    /// The entries that are tokens.
+    pub tokens: Vec<Tokens>,
+    /// The serialized objects (`O:...{...}`) of entries with non-UTF-8 text, verbatim.
+    pub kept: Vec<Vec<u8>>,
+}
+
+/// Parses a token file. An empty (or whitespace-only) file is an empty list. An entry with
+/// text that is not UTF-8 is an error here; [`decode_keeping`] keeps such entries aside.
 /// The error text names the byte offset and what was expected; it never quotes the data.
 pub fn decode(bytes: &[u8]) -> Result<Vec<Tokens>, String> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Vec::new());
+    let decoded = decode_keeping(bytes)?;
+    if !decoded.kept.is_empty() {
+        return Err(format!(
+            "{} entries hold text that is not UTF-8",
+            decoded.kept.len()
+        ));
     }
-    let mut reader = Reader { bytes, pos: 0 };
+    Ok(decoded.tokens)
+}
+
+/// Parses a token file, keeping entries with non-UTF-8 text verbatim in [`Decoded::kept`].
+pub fn decode_keeping(bytes: &[u8]) -> Result<Decoded, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Decoded::default());
+    }
+    let mut reader = Reader {
+        bytes,
+        pos: 0,
+        not_utf8: false,
+    };
     let count = reader.header(b'a')?;
     reader.expect(b"{")?;
-    let mut tokens = Vec::new();
+    let mut decoded = Decoded::default();
     for _ in 0..count {
         reader.array_key()?;
-        tokens.push(reader.tokens_object()?);
+        let start = reader.pos;
+        reader.not_utf8 = false;
+        let tokens = reader.tokens_object();
+        if reader.not_utf8 && reader.pos > start {
+            // Parsed structurally (the error, if any, came from lossy text): kept verbatim.
+            if tokens.is_err() {
+                return Err(format!("the object at byte {start} is not readable"));
+            }
+            decoded.kept.push(bytes[start..reader.pos].to_vec());
+            continue;
+        }
+        decoded.tokens.push(tokens?);
     }
     reader.expect(b"}")?;
     if reader.pos != bytes.len() && !bytes[reader.pos..].iter().all(u8::is_ascii_whitespace) {
@@ -89,7 +137,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Tokens>, String> {
             reader.pos
         ));
     }
-    Ok(tokens)
+    Ok(decoded)
 }
 
 /// A PHP value of the kinds a token file may hold.
@@ -104,6 +152,8 @@ enum Value {
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Set when a string was not UTF-8 (it was read lossily).
+    not_utf8: bool,
 }
 
 impl Reader<'_> {
@@ -168,9 +218,14 @@ impl Reader<'_> {
             ));
         }
         let start = self.pos;
-        let text = std::str::from_utf8(&self.bytes[start..start + len])
-            .map_err(|_| format!("string at byte {start} is not UTF-8"))?
-            .to_string();
+        let raw = &self.bytes[start..start + len];
+        let text = match std::str::from_utf8(raw) {
+            Ok(text) => text.to_string(),
+            Err(_) => {
+                self.not_utf8 = true;
+                String::from_utf8_lossy(raw).into_owned()
+            }
+        };
         self.pos += len;
         self.expect(b"\";")?;
         Ok(text)

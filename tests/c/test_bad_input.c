@@ -153,7 +153,12 @@ static void test_client_new(const char *dir) {
     free(big);
     big = long_string(1 << 20);
     const char *long_path[] = {TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, big};
+    /* relative: refused before it is used (it would land in the working directory) */
+    EXPECT_RC(zoho_client_new(keys, long_path, 4, &client), ZOHO_RESULT_CONFIG_INVALID);
+    expect_message_contains("is relative");
+    big[0] = '/';
     EXPECT_RC(zoho_client_new(keys, long_path, 4, &client), ZOHO_RESULT_STORE_IO);
+    big[0] = 'x';
     const char *long_key[] = {big, "client_secret", "redirect_uri", "token_persistence_path"};
     EXPECT_RC(zoho_client_new(long_key, values, 4, &client), ZOHO_RESULT_CONFIG_MISSING);
     free(big);

@@ -1,5 +1,7 @@
 --TEST--
-Seed 001 "Using ZOHO SDK in php": its function.php flow, verbatim, with no warning or deprecation
+Seed 001 "Using ZOHO SDK in php": its function.php flow, verbatim, with no warning or deprecation (after the one documented step: zoho_oauth.token_base_dir)
+--INI--
+zoho_oauth.token_base_dir={TMP}/zoho-oauth-phpt-004
 --FILE--
 <?php
 namespace zcrmsdk\oauth;
@@ -21,7 +23,13 @@ $problems = [];
 set_error_handler(function ($no, $message) use (&$problems) { $problems[] = $message; return true; });
 $_GET["code"] = "1000.code-from-the-redirect";
 
-chdir($dir); // the seed's relative token_persistence_path lands in the temp dir
+// The documented step: php.ini's zoho_oauth.token_base_dir, where the seed's relative
+// token_persistence_path lands, never the working directory (the document root).
+$base = ini_get('zoho_oauth.token_base_dir');
+\remove_tree($base);
+mkdir($base, 0700);
+$GLOBALS['__dirs'][] = $base;
+chdir($dir);
 // ---- config.php (values filled in; accounts_url added below) ----
 $configs = array (
   'userIdentifier'	   => 'jigna.vision14@example.com',
@@ -76,11 +84,13 @@ $seen = json_decode(ZohoOAuth::getClientInstance()->generateAccessTokenFromRefre
 \check(is_object($seen) && $seen->userEmailId === 'jigna.vision14@example.com', 'json_decode($oAuthTokens) gives the user');
 \check($seen->accessToken === '[redacted]', '... and no token');
 \check_same(2, \emu_counters()['token.refresh_token'], 'two refreshes (the flow\'s and the check\'s)');
-$stored = unserialize(file_get_contents("$dir/zcrm_oauthtokens.txt"));
-\check_same('jigna.vision14@example.com', $stored[0]->getUserEmailId(), 'the tokens are persisted');
+$stored = unserialize(file_get_contents("$base/zcrm_oauthtokens.txt"));
+\check_same('jigna.vision14@example.com', $stored[0]->getUserEmailId(), 'the tokens are persisted in zoho_oauth.token_base_dir');
+\check(!file_exists("$dir/zcrm_oauthtokens.txt"), 'nothing in the working directory');
 --EXPECT--
 ok - no warning, notice or deprecation
 ok - json_decode($oAuthTokens) gives the user
 ok - ... and no token
 ok - two refreshes (the flow's and the check's)
-ok - the tokens are persisted
+ok - the tokens are persisted in zoho_oauth.token_base_dir
+ok - nothing in the working directory

@@ -41,6 +41,13 @@ fn command_for(browser: &str, url: &str) -> Option<Command> {
     if !placed {
         command.arg(url);
     }
+    // The browser inherits nothing secret: configuration given through the environment
+    // (ZOHO_CLIENT_SECRET above all, every ZOHO_* variable) is for this process only.
+    for (var, _) in std::env::vars_os() {
+        if var.as_encoded_bytes().starts_with(b"ZOHO_") {
+            command.env_remove(var);
+        }
+    }
     Some(command)
 }
 

@@ -67,6 +67,7 @@ impl Settings {
             pairs.insert("token_persistence_path".into(), dir.display().to_string());
             default_token_dir = true;
         }
+        resolve_relative_token_dir(&mut pairs)?;
         pairs
             .entry("redirect_uri".into())
             .or_insert_with(|| DEFAULT_REDIRECT_URI.into());
@@ -224,6 +225,40 @@ fn config_path(args: &Args) -> Option<(PathBuf, bool)> {
     }
     let base = xdg_dir("XDG_CONFIG_HOME", ".config")?;
     Some((base.join("zoho-oauth").join("config"), false))
+}
+
+/// A relative token directory is taken inside `token_base_dir`, else inside the CLI's data
+/// directory (`$XDG_DATA_HOME/zoho-oauth`), never in the working directory: the same rule
+/// as the library's (see `token_base_dir`), so a configuration shared with a web app that
+/// sets the same base finds the same file.
+fn resolve_relative_token_dir(pairs: &mut BTreeMap<String, String>) -> Result<(), Failure> {
+    let Some(path) = pairs
+        .get("token_persistence_path")
+        .map(|p| p.trim().to_string())
+    else {
+        return Ok(());
+    };
+    if path.is_empty() || Path::new(&path).is_absolute() {
+        return Ok(());
+    }
+    let base = match pairs
+        .get("token_base_dir")
+        .map(|b| b.trim())
+        .filter(|b| !b.is_empty())
+    {
+        Some(base) => PathBuf::from(base),
+        None => default_token_dir_path().ok_or_else(|| {
+            Failure::usage(format!(
+                "the token directory {path} is relative and HOME is not set"
+            ))
+            .with_hint("give an absolute --token-dir, or set token_base_dir")
+        })?,
+    };
+    pairs.insert(
+        "token_persistence_path".into(),
+        base.join(&path).display().to_string(),
+    );
+    Ok(())
 }
 
 fn default_token_dir_path() -> Option<PathBuf> {

@@ -21,7 +21,7 @@ impl Output {
         if self.json {
             self.json_line(&machine);
         } else {
-            stdout_line(human);
+            stdout_line(&escape_controls(human));
         }
     }
 
@@ -32,7 +32,7 @@ impl Output {
 
     /// Prints progress for a person, on stderr.
     pub fn progress(&self, message: &str) {
-        let _ = writeln!(std::io::stderr(), "{message}");
+        let _ = writeln!(std::io::stderr(), "{}", escape_controls(message));
     }
 
     /// Reports a failure. Tokens that were not saved go to stdout (as lines, or as the
@@ -58,8 +58,21 @@ impl Output {
         if let Some(hint) = &f.hint {
             text.push_str(&format!("\nhint: {hint}"));
         }
-        let _ = writeln!(std::io::stderr(), "{text}");
+        let _ = writeln!(std::io::stderr(), "{}", escape_controls(&text));
     }
+}
+
+/// Text for a terminal: control characters other than newline and tab (escape sequences
+/// in a stored identifier, say) are shown as `\x1b` or `\u{9b}` instead of being obeyed.
+pub fn escape_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if (c as u32) < 0x80 && c.is_control() => format!("\\x{:02x}", c as u32),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn failure_json(f: &Failure) -> Value {
@@ -82,7 +95,7 @@ fn stdout_line(text: &str) {
 
 /// Prints a warning on stderr.
 pub fn warn(message: &str) {
-    let _ = writeln!(std::io::stderr(), "warning: {message}");
+    let _ = writeln!(std::io::stderr(), "warning: {}", escape_controls(message));
 }
 
 /// Epoch milliseconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC).

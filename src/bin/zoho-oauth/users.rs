@@ -5,7 +5,7 @@ use zoho_oauth::{Clock, Secret, SystemClock, TokenStore, Tokens};
 
 use crate::config::Settings;
 use crate::exit::Failure;
-use crate::output::{Output, relative, utc};
+use crate::output::{Output, escape_controls, relative, utc};
 use crate::servers;
 
 /// Where an entry's data centre comes from: the entry itself (the JSON format records the
@@ -97,7 +97,9 @@ fn entry_row(t: &Tokens, issuer: Option<Issuer>, now: i64) -> [String; 5] {
         },
     );
     [
-        t.user.clone().unwrap_or_else(|| "(none)".into()),
+        t.user
+            .as_deref()
+            .map_or_else(|| "(none)".into(), escape_controls),
         dc,
         format!(
             "{} ({})",

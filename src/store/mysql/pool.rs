@@ -7,7 +7,7 @@
 //! would end the parent's sessions) and fresh ones are made.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, TryLockError};
 use std::time::Duration;
 
 use mysql::{Conn, Opts, OptsBuilder, Pool, PoolConstraints, PoolOpts, PooledConn, SslOpts};
@@ -74,10 +74,22 @@ fn key(s: &MysqlSettings) -> String {
 }
 
 /// This process's pool for `s`, created (without connecting) on first use.
+///
+/// The registry is only ever `try_lock`ed: when it is busy (another thread is inside, or a
+/// `fork()` happened while one was, which would leave it locked forever in the child), this
+/// call gets a pool of its own, unregistered, instead of waiting.
 pub fn pool(s: &MysqlSettings) -> Result<Pool> {
-    let mut registry = POOLS
-        .lock()
-        .map_err(|_| Error::internal("the MySQL pool registry was poisoned by a panic"))?;
+    let mut registry = match POOLS.try_lock() {
+        Ok(registry) => registry,
+        Err(TryLockError::WouldBlock) => {
+            return Pool::new(opts(s, None)).map_err(|e| errors::convert(&e, s, "connect"));
+        }
+        Err(TryLockError::Poisoned(_)) => {
+            return Err(Error::internal(
+                "the MySQL pool registry was poisoned by a panic",
+            ));
+        }
+    };
     let pid = std::process::id();
     if registry.as_ref().is_some_and(|(owner, _)| *owner != pid) {
         // Inherited from the parent: leak, never close (closing would send COM_QUIT on

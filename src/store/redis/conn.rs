@@ -3,7 +3,7 @@
 //! timeout for connecting (including `AUTH` and `SELECT`), the request timeout for each
 //! reply.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, TryLockError};
 use std::time::Duration;
 
 use ::redis::{Client, Connection, RedisError, RedisResult};
@@ -52,13 +52,24 @@ impl Connector {
         what: &str,
         mut op: impl FnMut(&mut Connection) -> RedisResult<T>,
     ) -> Result<T> {
-        // A panic while the connection was in use leaves it in an unknown state: drop it.
-        let mut slot = self.slot.lock().unwrap_or_else(|poisoned| {
-            let mut slot = poisoned.into_inner();
-            *slot = None;
-            self.slot.clear_poison();
-            slot
-        });
+        let mut slot = match self.slot.try_lock() {
+            Ok(slot) => slot,
+            // Busy: another thread is using the connection, or a fork() happened while one
+            // was (the child would wait forever). This call uses a connection of its own.
+            Err(TryLockError::WouldBlock) => {
+                let mut own = None;
+                return self
+                    .with_connection(&mut own, std::process::id(), &mut op)
+                    .map_err(|e| self.failure(what, &e, &mut own));
+            }
+            // A panic while the connection was in use leaves it in an unknown state: drop it.
+            Err(TryLockError::Poisoned(poisoned)) => {
+                let mut slot = poisoned.into_inner();
+                *slot = None;
+                self.slot.clear_poison();
+                slot
+            }
+        };
         let pid = std::process::id();
         if slot.as_ref().is_some_and(|(owner, _)| *owner != pid) {
             // Inherited across fork: the parent keeps using that socket. Dropping our copy

@@ -44,6 +44,9 @@ fn mode(path: &Path) -> u32 {
 fn token_file_temporary_and_lock_files_are_0600_from_creation_under_umask_000() {
     let (_guard, old) = umask_zero();
     let dir = tempfile::tempdir().unwrap();
+    // Under umask 000 the directory itself is 0777, which the store refuses (others could
+    // replace the token file): the files' modes are what this test is about.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     for format in [StoreFormat::PhpSdk, StoreFormat::Json] {
         let store = FileStore::in_directory(dir.path(), format).unwrap();
         let file = store.path().to_path_buf();
