@@ -173,8 +173,10 @@ impl ZohoOAuthClient {
     /// for all processes) when it is about to expire.
     pub fn get_access_token(&self, userEmailId: StrArg) -> PhpResult<String> {
         let user = userEmailId.into_text()?;
-        self.run(|_| self.shared(), |c| c.get_access_token(&user))
-            .map(|t| t.expose().to_string())
+        // The cached tokens themselves (no copy of the secret in between): one copy here,
+        // which PHP turns into its string.
+        self.run(|_| self.shared(), |c| c.get_tokens(&user))
+            .map(|t| t.access_token.expose().to_string())
     }
 
     /// The e-mail of the user behind an access token (`/oauth/user/info`).

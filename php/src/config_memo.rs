@@ -2,8 +2,8 @@
 //! validation: every PHP request calls it, almost always with the same array.
 //!
 //! The previous call's array is kept as the exact pairs it gave (key and value text). A new
-//! array is compared with them by looking each key up (no allocation, no iteration over
-//! the array); any difference (a key more or less, a value, a value that is not a plain
+//! array is compared with them in order, bucket by bucket, or else by looking each key up
+//! (no allocation either way); any difference (a key more or less, a value, a value that is not a plain
 //! string, integer or boolean, an integer key) takes the full path, so a changed
 //! configuration takes effect at once and a wrong one fails exactly as before. The order of
 //! the keys does not matter: the configuration read from an array does not depend on it.
@@ -64,6 +64,9 @@ pub fn remember(pairs: Vec<(String, String)>, init: Arc<Initialized>) {
     LAST.with(|last| *last.borrow_mut() = Some(Memo { keys, values, init }));
 }
 
+/// PHP's `HASH_FLAG_PACKED`: an array with integer keys 0..n, stored without `Bucket`s.
+const HASH_FLAG_PACKED: u32 = 1 << 2;
+
 impl Memo {
     /// Whether the array holds exactly the remembered keys (no more: the lengths are equal),
     /// each with the value text [`crate::config_state::pairs_from_array`] would make of it.
@@ -71,11 +74,40 @@ impl Memo {
     /// different.
     fn matches(&self, configuration: &ZendHashTable) -> bool {
         configuration.len() == self.keys.len()
-            && self.keys.iter().zip(&self.values).all(|(key, want)| {
-                configuration
-                    .get(ArrayKey::ZendString(key))
-                    .is_some_and(|value| value_is(value, want))
+            && (self.matches_in_order(configuration) || self.matches_by_lookup(configuration))
+    }
+
+    /// The usual case, the same array literal every request: the entries are the
+    /// remembered ones in the same order, compared bucket by bucket without hashing.
+    fn matches_in_order(&self, ht: &ZendHashTable) -> bool {
+        // SAFETY: the flags word of a live array; `u.flags` covers the whole union.
+        let flags = unsafe { ht.u.flags };
+        if flags & HASH_FLAG_PACKED != 0 || ht.nNumUsed as usize != self.keys.len() {
+            return false;
+        }
+        // SAFETY: a non-packed array keeps `nNumUsed` buckets at `arData`; with `nNumUsed`
+        // equal to the element count (checked by the caller) none of them is a hole.
+        let buckets =
+            unsafe { std::slice::from_raw_parts(ht.__bindgen_anon_1.arData, ht.nNumUsed as usize) };
+        buckets
+            .iter()
+            .zip(self.keys.iter().zip(&self.values))
+            .all(|(bucket, (key, want))| {
+                // SAFETY: a bucket's key is null (integer key) or a live string.
+                let Some(name) = (unsafe { bucket.key.as_ref() }) else {
+                    return false;
+                };
+                name.as_bytes() == key.as_bytes() && value_is(&bucket.val, want)
             })
+    }
+
+    /// The same keys in any order: each remembered key is looked up (pre-hashed).
+    fn matches_by_lookup(&self, configuration: &ZendHashTable) -> bool {
+        self.keys.iter().zip(&self.values).all(|(key, want)| {
+            configuration
+                .get(ArrayKey::ZendString(key))
+                .is_some_and(|value| value_is(value, want))
+        })
     }
 }
 

@@ -164,6 +164,17 @@ pub fn set_current_user(user: Option<String>) {
     REQUEST.with(|r| r.borrow_mut().current_user = user);
 }
 
+/// Sets `ZCRMRestClient`'s current user to `user`, copying it only when it differs from the
+/// current one (every `initialize()` with `currentUserEmail` sets it again).
+pub fn set_current_user_if_changed(user: &str) {
+    REQUEST.with(|r| {
+        let mut request = r.borrow_mut();
+        if request.current_user.as_deref() != Some(user) {
+            request.current_user = Some(user.to_string());
+        }
+    });
+}
+
 /// `ZCRMRestClient`'s current user.
 pub fn current_user() -> Option<String> {
     REQUEST.with(|r| r.borrow().current_user.clone())

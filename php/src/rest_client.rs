@@ -28,8 +28,8 @@ impl ZCRMRestClient {
         guard(|| {
             crate::sdk_client::reset();
             let init = config_state::initialize(configuration)?;
-            if let Some(user) = init.config.current_user_email.clone() {
-                config_state::set_current_user(Some(user));
+            if let Some(user) = init.config.current_user_email.as_deref() {
+                config_state::set_current_user_if_changed(user);
             }
             rest_client_sdk::initialize_sdk_config(configuration);
             Ok(())

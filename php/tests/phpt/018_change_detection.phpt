@@ -57,6 +57,15 @@ for ($i = 0; $i < 1000; $i++) {
 }
 check_same($before, parsed(), 'initialize() with the same array 1000 times parses nothing');
 check_same('1000.first', ZohoOAuth::getClientInstance()->getAccessToken('ada@example.com'), '... and answers as before');
+$reordered = array_reverse($config, true);
+ZCRMRestClient::initialize($reordered);
+check_same($before, parsed(), 'the same keys and values in another order parse nothing either');
+ZCRMRestClient::initialize($config + ['timeout_secs' => 7]);
+check_same([$before + 1, '7'], [parsed(), ZohoOAuth::getConfigValue('timeout_secs')], 'one more key is parsed and takes effect');
+ZCRMRestClient::initialize(['timeout_secs' => 7] + $config);
+check_same($before + 1, parsed(), '... and an integer value compares equal to its text in any order');
+ZCRMRestClient::initialize($config);
+$before = parsed();
 $copy = $config;
 $copy['currentUserEmail'] = 'bob@example.com';
 ZCRMRestClient::initialize($copy);
@@ -113,6 +122,9 @@ check_same(1, emu_counters()['token.refresh_token'], 'no refresh besides the exp
 ok - the token from the file
 ok - initialize() with the same array 1000 times parses nothing
 ok - ... and answers as before
+ok - the same keys and values in another order parse nothing either
+ok - one more key is parsed and takes effect
+ok - ... and an integer value compares equal to its text in any order
 ok - one changed value is parsed and takes effect
 ok - ... and so does going back
 ok - a changed configuration takes effect at once
