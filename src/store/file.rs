@@ -140,20 +140,7 @@ impl FileStore {
     }
 
     fn stat_fingerprint(&self) -> Result<Fingerprint> {
-        match fs::metadata(&self.path) {
-            Ok(m) => Ok(Fingerprint([
-                m.ino() ^ m.dev().rotate_left(32),
-                m.size(),
-                (m.mtime() as u64)
-                    .wrapping_mul(1_000_000_000)
-                    .wrapping_add(m.mtime_nsec() as u64),
-                (m.ctime() as u64)
-                    .wrapping_mul(1_000_000_000)
-                    .wrapping_add(m.ctime_nsec() as u64),
-            ])),
-            Err(e) if e.kind() == IoKind::NotFound => Ok(Fingerprint([u64::MAX, 0, 0, 0])),
-            Err(e) => Err(Error::store_io("read", &self.path, &e)),
-        }
+        Fingerprint::of_file(&self.path)
     }
 
     /// The parsed entries, re-read only when the file changed since the last read. The

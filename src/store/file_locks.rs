@@ -9,9 +9,9 @@
 //! A stripe file also records, per user, when a refresh last failed transiently: one line
 //! `<user hash> <epoch ms>` per user, written while the stripe is locked.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{ErrorKind as IoKind, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::held_locks::LockFile;
@@ -55,14 +55,7 @@ pub fn ensure_lock_dir(dir: &Path, trust: &Trust, owner: Owner) -> Result<()> {
 /// Opens a lock file (creating it 0600, owned by `owner`), never through a symlink,
 /// registered so that a forked child lets go of it, and checked to belong to a trusted user.
 pub fn open_lock_file(path: &Path, trust: &Trust, owner: Owner) -> Result<LockFile> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
+    let file = super::private_file::open_or_create(path)
         .map(LockFile::register)
         .map_err(|e| permission_error("open the lock file", path, &e))?;
     let meta = file

@@ -12,9 +12,8 @@
 //! Truncating the file while processes map it would make their next read fault: it lives in
 //! the private lock directory, which only the token file's owner can write.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,15 +39,7 @@ impl Generation {
     /// does not exist. `None` when it cannot be opened or mapped (a read-only directory, a
     /// file of someone else's): callers then fall back to checking the token file itself.
     pub fn open(path: &Path) -> Option<Generation> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(path)
-            .ok()?;
+        let file = super::private_file::open_or_create(path).ok()?;
         let meta = file.metadata().ok()?;
         if !meta.is_file() || !owned_by_us(&meta) {
             return None;

@@ -10,6 +10,7 @@ mod memory;
 pub mod mysql;
 mod open;
 pub mod php_format;
+mod private_file;
 pub mod redis;
 pub mod sdk_csv;
 mod strict;
@@ -32,6 +33,32 @@ use crate::token::Tokens;
 /// fingerprints mean "nothing was written in between", so cached tokens are still current.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u64; 4]);
+
+impl Fingerprint {
+    /// The fingerprint of the file at `path` (device and inode, size, modification and
+    /// change times to the nanosecond); a missing file has one of its own. A store file
+    /// rewritten by anyone (a rename over it included) gets a new one.
+    pub fn of_file(path: &std::path::Path) -> Result<Fingerprint> {
+        use std::os::unix::fs::MetadataExt;
+        let nanos = |secs: i64, nsec: i64| {
+            (secs as u64)
+                .wrapping_mul(1_000_000_000)
+                .wrapping_add(nsec as u64)
+        };
+        match std::fs::metadata(path) {
+            Ok(m) => Ok(Fingerprint([
+                m.ino() ^ m.dev().rotate_left(32),
+                m.size(),
+                nanos(m.mtime(), m.mtime_nsec()),
+                nanos(m.ctime(), m.ctime_nsec()),
+            ])),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Fingerprint([u64::MAX, 0, 0, 0]))
+            }
+            Err(e) => Err(crate::error::Error::store_io("read", path, &e)),
+        }
+    }
+}
 
 /// A held lock; dropping it releases the lock.
 pub type LockGuard = Box<dyn Send>;

@@ -61,14 +61,7 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 }
 
 fn open_lock_file(path: &Path) -> Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
+    crate::store::private_file::open_or_create(path)
         .map_err(|e| Error::store_io("open the lock file", path, &e))
 }
 

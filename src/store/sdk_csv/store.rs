@@ -1,8 +1,6 @@
 //! [`SdkCsvStore`]: the SDK's `sdk_tokens.txt` as a [`TokenStore`], shared safely by every
 //! process using this library (C, CLI, the PHP extension and its bridge for the SDK).
 
-use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -185,22 +183,7 @@ impl SdkCsvStore {
     }
 
     fn stat(&self) -> Result<Fingerprint> {
-        match fs::metadata(&self.path) {
-            Ok(m) => Ok(Fingerprint([
-                m.ino() ^ m.dev().rotate_left(32),
-                m.size(),
-                (m.mtime() as u64)
-                    .wrapping_mul(1_000_000_000)
-                    .wrapping_add(m.mtime_nsec() as u64),
-                (m.ctime() as u64)
-                    .wrapping_mul(1_000_000_000)
-                    .wrapping_add(m.ctime_nsec() as u64),
-            ])),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(Fingerprint([u64::MAX, 0, 0, 0]))
-            }
-            Err(e) => Err(Error::store_io("read", &self.path, &e)),
-        }
+        Fingerprint::of_file(&self.path)
     }
 }
 
