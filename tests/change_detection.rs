@@ -143,3 +143,25 @@ fn the_change_counter_is_private_and_survives_a_missing_lock_directory() {
     other.save(&tokens("1000.third")).unwrap();
     assert_eq!(token(&c), "1000.third");
 }
+
+#[test]
+fn the_sdk_csv_store_sees_a_change_through_this_library_at_once_too() {
+    use zoho_oauth::store::sdk_csv::SdkCsvStore;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sdk_tokens.txt");
+    let other = SdkCsvStore::new(&file).unwrap();
+    other.save(&tokens("1000.first")).unwrap();
+    let config = Config::new("1000.ID", "s3cr3t", "https://example.com/cb")
+        .with_accounts_url("http://127.0.0.1:9")
+        .with_token_persistence_path(&file)
+        .with_store_recheck(Duration::from_secs(60));
+    let c = OAuthClient::from_config(config).unwrap();
+    assert_eq!(token(&c), "1000.first");
+    other.save(&tokens("1000.second")).unwrap();
+    assert_eq!(token(&c), "1000.second", "inside the bound, seen at once");
+    other.delete(ADA).unwrap();
+    assert_eq!(
+        c.get_access_token(ADA).unwrap_err().kind(),
+        ErrorKind::NoTokens
+    );
+}

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::file_locks::{self, Owner};
-use super::generation::Generation;
+use super::generation::CounterSlot;
 use super::strict::{Trust, permission_error};
 use super::wait::{lock_timeout, retry_until};
 use super::{
@@ -38,10 +38,8 @@ pub struct FileStore {
     format: StoreFormat,
     trust: Trust,
     parsed: Mutex<Option<(Fingerprint, Arc<Vec<Tokens>>)>>,
-    /// The change counter shared with every process using this file, mapped on first use
-    /// and mapped again when its file was removed (checked with the fingerprint). `None`:
-    /// not tried yet; `Some(None)`: could not be mapped (tried again with the fingerprint).
-    generation: Mutex<Option<Option<Arc<Generation>>>>,
+    /// The change counter shared with every process using this file (`<file>.locks/generation`).
+    generation: CounterSlot,
 }
 
 impl FileStore {
@@ -88,11 +86,11 @@ impl FileStore {
             .with_path(&path));
         }
         Ok(FileStore {
+            generation: CounterSlot::new(sibling(&path, ".locks").join("generation")),
             path,
             format,
             trust,
             parsed: Mutex::new(None),
-            generation: Mutex::new(None),
         })
     }
 
@@ -262,44 +260,20 @@ impl FileStore {
         (meta.uid() != 0).then(|| (meta.uid(), meta.gid()))
     }
 
-    /// The shared change counter in `<file>.locks/generation`, mapped on first use; `None`
-    /// when it cannot be (e.g. a read-only directory).
-    fn generation_counter(&self) -> Option<Arc<Generation>> {
-        // Only ever try_lock'ed, like the parsed cache: a child forked while another thread
-        // held it falls back to the fingerprint instead of waiting forever.
-        let mut slot = self.generation.try_lock().ok()?;
-        slot.get_or_insert_with(|| {
-            self.locks_dir().ok()?;
+    /// The shared change counter, mapped on first use; `None` when it cannot be (e.g. a
+    /// read-only directory).
+    fn generation_counter(&self) -> Option<Arc<super::generation::Generation>> {
+        self.generation.counter(|| {
             // Created like a lock file first: 0600 whatever the umask, checked to be ours,
             // and (created by root for another user's file) owned like the token file.
-            drop(
-                file_locks::open_lock_file(
-                    &self.generation_path(),
+            self.locks_dir().is_ok()
+                && file_locks::open_lock_file(
+                    self.generation.path(),
                     &self.trust,
                     self.new_file_owner(),
                 )
-                .ok()?,
-            );
-            Generation::open(&self.generation_path()).map(Arc::new)
+                .is_ok()
         })
-        .clone()
-    }
-
-    fn generation_path(&self) -> PathBuf {
-        sibling(&self.path, ".locks").join("generation")
-    }
-
-    /// Forgets the mapped counter when its file was removed or replaced (or could not be
-    /// mapped), so that the next use maps the one writers bump now.
-    fn check_generation_file(&self) {
-        if let Ok(mut slot) = self.generation.try_lock()
-            && let Some(mapped) = slot.as_ref()
-            && mapped
-                .as_ref()
-                .is_none_or(|counter| counter.is_stale(&self.generation_path()))
-        {
-            *slot = None;
-        }
     }
 
     /// Refuses tokens this file's format cannot hold, before anything is written.
@@ -436,7 +410,7 @@ impl TokenStore for FileStore {
     }
 
     fn fingerprint(&self) -> Option<Fingerprint> {
-        self.check_generation_file();
+        self.generation.recheck();
         self.stat_fingerprint().ok()
     }
 

@@ -17,6 +17,7 @@ use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The size the counter file is given (one page; only the first 8 bytes are used).
 const FILE_SIZE: u64 = 4096;
@@ -106,6 +107,58 @@ impl Drop for Generation {
         // SAFETY: unmaps exactly the mapping made in `open`; no reference outlives `self`.
         unsafe {
             libc::munmap(self.counter.as_ptr().cast(), FILE_SIZE as usize);
+        }
+    }
+}
+
+/// A store's change counter at `path`: mapped on first use, forgotten (to be mapped again)
+/// when its file was removed or replaced, or could not be mapped. Only ever `try_lock`ed: a
+/// child forked while another thread held it gets `None` (callers then check the file
+/// itself) instead of waiting forever.
+pub struct CounterSlot {
+    path: std::path::PathBuf,
+    /// `None`: not tried yet; `Some(None)`: could not be mapped (tried again after
+    /// [`CounterSlot::recheck`]).
+    slot: Mutex<Option<Option<Arc<Generation>>>>,
+}
+
+impl CounterSlot {
+    /// The slot of the counter file at `path`; nothing is opened yet.
+    pub fn new(path: std::path::PathBuf) -> CounterSlot {
+        CounterSlot {
+            path,
+            slot: Mutex::new(None),
+        }
+    }
+
+    /// The counter file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The mapped counter; on first use `prepare` runs first (it creates the directory and
+    /// the file as the store wants them) and must succeed for the file to be mapped.
+    pub fn counter(&self, prepare: impl FnOnce() -> bool) -> Option<Arc<Generation>> {
+        let mut slot = self.slot.try_lock().ok()?;
+        slot.get_or_insert_with(|| {
+            if !prepare() {
+                return None;
+            }
+            Generation::open(&self.path).map(Arc::new)
+        })
+        .clone()
+    }
+
+    /// Forgets the counter when its file was removed or replaced (or it could not be
+    /// mapped), so that the next use maps the one writers bump now.
+    pub fn recheck(&self) {
+        if let Ok(mut slot) = self.slot.try_lock()
+            && let Some(mapped) = slot.as_ref()
+            && mapped
+                .as_ref()
+                .is_none_or(|counter| counter.is_stale(&self.path))
+        {
+            *slot = None;
         }
     }
 }

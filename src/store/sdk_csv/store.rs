@@ -10,6 +10,7 @@ use super::{io, rows};
 use crate::config::{Config, DEFAULT_STORE_RECHECK};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
+use crate::store::generation::{CounterSlot, Generation};
 use crate::store::wait::lock_timeout;
 use crate::store::{Fingerprint, LockGuard, TokenStore};
 use crate::token::Tokens;
@@ -34,6 +35,10 @@ pub struct SdkCsvStore {
     path: PathBuf,
     new_row: SdkRow,
     parsed: Mutex<Option<(Fingerprint, Arc<Vec<SdkRow>>)>>,
+    /// The change counter shared with every process using this file, as the token file
+    /// store keeps it (`<file>.locks/generation`): a change through this library in any
+    /// process is seen at once.
+    generation: CounterSlot,
 }
 
 impl SdkCsvStore {
@@ -56,6 +61,7 @@ impl SdkCsvStore {
             .with_path(&path));
         }
         Ok(SdkCsvStore {
+            generation: CounterSlot::new(io::sibling(&path, ".locks").join("generation")),
             path,
             new_row: SdkRow::default(),
             parsed: Mutex::new(None),
@@ -134,6 +140,9 @@ impl SdkCsvStore {
         let mut rows = self.read()?.rows;
         let result = change(&mut rows)?;
         io::replace(&self.path, &format::encode(&rows))?;
+        if let Some(counter) = self.counter() {
+            counter.bump();
+        }
         if let (Ok(fingerprint), Ok(mut cache)) = (self.stat(), self.parsed.lock()) {
             *cache = Some((fingerprint, Arc::new(rows)));
         }
@@ -185,6 +194,12 @@ impl SdkCsvStore {
     fn stat(&self) -> Result<Fingerprint> {
         Fingerprint::of_file(&self.path)
     }
+
+    /// The shared change counter, mapped on first use (the lock directory is made first).
+    fn counter(&self) -> Option<Arc<Generation>> {
+        self.generation
+            .counter(|| io::ensure_dir(&io::sibling(&self.path, ".locks")).is_ok())
+    }
 }
 
 impl TokenStore for SdkCsvStore {
@@ -221,11 +236,16 @@ impl TokenStore for SdkCsvStore {
     }
 
     fn fingerprint(&self) -> Option<Fingerprint> {
+        self.generation.recheck();
         self.stat().ok()
     }
 
     fn default_recheck(&self) -> Duration {
         DEFAULT_STORE_RECHECK
+    }
+
+    fn generation(&self) -> Option<u64> {
+        self.counter().map(|counter| counter.get())
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
