@@ -32,6 +32,11 @@ use crate::config::{DEFAULT_STORE_RECHECK, StoreFormat};
 use crate::error::{Error, ErrorKind, Result};
 use crate::token::Tokens;
 
+/// The longest a change waits for the file's write lock, which each writer holds only to
+/// read, change and replace the file (about 250 ms for 100,000 users): a stuck holder
+/// cannot block a save for longer.
+const WRITE_LOCK_WAIT: Duration = Duration::from_secs(60);
+
 /// A token file in the SDK's format or our JSON format.
 pub struct FileStore {
     path: PathBuf,
@@ -304,6 +309,7 @@ impl FileStore {
             &sibling(&self.path, ".lock"),
             &self.trust,
             self.new_file_owner(),
+            WRITE_LOCK_WAIT,
         )?;
         let (mut entries, kept) = self.read_file()?;
         let result = change(&mut entries)?;

@@ -9,13 +9,15 @@
 //! A stripe file also records, per user, when a refresh last failed transiently: one line
 //! `<user hash> <epoch ms>` per user, written while the stripe is locked.
 
-use std::fs;
+use std::fs::{self, TryLockError};
 use std::io::{ErrorKind as IoKind, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::held_locks::LockFile;
 use super::strict::{Trust, permission_error};
+use super::wait::{lock_timeout, retry_until};
 use crate::error::{Error, Result};
 
 /// How many refresh lock files a token file has.
@@ -76,11 +78,23 @@ pub fn open_lock_file(path: &Path, trust: &Trust, owner: Owner) -> Result<LockFi
     Ok(file)
 }
 
-/// Opens and exclusively locks a lock file; the lock is released when it is dropped.
-pub fn lock_file(path: &Path, trust: &Trust, owner: Owner) -> Result<LockFile> {
+/// Opens and exclusively locks a lock file, waiting at most `wait` (then a
+/// [`crate::ErrorKind::LockTimeout`] error); the lock is released when it is dropped.
+pub fn lock_file(path: &Path, trust: &Trust, owner: Owner, wait: Duration) -> Result<LockFile> {
     let file = open_lock_file(path, trust, owner)?;
-    file.lock().map_err(|e| Error::store_io("lock", path, &e))?;
-    Ok(file)
+    let taken = retry_until(wait, || match file.try_lock() {
+        Ok(()) => Ok(Some(())),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(e)) => Err(Error::store_io("lock", path, &e)),
+    })?;
+    match taken {
+        Some(()) => Ok(file),
+        None => Err(lock_timeout(
+            &path.display().to_string(),
+            "(the whole file)",
+            wait,
+        )),
+    }
 }
 
 /// When a refresh of `user` last failed, as recorded in its stripe file.
@@ -139,6 +153,23 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_write_lock_wait_is_bounded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let trust = Trust::new(0);
+        let path = dir.path().join("file.lock");
+        let held = lock_file(&path, &trust, None, Duration::from_secs(1)).expect("first");
+        let started = std::time::Instant::now();
+        let second = lock_file(&path, &trust, None, Duration::from_millis(150));
+        assert_eq!(
+            second.err().map(|e| e.kind()),
+            Some(crate::ErrorKind::LockTimeout)
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        drop(held);
+        lock_file(&path, &trust, None, Duration::from_millis(150)).expect("released");
+    }
 
     #[test]
     fn failure_times_are_kept_per_user_in_one_stripe() {
