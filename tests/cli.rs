@@ -554,7 +554,8 @@ fn migrate_checks_and_writes_under_one_lock_so_a_concurrent_save_is_not_overwrit
 
     // Play a PHP process that holds the store's lock while it saves bob into the (still
     // empty) target; migrate starts meanwhile and must wait for the lock, then find bob.
-    let lock = std::fs::File::create(format!("{}.lock", env.token_file().display())).unwrap();
+    let lock_path = std::path::PathBuf::from(format!("{}.lock", env.token_file().display()));
+    let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock().unwrap();
     let migrate = env
         .cmd(&["migrate", "--to", "php"])
@@ -562,7 +563,7 @@ fn migrate_checks_and_writes_under_one_lock_so_a_concurrent_save_is_not_overwrit
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    support::wait_until_blocked_on_a_lock(migrate.id());
+    support::wait_until_blocked_on_a_lock(migrate.id(), &lock_path);
     let bob = Tokens::new(
         Some("bob@example.com".into()),
         Secret::new("1000.bobaccess.0"),

@@ -187,6 +187,51 @@ fn root_replacing_the_app_users_file_keeps_owner_group_and_mode() {
 
 // ---- item 7: stripes ----------------------------------------------------------------
 
+/// Refresh locks are per user (a byte each in one file): a refresh of one user never waits
+/// for another user's, which stripes shared by users made happen under load (a PHP soak
+/// timed out waiting behind other users' slow refreshes); one user's lock excludes another
+/// holder, in this process or another store object, until it is released.
+#[test]
+fn refresh_locks_are_per_user_in_one_file() {
+    use std::time::{Duration, Instant};
+    let dir = private_dir();
+    let a = store(dir.path());
+    let b = store(dir.path());
+    let held: Vec<_> = (0..200)
+        .map(|i| {
+            a.lock_user(&format!("user{i}@example.com"), Duration::from_millis(200))
+                .unwrap()
+        })
+        .collect();
+    let started = Instant::now();
+    let other = b
+        .lock_user("someone-else@example.com", Duration::from_millis(200))
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(150),
+        "no wait for other users"
+    );
+    let same = std::thread::scope(|s| {
+        s.spawn(|| {
+            b.lock_user("user7@example.com", Duration::from_millis(200))
+                .err()
+        })
+        .join()
+        .unwrap()
+    });
+    assert_eq!(
+        same.map(|e| e.kind()),
+        Some(zoho_oauth::ErrorKind::LockTimeout),
+        "a held user's lock excludes another holder"
+    );
+    drop(held);
+    drop(other);
+    drop(
+        b.lock_user("user7@example.com", Duration::from_millis(200))
+            .unwrap(),
+    );
+}
+
 #[test]
 fn lock_files_stay_bounded_whatever_the_number_of_users() {
     let dir = private_dir();
@@ -208,7 +253,8 @@ fn lock_files_stay_bounded_whatever_the_number_of_users() {
         .collect();
     let stripes = names.iter().filter(|n| n.starts_with("stripe-")).count();
     assert!(stripes <= 64, "{stripes} lock stripes");
-    assert!(names.len() <= 65, "{names:?}"); // the stripes and the change counter
+    // The stripes, the users' lock file and the change counter.
+    assert!(names.len() <= 66, "{names:?}");
     // Failure times stay per user even when users share a stripe.
     assert_eq!(store.refresh_failed_at("user7@example.com"), Some(7));
     assert_eq!(store.refresh_failed_at("user8@example.com"), Some(8));

@@ -20,14 +20,46 @@ use super::strict::{Trust, permission_error};
 use super::wait::{lock_timeout, retry_until};
 use crate::error::{Error, Result};
 
-/// How many refresh lock files a token file has.
+/// How many stripe files keep the users' failure times.
 pub const STRIPES: u64 = 64;
 
 /// Who new lock files and directories belong to: `Some((uid, gid))` when running as root
 /// for a token file owned by someone else.
 pub type Owner = Option<(u32, u32)>;
 
-/// The stripe lock file for `user` in `lock_dir`.
+/// The file in `lock_dir` that holds every user's refresh lock, one byte each.
+pub fn users_lock_path(lock_dir: &Path) -> PathBuf {
+    lock_dir.join("users.lock")
+}
+
+/// Tries to take `user`'s refresh lock in `file` (the users' lock file) without waiting:
+/// an open-file-description lock (`F_OFD_SETLK`) on one byte at an offset taken from a 64-bit
+/// hash of the user, so users never wait for one another, one file serves them all, and
+/// (unlike classic `fcntl` locks) two threads of one process exclude each other. `Ok(true)`
+/// when taken; closing the file releases it. A forked child lets go of it as of every lock
+/// file ([`LockFile`]).
+pub fn try_lock_user(file: &LockFile, user: &str) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `flock` is plain data; zeroed is a valid value that the fields below complete.
+    let mut range: libc::flock = unsafe { std::mem::zeroed() };
+    range.l_type = libc::F_WRLCK as libc::c_short;
+    range.l_whence = libc::SEEK_SET as libc::c_short;
+    range.l_start = (fnv1a(user.as_bytes()) >> 2) as libc::off_t;
+    range.l_len = 1;
+    // SAFETY: a live descriptor and a valid, initialized `flock` for F_OFD_SETLK.
+    let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_OFD_SETLK, &raw const range) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EAGAIN | libc::EACCES) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+/// The stripe file for `user` in `lock_dir`, which keeps the time of its last failed
+/// refresh (lines per user; 64 stripes at most, whatever the number of users).
 pub fn stripe_path(lock_dir: &Path, user: &str) -> PathBuf {
     lock_dir.join(format!(
         "stripe-{:02}.lock",
@@ -108,7 +140,8 @@ pub fn read_failed_at(stripe: &Path, user: &str) -> Option<i64> {
 }
 
 /// Records (`Some`) or clears (`None`) `user`'s failure time in its stripe file, keeping
-/// the other users' lines. The caller holds the stripe's lock.
+/// the other users' lines. The caller holds the stripe file's lock (several users share a
+/// stripe).
 pub fn write_failed_at(
     file: &mut LockFile,
     stripe: &Path,

@@ -14,6 +14,7 @@ mod private_file;
 pub mod redis;
 pub mod sdk_csv;
 mod strict;
+mod token_file;
 pub mod wait;
 
 use std::sync::Arc;

@@ -288,10 +288,12 @@ pub fn printed(stdout: &str, key: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Waits until process `pid` is blocked waiting for a `flock` (a `->` line of
-/// `/proc/locks`), so a test knows it has got as far as the lock.
-pub fn wait_until_blocked_on_a_lock(pid: u32) {
+/// Waits until process `pid` has got as far as the lock file `lock`: it waits for a `flock`
+/// on it (a `->` line of `/proc/locks`), or holds it open (it polls for the lock, which a
+/// bounded wait does), so a test knows it is waiting.
+pub fn wait_until_blocked_on_a_lock(pid: u32, lock: &std::path::Path) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let fd_dir = format!("/proc/{pid}/fd");
     let pid = pid.to_string();
     loop {
         let locks = std::fs::read_to_string("/proc/locks").expect("/proc/locks");
@@ -299,7 +301,11 @@ pub fn wait_until_blocked_on_a_lock(pid: u32) {
             let mut words = l.split_whitespace().skip(1);
             words.next() == Some("->") && words.nth(3) == Some(pid.as_str())
         });
-        if waiting {
+        let holds_it_open = std::fs::read_dir(&fd_dir).is_ok_and(|fds| {
+            fds.flatten()
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == lock))
+        });
+        if waiting || holds_it_open {
             return;
         }
         assert!(

@@ -3,7 +3,6 @@
 //! rows to the core's tokens, [`SdkCsvStore`] shares it safely between processes.
 
 pub mod format;
-mod io;
 pub mod rows;
 mod store;
 

@@ -6,25 +6,22 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::format::{self, SdkRow};
-use super::{io, rows};
+use super::rows;
 use crate::config::{Config, DEFAULT_STORE_RECHECK};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
-use crate::store::generation::{CounterSlot, Generation};
-use crate::store::wait::lock_timeout;
+use crate::store::token_file::TokenFile;
 use crate::store::{Fingerprint, LockGuard, TokenStore};
 use crate::token::Tokens;
 
 /// The file name Zoho's current SDKs use in the working directory.
 pub const FILE_NAME: &str = "sdk_tokens.txt";
 
-/// How long a change waits for the file's write lock (held only while one process reads and
-/// replaces the file).
-const WRITE_LOCK_WAIT: Duration = Duration::from_secs(10);
-
-/// The SDK's CSV token file. Every change runs under an exclusive lock on `<file>.lock`,
-/// re-reads the file and replaces it atomically; refreshes of one user are serialized across
-/// processes by a lock file per user in `<file>.locks/`. Rows keep the SDK's columns this
+/// The SDK's CSV token file. It is read, replaced and locked as every token file is
+/// ([`TokenFile`]): every change runs under an exclusive lock on `<file>.lock`, re-reads the
+/// file and replaces it atomically (keeping its owner and mode); refreshes of one user are
+/// serialized across processes by a lock stripe in `<file>.locks/`; the directory and files
+/// are checked like OpenSSH's `StrictModes`. Rows keep the SDK's columns this
 /// library has no use for (id, client, grant token, redirect URL); new rows get the next id
 /// and the configured client's id, secret and redirect URL, so SDK processes can use them.
 ///
@@ -32,37 +29,19 @@ const WRITE_LOCK_WAIT: Duration = Duration::from_secs(10);
 /// file with SDK processes that write is only as safe as the SDK is (readers here may then
 /// see a torn file, reported as [`ErrorKind::StoreCorrupt`] and never overwritten).
 pub struct SdkCsvStore {
-    path: PathBuf,
+    /// The file itself: read, replaced and locked as every token file is (the StrictModes
+    /// checks, owners kept, bounded locks, the shared change counter).
+    file: TokenFile,
     new_row: SdkRow,
     parsed: Mutex<Option<(Fingerprint, Arc<Vec<SdkRow>>)>>,
-    /// The change counter shared with every process using this file, as the token file
-    /// store keeps it (`<file>.locks/generation`): a change through this library in any
-    /// process is seen at once.
-    generation: CounterSlot,
 }
 
 impl SdkCsvStore {
-    /// The store at `path` (its directory must exist; the file need not).
+    /// The store at `path` (its directory must exist and be trusted; the file need not
+    /// exist; see [`TokenFile::open`]).
     pub fn new(path: impl Into<PathBuf>) -> Result<SdkCsvStore> {
-        let path = path.into();
-        let dir = io::parent_dir(&path);
-        if !dir.is_dir() {
-            return Err(Error::new(
-                ErrorKind::StoreIo,
-                format!("the directory of {} does not exist", path.display()),
-            )
-            .with_path(&dir));
-        }
-        if path.is_dir() {
-            return Err(Error::new(
-                ErrorKind::StoreIo,
-                format!("the token file {} is a directory", path.display()),
-            )
-            .with_path(&path));
-        }
         Ok(SdkCsvStore {
-            generation: CounterSlot::new(io::sibling(&path, ".locks").join("generation")),
-            path,
+            file: TokenFile::open(path.into())?,
             new_row: SdkRow::default(),
             parsed: Mutex::new(None),
         })
@@ -100,7 +79,7 @@ impl SdkCsvStore {
 
     /// The file's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
     }
 
     /// Every row, in file order (re-read only when the file changed).
@@ -129,21 +108,12 @@ impl SdkCsvStore {
     /// (also when nothing changed, which converts a 9-column file). On `Err` nothing is
     /// written.
     pub fn modify<R>(&self, change: impl FnOnce(&mut Vec<SdkRow>) -> Result<R>) -> Result<R> {
-        let lock_path = io::sibling(&self.path, ".lock");
-        let Some(_lock) = io::lock(&lock_path, WRITE_LOCK_WAIT)? else {
-            return Err(lock_timeout(
-                &self.describe(),
-                "(the whole file)",
-                WRITE_LOCK_WAIT,
-            ));
-        };
-        let mut rows = self.read()?.rows;
-        let result = change(&mut rows)?;
-        io::replace(&self.path, &format::encode(&rows))?;
-        if let Some(counter) = self.counter() {
-            counter.bump();
-        }
-        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat(), self.parsed.lock()) {
+        let (result, rows) = self.file.replace(|bytes| {
+            let mut rows = self.decode(bytes)?.rows;
+            let result = change(&mut rows)?;
+            Ok((format::encode(&rows), (result, rows)))
+        })?;
+        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat(), self.parsed.try_lock()) {
             *cache = Some((fingerprint, Arc::new(rows)));
         }
         Ok(result)
@@ -159,12 +129,12 @@ impl SdkCsvStore {
                     ErrorKind::StoreIo,
                     format!(
                         "{} already holds {} tokens; nothing was written",
-                        self.path.display(),
+                        self.path().display(),
                         current.len()
                     ),
                 )
                 .with_hint("replace them only deliberately (zoho-oauth migrate --force)")
-                .with_path(&self.path));
+                .with_path(self.path()));
             }
             current.clear();
             for t in tokens {
@@ -175,7 +145,11 @@ impl SdkCsvStore {
     }
 
     fn read(&self) -> Result<format::Decoded> {
-        let Some(bytes) = io::read(&self.path)? else {
+        self.decode(self.file.read()?)
+    }
+
+    fn decode(&self, bytes: Option<Vec<u8>>) -> Result<format::Decoded> {
+        let Some(bytes) = bytes else {
             return Ok(format::Decoded::default());
         };
         format::decode(&bytes).map_err(|why| {
@@ -183,22 +157,16 @@ impl SdkCsvStore {
                 ErrorKind::StoreCorrupt,
                 format!(
                     "the token file {} cannot be parsed ({why}); it was left untouched",
-                    self.path.display()
+                    self.path().display()
                 ),
             )
             .with_hint("a Zoho SDK process may be rewriting it (its FileStore takes no lock): try again; otherwise restore it from a backup")
-            .with_path(&self.path)
+            .with_path(self.path())
         })
     }
 
     fn stat(&self) -> Result<Fingerprint> {
-        Fingerprint::of_file(&self.path)
-    }
-
-    /// The shared change counter, mapped on first use (the lock directory is made first).
-    fn counter(&self) -> Option<Arc<Generation>> {
-        self.generation
-            .counter(|| io::ensure_dir(&io::sibling(&self.path, ".locks")).is_ok())
+        Fingerprint::of_file(self.path())
     }
 }
 
@@ -236,8 +204,7 @@ impl TokenStore for SdkCsvStore {
     }
 
     fn fingerprint(&self) -> Option<Fingerprint> {
-        self.generation.recheck();
-        self.stat().ok()
+        self.file.fingerprint().ok()
     }
 
     fn default_recheck(&self) -> Duration {
@@ -245,20 +212,22 @@ impl TokenStore for SdkCsvStore {
     }
 
     fn generation(&self) -> Option<u64> {
-        self.counter().map(|counter| counter.get())
+        self.file.generation()
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        let dir = io::sibling(&self.path, ".locks");
-        io::ensure_dir(&dir)?;
-        let path = dir.join(format!("{:016x}.lock", io::fnv1a(user.as_bytes())));
-        match io::lock(&path, wait)? {
-            Some(file) => Ok(Box::new(file)),
-            None => Err(lock_timeout(&self.describe(), user, wait)),
-        }
+        self.file.lock_user(user, wait)
+    }
+
+    fn refresh_failed_at(&self, user: &str) -> Option<i64> {
+        self.file.refresh_failed_at(user)
+    }
+
+    fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
+        self.file.set_refresh_failed_at(user, at_ms)
     }
 
     fn describe(&self) -> String {
-        self.path.display().to_string()
+        self.path().display().to_string()
     }
 }

@@ -13,6 +13,10 @@ pub const EXPECTED: &[ErrorKind] = &[
     ErrorKind::InvalidResponse,
     ErrorKind::RateLimited,
     ErrorKind::NoTokens,
+    // Waits for a user's refresh lock are bounded (`lock_timeout_secs`): under injected
+    // stalls, a caller whose token has expired can queue behind several slow, failing
+    // refreshes of that user and give up at the bound (a still-valid token is served instead).
+    ErrorKind::LockTimeout,
 ];
 
 /// A worker's counts.
