@@ -45,12 +45,9 @@ impl MysqlStore {
     /// The store `config` describes (the SDK's keys and ours, see [`settings`]). Does not
     /// connect: the first call does.
     pub fn open(config: &Config) -> Result<MysqlStore> {
-        let settings = MysqlSettings::from_keys(
-            |key| config.store_settings.get(key),
-            config.connect_timeout,
-            config.request_timeout,
-        )?;
-        Ok(MysqlStore::with_settings(settings))
+        Ok(MysqlStore::with_settings(MysqlSettings::from_config(
+            config,
+        )?))
     }
 
     /// The store for explicit settings.

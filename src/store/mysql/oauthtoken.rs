@@ -25,19 +25,8 @@ use crate::token::Tokens;
 /// The table name that selects this layout.
 pub const TABLE: &str = "oauthtoken";
 
-/// The columns, in the SDK's order.
-pub const COLUMNS: [&str; 10] = [
-    "id",
-    "user_name",
-    "client_id",
-    "client_secret",
-    "refresh_token",
-    "access_token",
-    "grant_token",
-    "expiry_time",
-    "redirect_url",
-    "api_domain",
-];
+/// The columns, in the SDK's order: the same names as the SDK's `sdk_tokens.txt` header.
+pub const COLUMNS: [&str; 10] = crate::store::sdk_csv::format::HEADER;
 
 /// The SDK README's table, with `user_name` nullable (the SDK writes NULL with
 /// `findUser(false)`, which the README's `NOT NULL` refuses in strict mode). `zoho-oauth
@@ -67,12 +56,10 @@ impl OauthtokenStore {
     /// The store for a configuration whose `mysql_table` is `oauthtoken`; new rows carry its
     /// client id, secret and redirect URI. Does not connect: the first call does.
     pub fn open(config: &Config) -> Result<OauthtokenStore> {
-        let settings = MysqlSettings::from_keys(
-            |key| config.store_settings.get(key),
-            config.connect_timeout,
-            config.request_timeout,
-        )?;
-        Ok(OauthtokenStore::with_settings(config, settings))
+        Ok(OauthtokenStore::with_settings(
+            config,
+            MysqlSettings::from_config(config)?,
+        ))
     }
 
     /// The store for explicit settings.

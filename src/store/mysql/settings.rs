@@ -73,6 +73,15 @@ impl fmt::Debug for MysqlSettings {
 }
 
 impl MysqlSettings {
+    /// The settings a configuration gives: its store keys and its timeouts.
+    pub fn from_config(config: &crate::config::Config) -> Result<MysqlSettings> {
+        MysqlSettings::from_keys(
+            |key| config.store_settings.get(key),
+            config.connect_timeout,
+            config.request_timeout,
+        )
+    }
+
     /// Settings from store keys (`get` returns a key's trimmed value, `None` when absent or
     /// empty) and the configured timeouts.
     pub fn from_keys<'a>(
