@@ -30,7 +30,9 @@ check_same(['1000.a.ada', '1000.r.1000.a.ada', $later, 'https://www.zohoapis.eu'
     [$rows[0]['access_token'], $rows[0]['refresh_token'], $rows[0]['expiry_time'], $rows[0]['api_domain']], 'every token field');
 check_same('1000.a.bob', Core::tokens($config, 'BOB@example.com')['access_token'], 'a valid token is served as stored (case-insensitive e-mail)');
 
-// 2. We write, the SDK reads.
+// 2. We write, the SDK reads. The SDK's FileStore leaves the file as the umask makes it,
+// typically 0644: readable by everyone, with the client secret in it.
+chmod($file, 0644);
 Core::save($config, ['user' => 'ada@example.com', 'access_token' => '1000.a.ada2', 'refresh_token' => '1000.r.ada', 'expiry_time' => $later]);
 Core::save($config, ['user' => 'carol@example.com', 'refresh_token' => '1000.r.carol']);
 $sdk = new FileStore($file);
@@ -44,7 +46,7 @@ check_same(['carol@example.com', '1000.r.carol', TEST_CLIENT_ID, TEST_CLIENT_SEC
     'a new row gets the next id and the configured client, so the SDK can refresh it');
 check_same(4, count($sdk->getTokens()), 'the SDK sees all four rows');
 check(!str_ends_with(file_get_contents($file), "\n") && substr_count(file_get_contents($file), "\n") === 4, 'lines joined with \n, no trailing newline (as the SDK writes)');
-check_same('0600', substr(sprintf('%o', fileperms($file)), -4), 'the file we replace is 0600');
+check_same('0640', substr(sprintf('%o', fileperms($file)), -4), 'the file we replace keeps its owner and group bits and loses the others\' (0644 becomes 0640), as every token file does');
 
 // 3. A 9-column file (php-sdk 2.x) is read and converted on our first write.
 $legacy = "$dir/legacy/sdk_tokens.txt";
@@ -88,7 +90,7 @@ ok - the SDK reads our update in place (id, client columns and api_domain kept)
 ok - a new row gets the next id and the configured client, so the SDK can refresh it
 ok - the SDK sees all four rows
 ok - lines joined with \n, no trailing newline (as the SDK writes)
-ok - the file we replace is 0600
+ok - the file we replace keeps its owner and group bits and loses the others' (0644 becomes 0640), as every token file does
 ok - a 9-column file is read
 ok - our first write converts it to the 10-column header
 ok - the old row gains an empty api_domain, as the SDK converts it
