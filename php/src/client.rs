@@ -10,20 +10,35 @@
 
 use std::sync::Arc;
 
+use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpResult;
+use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
-use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient};
+use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient, Tokens};
 
 use crate::clients;
-use crate::coerce::StrArg;
+use crate::coerce::{StrArg, StrRef};
 use crate::config_state::Initialized;
 use crate::exception;
 use crate::panic::guard;
 use crate::params::ZohoOAuthParams;
 use crate::persistence::{self, HandlerScope};
-use crate::sdk_client;
+use crate::sdk_client::{self, ClientObject};
 use crate::tokens::ZohoOAuthTokens;
+
+/// The access token of cached tokens, as a method's return value: copied once, straight into
+/// the PHP string (no Rust copy of the secret in between).
+pub struct AccessTokenText(Arc<Tokens>);
+
+impl IntoZval for AccessTokenText {
+    const TYPE: DataType = DataType::String;
+    const NULLABLE: bool = false;
+
+    fn set_zval(self, zv: &mut Zval, persistent: bool) -> ext_php_rs::error::Result<()> {
+        zv.set_string(self.0.access_token.expose(), persistent)
+    }
+}
 
 /// The class's fully qualified name.
 pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\ZohoOAuthClient";
@@ -89,15 +104,19 @@ impl ZohoOAuthClient {
     /// The SDK's `getInstance($params)`: a client with these parameters' client id, secret,
     /// redirect URL and access type (the rest from the configuration), which becomes what
     /// `ZohoOAuth::getClientInstance()` returns for the rest of the request.
-    pub fn get_instance(params: &ZohoOAuthParams) -> PhpResult<ZohoOAuthClient> {
-        guard(|| sdk_client::get_instance(params).map(ZohoOAuthClient::new))
+    pub fn get_instance(params: &ZohoOAuthParams) -> PhpResult<ClientObject> {
+        guard(|| sdk_client::get_instance(params).and_then(sdk_client::client_object))
     }
 
     /// The SDK's `getInstanceWithOutParam()`: the request's client, or null before
     /// `initialize()` / `getInstance()`.
     #[php(name = "getInstanceWithOutParam")]
-    pub fn get_instance_with_out_param() -> Option<ZohoOAuthClient> {
-        sdk_client::current_opt().map(ZohoOAuthClient::new)
+    pub fn get_instance_with_out_param() -> PhpResult<Option<ClientObject>> {
+        guard(|| {
+            sdk_client::current_opt()
+                .map(sdk_client::client_object)
+                .transpose()
+        })
     }
 
     /// This client's parameters (a new `ZohoOAuthParams`; scopes are null, as the SDK's).
@@ -171,12 +190,10 @@ impl ZohoOAuthClient {
 
     /// A valid access token for the user, from the cache or the store, refreshed first (once,
     /// for all processes) when it is about to expire.
-    pub fn get_access_token(&self, userEmailId: StrArg) -> PhpResult<String> {
-        let user = userEmailId.into_text()?;
-        // The cached tokens themselves (no copy of the secret in between): one copy here,
-        // which PHP turns into its string.
-        self.run(|_| self.shared(), |c| c.get_tokens(&user))
-            .map(|t| t.access_token.expose().to_string())
+    pub fn get_access_token(&self, userEmailId: StrRef<'_>) -> PhpResult<AccessTokenText> {
+        let user = userEmailId.text()?;
+        self.run(|_| self.shared(), |c| c.get_tokens(user))
+            .map(AccessTokenText)
     }
 
     /// The e-mail of the user behind an access token (`/oauth/user/info`).

@@ -7,6 +7,8 @@
 //! A string that is not UTF-8 becomes a `ZohoOAuthException` (`invalid_argument`), not a
 //! `TypeError`, when the method reads it.
 
+use std::borrow::Cow;
+
 use ext_php_rs::convert::FromZval;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::flags::DataType;
@@ -31,10 +33,7 @@ impl StrArg {
         match self {
             StrArg::Null => Ok(None),
             StrArg::Text(text) => Ok(Some(text)),
-            StrArg::NotUtf8 => Err(exception::with_kind(
-                "the argument is not valid UTF-8 text",
-                ErrorKind::InvalidArgument,
-            )),
+            StrArg::NotUtf8 => Err(not_utf8()),
         }
     }
 
@@ -42,6 +41,47 @@ impl StrArg {
     pub fn into_text(self) -> PhpResult<String> {
         self.into_option().map(Option::unwrap_or_default)
     }
+}
+
+/// A `?string` argument borrowed from the PHP string when it is one (the hot path's user
+/// identifier: no copy), else coerced as [`StrArg`] does.
+pub struct StrRef<'a>(Result<Cow<'a, str>, StrArg>);
+
+impl StrRef<'_> {
+    /// The text, "" for null; a `ZohoOAuthException` for a string that is not UTF-8.
+    pub fn text(&self) -> PhpResult<&str> {
+        match &self.0 {
+            Ok(text) => Ok(text),
+            Err(StrArg::Text(text)) => Ok(text),
+            Err(StrArg::Null) => Ok(""),
+            Err(StrArg::NotUtf8) => Err(not_utf8()),
+        }
+    }
+}
+
+impl<'a> FromZval<'a> for StrRef<'a> {
+    const TYPE: DataType = DataType::String;
+    const NULLABLE: bool = true;
+
+    fn from_zval(zval: &'a Zval) -> Option<Self> {
+        if let Some(text) = zval.zend_str()
+            && let Ok(text) = std::str::from_utf8(text.as_bytes())
+        {
+            return Some(StrRef(Ok(Cow::Borrowed(text))));
+        }
+        StrArg::from_zval(zval).map(|arg| StrRef(Err(arg)))
+    }
+
+    fn from_missing() -> Option<Self> {
+        Some(StrRef(Err(StrArg::Null)))
+    }
+}
+
+fn not_utf8() -> ext_php_rs::exception::PhpException {
+    exception::with_kind(
+        "the argument is not valid UTF-8 text",
+        ErrorKind::InvalidArgument,
+    )
 }
 
 impl<'a> FromZval<'a> for StrArg {

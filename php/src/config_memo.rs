@@ -8,6 +8,13 @@
 //! configuration takes effect at once and a wrong one fails exactly as before. The order of
 //! the keys does not matter: the configuration read from an array does not depend on it.
 //! Only a successful result is kept.
+//!
+//! Within one request a second, cheaper check answers first: when the array holds the very
+//! strings of the last matching array (the same interned keys, the same value strings, of
+//! which a reference is held so that none can be freed and its memory reused), it is the
+//! same configuration without comparing a byte. This is the case for a configuration
+//! literal, and for an array built once and passed to every call. It is forgotten at the end
+//! of the request, when the engine frees the request's strings.
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -29,8 +36,20 @@ struct Memo {
     init: Arc<Initialized>,
 }
 
+/// The strings of the last array that matched in this request (see the module's notes).
+struct SameStrings {
+    /// The bucket keys' addresses, in bucket order; all interned, so each lives for the
+    /// request at least and its address names one string.
+    keys: Vec<*const ZendStr>,
+    /// The values, string zvals holding a reference each (released when forgotten), in
+    /// the order of `keys`.
+    values: Vec<Zval>,
+    init: Arc<Initialized>,
+}
+
 thread_local! {
     static LAST: RefCell<Option<Memo>> = const { RefCell::new(None) };
+    static THIS_REQUEST: RefCell<Option<SameStrings>> = const { RefCell::new(None) };
 }
 
 /// Configuration arrays parsed in this process (`phpinfo()` shows it; tests read it).
@@ -48,11 +67,103 @@ pub fn count_parse() {
 
 /// The result of the previous `initialize()` when `configuration` gives exactly its pairs.
 pub fn lookup(configuration: &ZendHashTable) -> Option<Arc<Initialized>> {
-    LAST.with(|last| {
+    if let Some(init) = THIS_REQUEST.with(|same| {
+        let same = same.borrow();
+        let same = same.as_ref()?;
+        same.matches(configuration).then(|| Arc::clone(&same.init))
+    }) {
+        return Some(init);
+    }
+    let init = LAST.with(|last| {
         let last = last.borrow();
         let memo = last.as_ref()?;
         memo.matches(configuration).then(|| Arc::clone(&memo.init))
-    })
+    })?;
+    remember_strings(configuration, &init);
+    Some(init)
+}
+
+/// Forgets the strings held for this request (request start and end: the engine frees the
+/// request's strings afterwards, so none may be held past it).
+pub fn forget_request() {
+    // Taken out first: releasing a value runs no PHP code, but the cell is free either way.
+    let held = THIS_REQUEST.with(|same| same.borrow_mut().take());
+    drop(held);
+}
+
+/// Holds the strings of `configuration`, which gave `init`, for the cheaper check of the
+/// next call in this request; nothing when the array is not made of interned keys and
+/// string values in buckets.
+pub fn remember_strings(configuration: &ZendHashTable, init: &Arc<Initialized>) {
+    let same = buckets(configuration).and_then(|buckets| {
+        let mut keys = Vec::with_capacity(buckets.len());
+        let mut values = Vec::with_capacity(buckets.len());
+        for bucket in buckets {
+            // SAFETY: a bucket's key is null (integer key) or a live string.
+            let key = unsafe { bucket.key.as_ref() }?;
+            if !is_interned(key) || bucket.val.zend_str().is_none() {
+                return None;
+            }
+            keys.push(std::ptr::from_ref(key));
+            values.push(bucket.val.shallow_clone());
+        }
+        Some(SameStrings {
+            keys,
+            values,
+            init: Arc::clone(init),
+        })
+    });
+    let previous = THIS_REQUEST.with(|cell| std::mem::replace(&mut *cell.borrow_mut(), same));
+    drop(previous);
+}
+
+/// Whether the engine interned `text` (it then lives at least until the request ends and is
+/// never changed).
+fn is_interned(text: &ZendStr) -> bool {
+    // SAFETY: the type-info word of a live string.
+    let type_info = unsafe { text.gc.u.type_info };
+    type_info & ext_php_rs::ffi::GC_IMMUTABLE != 0
+}
+
+/// The buckets of a hash (not packed) array without holes, in order; `None` otherwise.
+fn buckets(ht: &ZendHashTable) -> Option<&[ext_php_rs::ffi::Bucket]> {
+    // SAFETY: the flags word of a live array; `u.flags` covers the whole union.
+    let flags = unsafe { ht.u.flags };
+    if flags & HASH_FLAG_PACKED != 0 || ht.nNumUsed != ht.nNumOfElements || ht.nNumUsed == 0 {
+        return None;
+    }
+    // SAFETY: a non-packed array keeps `nNumUsed` buckets at `arData`; with `nNumUsed`
+    // equal to the element count none of them is a hole.
+    Some(unsafe { std::slice::from_raw_parts(ht.__bindgen_anon_1.arData, ht.nNumUsed as usize) })
+}
+
+impl SameStrings {
+    /// Whether every bucket holds the remembered key and value strings themselves. A held
+    /// value cannot be freed (its reference is ours) nor changed in place (PHP separates a
+    /// string with more than one reference before writing), and an interned key lives for
+    /// the request: the same addresses are the same text.
+    fn matches(&self, configuration: &ZendHashTable) -> bool {
+        let Some(buckets) = buckets(configuration) else {
+            return false;
+        };
+        buckets.len() == self.keys.len()
+            && buckets.iter().zip(self.keys.iter().zip(&self.values)).all(
+                |(bucket, (key, value))| {
+                    std::ptr::eq(bucket.key.cast_const(), *key) && same_string(&bucket.val, value)
+                },
+            )
+    }
+}
+
+/// Whether `candidate` is the string `held` holds (same type word, same address; `held` is
+/// a string zval).
+fn same_string(candidate: &Zval, held: &Zval) -> bool {
+    // SAFETY: the type word of a live zval covers the whole union; the value is read as a
+    // string pointer only when the type words are equal, and `held` is a string.
+    unsafe {
+        candidate.u1.type_info == held.u1.type_info
+            && std::ptr::eq(candidate.value.str_, held.value.str_)
+    }
 }
 
 /// Keeps a successful `initialize()` for the next call.
@@ -80,25 +191,19 @@ impl Memo {
     /// The usual case, the same array literal every request: the entries are the
     /// remembered ones in the same order, compared bucket by bucket without hashing.
     fn matches_in_order(&self, ht: &ZendHashTable) -> bool {
-        // SAFETY: the flags word of a live array; `u.flags` covers the whole union.
-        let flags = unsafe { ht.u.flags };
-        if flags & HASH_FLAG_PACKED != 0 || ht.nNumUsed as usize != self.keys.len() {
+        let Some(buckets) = buckets(ht) else {
             return false;
-        }
-        // SAFETY: a non-packed array keeps `nNumUsed` buckets at `arData`; with `nNumUsed`
-        // equal to the element count (checked by the caller) none of them is a hole.
-        let buckets =
-            unsafe { std::slice::from_raw_parts(ht.__bindgen_anon_1.arData, ht.nNumUsed as usize) };
-        buckets
-            .iter()
-            .zip(self.keys.iter().zip(&self.values))
-            .all(|(bucket, (key, want))| {
-                // SAFETY: a bucket's key is null (integer key) or a live string.
-                let Some(name) = (unsafe { bucket.key.as_ref() }) else {
-                    return false;
-                };
-                name.as_bytes() == key.as_bytes() && value_is(&bucket.val, want)
-            })
+        };
+        buckets.len() == self.keys.len()
+            && buckets.iter().zip(self.keys.iter().zip(&self.values)).all(
+                |(bucket, (key, want))| {
+                    // SAFETY: a bucket's key is null (integer key) or a live string.
+                    let Some(name) = (unsafe { bucket.key.as_ref() }) else {
+                        return false;
+                    };
+                    name.as_bytes() == key.as_bytes() && value_is(&bucket.val, want)
+                },
+            )
     }
 
     /// The same keys in any order: each remembered key is looked up (pre-hashed).

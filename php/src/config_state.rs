@@ -140,6 +140,8 @@ thread_local! {
 /// Forgets the request's configuration and user (request start and end).
 pub fn reset() {
     REQUEST.with(|r| *r.borrow_mut() = Request::default());
+    config_memo::forget_request();
+    crate::sdk_client::forget_client_object();
 }
 
 /// The configuration set by `initialize()` in this request, or the SDK's exception.
@@ -196,6 +198,7 @@ pub fn initialize(configuration: &ZendHashTable) -> PhpResult<Arc<Initialized>> 
             let pairs = pairs_from_array(configuration)?;
             let initialized = Arc::new(parse(&with_token_base_dir(pairs.clone()))?);
             config_memo::remember(pairs, Arc::clone(&initialized));
+            config_memo::remember_strings(configuration, &initialized);
             initialized
         }
     };

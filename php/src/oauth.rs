@@ -5,9 +5,9 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
-use crate::client::ZohoOAuthClient;
 use crate::config_state;
 use crate::panic::guard;
+use crate::sdk_client::{self, ClientObject};
 
 /// The SDK's `ZohoOAuth`: all static.
 #[php_class]
@@ -33,8 +33,8 @@ impl ZohoOAuth {
 
     /// The OAuth client. Throws `ZCRMRestClient::initialize($configMap) must be called
     /// before this.` when this request has not initialized.
-    pub fn get_client_instance() -> PhpResult<ZohoOAuthClient> {
-        guard(|| crate::sdk_client::current().map(ZohoOAuthClient::new))
+    pub fn get_client_instance() -> PhpResult<ClientObject> {
+        guard(|| sdk_client::current().and_then(sdk_client::client_object))
     }
 
     /// A new store object for this request's configuration, chosen as the SDK chooses:

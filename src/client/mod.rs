@@ -9,6 +9,7 @@
 #[cfg(test)]
 mod bounded_tests;
 mod refresh;
+mod user_map;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +24,7 @@ use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
 use crate::store::{Fingerprint, TokenStore};
 use crate::token::Tokens;
+use user_map::UserMap;
 
 /// The SDK's message when a user has no stored tokens.
 pub const NO_TOKENS_MESSAGE: &str =
@@ -54,7 +56,7 @@ pub struct AuthorizationRequest {
 #[derive(Default)]
 struct Cache {
     fingerprint: Option<Fingerprint>,
-    tokens: HashMap<String, CachedTokens>,
+    tokens: UserMap<CachedTokens>,
 }
 
 /// One user's cached tokens, when the store last confirmed them, the store's
@@ -439,7 +441,7 @@ impl OAuthClient {
                 generation,
                 epoch,
             };
-            cache.tokens.insert(user.to_string(), entry);
+            cache.tokens.insert(user, entry);
         }
         Ok(stored)
     }
