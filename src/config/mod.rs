@@ -219,9 +219,11 @@ impl Config {
         self
     }
 
-    /// Sets the accounts server URL.
+    /// Sets the accounts server URL, and with it the data centre: the one whose server it
+    /// is, or none for any other server (so the two never disagree).
     pub fn with_accounts_url(mut self, url: impl Into<String>) -> Config {
         self.accounts_url = url.into().trim_end_matches('/').to_string();
+        self.data_centre = DataCentre::from_accounts_url(&self.accounts_url);
         self
     }
 
@@ -343,7 +345,6 @@ impl Config {
         }
         if let Some(url) = optional("accounts_url") {
             config = config.with_accounts_url(url);
-            config.data_centre = DataCentre::from_accounts_url(&config.accounts_url);
         }
         config.token_persistence_path = token_path::resolve(
             optional("token_persistence_path"),
@@ -551,6 +552,31 @@ fn is_loopback_host(url: &url::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_accounts_server_and_the_data_centre_never_disagree() {
+        let eu =
+            Config::new("1000.ID", "s", "https://example.com/cb").with_data_centre(DataCentre::Eu);
+        assert_eq!(eu.data_centre, Some(DataCentre::Eu));
+        let moved = eu.clone().with_accounts_url("http://127.0.0.1:9");
+        assert_eq!(
+            (moved.accounts_url.as_str(), moved.data_centre),
+            ("http://127.0.0.1:9", None)
+        );
+        let india = eu.with_accounts_url(format!("{}/", DataCentre::In.accounts_url()));
+        assert_eq!(
+            india.data_centre,
+            Some(DataCentre::In),
+            "recognised, trailing slash and all"
+        );
+        assert_eq!(
+            india.crm_api_url(),
+            format!(
+                "https://{}",
+                DataCentre::In.api_domain().trim_start_matches("https://")
+            )
+        );
+    }
 
     fn base() -> Vec<(&'static str, &'static str)> {
         vec![
