@@ -15,18 +15,15 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
-use ext_php_rs::zend::ClassEntry;
 use zoho_oauth::{Error, OAuthClient, Secret, Tokens};
 
 use crate::config_state::{self, Initialized};
 use crate::panic::guard;
-use crate::registry::{make_constructor_private, store};
-use crate::{clients, exception, sensitive};
+use crate::{clients, exception};
 
 /// The bridge's entry points: all static.
 #[php_class]
@@ -221,24 +218,4 @@ impl Core {
             Ok(true)
         })
     }
-}
-
-/// Marks the secret parameters and makes the class static-only.
-pub fn registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    sensitive::mark(
-        ce,
-        &[
-            ("tokens", 0),
-            ("find", 0),
-            ("rows", 0),
-            ("save", 0),
-            ("save", 1),
-            ("delete", 0),
-            ("exchangegrant", 0),
-            ("exchangegrant", 1),
-            ("revoke", 0),
-        ],
-    );
-    make_constructor_private(ce);
-    store::<Core>(ce, arg_info);
 }

@@ -6,7 +6,7 @@
 //! format and does carry the tokens: it writes exactly the bytes Zoho's SDK writes (private
 //! property names mangled with the class name), so a custom store that serializes these
 //! objects, or a token file written by the SDK, reads back into this class. PHP classes may
-//! extend it ([`crate::tokens_subclass`]).
+//! extend it ([`crate::engine::subclass`]).
 
 // PHP parameter names are the Rust parameter names (named arguments use them), and the SDK
 // spells them in camelCase: `$grantToken`, `$userEmailId`.
@@ -16,11 +16,11 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::{PhpException, PhpResult};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use ext_php_rs::zend::{ClassEntry, ce};
+use ext_php_rs::zend::ce;
 use zoho_oauth::{ErrorKind, Secret, Tokens};
 
-use crate::exception;
 use crate::panic::guard;
+use crate::{engine, exception};
 
 /// The class's fully qualified name.
 pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens";
@@ -34,22 +34,10 @@ const REDACTED: &str = "[redacted]";
 /// The SDK's private properties, in its serialization order.
 const FIELDS: [&str; 4] = ["refreshToken", "accessToken", "expiryTime", "userEmailId"];
 
-unsafe extern "C" {
-    /// `JsonSerializable`'s class entry, from PHP's always-present json extension.
-    static php_json_serializable_ce: *mut ext_php_rs::ffi::zend_class_entry;
-}
-
-/// `\JsonSerializable`.
-pub fn json_serializable() -> &'static ClassEntry {
-    // SAFETY: the json extension is built into PHP 8 and registers the interface in its MINIT,
-    // which runs before ours; the entry lives as long as the process.
-    unsafe { php_json_serializable_ce.as_ref() }.unwrap_or_else(ce::stringable)
-}
-
 /// Access and refresh tokens of one user, with the access token's expiry in milliseconds.
 #[php_class]
 #[php(name = "zcrmsdk\\oauth\\utility\\ZohoOAuthTokens")]
-#[php(implements(ce = json_serializable, stub = "\\JsonSerializable"))]
+#[php(implements(ce = engine::class::json_serializable, stub = "\\JsonSerializable"))]
 #[derive(Clone, Default)]
 pub struct ZohoOAuthTokens {
     refresh_token: Option<Secret>,
