@@ -21,7 +21,8 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use zoho_oauth::{Error, OAuthClient, Secret, Tokens};
 
-use crate::config_state::{self, Initialized};
+use crate::config_state;
+use crate::initialized::Initialized;
 use crate::panic::guard;
 use crate::{clients, exception};
 

@@ -17,8 +17,8 @@ use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient};
 
 use crate::clients;
 use crate::coerce::StrArg;
-use crate::config_state::Initialized;
 use crate::exception;
+use crate::initialized::Initialized;
 use crate::panic::guard;
 use crate::params::ZohoOAuthParams;
 use crate::persistence::{self, HandlerScope};
@@ -154,19 +154,15 @@ impl ZohoOAuthClient {
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }
 
-    /// The SDK's `refreshAccessToken`: refreshes with this refresh token, saves the tokens
-    /// under `$userEmailId` and returns them.
+    /// The SDK's `refreshAccessToken`: the same as `generateAccessTokenFromRefreshToken`
+    /// (refreshes with this refresh token, saves the tokens under `$userEmailId` and returns
+    /// them).
     pub fn refresh_access_token(
         &self,
         refreshToken: StrArg,
         userEmailId: StrArg,
     ) -> PhpResult<ZohoOAuthTokens> {
-        let (refresh, user) = (refreshToken.into_text()?, userEmailId.into_text()?);
-        self.run(
-            |_| self.shared(),
-            |c| c.refresh_access_token(&refresh, &user),
-        )
-        .map(|t| ZohoOAuthTokens::from_core(&t))
+        self.generate_access_token_from_refresh_token(refreshToken, userEmailId)
     }
 
     /// A valid access token for the user, from the cache or the store, refreshed first (once,

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use zoho_oauth::{Config, Error, ErrorKind, MemoryStore, OAuthClient};
 
-use crate::config_state::{Initialized, StoreChoice};
+use crate::initialized::{Initialized, StoreChoice};
 use crate::persistence::PhpHandlerStore;
 
 /// How many configurations keep a client; the least recently used one goes first.

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
 
-use crate::config_state::Initialized;
+use crate::initialized::Initialized;
 
 /// The last successful configuration of this thread (PHP runs a request per thread).
 struct Memo {

@@ -31,6 +31,7 @@ pub mod engine;
 pub mod exception;
 pub mod info;
 pub mod ini;
+pub mod initialized;
 pub mod oauth;
 pub mod panic;
 pub mod params;

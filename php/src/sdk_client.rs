@@ -17,8 +17,9 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ZendCallable, Zval};
 use zoho_oauth::{Config, ErrorKind};
 
-use crate::config_state::{self, Initialized, SharedClient, StoreChoice};
+use crate::config_state;
 use crate::exception;
+use crate::initialized::{Initialized, SharedClient, StoreChoice};
 use crate::params::ZohoOAuthParams;
 
 thread_local! {

@@ -25,8 +25,9 @@ use zoho_oauth::client::NO_TOKENS_MESSAGE;
 use zoho_oauth::config::StoreKind;
 use zoho_oauth::{Error, ErrorKind, OAuthClient, TokenStore, Tokens};
 
-use crate::config_state::{self, Initialized, StoreChoice};
+use crate::config_state;
 use crate::exception;
+use crate::initialized::{Initialized, StoreChoice};
 use crate::panic::guard;
 use crate::persistence::{self, PhpHandlerStore};
 use crate::tokens::ZohoOAuthTokens;
