@@ -21,6 +21,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use zoho_oauth::{Error, OAuthClient, Secret, Tokens};
 
+use crate::coerce::string_or_number;
 use crate::config_state;
 use crate::initialized::Initialized;
 use crate::panic::guard;
@@ -86,15 +87,7 @@ fn row(tokens: &Tokens) -> PhpResult<ZBox<ZendHashTable>> {
 
 /// A string value of `row[key]`, `None` when absent, null or empty.
 fn text(row: &ZendHashTable, key: &str) -> Option<String> {
-    let value = row.get(key)?;
-    let text = if value.is_string() {
-        value.str().map(str::to_string)
-    } else if value.is_long() || value.is_double() {
-        value.coerce_to_string()
-    } else {
-        None
-    };
-    text.filter(|t| !t.is_empty())
+    string_or_number(row.get(key)?).filter(|t| !t.is_empty())
 }
 
 /// Core tokens from a row array; it needs a user and an access or refresh token.

@@ -13,6 +13,7 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
 use zoho_oauth::{Config, ErrorKind};
 
+use crate::coerce::string_or_number;
 use crate::initialized::{Initialized, SharedClient, StoreChoice};
 use crate::{config_memo, exception};
 
@@ -196,13 +197,7 @@ fn scalar_text(value: &Zval) -> Option<String> {
     if value.is_true() {
         return Some("1".to_string());
     }
-    if let Some(text) = value.str() {
-        return Some(text.to_string());
-    }
-    if value.is_long() || value.is_double() {
-        return value.coerce_to_string();
-    }
-    None
+    string_or_number(value)
 }
 
 fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {

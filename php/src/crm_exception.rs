@@ -38,30 +38,22 @@ static CLASS_ENTRY: ClassSlot = ClassSlot::new();
 /// Registers the class; must run in MINIT.
 pub fn register() -> ext_php_rs::error::Result<()> {
     let text = |name: &str| Arg::new(name, DataType::Mixed);
-    ClassBuilder::new(CLASS_NAME)
+    let methods = [
+        constructor(),
+        to_string_method(),
+        FunctionBuilder::new("getExceptionCode", get_code),
+        FunctionBuilder::new("setExceptionCode", set_code).arg(text("exceptionCode")),
+        FunctionBuilder::new("getExceptionDetails", get_details),
+        FunctionBuilder::new("setExceptionDetails", set_details).arg(text("exceptionDetails")),
+    ];
+    let mut builder = ClassBuilder::new(CLASS_NAME)
         .extends((ce::exception, "\\Exception"))
         .property(private_property(CODE_PROPERTY, Some(DEFAULT_CODE)))
-        .property(private_property(DETAILS_PROPERTY, None))
-        .method(constructor(), MethodFlags::Public)
-        .method(to_string_method(), MethodFlags::Public)
-        .method(
-            FunctionBuilder::new("getExceptionCode", get_code),
-            MethodFlags::Public,
-        )
-        .method(
-            FunctionBuilder::new("setExceptionCode", set_code).arg(text("exceptionCode")),
-            MethodFlags::Public,
-        )
-        .method(
-            FunctionBuilder::new("getExceptionDetails", get_details),
-            MethodFlags::Public,
-        )
-        .method(
-            FunctionBuilder::new("setExceptionDetails", set_details).arg(text("exceptionDetails")),
-            MethodFlags::Public,
-        )
-        .registration(|ce, _| CLASS_ENTRY.set(ce))
-        .register()
+        .property(private_property(DETAILS_PROPERTY, None));
+    for method in methods {
+        builder = builder.method(method, MethodFlags::Public);
+    }
+    builder.registration(|ce, _| CLASS_ENTRY.set(ce)).register()
 }
 
 /// A private property with an interned-string default, or null (an internal class's
