@@ -13,9 +13,8 @@ use std::sync::Arc;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
-use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient};
+use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient, redirect};
 
-use crate::clients;
 use crate::coerce::StrArg;
 use crate::exception;
 use crate::initialized::Initialized;
@@ -24,6 +23,7 @@ use crate::params::ZohoOAuthParams;
 use crate::persistence::{self, HandlerScope};
 use crate::sdk_client;
 use crate::tokens::ZohoOAuthTokens;
+use crate::{callback, clients};
 
 /// The class's fully qualified name.
 pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\ZohoOAuthClient";
@@ -56,6 +56,12 @@ impl ZohoOAuthClient {
         pick: impl FnOnce(&Initialized) -> zoho_oauth::Result<Arc<OAuthClient>>,
         op: impl FnOnce(&OAuthClient) -> zoho_oauth::Result<T>,
     ) -> PhpResult<T> {
+        self.guarded(|| op(&*pick(&self.init)?))
+    }
+
+    /// Runs `body` inside the panic guard and a handler scope; its error becomes a
+    /// `ZohoOAuthException`.
+    fn guarded<T>(&self, body: impl FnOnce() -> zoho_oauth::Result<T>) -> PhpResult<T> {
         guard(|| {
             if persistence::inside_handler() {
                 return Err(exception::with_kind(
@@ -64,8 +70,7 @@ impl ZohoOAuthClient {
                 ));
             }
             let _scope = HandlerScope::enter();
-            let client = pick(&self.init).map_err(exception::from_error)?;
-            op(&client).map_err(exception::from_error)
+            body().map_err(exception::from_error)
         })
     }
 }
@@ -197,6 +202,30 @@ impl ZohoOAuthClient {
     pub fn delete_tokens(&self, userEmailId: StrArg) -> PhpResult<bool> {
         let user = userEmailId.into_text()?;
         self.run(|_| self.shared(), |c| c.delete_tokens(&user))
+    }
+
+    /// Takes the redirect back from Zoho's consent page and does what `generateAccessToken()`
+    /// does with its code: `$query` is the callback's query string (or its whole URL, or the
+    /// `$_GET` array) and `$state` the state given to `getAuthorizationUrl()`. The core checks
+    /// the redirect first: the state must match, Zoho must not have sent an `error`
+    /// (`access_denied`), the code must be there, and an `accounts-server` must be one of
+    /// Zoho's; the code is then exchanged at that server (the user's data centre), the tokens
+    /// saved under the user's e-mail and returned.
+    #[php(name = "generateAccessTokenFromRedirect")]
+    pub fn generate_access_token_from_redirect(
+        &self,
+        query: &Zval,
+        state: StrArg,
+    ) -> PhpResult<ZohoOAuthTokens> {
+        let params = callback::params_from(query)?;
+        let state = state.into_text()?;
+        let fallback = self.init.config.current_user_email.clone();
+        self.guarded(|| {
+            let checked = redirect::check(&params, &state, &self.init.config.accounts_url)?;
+            let client = clients::at_accounts_server(&self.init, &checked.accounts_url)?;
+            client.generate_access_token_with_fallback(checked.code.expose(), fallback.as_deref())
+        })
+        .map(|t| ZohoOAuthTokens::from_core(&t))
     }
 
     /// The URL to send a person to for consent: `$scopes` is an array or a comma-separated

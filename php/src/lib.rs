@@ -18,6 +18,7 @@
 #![deny(unsafe_code)]
 
 pub mod bridge;
+pub mod callback;
 pub mod client;
 pub mod clients;
 pub mod coerce;

@@ -68,6 +68,7 @@ const SENSITIVE: &Parameters<'static> = &[
             ("generateAccessTokenFromRefreshToken", 0),
             ("refreshAccessToken", 0),
             ("getUserEmailIdFromIAM", 0),
+            ("generateAccessTokenFromRedirect", 0),
         ],
     ),
     (ZohoOAuth::CLASS_NAME, &[("initialize", 0)]),

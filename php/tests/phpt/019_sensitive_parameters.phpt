@@ -19,6 +19,7 @@ $expected = [
     'zcrmsdk\crm\setup\restclient\ZCRMRestClient::initialize $configuration',
     'zcrmsdk\oauth\ZohoOAuth::initialize $configuration',
     'zcrmsdk\oauth\ZohoOAuthClient::generateAccessToken $grantToken',
+    'zcrmsdk\oauth\ZohoOAuthClient::generateAccessTokenFromRedirect $query',
     'zcrmsdk\oauth\ZohoOAuthClient::generateAccessTokenFromRefreshToken $refreshToken',
     'zcrmsdk\oauth\ZohoOAuthClient::getUserEmailIdFromIAM $accessToken',
     'zcrmsdk\oauth\ZohoOAuthClient::refreshAccessToken $refreshToken',
