@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
 
+use crate::engine;
 use crate::initialized::Initialized;
 
 /// The last successful configuration of this thread (PHP runs a request per thread).
@@ -64,9 +65,6 @@ pub fn remember(pairs: Vec<(String, String)>, init: Arc<Initialized>) {
     LAST.with(|last| *last.borrow_mut() = Some(Memo { keys, values, init }));
 }
 
-/// PHP's `HASH_FLAG_PACKED`: an array with integer keys 0..n, stored without `Bucket`s.
-const HASH_FLAG_PACKED: u32 = 1 << 2;
-
 impl Memo {
     /// Whether the array holds exactly the remembered keys (no more: the lengths are equal),
     /// each with the value text [`crate::config_state::pairs_from_array`] would make of it.
@@ -80,25 +78,16 @@ impl Memo {
     /// The usual case, the same array literal every request: the entries are the
     /// remembered ones in the same order, compared bucket by bucket without hashing.
     fn matches_in_order(&self, ht: &ZendHashTable) -> bool {
-        // SAFETY: the flags word of a live array; `u.flags` covers the whole union.
-        let flags = unsafe { ht.u.flags };
-        if flags & HASH_FLAG_PACKED != 0 || ht.nNumUsed as usize != self.keys.len() {
+        let Some(entries) = engine::array::entries_in_order(ht) else {
             return false;
-        }
-        // SAFETY: a non-packed array keeps `nNumUsed` buckets at `arData`; with `nNumUsed`
-        // equal to the element count (checked by the caller) none of them is a hole.
-        let buckets =
-            unsafe { std::slice::from_raw_parts(ht.__bindgen_anon_1.arData, ht.nNumUsed as usize) };
-        buckets
-            .iter()
-            .zip(self.keys.iter().zip(&self.values))
-            .all(|(bucket, (key, want))| {
-                // SAFETY: a bucket's key is null (integer key) or a live string.
-                let Some(name) = (unsafe { bucket.key.as_ref() }) else {
-                    return false;
-                };
-                name.as_bytes() == key.as_bytes() && value_is(&bucket.val, want)
-            })
+        };
+        entries.len() == self.keys.len()
+            && entries.zip(self.keys.iter().zip(&self.values)).all(
+                |((name, value), (key, want))| {
+                    name.is_some_and(|name| name.as_bytes() == key.as_bytes())
+                        && value_is(value, want)
+                },
+            )
     }
 
     /// The same keys in any order: each remembered key is looked up (pre-hashed).

@@ -13,8 +13,7 @@
 //! [`config_state`] holds the request's configuration, [`clients`] the process-wide core clients,
 //! and [`panic`] keeps every Rust panic (and PHP bailout from user code) inside the boundary.
 
-// Zend internals are touched in `engine` only (`config_memo` and `rest_client_sdk` still read
-// engine structures themselves).
+// Zend internals are touched in `engine` only.
 #![deny(unsafe_code)]
 
 pub mod bridge;
@@ -22,7 +21,6 @@ pub mod callback;
 pub mod client;
 pub mod clients;
 pub mod coerce;
-#[allow(unsafe_code)]
 pub mod config_memo;
 pub mod config_state;
 pub mod constants;
@@ -38,7 +36,6 @@ pub mod panic;
 pub mod params;
 pub mod persistence;
 pub mod rest_client;
-#[allow(unsafe_code)]
 pub mod rest_client_sdk;
 pub mod sdk_client;
 pub mod sdk_persistence;

@@ -110,6 +110,22 @@ pub fn lookup(name: &str, autoload: bool) -> Option<&'static ClassEntry> {
     unsafe { ce.as_ref() }
 }
 
+/// Finds a class by name at run time, autoloading it, with its name and lower-case key made
+/// once by the caller (the key keeps its hash, so the lookup neither lowers nor hashes again).
+pub fn lookup_prehashed(name: &ZendStr, key: &ZendStr) -> Option<&'static ClassEntry> {
+    // SAFETY: both are live strings that the engine only reads (the key's hash is cached in
+    // it); it returns a class entry that lives for the request, or null.
+    let ce = unsafe {
+        zend_lookup_class_ex(
+            std::ptr::from_ref::<ZendStr>(name).cast_mut(),
+            std::ptr::from_ref::<ZendStr>(key).cast_mut(),
+            0,
+        )
+    };
+    // SAFETY: non-null class entries returned by the engine are valid.
+    unsafe { ce.as_ref() }
+}
+
 /// A class registered so far in this MINIT (internal classes only), by name, any case.
 pub fn registered(name: &str) -> Option<&'static ClassEntry> {
     // SAFETY: the engine's compiler globals, declared statically; read only (MINIT,

@@ -2,8 +2,7 @@
 //! function tables, zval and `zend_object` layouts, and calls into the engine's C functions.
 //!
 //! The rest of the extension uses only this module's safe, documented functions, so it holds
-//! no `unsafe` code of its own (the crate denies `unsafe_code` outside this module, the MINIT
-//! and module-info entry points, and the two modules still listed in `lib.rs`).
+//! no `unsafe` code of its own (the crate denies `unsafe_code` outside this module).
 //!
 //! This code writes into structures whose layout ext-php-rs defines (its `ClassMetadata`, the
 //! object handler table, the bindgen types of PHP 8.2's headers), so ext-php-rs is pinned to
@@ -17,10 +16,12 @@
 //! - [`subclass`]: PHP classes extending a Rust class get objects of their own class.
 //! - [`object`]: reading and writing properties as a class's code would, calling a
 //!   constructor on an object.
+//! - [`array`]: a hash array's entries in order, without hashing.
 //! - [`call`]: running PHP source and user code from Rust; bailouts are caught, then resumed.
 //! - [`ini`]: reading php.ini settings.
 //! - [`startup`]: the MINIT guard that turns an error into `FAILURE` with a warning.
 
+pub mod array;
 pub mod call;
 pub mod class;
 pub mod ini;
