@@ -65,6 +65,8 @@ $before = exchanges();
 $refused = [];
 $refused[] = check_throws(fn() => $client->generateAccessTokenFromRedirect($location, 'another-state'), ZohoOAuthException::class,
     '/^the redirect\'s state does not match the authorization request/', 100, 'a wrong state is refused (invalid_argument)');
+$refused[] = check_throws(fn() => $client->generateAccessTokenFromRedirect(str_replace("state=$state", 'state=', $query)), ZohoOAuthException::class,
+    '/state does not match/', 100, 'no expected state (and an empty one in the redirect) is refused');
 $refused[] = check_throws(fn() => $client->generateAccessTokenFromRedirect(str_replace("state=$state", '', $query), $state), ZohoOAuthException::class,
     '/state does not match/', 100, 'a missing state is refused');
 $refused[] = check_throws(fn() => $client->generateAccessTokenFromRedirect(['state' => [$state]] + $good, $state), ZohoOAuthException::class,
@@ -105,6 +107,7 @@ ok - an EU user is redirected with the EU accounts server
 ok - a query string: the EU code is exchanged
 ok - ... at the EU accounts server
 ok - a wrong state is refused (invalid_argument)
+ok - no expected state (and an empty one in the redirect) is refused
 ok - a missing state is refused
 ok - a state array (state[]=...) is refused
 ok - an empty code is refused
