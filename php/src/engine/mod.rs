@@ -16,7 +16,7 @@
 //! - [`subclass`]: PHP classes extending a Rust class get objects of their own class.
 //! - [`object`]: reading and writing properties as a class's code would, calling a
 //!   constructor on an object.
-//! - [`array`]: a hash array's entries in order, without hashing.
+//! - [`array`](mod@array): a hash array's entries in order, without hashing.
 //! - [`call`]: running PHP source and user code from Rust; bailouts are caught, then resumed.
 //! - [`ini`]: reading php.ini settings.
 //! - [`startup`]: the MINIT guard that turns an error into `FAILURE` with a warning.
