@@ -11,7 +11,7 @@
 //! [`engine`] holds every use of the Zend engine's internals (raw class entries, function
 //! tables, object layouts, engine calls) behind a small safe API;
 //! [`config_state`] holds the request's configuration, [`clients`] the process-wide core clients,
-//! and [`panic`] keeps every Rust panic (and PHP bailout from user code) inside the boundary.
+//! and [`panic`](mod@panic) keeps every Rust panic (and PHP bailout from user code) inside the boundary.
 
 // Zend internals are touched in `engine` only.
 #![deny(unsafe_code)]
