@@ -15,18 +15,17 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
-use ext_php_rs::zend::ClassEntry;
 use zoho_oauth::{Error, OAuthClient, Secret, Tokens};
 
-use crate::config_state::{self, Initialized};
+use crate::coerce::string_or_number;
+use crate::config_state;
+use crate::initialized::Initialized;
 use crate::panic::guard;
-use crate::registry::{make_constructor_private, store};
-use crate::{clients, exception, sensitive};
+use crate::{clients, exception};
 
 /// The bridge's entry points: all static.
 #[php_class]
@@ -88,15 +87,7 @@ fn row(tokens: &Tokens) -> PhpResult<ZBox<ZendHashTable>> {
 
 /// A string value of `row[key]`, `None` when absent, null or empty.
 fn text(row: &ZendHashTable, key: &str) -> Option<String> {
-    let value = row.get(key)?;
-    let text = if value.is_string() {
-        value.str().map(str::to_string)
-    } else if value.is_long() || value.is_double() {
-        value.coerce_to_string()
-    } else {
-        None
-    };
-    text.filter(|t| !t.is_empty())
+    string_or_number(row.get(key)?).filter(|t| !t.is_empty())
 }
 
 /// Core tokens from a row array; it needs a user and an access or refresh token.
@@ -221,24 +212,4 @@ impl Core {
             Ok(true)
         })
     }
-}
-
-/// Marks the secret parameters and makes the class static-only.
-pub fn registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    sensitive::mark(
-        ce,
-        &[
-            ("tokens", 0),
-            ("find", 0),
-            ("rows", 0),
-            ("save", 0),
-            ("save", 1),
-            ("delete", 0),
-            ("exchangegrant", 0),
-            ("exchangegrant", 1),
-            ("revoke", 0),
-        ],
-    );
-    make_constructor_private(ce);
-    store::<Core>(ce, arg_info);
 }

@@ -8,24 +8,25 @@
 // spells them in camelCase: `$grantToken`, `$userEmailId`.
 #![allow(non_snake_case)]
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
-use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient, Tokens};
+use ext_php_rs::types::{ZendClassObject, Zval};
+use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient, Tokens, redirect};
 
-use crate::clients;
 use crate::coerce::{StrArg, StrRef};
-use crate::config_state::Initialized;
 use crate::exception;
+use crate::initialized::Initialized;
 use crate::panic::guard;
 use crate::params::ZohoOAuthParams;
 use crate::persistence::{self, HandlerScope};
-use crate::sdk_client::{self, ClientObject};
+use crate::sdk_client;
 use crate::tokens::ZohoOAuthTokens;
+use crate::{callback, clients};
 
 /// The access token of cached tokens, as a method's return value: copied once, straight into
 /// the PHP string (no Rust copy of the secret in between).
@@ -42,6 +43,51 @@ impl IntoZval for AccessTokenText {
 
 /// The class's fully qualified name.
 pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\ZohoOAuthClient";
+
+thread_local! {
+    /// The `ZohoOAuthClient` object `getClientInstance()` returned last in this request, with
+    /// the configuration it is a handle on: returned again while that configuration is the
+    /// request's, as the SDK returns its singleton.
+    static CLIENT_OBJECT: RefCell<Option<(Arc<Initialized>, Zval)>> = const { RefCell::new(None) };
+}
+
+/// Releases the request's client object (request start and end: objects live in the
+/// request's memory).
+pub fn forget_client_object() {
+    let held = CLIENT_OBJECT.with(|cell| cell.borrow_mut().take());
+    drop(held);
+}
+
+/// A `ZohoOAuthClient` object (a zval holding one reference to it), as a method's return value.
+pub struct ClientObject(Zval);
+
+impl IntoZval for ClientObject {
+    const TYPE: DataType = DataType::object(CLASS_NAME);
+    const NULLABLE: bool = false;
+
+    fn set_zval(self, zv: &mut Zval, _persistent: bool) -> ext_php_rs::error::Result<()> {
+        *zv = self.0;
+        Ok(())
+    }
+}
+
+/// The request's client object for `init`: the one returned before for the same
+/// configuration, else a new one (kept for the next call).
+pub fn client_object(init: Arc<Initialized>) -> PhpResult<ClientObject> {
+    if let Some(object) = CLIENT_OBJECT.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .filter(|(held, _)| Arc::ptr_eq(held, &init))
+            .map(|(_, object)| object.shallow_clone())
+    }) {
+        return Ok(ClientObject(object));
+    }
+    let object = ZendClassObject::new(ZohoOAuthClient::new(Arc::clone(&init))).into_zval(false)?;
+    let returned = object.shallow_clone();
+    let previous = CLIENT_OBJECT.with(|cell| cell.borrow_mut().replace((init, object)));
+    drop(previous);
+    Ok(ClientObject(returned))
+}
 
 /// The SDK's OAuth client: grant exchange, refresh, access tokens, user lookup, and (ours)
 /// revocation, deletion and authorization URLs. Obtained from `ZohoOAuth::getClientInstance()`.
@@ -71,6 +117,12 @@ impl ZohoOAuthClient {
         pick: impl FnOnce(&Initialized) -> zoho_oauth::Result<Arc<OAuthClient>>,
         op: impl FnOnce(&OAuthClient) -> zoho_oauth::Result<T>,
     ) -> PhpResult<T> {
+        self.guarded(|| op(&*pick(&self.init)?))
+    }
+
+    /// Runs `body` inside the panic guard and a handler scope; its error becomes a
+    /// `ZohoOAuthException`.
+    fn guarded<T>(&self, body: impl FnOnce() -> zoho_oauth::Result<T>) -> PhpResult<T> {
         guard(|| {
             if persistence::inside_handler() {
                 return Err(exception::with_kind(
@@ -79,8 +131,7 @@ impl ZohoOAuthClient {
                 ));
             }
             let _scope = HandlerScope::enter();
-            let client = pick(&self.init).map_err(exception::from_error)?;
-            op(&client).map_err(exception::from_error)
+            body().map_err(exception::from_error)
         })
     }
 }
@@ -105,18 +156,14 @@ impl ZohoOAuthClient {
     /// redirect URL and access type (the rest from the configuration), which becomes what
     /// `ZohoOAuth::getClientInstance()` returns for the rest of the request.
     pub fn get_instance(params: &ZohoOAuthParams) -> PhpResult<ClientObject> {
-        guard(|| sdk_client::get_instance(params).and_then(sdk_client::client_object))
+        guard(|| sdk_client::get_instance(params).and_then(client_object))
     }
 
     /// The SDK's `getInstanceWithOutParam()`: the request's client, or null before
     /// `initialize()` / `getInstance()`.
     #[php(name = "getInstanceWithOutParam")]
     pub fn get_instance_with_out_param() -> PhpResult<Option<ClientObject>> {
-        guard(|| {
-            sdk_client::current_opt()
-                .map(sdk_client::client_object)
-                .transpose()
-        })
+        guard(|| sdk_client::current_opt().map(client_object).transpose())
     }
 
     /// This client's parameters (a new `ZohoOAuthParams`; scopes are null, as the SDK's).
@@ -173,19 +220,15 @@ impl ZohoOAuthClient {
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }
 
-    /// The SDK's `refreshAccessToken`: refreshes with this refresh token, saves the tokens
-    /// under `$userEmailId` and returns them.
+    /// The SDK's `refreshAccessToken`: the same as `generateAccessTokenFromRefreshToken`
+    /// (refreshes with this refresh token, saves the tokens under `$userEmailId` and returns
+    /// them).
     pub fn refresh_access_token(
         &self,
         refreshToken: StrArg,
         userEmailId: StrArg,
     ) -> PhpResult<ZohoOAuthTokens> {
-        let (refresh, user) = (refreshToken.into_text()?, userEmailId.into_text()?);
-        self.run(
-            |_| self.shared(),
-            |c| c.refresh_access_token(&refresh, &user),
-        )
-        .map(|t| ZohoOAuthTokens::from_core(&t))
+        self.generate_access_token_from_refresh_token(refreshToken, userEmailId)
     }
 
     /// A valid access token for the user, from the cache or the store, refreshed first (once,
@@ -218,6 +261,30 @@ impl ZohoOAuthClient {
     pub fn delete_tokens(&self, userEmailId: StrArg) -> PhpResult<bool> {
         let user = userEmailId.into_text()?;
         self.run(|_| self.shared(), |c| c.delete_tokens(&user))
+    }
+
+    /// Takes the redirect back from Zoho's consent page and does what `generateAccessToken()`
+    /// does with its code: `$query` is the callback's query string (or its whole URL, or the
+    /// `$_GET` array) and `$state` the state given to `getAuthorizationUrl()`. The core checks
+    /// the redirect first: the state must match, Zoho must not have sent an `error`
+    /// (`access_denied`), the code must be there, and an `accounts-server` must be one of
+    /// Zoho's; the code is then exchanged at that server (the user's data centre), the tokens
+    /// saved under the user's e-mail and returned.
+    #[php(name = "generateAccessTokenFromRedirect")]
+    pub fn generate_access_token_from_redirect(
+        &self,
+        query: &Zval,
+        state: StrArg,
+    ) -> PhpResult<ZohoOAuthTokens> {
+        let params = callback::params_from(query)?;
+        let state = state.into_text()?;
+        let fallback = self.init.config.current_user_email.clone();
+        self.guarded(|| {
+            let checked = redirect::check(&params, &state, &self.init.config.accounts_url)?;
+            let client = clients::at_accounts_server(&self.init, &checked.accounts_url)?;
+            client.generate_access_token_with_fallback(checked.code.expose(), fallback.as_deref())
+        })
+        .map(|t| ZohoOAuthTokens::from_core(&t))
     }
 
     /// The URL to send a person to for consent: `$scopes` is an array or a comma-separated

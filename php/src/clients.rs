@@ -9,9 +9,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use zoho_oauth::{Config, Error, ErrorKind, MemoryStore, OAuthClient};
+use zoho_oauth::{Config, DataCentre, Error, ErrorKind, MemoryStore, OAuthClient};
 
-use crate::config_state::{Initialized, StoreChoice};
+use crate::initialized::{Initialized, StoreChoice};
 use crate::persistence::PhpHandlerStore;
 
 /// How many configurations keep a client; the least recently used one goes first.
@@ -53,7 +53,7 @@ pub fn shared(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
         REUSED.fetch_add(1, Ordering::Relaxed);
         return Ok(client);
     }
-    let client = Arc::new(build(init)?);
+    let client = Arc::new(build(init, without_user(&init.config))?);
     BUILT.fetch_add(1, Ordering::Relaxed);
     if clients.len() >= MAX_CLIENTS {
         clients.remove(0);
@@ -80,8 +80,24 @@ fn without_user(config: &Config) -> Config {
     config
 }
 
-fn build(init: &Initialized) -> Result<OAuthClient, Error> {
-    let config = without_user(&init.config);
+/// The client for a grant code issued by `accounts_url` (the redirect's accounts server, already
+/// checked as trusted): the shared one when that is the configured server, otherwise one for
+/// this exchange only, with the same store, so the tokens are issued and saved by the data
+/// centre that holds the user's account.
+pub fn at_accounts_server(
+    init: &Initialized,
+    accounts_url: &str,
+) -> Result<Arc<OAuthClient>, Error> {
+    if accounts_url.trim_end_matches('/') == init.config.accounts_url {
+        return shared(init);
+    }
+    let mut config = without_user(&init.config).with_accounts_url(accounts_url);
+    config.data_centre = DataCentre::from_accounts_url(&config.accounts_url);
+    Ok(Arc::new(build(init, config)?))
+}
+
+/// A client with `config` and the store `init` chose.
+fn build(init: &Initialized, config: Config) -> Result<OAuthClient, Error> {
     match &init.store {
         StoreChoice::File | StoreChoice::MySql => OAuthClient::from_config(config),
         StoreChoice::Custom { file, class } => {

@@ -84,6 +84,18 @@ fn not_utf8() -> ext_php_rs::exception::PhpException {
     )
 }
 
+/// The text of a string or a number (as PHP writes the number); `None` for anything else
+/// and for a string that is not UTF-8.
+pub fn string_or_number(value: &Zval) -> Option<String> {
+    if let Some(text) = value.str() {
+        return Some(text.to_string());
+    }
+    if value.is_long() || value.is_double() {
+        return value.coerce_to_string();
+    }
+    None
+}
+
 impl<'a> FromZval<'a> for StrArg {
     const TYPE: DataType = DataType::String;
     const NULLABLE: bool = true;

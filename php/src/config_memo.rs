@@ -24,7 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendStr, Zval};
 
-use crate::config_state::Initialized;
+use crate::engine;
+use crate::initialized::Initialized;
 
 /// The last successful configuration of this thread (PHP runs a request per thread).
 struct Memo {
@@ -38,8 +39,8 @@ struct Memo {
 
 /// The strings of the last array that matched in this request (see the module's notes).
 struct SameStrings {
-    /// The bucket keys' addresses, in bucket order; all interned, so each lives for the
-    /// request at least and its address names one string.
+    /// The keys' addresses, in bucket order; all interned, so each lives for the request at
+    /// least and its address names one string. Compared, never dereferenced.
     keys: Vec<*const ZendStr>,
     /// The values, string zvals holding a reference each (released when forgotten), in
     /// the order of `keys`.
@@ -86,7 +87,7 @@ pub fn lookup(configuration: &ZendHashTable) -> Option<Arc<Initialized>> {
 /// Forgets the strings held for this request (request start and end: the engine frees the
 /// request's strings afterwards, so none may be held past it).
 pub fn forget_request() {
-    // Taken out first: releasing a value runs no PHP code, but the cell is free either way.
+    // Taken out of the cell first, then released.
     let held = THIS_REQUEST.with(|same| same.borrow_mut().take());
     drop(held);
 }
@@ -95,17 +96,14 @@ pub fn forget_request() {
 /// next call in this request; nothing when the array is not made of interned keys and
 /// string values in buckets.
 pub fn remember_strings(configuration: &ZendHashTable, init: &Arc<Initialized>) {
-    let same = buckets(configuration).and_then(|buckets| {
-        let mut keys = Vec::with_capacity(buckets.len());
-        let mut values = Vec::with_capacity(buckets.len());
-        for bucket in buckets {
-            // SAFETY: a bucket's key is null (integer key) or a live string.
-            let key = unsafe { bucket.key.as_ref() }?;
-            if !is_interned(key) || bucket.val.zend_str().is_none() {
-                return None;
-            }
+    let same = engine::array::entries_in_order(configuration).and_then(|entries| {
+        let mut keys = Vec::with_capacity(entries.len());
+        let mut values = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let key = key.filter(|key| engine::identity::is_interned(key))?;
+            value.zend_str()?;
             keys.push(std::ptr::from_ref(key));
-            values.push(bucket.val.shallow_clone());
+            values.push(value.shallow_clone());
         }
         Some(SameStrings {
             keys,
@@ -117,52 +115,22 @@ pub fn remember_strings(configuration: &ZendHashTable, init: &Arc<Initialized>) 
     drop(previous);
 }
 
-/// Whether the engine interned `text` (it then lives at least until the request ends and is
-/// never changed).
-fn is_interned(text: &ZendStr) -> bool {
-    // SAFETY: the type-info word of a live string.
-    let type_info = unsafe { text.gc.u.type_info };
-    type_info & ext_php_rs::ffi::GC_IMMUTABLE != 0
-}
-
-/// The buckets of a hash (not packed) array without holes, in order; `None` otherwise.
-fn buckets(ht: &ZendHashTable) -> Option<&[ext_php_rs::ffi::Bucket]> {
-    // SAFETY: the flags word of a live array; `u.flags` covers the whole union.
-    let flags = unsafe { ht.u.flags };
-    if flags & HASH_FLAG_PACKED != 0 || ht.nNumUsed != ht.nNumOfElements || ht.nNumUsed == 0 {
-        return None;
-    }
-    // SAFETY: a non-packed array keeps `nNumUsed` buckets at `arData`; with `nNumUsed`
-    // equal to the element count none of them is a hole.
-    Some(unsafe { std::slice::from_raw_parts(ht.__bindgen_anon_1.arData, ht.nNumUsed as usize) })
-}
-
 impl SameStrings {
     /// Whether every bucket holds the remembered key and value strings themselves. A held
     /// value cannot be freed (its reference is ours) nor changed in place (PHP separates a
     /// string with more than one reference before writing), and an interned key lives for
     /// the request: the same addresses are the same text.
     fn matches(&self, configuration: &ZendHashTable) -> bool {
-        let Some(buckets) = buckets(configuration) else {
+        let Some(entries) = engine::array::entries_in_order(configuration) else {
             return false;
         };
-        buckets.len() == self.keys.len()
-            && buckets.iter().zip(self.keys.iter().zip(&self.values)).all(
-                |(bucket, (key, value))| {
-                    std::ptr::eq(bucket.key.cast_const(), *key) && same_string(&bucket.val, value)
+        entries.len() == self.keys.len()
+            && entries.zip(self.keys.iter().zip(&self.values)).all(
+                |((key, value), (held_key, held_value))| {
+                    key.is_some_and(|key| std::ptr::eq(key, *held_key))
+                        && engine::identity::same_string(value, held_value)
                 },
             )
-    }
-}
-
-/// Whether `candidate` is the string `held` holds (same type word, same address; `held` is
-/// a string zval).
-fn same_string(candidate: &Zval, held: &Zval) -> bool {
-    // SAFETY: the type word of a live zval covers the whole union; the value is read as a
-    // string pointer only when the type words are equal, and `held` is a string.
-    unsafe {
-        candidate.u1.type_info == held.u1.type_info
-            && std::ptr::eq(candidate.value.str_, held.value.str_)
     }
 }
 
@@ -174,9 +142,6 @@ pub fn remember(pairs: Vec<(String, String)>, init: Arc<Initialized>) {
         .unzip();
     LAST.with(|last| *last.borrow_mut() = Some(Memo { keys, values, init }));
 }
-
-/// PHP's `HASH_FLAG_PACKED`: an array with integer keys 0..n, stored without `Bucket`s.
-const HASH_FLAG_PACKED: u32 = 1 << 2;
 
 impl Memo {
     /// Whether the array holds exactly the remembered keys (no more: the lengths are equal),
@@ -191,17 +156,14 @@ impl Memo {
     /// The usual case, the same array literal every request: the entries are the
     /// remembered ones in the same order, compared bucket by bucket without hashing.
     fn matches_in_order(&self, ht: &ZendHashTable) -> bool {
-        let Some(buckets) = buckets(ht) else {
+        let Some(entries) = engine::array::entries_in_order(ht) else {
             return false;
         };
-        buckets.len() == self.keys.len()
-            && buckets.iter().zip(self.keys.iter().zip(&self.values)).all(
-                |(bucket, (key, want))| {
-                    // SAFETY: a bucket's key is null (integer key) or a live string.
-                    let Some(name) = (unsafe { bucket.key.as_ref() }) else {
-                        return false;
-                    };
-                    name.as_bytes() == key.as_bytes() && value_is(&bucket.val, want)
+        entries.len() == self.keys.len()
+            && entries.zip(self.keys.iter().zip(&self.values)).all(
+                |((name, value), (key, want))| {
+                    name.is_some_and(|name| name.as_bytes() == key.as_bytes())
+                        && value_is(value, want)
                 },
             )
     }

@@ -7,19 +7,18 @@
 //! built for a configuration (see [`crate::clients`]), and with it the token cache.
 
 use std::cell::RefCell;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
-use zoho_oauth::{Config, ErrorKind, OAuthClient};
+use zoho_oauth::{Config, ErrorKind};
 
+use crate::coerce::string_or_number;
+use crate::initialized::{Initialized, SharedClient, StoreChoice};
 use crate::{config_memo, exception};
 
 /// The value of `persistence_handler_class` that means "the SDK's MySQL store".
 pub const MYSQL_HANDLER: &str = "ZohoOAuthPersistenceHandler";
-
-/// Keys whose values `getAllConfigs()` shows as `[redacted]`.
-const SECRET_KEYS: [&str; 2] = ["client_secret", "db_password"];
 
 /// The keys the SDK's `ZohoOAuth` copies into its configuration, in its order.
 const SDK_OAUTH_KEYS: [&str; 12] = [
@@ -47,86 +46,6 @@ const OUR_KEYS: [&str; 6] = [
     "refresh_margin_secs",
 ];
 
-/// Where tokens are kept, chosen as the SDK chooses (a path wins over a custom class).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StoreChoice {
-    /// `token_persistence_path`: the shared token file.
-    File,
-    /// `persistence_handler_class` (a PHP file, may be empty) + `persistence_handler_class_name`.
-    Custom {
-        /// The PHP file that defines the class.
-        file: String,
-        /// The class to instantiate.
-        class: String,
-    },
-    /// Neither: the SDK would use MySQL, which is not supported yet.
-    MySql,
-}
-
-/// One `initialize()` call's result.
-pub struct Initialized {
-    /// The validated configuration, `currentUserEmail` included.
-    pub config: Config,
-    /// Where tokens are kept.
-    pub store: StoreChoice,
-    /// What `ZohoOAuth::getConfigValue()` answers, in the SDK's order.
-    pub sdk_view: Vec<(String, String)>,
-    /// Identifies the configuration of the process-wide client (all keys but the user).
-    pub client_key: Vec<(String, String)>,
-    /// The process-wide client for this configuration, once looked up (a later request with
-    /// the same configuration gets this `Initialized` again, and with it the client).
-    pub shared_client: SharedClient,
-}
-
-/// Shows the configuration (whose secrets `Config` redacts) and only the key names of the
-/// raw pairs, which hold the client secret and the database password in plain text.
-impl std::fmt::Debug for Initialized {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let keys: Vec<&str> = self.client_key.iter().map(|(k, _)| k.as_str()).collect();
-        f.debug_struct("Initialized")
-            .field("config", &self.config)
-            .field("store", &self.store)
-            .field("keys", &keys)
-            .field("shared_client", &self.shared_client)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The process-wide core client of one configuration, looked up on first use.
-#[derive(Default)]
-pub struct SharedClient(OnceLock<Arc<OAuthClient>>);
-
-impl SharedClient {
-    /// The client, looking it up with `find` the first time.
-    pub fn get_or_find(
-        &self,
-        find: impl FnOnce() -> zoho_oauth::Result<Arc<OAuthClient>>,
-    ) -> zoho_oauth::Result<Arc<OAuthClient>> {
-        if let Some(client) = self.0.get() {
-            return Ok(Arc::clone(client));
-        }
-        let client = find()?;
-        Ok(Arc::clone(self.0.get_or_init(|| client)))
-    }
-}
-
-impl SharedClient {
-    /// Whether the client was looked up already.
-    pub fn is_found(&self) -> bool {
-        self.0.get().is_some()
-    }
-}
-
-impl std::fmt::Debug for SharedClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.get().is_some() {
-            "SharedClient(found)"
-        } else {
-            "SharedClient(not yet)"
-        })
-    }
-}
-
 #[derive(Default)]
 struct Request {
     initialized: Option<Arc<Initialized>>,
@@ -141,7 +60,6 @@ thread_local! {
 pub fn reset() {
     REQUEST.with(|r| *r.borrow_mut() = Request::default());
     config_memo::forget_request();
-    crate::sdk_client::forget_client_object();
 }
 
 /// The configuration set by `initialize()` in this request, or the SDK's exception.
@@ -281,13 +199,7 @@ fn scalar_text(value: &Zval) -> Option<String> {
     if value.is_true() {
         return Some("1".to_string());
     }
-    if let Some(text) = value.str() {
-        return Some(text.to_string());
-    }
-    if value.is_long() || value.is_double() {
-        return value.coerce_to_string();
-    }
-    None
+    string_or_number(value)
 }
 
 fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
@@ -373,31 +285,6 @@ fn client_key(pairs: &[(String, String)]) -> Vec<(String, String)> {
     key.sort();
     key.dedup_by(|a, b| a.0 == b.0);
     key
-}
-
-impl Initialized {
-    /// `ZohoOAuth::getConfigValue($key)`: the value, or "" as the SDK answers.
-    pub fn config_value(&self, key: &str) -> String {
-        self.sdk_view
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    /// `ZohoOAuth::getAllConfigs()`, with secrets shown as `[redacted]`.
-    pub fn all_configs_redacted(&self) -> Vec<(String, String)> {
-        self.sdk_view
-            .iter()
-            .map(|(k, v)| {
-                if SECRET_KEYS.contains(&k.as_str()) && !v.is_empty() {
-                    (k.clone(), "[redacted]".to_string())
-                } else {
-                    (k.clone(), v.clone())
-                }
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@
 //! in private properties as in the SDK; PHP classes may extend it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicPtr, Ordering};
 
 use ext_php_rs::args::Arg;
 use ext_php_rs::builders::{ClassBuilder, ClassProperty, FunctionBuilder};
@@ -20,7 +19,9 @@ use ext_php_rs::flags::{DataType, MethodFlags, PropertyFlags};
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::{ClassEntry, ExecuteData, ce};
 
-use crate::exception::{constructor, read_property, to_string_method, write_property};
+use crate::engine::class::ClassSlot;
+use crate::engine::object::{read_property, write_property};
+use crate::exception::{constructor, to_string_method};
 
 /// The class's fully qualified name.
 pub const CLASS_NAME: &str = "zcrmsdk\\crm\\exception\\ZCRMException";
@@ -32,35 +33,27 @@ const DETAILS_PROPERTY: &str = "exceptionDetails";
 /// The SDK's default exception code.
 pub const DEFAULT_CODE: &str = "Unknown";
 
-static CLASS_ENTRY: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
+static CLASS_ENTRY: ClassSlot = ClassSlot::new();
 
 /// Registers the class; must run in MINIT.
 pub fn register() -> ext_php_rs::error::Result<()> {
     let text = |name: &str| Arg::new(name, DataType::Mixed);
-    ClassBuilder::new(CLASS_NAME)
+    let methods = [
+        constructor(),
+        to_string_method(),
+        FunctionBuilder::new("getExceptionCode", get_code),
+        FunctionBuilder::new("setExceptionCode", set_code).arg(text("exceptionCode")),
+        FunctionBuilder::new("getExceptionDetails", get_details),
+        FunctionBuilder::new("setExceptionDetails", set_details).arg(text("exceptionDetails")),
+    ];
+    let mut builder = ClassBuilder::new(CLASS_NAME)
         .extends((ce::exception, "\\Exception"))
         .property(private_property(CODE_PROPERTY, Some(DEFAULT_CODE)))
-        .property(private_property(DETAILS_PROPERTY, None))
-        .method(constructor(), MethodFlags::Public)
-        .method(to_string_method(), MethodFlags::Public)
-        .method(
-            FunctionBuilder::new("getExceptionCode", get_code),
-            MethodFlags::Public,
-        )
-        .method(
-            FunctionBuilder::new("setExceptionCode", set_code).arg(text("exceptionCode")),
-            MethodFlags::Public,
-        )
-        .method(
-            FunctionBuilder::new("getExceptionDetails", get_details),
-            MethodFlags::Public,
-        )
-        .method(
-            FunctionBuilder::new("setExceptionDetails", set_details).arg(text("exceptionDetails")),
-            MethodFlags::Public,
-        )
-        .registration(|ce, _| CLASS_ENTRY.store(ce, Ordering::Release))
-        .register()
+        .property(private_property(DETAILS_PROPERTY, None));
+    for method in methods {
+        builder = builder.method(method, MethodFlags::Public);
+    }
+    builder.registration(|ce, _| CLASS_ENTRY.set(ce)).register()
 }
 
 /// A private property with an interned-string default, or null (an internal class's
@@ -87,9 +80,7 @@ fn private_property(name: &str, default: Option<&'static str>) -> ClassProperty 
 
 /// The class entry (`\Exception` before registration, which never happens when called).
 fn class_entry() -> &'static ClassEntry {
-    // SAFETY: the pointer is null or the class entry registered in MINIT, which lives until
-    // the module shuts down.
-    unsafe { CLASS_ENTRY.load(Ordering::Acquire).as_ref() }.unwrap_or_else(ce::exception)
+    CLASS_ENTRY.get_or(ce::exception)
 }
 
 /// Runs a method body, never letting a panic out.

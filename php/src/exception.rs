@@ -14,22 +14,19 @@
 //! The constructor also takes `\Exception`'s `$previous` as a third argument.
 
 use std::cell::Cell;
-use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicPtr, Ordering};
 
 use ext_php_rs::args::Arg;
 use ext_php_rs::builders::{ClassBuilder, ClassProperty, FunctionBuilder};
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::{PhpException, throw_object};
-use ext_php_rs::ffi::{
-    zend_call_known_function, zend_class_entry, zend_object, zend_read_property, zval,
-};
 use ext_php_rs::flags::{DataType, MethodFlags, PropertyFlags};
 use ext_php_rs::types::{ZendClassObject, ZendObject, Zval};
 use ext_php_rs::zend::{ClassEntry, ExecuteData, ExecutorGlobals, ce};
 use zoho_oauth::{Error, ErrorKind};
 
+use crate::engine::class::ClassSlot;
+use crate::engine::object::{construct_as, read_property, write_property};
 use crate::tokens::ZohoOAuthTokens;
 
 /// The exception's fully qualified class name.
@@ -39,7 +36,7 @@ pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\exception\\ZohoOAuthException";
 pub const NOT_INITIALIZED_MESSAGE: &str =
     "ZCRMRestClient::initialize($configMap) must be called before this.";
 
-static CLASS_ENTRY: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
+static CLASS_ENTRY: ClassSlot = ClassSlot::new();
 
 thread_local! {
     /// Set while the constructor builds the `Unknown <class>` instance it throws, so a
@@ -54,17 +51,6 @@ pub fn unknown_message(class: &str) -> String {
 
 /// The protected properties that carry the extras (each has a getter).
 const EXTRAS: [&str; 4] = ["zohoErrorCode", "hint", "errorKind", "unsavedTokens"];
-
-unsafe extern "C" {
-    /// `zend_update_property` from the Zend engine: writes a property as `scope` would.
-    fn zend_update_property(
-        scope: *mut zend_class_entry,
-        object: *mut zend_object,
-        name: *const c_char,
-        name_length: usize,
-        value: *mut zval,
-    );
-}
 
 /// Registers the exception class; must run in MINIT.
 pub fn register() -> ext_php_rs::error::Result<()> {
@@ -90,9 +76,7 @@ pub fn register() -> ext_php_rs::error::Result<()> {
             getter("getUnsavedTokens", get_unsaved_tokens, tokens),
             MethodFlags::Public,
         );
-    builder
-        .registration(|ce, _| CLASS_ENTRY.store(ce, Ordering::Release))
-        .register()
+    builder.registration(|ce, _| CLASS_ENTRY.set(ce)).register()
 }
 
 fn null_property(name: &str) -> ClassProperty {
@@ -185,29 +169,7 @@ fn given<const N: usize>(args: [&mut Arg<'_>; N]) -> Vec<Zval> {
 
 /// Calls `\Exception::__construct` on `this` with `args` (PHP checks and converts them).
 fn exception_construct(this: &mut ZendObject, args: &mut [Zval]) {
-    let parent = ce::exception().constructor;
-    if parent.is_null() {
-        return;
-    }
-    let Ok(count) = u32::try_from(args.len()) else {
-        return;
-    };
-    let scope = this.ce;
-    let mut result = Zval::new();
-    // SAFETY: `parent` is `Exception::__construct`, a live internal function; `this` is the
-    // live object being constructed (an `\Exception`); `args` are `count` initialised zvals,
-    // which the engine copies (adding references) before the call.
-    unsafe {
-        zend_call_known_function(
-            parent,
-            std::ptr::from_mut(this),
-            scope,
-            &raw mut result,
-            count,
-            args.as_mut_ptr(),
-            std::ptr::null_mut(),
-        );
-    }
+    construct_as(ce::exception(), this, args);
 }
 
 /// `throw new $this('Unknown ' . get_class($this))`, as the SDK's constructor does.
@@ -266,9 +228,7 @@ fn to_string_now(ex: &mut ExecuteData, retval: &mut Zval) {
 
 /// The exception's class entry (`\Exception` if registration has not happened).
 pub fn class_entry() -> &'static ClassEntry {
-    // SAFETY: the pointer is null or a class entry registered in MINIT, which lives until the
-    // module shuts down.
-    unsafe { CLASS_ENTRY.load(Ordering::Acquire).as_ref() }.unwrap_or_else(ce::exception)
+    CLASS_ENTRY.get_or(ce::exception)
 }
 
 /// A `ZohoOAuthException` with a message and one of the core's error codes.
@@ -354,27 +314,6 @@ fn set_extra(object: &mut ZendObject, name: &str, value: Zval) {
     write_property(class_entry(), object, name, value);
 }
 
-/// Sets property `name` of `object` as code of class `scope` would.
-pub(crate) fn write_property(
-    scope: &ClassEntry,
-    object: &mut ZendObject,
-    name: &str,
-    mut value: Zval,
-) {
-    let scope = std::ptr::from_ref(scope).cast_mut();
-    // SAFETY: `object` is a live exception object of this class, `name` a valid buffer of the
-    // given length, and `value` a live zval the engine copies (adding its own reference).
-    unsafe {
-        zend_update_property(
-            scope,
-            std::ptr::from_mut(object),
-            name.as_ptr().cast(),
-            name.len(),
-            &raw mut value,
-        );
-    }
-}
-
 /// Copies the protected property `name` of `$this` into `retval`, never letting a panic out.
 fn read_extra(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -397,30 +336,6 @@ fn read_extra_now(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
         Some(value) => *retval = value,
         None => retval.set_null(),
     }
-}
-
-/// Property `name` of `object` as code of class `scope` sees it (a new reference), or `None`.
-pub(crate) fn read_property(
-    scope: &ClassEntry,
-    object: &mut ZendObject,
-    name: &str,
-) -> Option<Zval> {
-    let scope = std::ptr::from_ref(scope).cast_mut();
-    let mut scratch = Zval::new();
-    // SAFETY: `object` is a live object; the engine returns a pointer to the property or to
-    // `scratch`, both valid until the value is copied below.
-    let value = unsafe {
-        zend_read_property(
-            scope,
-            std::ptr::from_mut(object),
-            name.as_ptr().cast(),
-            name.len(),
-            true,
-            &raw mut scratch,
-        )
-        .as_ref()
-    };
-    value.map(Zval::shallow_clone)
 }
 
 extern "C" fn get_zoho_error_code(ex: &mut ExecuteData, retval: &mut Zval) {

@@ -7,10 +7,8 @@ use crate::{clients, ini};
 
 /// Prints the extension's `phpinfo()` table: support, versions and settings.
 ///
-/// # Safety
-///
 /// Called by PHP with its module entry; it only prints.
-pub unsafe extern "C" fn module_info(_module: *mut ModuleEntry) {
+pub extern "C" fn module_info(_module: *mut ModuleEntry) {
     let rest_client = if ini::defines_rest_client() { "1" } else { "0" };
     let crm_exception = if ini::defines_crm_exception() {
         "1"

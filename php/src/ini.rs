@@ -9,10 +9,10 @@
 //! it a relative path is refused: it would land in the web request's working directory, the
 //! document root, where the refresh token could be downloaded.
 
-use std::ffi::c_char;
-
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
+
+use crate::engine::ini::{int_value, string_value};
 
 /// The setting that decides whether `ZCRMRestClient` is defined.
 pub const DEFINE_REST_CLIENT: &str = "zoho_oauth.define_rest_client";
@@ -42,27 +42,9 @@ static ENTRIES: IniEntryDefs<4> = IniEntryDefs::new([
     IniEntryDef::end(),
 ]);
 
-unsafe extern "C" {
-    /// `zend_ini_long` from the Zend engine (the `INI_INT` macro).
-    fn zend_ini_long(name: *const c_char, name_length: usize, orig: i32) -> i64;
-    /// `zend_ini_string_ex` from the Zend engine (the `INI_STR` macro).
-    fn zend_ini_string_ex(
-        name: *const c_char,
-        name_length: usize,
-        orig: i32,
-        exists: *mut bool,
-    ) -> *mut c_char;
-}
-
 /// Registers the settings; must run in MINIT.
 pub fn register(module_number: i32) {
     IniEntryDef::register(ENTRIES.as_slice(), module_number);
-}
-
-/// The integer value of a registered setting (`INI_INT`).
-pub fn int_value(name: &str) -> i64 {
-    // SAFETY: the name is a valid buffer of the given length; the engine only reads it.
-    unsafe { zend_ini_long(name.as_ptr().cast(), name.len(), 0) }
 }
 
 /// True when the extension defines `ZCRMRestClient` (the default).
@@ -77,22 +59,7 @@ pub fn defines_crm_exception() -> bool {
     int_value(DEFINE_CRM_EXCEPTION) != 0
 }
 
-/// The string value of a registered setting (`INI_STR`); `None` when empty or not UTF-8.
-pub fn string_value(name: &str) -> Option<String> {
-    let mut exists = false;
-    // SAFETY: the name is a valid buffer of the given length; the engine only reads it and
-    // returns NULL or a NUL-terminated string it owns, which is copied at once.
-    let value = unsafe {
-        let raw = zend_ini_string_ex(name.as_ptr().cast(), name.len(), 0, &mut exists);
-        if raw.is_null() {
-            return None;
-        }
-        std::ffi::CStr::from_ptr(raw).to_str().ok()?.to_string()
-    };
-    Some(value).filter(|v| !v.trim().is_empty())
-}
-
 /// `zoho_oauth.token_base_dir`, when set.
 pub fn token_base_dir() -> Option<String> {
-    string_value(TOKEN_BASE_DIR)
+    string_value(TOKEN_BASE_DIR).filter(|v| !v.trim().is_empty())
 }

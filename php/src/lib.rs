@@ -8,11 +8,16 @@
 //!
 //! Layout: [`startup`] registers everything in MINIT; each PHP class has its own module
 //! ([`oauth`], [`client`], [`tokens`], [`rest_client`], [`exception`], [`persistence`]);
-//! [`tokens_subclass`] lets PHP classes extend `ZohoOAuthTokens`;
+//! [`engine`] holds every use of the Zend engine's internals (raw class entries, function
+//! tables, object layouts, engine calls) behind a small safe API;
 //! [`config_state`] holds the request's configuration, [`clients`] the process-wide core clients,
-//! and [`panic`] keeps every Rust panic (and PHP bailout from user code) inside the boundary.
+//! and [`panic`](mod@panic) keeps every Rust panic (and PHP bailout from user code) inside the boundary.
+
+// Zend internals are touched in `engine` only.
+#![deny(unsafe_code)]
 
 pub mod bridge;
+pub mod callback;
 pub mod client;
 pub mod clients;
 pub mod coerce;
@@ -20,22 +25,22 @@ pub mod config_memo;
 pub mod config_state;
 pub mod constants;
 pub mod crm_exception;
+#[allow(unsafe_code)]
+pub mod engine;
 pub mod exception;
 pub mod info;
 pub mod ini;
+pub mod initialized;
 pub mod oauth;
 pub mod panic;
 pub mod params;
 pub mod persistence;
-pub mod registry;
 pub mod rest_client;
 pub mod rest_client_sdk;
 pub mod sdk_client;
 pub mod sdk_persistence;
-pub mod sensitive;
 pub mod startup;
 pub mod tokens;
-pub mod tokens_subclass;
 
 mod module;
 

@@ -5,9 +5,10 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
+use crate::client::{self, ClientObject};
 use crate::config_state;
 use crate::panic::guard;
-use crate::sdk_client::{self, ClientObject};
+use crate::sdk_client;
 
 /// The SDK's `ZohoOAuth`: all static.
 #[php_class]
@@ -34,7 +35,7 @@ impl ZohoOAuth {
     /// The OAuth client. Throws `ZCRMRestClient::initialize($configMap) must be called
     /// before this.` when this request has not initialized.
     pub fn get_client_instance() -> PhpResult<ClientObject> {
-        guard(|| sdk_client::current().and_then(sdk_client::client_object))
+        guard(|| sdk_client::current().and_then(client::client_object))
     }
 
     /// A new store object for this request's configuration, chosen as the SDK chooses:

@@ -8,16 +8,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use ext_php_rs::exception::PhpResult;
 use zoho_oauth::ErrorKind;
 
-use crate::{exception, persistence};
+use crate::engine::call;
+use crate::exception;
 
 /// Runs a method body: a panic becomes a `ZohoOAuthException` (code 501) instead of a crash,
-/// and a bailout recorded by [`persistence`] is resumed after the body has returned.
+/// and a bailout recorded by [`call::run_php`] is resumed after the body has returned.
 pub fn guard<T>(body: impl FnOnce() -> PhpResult<T>) -> PhpResult<T> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         test_panic_hook();
         body()
     }));
-    persistence::resume_bailout();
+    call::resume_bailout();
     match result {
         Ok(result) => result,
         Err(payload) => Err(exception::with_kind(

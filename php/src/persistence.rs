@@ -12,32 +12,25 @@
 
 use std::cell::{Cell, RefCell};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicPtr, Ordering};
 
 use ext_php_rs::args::Arg;
 use ext_php_rs::builders::{ClassBuilder, FunctionBuilder};
 use ext_php_rs::convert::IntoZval;
-use ext_php_rs::ffi::{
-    ext_php_rs_zend_compile_string, ext_php_rs_zend_execute, zend_lookup_class_ex,
-};
 use ext_php_rs::flags::{ClassFlags, DataType, MethodFlags};
-use ext_php_rs::types::{ZendClassObject, ZendObject, ZendStr, Zval};
-use ext_php_rs::zend::{CatchError, ClassEntry, ExecutorGlobals, try_catch};
+use ext_php_rs::types::{ZendClassObject, ZendObject, Zval};
+use ext_php_rs::zend::{ClassEntry, ExecutorGlobals};
 use zoho_oauth::{Error, ErrorKind, Result, TokenStore, Tokens};
 
+use crate::engine::call::{self, Stopped};
+use crate::engine::class::{self, ClassSlot};
 use crate::tokens::ZohoOAuthTokens;
 
 /// The interface's fully qualified name.
 pub const INTERFACE_NAME: &str = "zcrmsdk\\oauth\\persistence\\ZohoOAuthPersistenceInterface";
 
-/// `ZEND_FETCH_CLASS_NO_AUTOLOAD`.
-const NO_AUTOLOAD: u32 = 0x80;
-
 thread_local! {
     /// The handler object of the extension call in progress.
     static HANDLER: RefCell<Option<Zval>> = const { RefCell::new(None) };
-    /// Set when a bailout was caught inside PHP code the extension called.
-    static BAILED_OUT: Cell<bool> = const { Cell::new(false) };
     /// Set while a handler method runs (the core may hold the user's lock meanwhile).
     static IN_HANDLER: Cell<bool> = const { Cell::new(false) };
 }
@@ -60,20 +53,17 @@ pub fn register_interface() -> ext_php_rs::error::Result<()> {
         .method(method("saveOAuthData", "zohoOAuthTokens"), flags)
         .method(method("getOAuthTokens", "userEmailId"), flags)
         .method(method("deleteOAuthTokens", "userEmailId"), flags)
-        .registration(|ce, _| INTERFACE.store(ce, Ordering::Release))
+        .registration(|ce, _| INTERFACE.set(ce))
         .register()
 }
 
 /// The interface's class entry, once registered.
-static INTERFACE: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());
+static INTERFACE: ClassSlot = ClassSlot::new();
 
 /// `ZohoOAuthPersistenceInterface`'s class entry (for classes implementing it). Falls back to
 /// `\Stringable` only if called before MINIT registered the interface, which never happens.
 pub fn interface() -> &'static ClassEntry {
-    // SAFETY: the pointer is null or the interface's class entry, registered in MINIT, which
-    // lives until the module shuts down.
-    unsafe { INTERFACE.load(Ordering::Acquire).as_ref() }
-        .unwrap_or_else(ext_php_rs::zend::ce::stringable)
+    INTERFACE.get_or(ext_php_rs::zend::ce::stringable)
 }
 
 /// Scopes the handler object to one extension call: entering saves the slot (calls can nest
@@ -95,16 +85,6 @@ impl Drop for HandlerScope {
     fn drop(&mut self) {
         let ours = HANDLER.with(|slot| slot.replace(self.outer.take()));
         drop(ours);
-    }
-}
-
-/// Resumes a bailout caught inside PHP code called by the extension. Call it only when no
-/// Rust frame with state to clean up is left above the PHP handler frame.
-pub fn resume_bailout() {
-    if BAILED_OUT.with(|b| b.replace(false)) {
-        // SAFETY: the caller (the panic guard) has returned from every Rust frame of the call
-        // except the handler ext-php-rs generated, which expects bailouts.
-        unsafe { ext_php_rs::zend::bailout() };
     }
 }
 
@@ -148,13 +128,13 @@ impl PhpHandlerStore {
     }
 
     fn instantiate(&self) -> Result<Zval> {
-        let ce = match lookup_class(&self.class, false) {
+        let ce = match class::lookup(&self.class, false) {
             Some(ce) => ce,
             None => {
                 if !self.file.is_empty() {
                     self.require_file()?;
                 }
-                lookup_class(&self.class, true).ok_or_else(|| {
+                class::lookup(&self.class, true).ok_or_else(|| {
                     self.error(format!(
                         "the persistence handler class {} was not found",
                         self.class
@@ -186,20 +166,11 @@ impl PhpHandlerStore {
             )));
         }
         let quoted = self.file.replace('\\', "\\\\").replace('\'', "\\'");
-        let source = ZendStr::new(format!("require_once '{quoted}';"), false);
-        run_php(AssertUnwindSafe(|| {
-            // SAFETY: `source` is a live string and the file name a NUL-terminated literal;
-            // compile returns null on a syntax error, else an op array that execute frees.
-            unsafe {
-                let op_array = ext_php_rs_zend_compile_string(
-                    source.as_ptr().cast_mut(),
-                    c"zoho_oauth persistence handler loader".as_ptr(),
-                );
-                if !op_array.is_null() {
-                    ext_php_rs_zend_execute(op_array);
-                }
-            }
-        }))
+        let source = format!("require_once '{quoted}';");
+        stopped_error(call::run_source(
+            &source,
+            c"zoho_oauth persistence handler loader",
+        ))
         .map_err(|e| self.error(format!("loading {} failed: {}", self.file, e.message())))
     }
 
@@ -237,36 +208,23 @@ impl PhpHandlerStore {
     }
 }
 
-/// Runs PHP code; a bailout is recorded for [`resume_bailout`] and becomes an error.
+/// Runs PHP code; a bailout is recorded for the panic guard to resume and becomes an error.
 pub(crate) fn run_php<R>(code: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R> {
-    match try_catch(code) {
-        Ok(value) => Ok(value),
-        Err(CatchError::Panic(message)) => Err(Error::new(
-            ErrorKind::Panic,
-            format!("a Rust panic inside the persistence handler call: {message}"),
-        )),
-        Err(_) => {
-            BAILED_OUT.with(|b| b.set(true));
-            Err(Error::new(
-                ErrorKind::StoreIo,
-                "PHP stopped (exit or fatal error) inside the persistence handler",
-            ))
-        }
-    }
+    stopped_error(call::run_php(code))
 }
 
-/// Finds a class by name, autoloading it or not.
-pub(crate) fn lookup_class(name: &str, autoload: bool) -> Option<&'static ClassEntry> {
-    if name.is_empty() || name.contains('\0') {
-        return None;
-    }
-    let mut zname = ZendStr::new(name, false);
-    let flags = if autoload { 0 } else { NO_AUTOLOAD };
-    // SAFETY: `zname` is a live string; the engine returns a class entry that lives for the
-    // request (user classes) or the process (internal ones), or null.
-    let ce = unsafe { zend_lookup_class_ex(&raw mut *zname, std::ptr::null_mut(), flags) };
-    // SAFETY: non-null class entries returned by the engine are valid.
-    unsafe { ce.as_ref() }
+/// The core's error for PHP code that did not return.
+fn stopped_error<R>(outcome: std::result::Result<R, Stopped>) -> Result<R> {
+    outcome.map_err(|stopped| match stopped {
+        Stopped::Panic(message) => Error::new(
+            ErrorKind::Panic,
+            format!("a Rust panic inside the persistence handler call: {message}"),
+        ),
+        Stopped::Bailout => Error::new(
+            ErrorKind::StoreIo,
+            "PHP stopped (exit or fatal error) inside the persistence handler",
+        ),
+    })
 }
 
 /// The tokens a handler returned, or `None` for null/false/an empty tokens object.

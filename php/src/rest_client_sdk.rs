@@ -15,11 +15,11 @@ use std::panic::AssertUnwindSafe;
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpException;
-use ext_php_rs::ffi::zend_lookup_class_ex;
 use ext_php_rs::types::ZendStr;
 use ext_php_rs::types::{ZendCallable, ZendHashTable};
 use ext_php_rs::zend::{ClassEntry, ExecutorGlobals, ce};
 
+use crate::engine::class::lookup_prehashed;
 use crate::ini::DEFINE_REST_CLIENT;
 use crate::persistence::run_php;
 
@@ -43,19 +43,7 @@ thread_local! {
 
 /// The SDK's `ZCRMConfigUtil` when it is declared or an autoloader of the app declares it.
 fn sdk_config_util() -> Option<&'static ClassEntry> {
-    SDK_CONFIG_UTIL_NAMES.with(|(name, key)| {
-        // SAFETY: both are live strings that the engine only reads (the key's hash is cached
-        // in it); it returns a class entry that lives for the request, or null.
-        let ce = unsafe {
-            zend_lookup_class_ex(
-                std::ptr::from_ref::<ZendStr>(name).cast_mut(),
-                std::ptr::from_ref::<ZendStr>(key).cast_mut(),
-                0,
-            )
-        };
-        // SAFETY: non-null class entries returned by the engine are valid.
-        unsafe { ce.as_ref() }
-    })
+    SDK_CONFIG_UTIL_NAMES.with(|(name, key)| lookup_prehashed(name, key))
 }
 
 /// The message for a method of the SDK's `ZCRMRestClient` that the extension's lacks.

@@ -18,63 +18,18 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpResult;
-use ext_php_rs::flags::DataType;
-use ext_php_rs::types::{ZendCallable, ZendClassObject, Zval};
+use ext_php_rs::types::{ZendCallable, Zval};
 use zoho_oauth::{Config, ErrorKind};
 
-use crate::client::{self, ZohoOAuthClient};
-
-use crate::config_state::{self, Initialized, SharedClient, StoreChoice};
+use crate::config_state;
 use crate::exception;
+use crate::initialized::{Initialized, SharedClient, StoreChoice};
 use crate::params::ZohoOAuthParams;
 
 thread_local! {
     /// The client set by `getInstance($params)` in this request, if any.
     static SINGLETON: RefCell<Option<Arc<Initialized>>> = const { RefCell::new(None) };
-    /// The `ZohoOAuthClient` object `getClientInstance()` returned last in this request, with
-    /// the configuration it is a handle on: returned again while that configuration is the
-    /// request's, as the SDK returns its singleton.
-    static CLIENT_OBJECT: RefCell<Option<(Arc<Initialized>, Zval)>> = const { RefCell::new(None) };
-}
-
-/// Releases the request's client object (request start and end: objects live in the
-/// request's memory).
-pub fn forget_client_object() {
-    let held = CLIENT_OBJECT.with(|cell| cell.borrow_mut().take());
-    drop(held);
-}
-
-/// A `ZohoOAuthClient` object (a zval holding one reference to it), as a method's return value.
-pub struct ClientObject(Zval);
-
-impl IntoZval for ClientObject {
-    const TYPE: DataType = DataType::object(client::CLASS_NAME);
-    const NULLABLE: bool = false;
-
-    fn set_zval(self, zv: &mut Zval, _persistent: bool) -> ext_php_rs::error::Result<()> {
-        *zv = self.0;
-        Ok(())
-    }
-}
-
-/// The request's client object for `init`: the one returned before for the same
-/// configuration, else a new one (kept for the next call).
-pub fn client_object(init: Arc<Initialized>) -> PhpResult<ClientObject> {
-    if let Some(object) = CLIENT_OBJECT.with(|cell| {
-        cell.borrow()
-            .as_ref()
-            .filter(|(held, _)| Arc::ptr_eq(held, &init))
-            .map(|(_, object)| object.shallow_clone())
-    }) {
-        return Ok(ClientObject(object));
-    }
-    let object = ZendClassObject::new(ZohoOAuthClient::new(Arc::clone(&init))).into_zval(false)?;
-    let returned = object.shallow_clone();
-    let previous = CLIENT_OBJECT.with(|cell| cell.borrow_mut().replace((init, object)));
-    drop(previous);
-    Ok(ClientObject(returned))
 }
 
 /// Forgets the singleton set by `getInstance($params)` (request start and end, and every

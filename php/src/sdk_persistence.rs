@@ -25,8 +25,10 @@ use zoho_oauth::client::NO_TOKENS_MESSAGE;
 use zoho_oauth::config::StoreKind;
 use zoho_oauth::{Error, ErrorKind, OAuthClient, TokenStore, Tokens};
 
-use crate::config_state::{self, Initialized, StoreChoice};
+use crate::coerce::string_or_number;
+use crate::config_state;
 use crate::exception;
+use crate::initialized::{Initialized, StoreChoice};
 use crate::panic::guard;
 use crate::persistence::{self, PhpHandlerStore};
 use crate::tokens::ZohoOAuthTokens;
@@ -89,19 +91,14 @@ fn wrong_store(kind: Kind, init: &Initialized) -> Error {
 
 /// The user identifier argument: a non-empty string (numbers as PHP writes them).
 fn user_from(value: &Zval) -> zoho_oauth::Result<String> {
-    let user = if value.is_string() {
-        value.str().map(str::to_string)
-    } else if value.is_long() || value.is_double() {
-        value.coerce_to_string()
-    } else {
-        None
-    };
-    user.filter(|u| !u.is_empty()).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidArgument,
-            "the user identifier must be a non-empty string",
-        )
-    })
+    string_or_number(value)
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                "the user identifier must be a non-empty string",
+            )
+        })
 }
 
 /// The tokens argument of `saveOAuthData`: a `ZohoOAuthTokens` (or subclass) with a user and

@@ -1,91 +1,151 @@
-//! Module and request start-up: MINIT registers the ini settings and every class, in order;
-//! RINIT and RSHUTDOWN forget the request's configuration.
+//! Module and request start-up: MINIT registers the ini settings and every class, in order,
+//! then marks the secret parameters; RINIT and RSHUTDOWN forget the request's configuration.
 
 use ext_php_rs::args::ArgInfoTables;
-use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::zend::ClassEntry;
 
+use crate::bridge::Core;
 use crate::client::ZohoOAuthClient;
+use crate::engine::class::{
+    drop_return_types, make_constructor_private, make_serializable, register_class, store,
+};
+use crate::engine::sensitive::{self, Parameters};
+use crate::engine::startup::{StartupError, guard};
+use crate::engine::subclass;
 use crate::oauth::ZohoOAuth;
 use crate::params::ZohoOAuthParams;
-use crate::registry::{drop_return_types, make_constructor_private, register_class, store};
 use crate::rest_client::ZCRMRestClient;
 use crate::sdk_persistence::{ZohoOAuthPersistenceByFile, ZohoOAuthPersistenceHandler};
 use crate::tokens::ZohoOAuthTokens;
-use crate::{
-    config_state, constants, crm_exception, exception, ini, persistence, sensitive, tokens_subclass,
-};
+use crate::{config_state, constants, crm_exception, exception, ini, persistence};
 
 /// MINIT: settings, the exception, the interface, then the classes (`ZCRMRestClient` only
-/// when `zoho_oauth.define_rest_client` is on). Returns `FAILURE` with a warning on any error.
-///
-/// # Safety
+/// when `zoho_oauth.define_rest_client` is on), then `#[\SensitiveParameter]` on every
+/// parameter that takes a secret. Returns `FAILURE` with a warning on any error, a listed
+/// parameter that does not exist included.
 ///
 /// Called by PHP once per module start-up.
-pub unsafe extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
-    ext_php_rs::internal::startup_guard(|| {
+pub extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
+    guard(|| {
         ini::register(module_number);
         exception::register()?;
         persistence::register_interface()?;
         register_class::<ZohoOAuthTokens>(tokens_registered)?;
         constants::register()?;
-        register_class::<ZohoOAuthParams>(params_registered)?;
+        register_class::<ZohoOAuthParams>(store::<ZohoOAuthParams>)?;
         register_class::<ZohoOAuthPersistenceByFile>(by_file_registered)?;
         register_class::<ZohoOAuthPersistenceHandler>(handler_registered)?;
-        register_class::<ZohoOAuthClient>(client_registered)?;
-        register_class::<ZohoOAuth>(oauth_registered)?;
-        register_class::<crate::bridge::Core>(crate::bridge::registered)?;
-        if ini::defines_rest_client() {
-            register_class::<ZCRMRestClient>(rest_client_registered)?;
+        register_class::<ZohoOAuthClient>(private_constructor::<ZohoOAuthClient>)?;
+        register_class::<ZohoOAuth>(private_constructor::<ZohoOAuth>)?;
+        register_class::<Core>(private_constructor::<Core>)?;
+        let rest_client = ini::defines_rest_client();
+        if rest_client {
+            register_class::<ZCRMRestClient>(private_constructor::<ZCRMRestClient>)?;
         }
         if ini::defines_crm_exception() {
             crm_exception::register()?;
         }
-        Ok(())
+        mark_sensitive(rest_client)
     })
+}
+
+/// The parameters that take secrets (tokens, the client secret, configuration arrays).
+const SENSITIVE: &Parameters<'static> = &[
+    (
+        ZohoOAuthTokens::CLASS_NAME,
+        &[
+            ("setAccessToken", 0),
+            ("setRefreshToken", 0),
+            ("__unserialize", 0),
+        ],
+    ),
+    (ZohoOAuthParams::CLASS_NAME, &[("setClientSecret", 0)]),
+    (
+        ZohoOAuthClient::CLASS_NAME,
+        &[
+            ("generateAccessToken", 0),
+            ("generateAccessTokenFromRefreshToken", 0),
+            ("refreshAccessToken", 0),
+            ("getUserEmailIdFromIAM", 0),
+            ("generateAccessTokenFromRedirect", 0),
+        ],
+    ),
+    (ZohoOAuth::CLASS_NAME, &[("initialize", 0)]),
+    (
+        Core::CLASS_NAME,
+        &[
+            ("tokens", 0),
+            ("find", 0),
+            ("rows", 0),
+            ("save", 0),
+            ("save", 1),
+            ("delete", 0),
+            ("exchangeGrant", 0),
+            ("exchangeGrant", 1),
+            ("revoke", 0),
+        ],
+    ),
+];
+
+/// `ZCRMRestClient`'s, when the extension defines it.
+const SENSITIVE_REST_CLIENT: &Parameters<'static> =
+    &[(ZCRMRestClient::CLASS_NAME, &[("initialize", 0)])];
+
+/// Marks [`SENSITIVE`] (and [`SENSITIVE_REST_CLIENT`] when `ZCRMRestClient` is defined);
+/// fails naming the first `class::method` that does not exist.
+fn mark_sensitive(rest_client: bool) -> Result<(), StartupError> {
+    sensitive::mark(SENSITIVE)?;
+    if rest_client {
+        sensitive::mark(SENSITIVE_REST_CLIENT)?;
+    }
+    test_sensitive_hook()?;
+    Ok(())
+}
+
+/// Debug builds only: `ZOHO_OAUTH_PHP_TEST_SENSITIVE=<class>::<method>` in the environment
+/// marks that method's first parameter too, so the tests can prove that a wrong name stops
+/// the extension from loading.
+#[cfg(debug_assertions)]
+fn test_sensitive_hook() -> Result<(), StartupError> {
+    let Ok(named) = std::env::var("ZOHO_OAUTH_PHP_TEST_SENSITIVE") else {
+        return Ok(());
+    };
+    let (class, method) = named.rsplit_once("::").unwrap_or((named.as_str(), ""));
+    sensitive::mark(&[(class, &[(method, 0)])])?;
+    Ok(())
+}
+
+#[cfg(not(debug_assertions))]
+fn test_sensitive_hook() -> Result<(), StartupError> {
+    Ok(())
 }
 
 /// RINIT: a request starts with no configuration.
 ///
-/// # Safety
-///
 /// Called by PHP at each request start.
-pub unsafe extern "C" fn rinit(_ty: i32, _module_number: i32) -> i32 {
+pub extern "C" fn rinit(_ty: i32, _module_number: i32) -> i32 {
     config_state::reset();
     crate::sdk_client::reset();
+    crate::client::forget_client_object();
     0
 }
 
 /// RSHUTDOWN: nothing of the request is kept.
 ///
-/// # Safety
-///
 /// Called by PHP at each request end.
-pub unsafe extern "C" fn rshutdown(_ty: i32, _module_number: i32) -> i32 {
+pub extern "C" fn rshutdown(_ty: i32, _module_number: i32) -> i32 {
     config_state::reset();
     crate::sdk_client::reset();
+    crate::client::forget_client_object();
     0
 }
 
-/// `ZohoOAuthTokens` is serializable (the SDK's format), extendable from PHP, and its setters
-/// take secrets.
+/// `ZohoOAuthTokens` is serializable (the SDK's format) and extendable from PHP.
 fn tokens_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    ce.ce_flags &= !ClassFlags::NotSerializable.bits();
-    tokens_subclass::enable(ce);
-    sensitive::mark(
-        ce,
-        &[
-            ("setaccesstoken", 0),
-            ("setrefreshtoken", 0),
-            ("__unserialize", 0),
-        ],
-    );
+    make_serializable(ce);
+    subclass::enable::<ZohoOAuthTokens>(ce);
     store::<ZohoOAuthTokens>(ce, arg_info);
-}
-
-fn params_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    sensitive::mark(ce, &[("setclientsecret", 0)]);
-    store::<ZohoOAuthParams>(ce, arg_info);
 }
 
 /// The store methods, untyped in the SDK: subclasses may override them without return types.
@@ -101,28 +161,9 @@ fn handler_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     store::<ZohoOAuthPersistenceHandler>(ce, arg_info);
 }
 
-fn client_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    sensitive::mark(
-        ce,
-        &[
-            ("generateaccesstoken", 0),
-            ("generateaccesstokenfromrefreshtoken", 0),
-            ("refreshaccesstoken", 0),
-            ("getuseremailidfromiam", 0),
-        ],
-    );
+/// Classes PHP code gets from a factory (or only calls statically): `new` is refused, as in
+/// the SDK.
+fn private_constructor<T: RegisteredClass>(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     make_constructor_private(ce);
-    store::<ZohoOAuthClient>(ce, arg_info);
-}
-
-fn oauth_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    sensitive::mark(ce, &[("initialize", 0)]);
-    make_constructor_private(ce);
-    store::<ZohoOAuth>(ce, arg_info);
-}
-
-fn rest_client_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    sensitive::mark(ce, &[("initialize", 0)]);
-    make_constructor_private(ce);
-    store::<ZCRMRestClient>(ce, arg_info);
+    store::<T>(ce, arg_info);
 }

@@ -112,6 +112,25 @@ class ZohoOAuthClient
     public function deleteTokens(?string $userEmailId = null): bool {}
 
     /**
+     * Takes Zoho's redirect back from the consent page and does what generateAccessToken()
+     * does with its code. The zoho-oauth core checks the redirect first: the state must be
+     * the one given to getAuthorizationUrl() (compared in constant time), Zoho must not have
+     * sent an error (access_denied when consent was refused), the code must be there, and an
+     * accounts-server must be one of Zoho's (or the configured loopback emulator). The code
+     * is then exchanged at that accounts server (the user's data centre), the user found
+     * through /oauth/user/info, the tokens saved under the user's e-mail and returned.
+     *
+     * @param array<string, string>|string $query the callback's URL, its query string (with or
+     *   without "?") or the decoded array ($_GET)
+     * @param string|null $state the state given to getAuthorizationUrl()
+     * @throws ZohoOAuthException code 100 (invalid_argument) for a wrong or missing state, a
+     *   missing code or an accounts server that is not Zoho's (nothing is exchanged); code 305
+     *   (access_denied, getZohoErrorCode() "access_denied") when Zoho sent that error; then
+     *   generateAccessToken()'s errors
+     */
+    public function generateAccessTokenFromRedirect(#[\SensitiveParameter] mixed $query, ?string $state = null): ZohoOAuthTokens {}
+
+    /**
      * The URL to send a person to for consent (/oauth/v2/auth).
      *
      * @param array<string>|string $scopes scopes, or one comma-separated string

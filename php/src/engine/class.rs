@@ -1,0 +1,197 @@
+//! Class entries: registering `#[php_class]` classes from our own MINIT (in an order we
+//! choose, with a hook that runs once the class entry exists; `ModuleBuilder::class` registers
+//! after our MINIT code, and always), keeping hand-registered class entries, finding classes by
+//! name, and adjusting registered methods.
+
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use ext_php_rs::args::ArgInfoTables;
+use ext_php_rs::builders::ClassBuilder;
+use ext_php_rs::class::RegisteredClass;
+use ext_php_rs::ffi::{
+    HashTable, ZEND_ACC_FINAL, ZEND_ACC_HAS_RETURN_TYPE, ZEND_ACC_PRIVATE, ZEND_ACC_PROTECTED,
+    ZEND_ACC_PUBLIC, ext_php_rs_compiler_globals, zend_class_entry, zend_function,
+    zend_hash_str_find_ptr_lc, zend_lookup_class_ex,
+};
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::types::ZendStr;
+use ext_php_rs::zend::{ClassEntry, ce};
+
+/// A function that receives the new class entry (and the argument tables it must keep).
+pub type Registration = fn(&'static mut ClassEntry, ArgInfoTables);
+
+/// `ZEND_FETCH_CLASS_NO_AUTOLOAD`.
+const NO_AUTOLOAD: u32 = 0x80;
+
+unsafe extern "C" {
+    /// `JsonSerializable`'s class entry, from PHP's always-present json extension.
+    static php_json_serializable_ce: *mut zend_class_entry;
+}
+
+/// Stores the class entry and argument tables in `T`'s metadata, as `ModuleBuilder` does.
+pub fn store<T: RegisteredClass>(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    T::get_metadata().set_ce(ce);
+    T::get_metadata().set_arg_info(arg_info);
+}
+
+/// Registers class `T` (methods, parent, interfaces, flags, object handlers); `registration`
+/// must end by calling [`store::<T>`]. Our classes declare no properties or constants.
+/// Must run in MINIT.
+pub fn register_class<T: RegisteredClass>(
+    registration: Registration,
+) -> ext_php_rs::error::Result<()> {
+    let mut builder = ClassBuilder::new(T::CLASS_NAME);
+    for (method, flags) in T::method_builders() {
+        builder = builder.method(method, flags);
+    }
+    if let Some(parent) = T::EXTENDS {
+        builder = builder.extends(parent);
+    }
+    for interface in T::IMPLEMENTS {
+        builder = builder.implements(*interface);
+    }
+    builder
+        .flags(T::FLAGS)
+        .object_override::<T>()
+        .registration(registration)
+        .docs(T::DOC_COMMENTS)
+        .register()
+}
+
+/// A class entry registered by hand in MINIT (an exception class, an interface), kept for the
+/// module's lifetime.
+pub struct ClassSlot(AtomicPtr<ClassEntry>);
+
+impl ClassSlot {
+    /// An empty slot.
+    pub const fn new() -> Self {
+        ClassSlot(AtomicPtr::new(std::ptr::null_mut()))
+    }
+
+    /// Keeps the class entry a registration function received.
+    pub fn set(&self, ce: &'static mut ClassEntry) {
+        self.0.store(ce, Ordering::Release);
+    }
+
+    /// The kept class entry, or `fallback()` before registration (which never happens once
+    /// MINIT has succeeded).
+    pub fn get_or(&self, fallback: fn() -> &'static ClassEntry) -> &'static ClassEntry {
+        // SAFETY: the pointer is null or a class entry registered in MINIT, which lives until
+        // the module shuts down.
+        unsafe { self.0.load(Ordering::Acquire).as_ref() }.unwrap_or_else(fallback)
+    }
+}
+
+impl Default for ClassSlot {
+    fn default() -> Self {
+        ClassSlot::new()
+    }
+}
+
+/// `\JsonSerializable` (`\Stringable` if the json extension had not registered it, which
+/// cannot happen on PHP 8, where json is always built in).
+pub fn json_serializable() -> &'static ClassEntry {
+    // SAFETY: the json extension is built into PHP 8 and registers the interface in its MINIT,
+    // which runs before ours; the entry lives as long as the process.
+    unsafe { php_json_serializable_ce.as_ref() }.unwrap_or_else(ce::stringable)
+}
+
+/// Finds a class by name at run time, autoloading it or not.
+pub fn lookup(name: &str, autoload: bool) -> Option<&'static ClassEntry> {
+    if name.is_empty() || name.contains('\0') {
+        return None;
+    }
+    let mut zname = ZendStr::new(name, false);
+    let flags = if autoload { 0 } else { NO_AUTOLOAD };
+    // SAFETY: `zname` is a live string; the engine returns a class entry that lives for the
+    // request (user classes) or the process (internal ones), or null.
+    let ce = unsafe { zend_lookup_class_ex(&raw mut *zname, std::ptr::null_mut(), flags) };
+    // SAFETY: non-null class entries returned by the engine are valid.
+    unsafe { ce.as_ref() }
+}
+
+/// Finds a class by name at run time, autoloading it, with its name and lower-case key made
+/// once by the caller (the key keeps its hash, so the lookup neither lowers nor hashes again).
+pub fn lookup_prehashed(name: &ZendStr, key: &ZendStr) -> Option<&'static ClassEntry> {
+    // SAFETY: both are live strings that the engine only reads (the key's hash is cached in
+    // it); it returns a class entry that lives for the request, or null.
+    let ce = unsafe {
+        zend_lookup_class_ex(
+            std::ptr::from_ref::<ZendStr>(name).cast_mut(),
+            std::ptr::from_ref::<ZendStr>(key).cast_mut(),
+            0,
+        )
+    };
+    // SAFETY: non-null class entries returned by the engine are valid.
+    unsafe { ce.as_ref() }
+}
+
+/// A class registered so far in this MINIT (internal classes only), by name, any case.
+pub fn registered(name: &str) -> Option<&'static ClassEntry> {
+    // SAFETY: the engine's compiler globals, declared statically; read only (MINIT,
+    // single-threaded).
+    let globals = unsafe { ext_php_rs_compiler_globals().as_ref() }?;
+    let table: *const HashTable = globals.class_table;
+    if table.is_null() {
+        return None;
+    }
+    // SAFETY: `CG(class_table)` is the live class table; the name is a valid buffer of the
+    // given length. Internal class entries live until the module shuts down.
+    unsafe {
+        zend_hash_str_find_ptr_lc(table, name.as_ptr().cast(), name.len())
+            .cast::<ClassEntry>()
+            .as_ref()
+    }
+}
+
+/// The method `name` (any case) of `ce`, as a raw pointer into the class's method table.
+pub(super) fn method(ce: &ClassEntry, name: &str) -> *mut zend_function {
+    // SAFETY: the function table of a live class; the name is a valid buffer of the given
+    // length. The engine returns a pointer to the function, or null.
+    unsafe {
+        zend_hash_str_find_ptr_lc(
+            &raw const ce.function_table,
+            name.as_ptr().cast(),
+            name.len(),
+        )
+        .cast::<zend_function>()
+    }
+}
+
+/// Makes the class's constructor private, as the SDK declares it for classes PHP code gets
+/// from a factory (`ZohoOAuth::getClientInstance()`): `new` then fails with PHP's own
+/// "Call to private ... from global scope" error. Must run in a registration function.
+pub fn make_constructor_private(ce: &mut ClassEntry) {
+    // SAFETY: the constructor, when set, is a live internal function of this class, which is
+    // being registered (MINIT, single-threaded).
+    if let Some(constructor) = unsafe { ce.constructor.as_mut() } {
+        // SAFETY: every member of the `zend_function` union starts with `common`.
+        let flags = unsafe { &mut constructor.common.fn_flags };
+        *flags = (*flags & !(ZEND_ACC_PUBLIC | ZEND_ACC_PROTECTED)) | ZEND_ACC_PRIVATE;
+    }
+}
+
+/// Removes the declared return type of the named methods, so PHP classes extending this one
+/// may override them without a return type, as code written for the SDK's untyped classes
+/// does. Must run in a registration function.
+pub fn drop_return_types(ce: &mut ClassEntry, methods: &[&str]) {
+    for name in methods {
+        // SAFETY: a non-null entry is a live internal function of this class, being
+        // registered (MINIT); every member of the `zend_function` union starts with `common`.
+        if let Some(func) = unsafe { method(ce, name).as_mut() } {
+            let flags = unsafe { &mut func.common.fn_flags };
+            *flags &= !ZEND_ACC_HAS_RETURN_TYPE;
+        }
+    }
+}
+
+/// Lets PHP `serialize()` objects of the class (ext-php-rs marks its classes not
+/// serializable). Must run in a registration function.
+pub fn make_serializable(ce: &mut ClassEntry) {
+    ce.ce_flags &= !ClassFlags::NotSerializable.bits();
+}
+
+/// Makes the class final: declaring a subclass fails with PHP's own error.
+pub(super) fn make_final(ce: &mut ClassEntry) {
+    ce.ce_flags |= ZEND_ACC_FINAL;
+}
