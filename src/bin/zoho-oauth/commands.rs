@@ -8,9 +8,10 @@ use zoho_oauth::{AuthorizationRequest, Clock, Config, MemoryStore, OAuthClient, 
 use crate::cli::{AuthorizeUrlArgs, ExchangeArgs, RevokeArgs, UserArgs};
 use crate::config::Settings;
 use crate::exit::Failure;
-use crate::output::{Output, relative, utc};
+use crate::output::Output;
 use crate::prompt;
 use crate::session::{self, client_for_user, no_tokens, resolve_user};
+use crate::time::{relative, utc};
 
 /// The scope asked for when none is configured.
 pub const DEFAULT_SCOPE: &str = "ZohoCRM.modules.ALL";
@@ -19,7 +20,7 @@ pub const DEFAULT_SCOPE: &str = "ZohoCRM.modules.ALL";
 /// `--refresh-token -`, a refresh token (e.g. one printed as NOT saved) refreshed and saved.
 pub fn exchange(args: &ExchangeArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     if args.refresh_token.is_some() {
-        return crate::unsaved::save_from_refresh_token(args, settings, out);
+        return crate::save_refresh::save_from_refresh_token(args, settings, out);
     }
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {

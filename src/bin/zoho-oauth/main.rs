@@ -15,8 +15,11 @@ mod migrate_csv;
 mod mysql_create;
 mod output;
 mod prompt;
+mod save_refresh;
 mod servers;
 mod session;
+mod shared_side;
+mod time;
 mod unsaved;
 mod users;
 

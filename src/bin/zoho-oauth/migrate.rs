@@ -15,6 +15,7 @@ use crate::cli::MigrateArgs;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, warn};
+use crate::shared_side;
 
 /// One side of a migration.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -126,30 +127,6 @@ fn existing_file(path: &Path, format: StoreFormat) -> Result<FileStore, Failure>
     Ok(FileStore::new(path, format)?)
 }
 
-/// The configuration of a shared side: the configured settings with `token_store=kind`
-/// and `sets` (`KEY=VALUE`, store keys only) applied.
-pub fn side_config(
-    settings: &Settings,
-    kind: StoreKind,
-    sets: &[String],
-) -> Result<Config, Failure> {
-    let mut config = settings.config_with_placeholders()?;
-    config.token_store = Some(kind);
-    for set in sets {
-        let Some((key, value)) = set.split_once('=') else {
-            // Not repeated: it may be a URL with a password.
-            return Err(Failure::usage(
-                "--from-set and --to-set take KEY=VALUE, e.g. mysql_table=oauthtokens",
-            ));
-        };
-        config
-            .store_settings
-            .set(key.trim(), value)
-            .map_err(|e| Failure::from(e).with_hint("the store keys are host_address, db_port, db_username, db_password, mysql_url, mysql_database, mysql_table, mysql_socket, mysql_ssl, redis_url, redis_key_prefix"))?;
-    }
-    Ok(config)
-}
-
 /// One side opened as a store, with a description for the report.
 fn open_side(
     args: &MigrateArgs,
@@ -174,7 +151,7 @@ fn open_side(
             Ok((Arc::new(store), path.display().to_string(), config))
         }
         Side::Shared(kind) => {
-            let config = side_config(settings, kind, sets)?;
+            let config = shared_side::config(settings, kind, sets)?;
             let store = zoho_oauth::store::open(&config)?;
             let described = store.describe();
             Ok((store, described, config))

@@ -109,7 +109,7 @@ fn open_side(
         (args.to_file.as_ref(), &args.to_set, "--to-set")
     };
     if let Side::Shared(kind) = side {
-        let config = crate::migrate::side_config(settings, kind, sets)?;
+        let config = crate::shared_side::config(settings, kind, sets)?;
         let store = zoho_oauth::store::open(&config)?;
         let text = store.describe();
         return Ok(Opened {

@@ -10,8 +10,9 @@ use zoho_oauth::{
 
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
-use crate::output::{Output, relative, utc, warn};
+use crate::output::{Output, warn};
 use crate::servers;
+use crate::time::{relative, utc};
 use crate::unsaved;
 
 /// The user a command is about: `given` (`--user`), else `currentUserEmail`, else the only one stored.
