@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use zoho_oauth::policy;
 use zoho_oauth::{AuthorizationRequest, Clock, Config, MemoryStore, OAuthClient, SystemClock};
 
 use crate::cli::{AuthorizeUrlArgs, ExchangeArgs, RevokeArgs, UserArgs};
@@ -62,8 +63,7 @@ pub fn token(args: &UserArgs, settings: &Settings, out: Output) -> Result<(), Fa
         return Err(no_tokens(&store, Some(&user)));
     };
     let margin = settings.config_with_placeholders()?.refresh_margin;
-    let margin_ms = i64::try_from(margin.as_millis()).unwrap_or(i64::MAX);
-    let tokens = if stored.is_valid_for(SystemClock.now_ms(), margin_ms) {
+    let tokens = if policy::is_fresh(&stored, margin, SystemClock.now_ms()) {
         stored
     } else {
         client_for_user(settings, &user)?

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use serde_json::json;
+use zoho_oauth::policy;
 use zoho_oauth::redirect::{self, Redirect, RedirectError};
 use zoho_oauth::{AuthorizationRequest, Config};
 
@@ -104,7 +105,7 @@ fn finish(
 ) -> Result<(), Failure> {
     let configured = config.accounts_url.clone();
     let exchanged = settings
-        .client(session::with_accounts_url(config, &redirect.accounts_url))
+        .client(policy::with_issuer(config, &redirect.accounts_url))
         .and_then(|client| {
             let tokens = session::exchange_and_save(&client, redirect.code.expose())?;
             Ok((client, tokens))

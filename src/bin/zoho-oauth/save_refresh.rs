@@ -6,9 +6,9 @@ use std::io::Read;
 use crate::cli::ExchangeArgs;
 use crate::config::Settings;
 use crate::exit::Failure;
-use crate::output::{Output, warn};
+use crate::output::Output;
 use crate::unsaved::{Input, parse};
-use crate::{prompt, servers, session};
+use crate::{prompt, session};
 
 /// The most stdin `--refresh-token -` reads: far more than the printed lines need.
 const MAX_INPUT: u64 = 64 * 1024;
@@ -69,18 +69,9 @@ fn read_input() -> Result<Input, Failure> {
 /// names one and it is trusted (a refresh token works only there).
 fn issuing_config(settings: &Settings, input: &Input) -> Result<zoho_oauth::Config, Failure> {
     let config = settings.client_config()?;
-    let Some(issuer) = input.accounts_url.as_deref() else {
-        return Ok(config);
-    };
-    match servers::trusted(issuer, &config.accounts_url) {
-        Some(url) if url != config.accounts_url => Ok(session::with_accounts_url(config, &url)),
-        Some(_) => Ok(config),
-        None => {
-            warn(&format!(
-                "the input names accounts server {issuer}, which is not Zoho's; using {} instead",
-                config.accounts_url
-            ));
-            Ok(config)
-        }
-    }
+    Ok(session::routed(
+        config,
+        input.accounts_url.as_deref(),
+        "the input names",
+    ))
 }
