@@ -157,7 +157,7 @@ pub fn authorize_url(
     let url = authorization_url(config, &request)?;
     out.result(
         &url,
-        json!({ "authorize_url": url, "state": state, "redirect_uri": settings.get("redirect_uri") }),
+        json!({ "authorize_url": url, "state": state, "redirect_uri": settings.redirect_uri() }),
     );
     Ok(())
 }

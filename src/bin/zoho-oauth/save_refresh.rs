@@ -40,7 +40,7 @@ pub fn save_from_refresh_token(
         .user
         .clone()
         .or_else(|| input.user.clone())
-        .or_else(|| settings.get("currentUserEmail").map(str::to_string))
+        .or_else(|| settings.current_user().map(str::to_string))
         .ok_or_else(|| {
             Failure::usage("--user is needed: whom should the tokens be saved under?")
         })?;

@@ -20,7 +20,7 @@ pub fn resolve_user(
     settings: &Settings,
     store: &Arc<dyn TokenStore>,
 ) -> Result<String, Failure> {
-    if let Some(user) = given.or(settings.get("currentUserEmail")) {
+    if let Some(user) = given.or(settings.current_user()) {
         return Ok(user.to_string());
     }
     let entries = store.list()?;
