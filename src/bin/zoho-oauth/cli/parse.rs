@@ -82,11 +82,17 @@ fn unknown(e: &clap::Error, word: String) -> Failure {
     }
     if word.starts_with('-') && word.len() > 1 {
         let name = word.split_once('=').map_or(word.as_str(), |(n, _)| n);
-        if let Some(command) = subcommand_of(e)
-            && known_anywhere(name)
-        {
-            return Failure::usage(format!("{command} does not take {name}"))
-                .with_hint(format!("see zoho-oauth {command} --help"));
+        if known_anywhere(name) {
+            return match subcommand_of(e) {
+                Some(command) => Failure::usage(format!("{command} does not take {name}"))
+                    .with_hint(format!("see zoho-oauth {command} --help")),
+                None => Failure::usage(format!(
+                    "{name} is a command's option: give it after the command"
+                ))
+                .with_hint(
+                    "e.g. zoho-oauth token --user ada@example.com; see zoho-oauth COMMAND --help",
+                ),
+            };
         }
         return Failure::usage(format!("unknown option {word}"))
             .with_hint("see zoho-oauth --help or zoho-oauth COMMAND --help");
@@ -251,6 +257,15 @@ mod tests {
         assert_eq!(
             f.map(|f| f.message).as_deref(),
             Some("token does not take --grant-token")
+        );
+    }
+
+    #[test]
+    fn a_command_option_before_the_command_says_where_it_goes() {
+        let f = parse_words(&["--user", "ada@example.com", "token"]).err();
+        assert_eq!(
+            f.map(|f| f.message).as_deref(),
+            Some("--user is a command's option: give it after the command")
         );
     }
 
