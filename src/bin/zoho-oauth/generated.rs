@@ -8,20 +8,13 @@ use crate::exit::{Class, Failure};
 
 /// The completion script for `shell`.
 pub fn completions(shell: Shell) -> String {
-    let mut command = definition();
+    let generator = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+    };
     let mut script = Vec::new();
-    let name = "zoho-oauth";
-    match shell {
-        Shell::Bash => {
-            clap_complete::generate(clap_complete::Shell::Bash, &mut command, name, &mut script)
-        }
-        Shell::Zsh => {
-            clap_complete::generate(clap_complete::Shell::Zsh, &mut command, name, &mut script)
-        }
-        Shell::Fish => {
-            clap_complete::generate(clap_complete::Shell::Fish, &mut command, name, &mut script)
-        }
-    }
+    clap_complete::generate(generator, &mut definition(), "zoho-oauth", &mut script);
     String::from_utf8_lossy(&script).into_owned()
 }
 

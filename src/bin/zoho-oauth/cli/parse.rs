@@ -37,7 +37,7 @@ fn usage(e: &clap::Error) -> Failure {
         ErrorKind::UnknownArgument => unknown(e, arg.unwrap_or_default()),
         ErrorKind::InvalidSubcommand => {
             let word = context(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            Failure::usage(format!("unknown command '{word}'"))
+            Failure::usage(format!("unknown command {}", quoted(&word)))
                 .with_hint("see zoho-oauth --help for the commands")
         }
         ErrorKind::InvalidValue if context(e, ContextKind::InvalidValue).as_deref() == Some("") => {
@@ -94,15 +94,29 @@ fn unknown(e: &clap::Error, word: String) -> Failure {
                 ),
             };
         }
-        return Failure::usage(format!("unknown option {word}"))
+        return Failure::usage(format!("unknown option {name}"))
             .with_hint("see zoho-oauth --help or zoho-oauth COMMAND --help");
     }
-    if word.starts_with("1000.") {
-        return Failure::usage("unexpected argument '1000.…' (not repeated: it may be a token)")
+    if looks_like_a_token(&word) {
+        return Failure::usage(format!("unexpected argument {}", quoted(&word)))
             .with_hint("tokens never go on the command line: use --grant-token -, --refresh-token - or the prompt");
     }
-    Failure::usage(format!("unexpected argument '{word}'"))
+    Failure::usage(format!("unexpected argument {}", quoted(&word)))
         .with_hint("values go after their option, e.g. --user ada@example.com")
+}
+
+/// Zoho's grant, access and refresh tokens start with `1000.`.
+fn looks_like_a_token(word: &str) -> bool {
+    word.starts_with("1000.")
+}
+
+/// A word for a message in quotes, or `'1000.…'` when it may be a token (never repeated).
+fn quoted(word: &str) -> String {
+    if looks_like_a_token(word) {
+        "'1000.…' (not repeated: it may be a token)".to_string()
+    } else {
+        format!("'{word}'")
+    }
 }
 
 /// The clap error's context of `kind`, as text.
@@ -249,6 +263,21 @@ mod tests {
             f.contains("unexpected argument") && !f.contains("abc"),
             "{f}"
         );
+    }
+
+    #[test]
+    fn no_message_repeats_a_token() {
+        for words in [
+            &["1000.abc.def"][..],
+            &["token", "1000.abc.def"],
+            &["token", "--frob=1000.abc.def"],
+        ] {
+            let f = parse_words(words)
+                .err()
+                .map(|f| f.message)
+                .unwrap_or_default();
+            assert!(!f.is_empty() && !f.contains("abc"), "{words:?}: {f}");
+        }
     }
 
     #[test]
