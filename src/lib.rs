@@ -46,7 +46,7 @@ pub use client::{AuthorizationRequest, OAuthClient};
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use config::{Config, StoreFormat};
 pub use datacentre::DataCentre;
-pub use error::{Error, ErrorCategory, ErrorKind, Result};
+pub use error::{Error, ErrorCategory, ErrorKind, Remedy, Result};
 pub use secret::Secret;
 pub use store::{FileStore, MemoryStore, TokenStore};
 pub use token::Tokens;

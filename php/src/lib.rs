@@ -28,6 +28,7 @@ pub mod panic;
 pub mod params;
 pub mod persistence;
 pub mod registry;
+pub mod remedy;
 pub mod rest_client;
 pub mod rest_client_sdk;
 pub mod sdk_client;

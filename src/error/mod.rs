@@ -10,6 +10,9 @@ use crate::token::Tokens;
 
 #[macro_use]
 mod kinds;
+mod remedy;
+
+pub use remedy::Remedy;
 
 /// The broad class of an error kind: what a caller does about it. The CLI's exit code is one
 /// per category (`zoho-oauth --help`, `docs/cli.md`).
@@ -113,6 +116,7 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    remedy: Option<Remedy>,
     zoho_code: Option<String>,
     http_status: Option<u16>,
     path: Option<PathBuf>,
@@ -129,6 +133,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            remedy: None,
             zoho_code: None,
             http_status: None,
             path: None,
@@ -139,6 +144,14 @@ impl Error {
     /// Adds a hint a person can act on.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a typed remedy, which each door words in its own terms; until then the hint is
+    /// the remedy's door-neutral wording ([`Remedy::neutral`]).
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.hint = Some(remedy.neutral(self.kind));
+        self.remedy = Some(remedy);
         self
     }
 
@@ -181,9 +194,34 @@ impl Error {
         &self.message
     }
 
-    /// The hint, if any.
+    /// The hint, if any, in no door's vocabulary.
     pub fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
+    }
+
+    /// The typed remedy, if any.
+    pub fn remedy(&self) -> Option<Remedy> {
+        self.remedy
+    }
+
+    /// The hint as a door gives it: `words` words the remedy in the door's terms (PHP method
+    /// names, CLI commands, C functions); when it does not (or there is no remedy), the hint.
+    pub fn hint_worded(
+        &self,
+        words: impl FnOnce(Remedy, &Error) -> Option<String>,
+    ) -> Option<String> {
+        self.remedy
+            .and_then(|remedy| words(remedy, self))
+            .or_else(|| self.hint.clone())
+    }
+
+    /// The message followed by ` Hint: <hint>` when there is a hint (what `Display` shows
+    /// with the door-neutral hint).
+    pub fn message_with_hint(&self, hint: Option<&str>) -> String {
+        match hint {
+            Some(hint) => format!("{} Hint: {hint}", self.message),
+            None => self.message.clone(),
+        }
     }
 
     /// Zoho's error code, if the accounts server sent one.
@@ -257,6 +295,7 @@ impl fmt::Debug for Error {
             .field("kind", &self.kind)
             .field("message", &self.message)
             .field("hint", &self.hint)
+            .field("remedy", &self.remedy)
             .field("zoho_code", &self.zoho_code)
             .field("http_status", &self.http_status)
             .field("path", &self.path)

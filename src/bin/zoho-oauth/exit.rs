@@ -1,6 +1,6 @@
 //! Failures and the exit code of each class of failure.
 
-use zoho_oauth::{Error, ErrorCategory, ErrorKind, Tokens};
+use zoho_oauth::{Error, ErrorCategory, ErrorKind, Remedy, Tokens};
 
 /// A class of outcome; each has its own exit code, listed in `--help` and `docs/cli.md`.
 /// A library error's class is its category in the table of error kinds; `login` adds one.
@@ -103,6 +103,22 @@ impl Class {
     }
 }
 
+/// The hint of a library error in the CLI's terms: its commands and options.
+pub fn hint_of(error: &Error) -> Option<String> {
+    error.hint_worded(|remedy, error| {
+        Some(match remedy {
+            Remedy::ObtainTokens => "run `zoho-oauth login` or `zoho-oauth exchange` for this user first; `zoho-oauth users` lists who is stored".to_string(),
+            Remedy::SaveAttachedTokens | Remedy::AddProfileScopeOrUser => format!(
+                "the user lookup failed ({}); add AaaServer.profile.READ to the scopes (--scope), or name the user with --user, then save the printed tokens with `zoho-oauth exchange --refresh-token - --user EMAIL`",
+                error.kind().name()
+            ),
+            Remedy::ReplaceDeliberately => "another process may have saved them meanwhile; replace them only deliberately (zoho-oauth migrate --force)".to_string(),
+            Remedy::SetTokenBaseDir => "give an absolute --token-dir, or set token_base_dir".to_string(),
+            _ => return None,
+        })
+    })
+}
+
 /// Why a command failed: a class, a message and perhaps a hint and Zoho's error code, none of
 /// which ever holds a secret; and, when Zoho issued tokens that could not be saved, those
 /// tokens, which are handed to the user on stdout only (see `unsaved.rs`).
@@ -156,7 +172,7 @@ impl From<Error> for Failure {
             class: Class::of(e.kind()),
             kind: Some(e.kind()),
             message: e.message().to_string(),
-            hint: e.hint().map(str::to_string),
+            hint: hint_of(&e),
             zoho_code: e.zoho_code().map(str::to_string),
             unsaved: None,
         }
@@ -175,6 +191,27 @@ mod tests {
         assert_eq!(codes, [2, 3, 4, 5, 6, 7, 8, 70]);
         for row in TABLE {
             assert_eq!(row.0.code(), row.1);
+        }
+    }
+
+    #[test]
+    fn cli_words_name_commands_never_php_methods() {
+        let php = [
+            "generateAccessToken",
+            "getAccessToken",
+            "refreshAccessToken",
+            "php.ini",
+        ];
+        for &remedy in Remedy::ALL {
+            let error = Error::new(ErrorKind::NoTokens, "x").with_remedy(remedy);
+            let text = hint_of(&error).unwrap_or_default();
+            assert!(
+                text.contains("zoho-oauth") || text.contains("--"),
+                "{remedy:?}: {text}"
+            );
+            for word in php {
+                assert!(!text.contains(word), "{remedy:?}: {text}");
+            }
         }
     }
 
