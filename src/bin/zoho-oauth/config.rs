@@ -10,24 +10,11 @@ use zoho_oauth::config::StoreKind;
 use zoho_oauth::config::is_known_key;
 use zoho_oauth::{Config, OAuthClient, StoreFormat, TokenStore};
 
-use crate::args::Args;
+use crate::cli::{Global, split_scopes};
+use crate::environment::ENV_VARS;
 use crate::exit::{Class, Failure};
 use crate::output::warn;
 use crate::prompt;
-
-/// Environment variables and the SDK key each one sets.
-pub const ENV_VARS: &[(&str, &str)] = &[
-    ("ZOHO_CLIENT_ID", "client_id"),
-    ("ZOHO_CLIENT_SECRET", "client_secret"),
-    ("ZOHO_REDIRECT_URI", "redirect_uri"),
-    ("ZOHO_DATA_CENTRE", "data_centre"),
-    ("ZOHO_DATA_CENTER", "data_centre"),
-    ("ZOHO_ACCOUNTS_URL", "accounts_url"),
-    ("ZOHO_TOKEN_DIR", "token_persistence_path"),
-    ("ZOHO_STORE_FORMAT", "token_store_format"),
-    ("ZOHO_CURRENT_USER_EMAIL", "currentUserEmail"),
-    ("ZOHO_SCOPE", "scope"),
-];
 
 /// The redirect URI used when none is configured.
 pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8910/callback";
@@ -43,7 +30,7 @@ pub struct Settings {
 
 impl Settings {
     /// Reads the file, the environment and the flags, in that order.
-    pub fn load(args: &Args) -> Result<Settings, Failure> {
+    pub fn load(args: &Global) -> Result<Settings, Failure> {
         let mut pairs = BTreeMap::new();
         if let Some((path, required)) = config_path(args) {
             for (key, value) in read_file(&path, required)? {
@@ -55,8 +42,8 @@ impl Settings {
                 set(&mut pairs, key, value);
             }
         }
-        for (key, value) in &args.settings {
-            set(&mut pairs, key, value.clone());
+        for (key, value) in flags(args) {
+            set(&mut pairs, key, value.to_string());
         }
         let mut default_token_dir = false;
         if !pairs.contains_key("token_persistence_path") && !names_shared_store(&pairs) {
@@ -143,7 +130,7 @@ impl Settings {
     /// The scopes from the configuration (`scope` key), if any.
     pub fn scopes(&self) -> Vec<String> {
         self.get("scope")
-            .map(|s| crate::args::split_scopes(s).collect())
+            .map(|s| split_scopes(s).collect())
             .unwrap_or_default()
     }
 
@@ -186,6 +173,20 @@ impl Settings {
     }
 }
 
+/// The SDK keys the flags set.
+fn flags(args: &Global) -> impl Iterator<Item = (&'static str, &str)> {
+    [
+        ("client_id", &args.client_id),
+        ("redirect_uri", &args.redirect_uri),
+        ("data_centre", &args.dc),
+        ("accounts_url", &args.accounts_url),
+        ("token_persistence_path", &args.token_dir),
+        ("token_store_format", &args.store_format),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key, value.as_deref()?)))
+}
+
 /// Whether the settings select a shared store (`token_store=mysql` or `redis`), which needs
 /// no token directory.
 fn names_shared_store(pairs: &BTreeMap<String, String>) -> bool {
@@ -216,7 +217,7 @@ fn set(pairs: &mut BTreeMap<String, String>, key: &str, value: String) {
 }
 
 /// The config file to read and whether it must exist (named explicitly) or not (default).
-fn config_path(args: &Args) -> Option<(PathBuf, bool)> {
+fn config_path(args: &Global) -> Option<(PathBuf, bool)> {
     if let Some(path) = &args.config {
         return Some((path.clone(), true));
     }

@@ -4,30 +4,23 @@
 use std::time::Duration;
 
 use serde_json::json;
-use zoho_oauth::{AuthorizationRequest, Config, DataCentre};
+use zoho_oauth::redirect::{self, Redirect, RedirectError};
+use zoho_oauth::{AuthorizationRequest, Config};
 
-use crate::args::Args;
 use crate::browser;
+use crate::cli::LoginArgs;
 use crate::commands::{authorization_url, random_state, scopes};
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
-use crate::loopback::{Callback, Loopback, param};
+use crate::loopback::{Callback, Loopback};
 use crate::output::Output;
-use crate::servers;
 use crate::session;
 
 /// How long to wait for the redirect by default.
 const DEFAULT_TIMEOUT_SECS: u64 = 300;
 
-/// What a genuine redirect carried.
-struct Redirect {
-    code: String,
-    accounts_url: String,
-    location: Option<String>,
-}
-
 /// Runs the whole login.
-pub fn login(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn login(args: &LoginArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {
         config.current_user_email = Some(user.clone());
@@ -35,7 +28,7 @@ pub fn login(args: &Args, settings: &Settings, out: Output) -> Result<(), Failur
     let loopback = Loopback::bind(&config.redirect_uri)?;
     let state = random_state()?;
     let request = AuthorizationRequest {
-        scopes: scopes(args, settings, true),
+        scopes: scopes(&args.scope.scopes(), settings, true),
         access_type: Some("offline".into()),
         prompt_consent: true,
         state: Some(state.clone()),
@@ -55,7 +48,7 @@ pub fn login(args: &Args, settings: &Settings, out: Output) -> Result<(), Failur
 }
 
 /// Prints the URL (first, as JSON, with `--json`) and opens a browser unless told not to.
-fn announce(args: &Args, out: Output, url: &str, redirect_uri: &str, timeout: Duration) {
+fn announce(args: &LoginArgs, out: Output, url: &str, redirect_uri: &str, timeout: Duration) {
     if out.json {
         out.json_line(&json!({
             "authorize_url": url,
@@ -75,52 +68,30 @@ fn announce(args: &Args, out: Output, url: &str, redirect_uri: &str, timeout: Du
     ));
 }
 
-/// Checks the redirect: our `state`, no `error`, a `code`, a trusted accounts server.
+/// Checks the redirect in the core (our `state`, no `error`, a `code`, a trusted accounts
+/// server) and words a refusal for the command line.
 fn check(callback: &Callback, state: &str, configured: &str) -> Result<Redirect, Failure> {
-    if callback.get("state") != Some(state) {
-        return Err(Failure::new(
+    redirect::check(&callback.params, state, configured).map_err(refused)
+}
+
+/// A refused redirect, in the CLI's words.
+fn refused(e: RedirectError) -> Failure {
+    let failure = Failure::new(Class::Login, e.to_string());
+    match e {
+        RedirectError::StateMismatch => Failure::new(
             Class::Login,
             "the redirect's state does not match this login: it was not started by this command (a forged or stale link); nothing was exchanged",
         )
-        .with_hint("run zoho-oauth login again and use the URL it prints"));
+        .with_hint("run zoho-oauth login again and use the URL it prints"),
+        RedirectError::Denied { error } => {
+            let mut failure = failure.with_hint("run login again and press Accept; access_denied can also mean too many grant requests in a short time");
+            failure.zoho_code = Some(error);
+            failure
+        }
+        RedirectError::UntrustedServer { .. } => failure
+            .with_hint("the sign-in link was tampered with; run zoho-oauth login again"),
+        RedirectError::NoCode => failure,
     }
-    if let Some(error) = callback.get("error") {
-        let mut failure = Failure::new(
-            Class::Login,
-            format!("Zoho did not grant access ({error}): consent was refused or the request was rejected"),
-        )
-        .with_hint("run login again and press Accept; access_denied can also mean too many grant requests in a short time");
-        failure.zoho_code = Some(error.to_string());
-        return Err(failure);
-    }
-    let code = callback
-        .get("code")
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| Failure::new(Class::Login, "Zoho's redirect carried no code"))?;
-    Ok(Redirect {
-        code: code.to_string(),
-        accounts_url: accounts_server(&callback.params, configured)?,
-        location: callback.get("location").map(str::to_string),
-    })
-}
-
-/// The accounts server to exchange the code at: the redirect's `accounts-server` when it is
-/// trusted, else the `location`'s server when we talk to Zoho, else the configured one.
-fn accounts_server(params: &[(String, String)], configured: &str) -> Result<String, Failure> {
-    if let Some(server) = param(params, "accounts-server").filter(|s| !s.is_empty()) {
-        return servers::trusted(server, configured).ok_or_else(|| {
-            Failure::new(
-                Class::Login,
-                format!("the redirect names accounts server '{server}', which is not one of Zoho's; the client secret is not sent there"),
-            )
-            .with_hint("the sign-in link was tampered with; run zoho-oauth login again")
-        });
-    }
-    let by_location = param(params, "location")
-        .and_then(|l| DataCentre::from_code(l).ok())
-        .filter(|_| DataCentre::from_accounts_url(configured).is_some())
-        .map(|dc| dc.accounts_url().to_string());
-    Ok(by_location.unwrap_or_else(|| configured.to_string()))
 }
 
 /// Exchanges the code at the user's accounts server, answers the browser, reports.
@@ -135,7 +106,7 @@ fn finish(
     let exchanged = settings
         .client(session::with_accounts_url(config, &redirect.accounts_url))
         .and_then(|client| {
-            let tokens = session::exchange_and_save(&client, &redirect.code)?;
+            let tokens = session::exchange_and_save(&client, redirect.code.expose())?;
             Ok((client, tokens))
         });
     match exchanged {
@@ -155,56 +126,5 @@ fn finish(
             callback.finish(false, &failure.message);
             Err(failure)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn the_code_goes_to_the_users_data_centre() {
-        let zoho = "https://accounts.zoho.com";
-        let server = |pairs: &[(&str, &str)], configured: &str| {
-            accounts_server(&params(pairs), configured).map_err(|f| f.class)
-        };
-        // accounts-server wins when it is one of Zoho's.
-        assert_eq!(
-            server(
-                &[
-                    ("location", "in"),
-                    ("accounts-server", "https://accounts.zoho.eu")
-                ],
-                zoho
-            ),
-            Ok("https://accounts.zoho.eu".to_string())
-        );
-        // Without it, the location picks the data centre's server...
-        assert_eq!(
-            server(&[("location", "eu")], zoho),
-            Ok("https://accounts.zoho.eu".to_string())
-        );
-        assert_eq!(
-            server(&[("location", "ca")], zoho),
-            Ok("https://accounts.zohocloud.ca".to_string())
-        );
-        // ...but only when we talk to Zoho; an unknown location keeps the configured one.
-        assert_eq!(
-            server(&[("location", "eu")], "http://127.0.0.1:9"),
-            Ok("http://127.0.0.1:9".to_string())
-        );
-        assert_eq!(server(&[("location", "mars")], zoho), Ok(zoho.to_string()));
-        // A forged accounts server is refused: the secret never goes there.
-        assert_eq!(
-            server(&[("accounts-server", "https://evil.example")], zoho),
-            Err(Class::Login)
-        );
     }
 }

@@ -118,27 +118,12 @@ impl Loopback {
             respond(&mut stream, "404 Not Found", "Not found", "");
             return None;
         }
-        let params = form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
+        let params = zoho_oauth::redirect::parse_query(query);
         Some(Callback { params, stream })
     }
 }
 
-/// The first value of query parameter `name` in decoded `params`.
-pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 impl Callback {
-    /// A query parameter's first value.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        param(&self.params, name)
-    }
-
     /// Answers the browser with a small page and closes the connection.
     pub fn finish(mut self, ok: bool, message: &str) {
         let (status, title) = if ok {

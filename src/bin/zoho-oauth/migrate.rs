@@ -11,7 +11,7 @@ use serde_json::json;
 use zoho_oauth::config::StoreKind;
 use zoho_oauth::{Config, FileStore, StoreFormat, TokenStore, Tokens};
 
-use crate::args::Args;
+use crate::cli::MigrateArgs;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, warn};
@@ -43,7 +43,7 @@ impl Side {
 }
 
 /// Runs the migration.
-pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn migrate(args: &MigrateArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     if crate::migrate_csv::applies(args) {
         return crate::migrate_csv::migrate(args, settings, out);
     }
@@ -85,7 +85,7 @@ pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Fail
 
 /// File to file, as one locked, atomic write of the target.
 fn migrate_files(
-    args: &Args,
+    args: &MigrateArgs,
     settings: &Settings,
     out: Output,
     from: StoreFormat,
@@ -152,7 +152,7 @@ pub fn side_config(
 
 /// One side opened as a store, with a description for the report.
 fn open_side(
-    args: &Args,
+    args: &MigrateArgs,
     settings: &Settings,
     side: Side,
     is_source: bool,
@@ -185,7 +185,7 @@ fn open_side(
 /// To or from a shared store: user by user, each under both stores' refresh locks (so no
 /// refresh on either side runs while its user is copied), re-read under the locks.
 fn migrate_shared(
-    args: &Args,
+    args: &MigrateArgs,
     settings: &Settings,
     out: Output,
     from: Side,

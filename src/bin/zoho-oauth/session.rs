@@ -8,20 +8,19 @@ use zoho_oauth::{
     Clock, Config, DataCentre, Error, OAuthClient, StoreFormat, SystemClock, TokenStore, Tokens,
 };
 
-use crate::args::Args;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, relative, utc, warn};
 use crate::servers;
 use crate::unsaved;
 
-/// The user a command is about: `--user`, else `currentUserEmail`, else the only one stored.
+/// The user a command is about: `given` (`--user`), else `currentUserEmail`, else the only one stored.
 pub fn resolve_user(
-    args: &Args,
+    given: Option<&str>,
     settings: &Settings,
     store: &Arc<dyn TokenStore>,
 ) -> Result<String, Failure> {
-    if let Some(user) = args.user.as_deref().or(settings.get("currentUserEmail")) {
+    if let Some(user) = given.or(settings.get("currentUserEmail")) {
         return Ok(user.to_string());
     }
     let entries = store.list()?;

@@ -12,7 +12,7 @@ use std::io::Read;
 use serde_json::{Value, json};
 use zoho_oauth::{Error, Secret, Tokens};
 
-use crate::args::Args;
+use crate::cli::ExchangeArgs;
 use crate::config::Settings;
 use crate::exit::Failure;
 use crate::output::{Output, utc, warn};
@@ -131,7 +131,7 @@ pub fn parse(input: &str) -> Input {
 /// `exchange --refresh-token -`: refreshes at Zoho with a refresh token read from stdin
 /// (or asked for without echo on a terminal) and saves the tokens under the user.
 pub fn save_from_refresh_token(
-    args: &Args,
+    args: &ExchangeArgs,
     settings: &Settings,
     out: Output,
 ) -> Result<(), Failure> {
