@@ -182,6 +182,18 @@ check_php_enabled() {
     timeout 60 php --ri zoho_oauth | grep -F "$VERSION"
 }
 
+# An upgrade (here: the same version again) keeps the extension enabled, and a SAPI the
+# administrator disabled with phpdismod stays disabled through it, as with Debian's own.
+check_upgrade_keeps_choices() {
+    local conf="/etc/php/$PHP_VERSION"
+    phpdismod -v "$PHP_VERSION" -s fpm zoho_oauth && [ ! -e "$conf/fpm/conf.d/20-zoho_oauth.ini" ] ||
+        return 1
+    timeout 300 dpkg -i "$DEB" </dev/null || return 1
+    [ -e "$conf/cli/conf.d/20-zoho_oauth.ini" ] || { echo "the upgrade disabled it for cli"; return 1; }
+    [ ! -e "$conf/fpm/conf.d/20-zoho_oauth.ini" ] || { echo "the upgrade re-enabled fpm"; return 1; }
+    phpenmod -v "$PHP_VERSION" -s fpm zoho_oauth && [ -e "$conf/fpm/conf.d/20-zoho_oauth.ini" ]
+}
+
 emulator_grant() {
     curl -fsS --max-time 10 "$EMULATOR_URL/_emulator/grant" \
         -d "{\"client_id\":\"$CLIENT_ID\",\"user\":\"$1\",\"scope\":\"ZohoCRM.modules.ALL,AaaServer.profile.READ\"}" |
@@ -356,6 +368,7 @@ snapshot >"$WORK/before"
 check "dpkg -i installs and configures it" check_install
 check "every packaged file is installed; SONAME libzoho_oauth.so.$ABI in ldconfig's cache" check_files_installed
 check "enabled for CLI and FPM: conf.d links, php -m and php-fpm -m list zoho_oauth" check_php_enabled
+check "an upgrade keeps it enabled, and keeps the administrator's phpdismod" check_upgrade_keeps_choices
 check "C: example.c built with pkg-config (shared, static) gets a token from the emulator" check_c_example
 check "the PHP extension (from conf.d) and the CLI read the C library's token" check_php_and_cli_read_token
 check "zoho-oauth --version" check_cli_version
