@@ -155,8 +155,10 @@ snapshot() {
 
 # --- checks on the installed package -----------------------------------------------------
 
+# The README's command: apt installs the file (every dependency is already installed).
 check_install() {
-    timeout 300 dpkg -i "$DEB" </dev/null || return 1
+    DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y \
+        -o Dpkg::Use-Pty=0 "$(realpath "$DEB")" </dev/null || return 1
     [ "$(dpkg-query -W -f='${Status}' zoho-oauth)" = "install ok installed" ]
 }
 
@@ -328,8 +330,10 @@ check_purge() {
     diff "$WORK/before" "$WORK/after" && echo "$(wc -l <"$WORK/after") paths as before the install"
 }
 
-# On a system whose PHP provides another phpapi (PHP 8.3's, say), dpkg unpacks the package but
-# refuses to configure it: the postinst never runs and the extension is not enabled.
+# On a system whose PHP provides another phpapi (PHP 8.3's, say: every phpapi-20220829 in
+# dpkg's status renamed), dpkg unpacks the package but refuses to configure it: the postinst
+# never runs and the extension is not enabled. (apt would refuse it earlier, from the same
+# Depends; apt's own lists cannot be faked as simply.)
 check_refused_on_other_phpapi() {
     local out
     sed -i "s/\bphpapi-$PHPAPI\b/phpapi-20230831/g" /var/lib/dpkg/status || return 1
@@ -372,7 +376,7 @@ curl -fsS --max-time 10 -o /dev/null "$EMULATOR_URL/_emulator/clients" \
 echo "# installed in a throwaway overlay of /etc, /usr and /var"
 overlay_on || { echo "FAILED mount the overlays"; failed=1; finish; }
 snapshot >"$WORK/before"
-check "dpkg -i installs and configures it" check_install
+check "apt install ./zoho-oauth_*.deb installs and configures it" check_install
 check "every packaged file is installed; SONAME libzoho_oauth.so.$ABI in ldconfig's cache" check_files_installed
 check "enabled for CLI and FPM: conf.d links, php -m and php-fpm -m list zoho_oauth" check_php_enabled
 check "an upgrade keeps it enabled, and keeps the administrator's phpdismod" check_upgrade_keeps_choices
