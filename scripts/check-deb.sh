@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Checks the Debian package: builds it (scripts/package-deb.sh, release) unless a .deb is given,
-# checks its file list and control fields, then installs it for real with dpkg in a throwaway
-# copy-on-write view of this machine (a private mount namespace with overlays on /etc, /usr and
-# /var: the machine itself never changes, whatever happens) and checks there that
-#   - the ini is linked into conf.d for the CLI and FPM, and `php -m` / `php-fpm -m` list
-#     zoho_oauth with no -d option;
+# checks its file list and control fields, then installs it for real with apt/dpkg in a
+# throwaway copy-on-write view of this machine (a private mount namespace with overlays on
+# /etc, /usr and /var: the machine itself never changes, whatever happens) and checks there that
+#   - the ini is linked into conf.d for the CLI and FPM, `php -m` / `php-fpm -m` list
+#     zoho_oauth with no -d option, and an upgrade keeps that (and an administrator's phpdismod);
 #   - example.c compiles with `pkg-config --cflags --libs zoho-oauth` (and zoho-oauth-static)
 #     against the installed files and gets a token from the accounts emulator, which the
 #     installed PHP extension and CLI then read from the same token file;
-#   - `zoho-oauth --version` works, the man page renders, and the man page and completions are
-#     what the installed CLI prints and name every subcommand of its --help;
+#   - `zoho-oauth --version` works, the man page renders, the man page and completions are what
+#     the installed CLI prints and name every subcommand of its --help, and bash and fish
+#     complete the subcommands from the installed files (zsh: parsed);
 #   - `dpkg -r` removes every file but the conffile and disables the extension, and
 #     `dpkg --purge` leaves /etc, /usr, /var/lib/php and dpkg's info dir exactly as before;
 #   - on a system whose PHP provides another phpapi, dpkg refuses to configure it.
 # Needs root (unshare, mount). Ends with "N passed, M failed"; exits non-zero on any failure.
+# Each check's output goes to a log, kept (and named) when a check fails.
 #
 #   bash scripts/check-deb.sh [PATH.deb]
 set -uo pipefail
@@ -356,6 +358,9 @@ cleanup() {
     if [ "$failed" -eq 0 ]; then rm -rf "$WORK"; else echo "logs kept in $LOGS"; fi
 }
 
+# shellcheck source=emulator.sh
+source scripts/emulator.sh
+trap cleanup EXIT
 DEB="${1:-}"
 if [ -z "$DEB" ]; then
     DEB="$(bash scripts/package-deb.sh | tail -n 1)"
@@ -365,10 +370,8 @@ echo "# $DEB"
 check "dpkg-deb -c lists every file (owned by root)" check_file_list
 check "control: Depends phpapi-$PHPAPI and libc6, the ini is the conffile, phpenmod/phpdismod" check_control
 
-# shellcheck source=emulator.sh
-source scripts/emulator.sh
 start_emulator >"$LOGS/emulator.log" 2>&1 || { echo "FAILED start the accounts emulator"; failed=1; finish; }
-trap cleanup EXIT
+trap cleanup EXIT # start_emulator set its own
 curl -fsS --max-time 10 -o /dev/null "$EMULATOR_URL/_emulator/clients" \
     -d "{\"client_id\":\"$CLIENT_ID\",\"client_secret\":\"$CLIENT_SECRET\",\"redirect_uris\":[\"$REDIRECT_URI\"]}" ||
     { echo "FAILED register the client with the emulator"; failed=1; finish; }
