@@ -174,6 +174,12 @@ check_files_installed() {
         ldconfig -p | grep -F "libzoho_oauth.so.$ABI " # the ldconfig trigger ran
 }
 
+# The installed extension carries no C ABI; the installed C library exports exactly the header's.
+check_exports() {
+    bash tests/c/abi-symbols.sh none "$PHP_EXT_DIR/zoho_oauth.so" &&
+        bash tests/c/abi-symbols.sh full "$LIBDIR/libzoho_oauth.so.$VERSION"
+}
+
 check_php_enabled() {
     local sapi modules
     for sapi in cli fpm; do
@@ -381,6 +387,7 @@ overlay_on || { echo "FAILED mount the overlays"; failed=1; finish; }
 snapshot >"$WORK/before"
 check "apt install ./zoho-oauth_*.deb installs and configures it" check_install
 check "every packaged file is installed; SONAME libzoho_oauth.so.$ABI in ldconfig's cache" check_files_installed
+check "the extension exports no zoho_ symbol; the C library exports the header's functions" check_exports
 check "enabled for CLI and FPM: conf.d links, php -m and php-fpm -m list zoho_oauth" check_php_enabled
 check "an upgrade keeps it enabled, and keeps the administrator's phpdismod" check_upgrade_keeps_choices
 check "C: example.c built with pkg-config (shared, static) gets a token from the emulator" check_c_example

@@ -46,10 +46,13 @@ read_metadata() {
     BUILD_DATE="$(git log -1 --format=%ct 2>/dev/null || date +%s)"
 }
 
-# One cargo call for everything: building another set of packages (the Makefile's `-p
-# zoho-oauth`) unifies other features of shared dependencies, and the next call would rebuild.
+# The extension on its own, then the C library and the CLI: built together, cargo would unify
+# the core's features and the extension would carry (and export) the C ABI, which only the C
+# library may (the `capi` feature). Each feature set is built once and kept in the target
+# directory, so neither call rebuilds the other's.
 release_build() {
-    cargo build --release -p zoho-oauth -p zoho-oauth-php
+    cargo build --release -p zoho-oauth-php
+    cargo build --release -p zoho-oauth
 }
 
 # The C library, headers and pkg-config files, through the Makefile's own install rule (-o lib:
