@@ -67,6 +67,9 @@ fn bench_get(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("cached", users), &wanted, |b, wanted| {
             b.iter(|| client.get_access_token(black_box(wanted)).expect("token"))
         });
+        if users <= 1_000 {
+            bench_every_user_in_turn(&mut group, &client, users);
+        }
         group.bench_with_input(
             BenchmarkId::new("cached_stat_each_call", users),
             &wanted,
@@ -92,6 +95,28 @@ fn bench_get(c: &mut Criterion) {
         );
     }
     group.finish();
+}
+
+/// `cached_each_user_in_turn`: every call asks for another user (all cached), so the client
+/// cannot answer from the entry it found last and looks each one up in its map.
+fn bench_every_user_in_turn(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    client: &OAuthClient,
+    users: usize,
+) {
+    let names: Vec<String> = (0..users).map(user).collect();
+    for name in &names {
+        client.get_access_token(name).expect("warm the cache");
+    }
+    let mut next = 0usize;
+    group.bench_function(BenchmarkId::new("cached_each_user_in_turn", users), |b| {
+        b.iter(|| {
+            next = (next + 1) % users;
+            client
+                .get_access_token(black_box(&names[next]))
+                .expect("token")
+        })
+    });
 }
 
 fn bench_save(c: &mut Criterion) {
