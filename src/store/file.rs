@@ -3,14 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use super::token_file::TokenFile;
+use super::token_file::{self, TokenFile};
 use super::{
-    Fingerprint, LockGuard, TokenStore, find_user, json_format, php_format, remove_entry,
-    replace_entry,
+    Fingerprint, TokenStore, find_user, json_format, php_format, remove_entry, replace_entry,
 };
-use crate::config::{DEFAULT_STORE_RECHECK, StoreFormat};
+use crate::config::StoreFormat;
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::token::Tokens;
 
@@ -181,34 +179,7 @@ impl TokenStore for FileStore {
         Ok(self.entries()?.as_ref().clone())
     }
 
-    fn fingerprint(&self) -> Option<Fingerprint> {
-        self.file.fingerprint().ok()
-    }
-
-    fn generation(&self) -> Option<u64> {
-        self.file.generation()
-    }
-
-    fn default_recheck(&self) -> Duration {
-        DEFAULT_STORE_RECHECK
-    }
-
-    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        self.file.lock_user(user, wait)
-    }
-
-    /// The time is kept as text in the user's lock stripe, so every process sees it.
-    fn refresh_failed_at(&self, user: &str) -> Option<i64> {
-        self.file.refresh_failed_at(user)
-    }
-
-    fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
-        self.file.set_refresh_failed_at(user, at_ms)
-    }
-
-    fn describe(&self) -> String {
-        self.path().display().to_string()
-    }
+    token_file::token_file_store_methods!();
 }
 
 #[cfg(test)]

@@ -31,6 +31,51 @@ use super::wait::{lock_timeout, retry_until};
 use super::{Fingerprint, LockGuard};
 use crate::error::{Error, ErrorKind, Result};
 
+/// The [`TokenStore`](crate::store::TokenStore) methods of a store kept in a [`TokenFile`]
+/// (its field `file`, and a `path()` method): the file's fingerprint and change counter, the
+/// default re-check, the per-user refresh locks, the refresh failure times (kept as text in
+/// the user's lock stripe, so every process sees them), and its path as its description.
+macro_rules! token_file_store_methods {
+    () => {
+        fn fingerprint(&self) -> Option<$crate::store::Fingerprint> {
+            self.file.fingerprint().ok()
+        }
+
+        fn generation(&self) -> Option<u64> {
+            self.file.generation()
+        }
+
+        fn default_recheck(&self) -> std::time::Duration {
+            $crate::config::DEFAULT_STORE_RECHECK
+        }
+
+        fn lock_user(
+            &self,
+            user: &str,
+            wait: std::time::Duration,
+        ) -> $crate::error::Result<$crate::store::LockGuard> {
+            self.file.lock_user(user, wait)
+        }
+
+        fn refresh_failed_at(&self, user: &str) -> Option<i64> {
+            self.file.refresh_failed_at(user)
+        }
+
+        fn set_refresh_failed_at(
+            &self,
+            user: &str,
+            at_ms: Option<i64>,
+        ) -> $crate::error::Result<()> {
+            self.file.set_refresh_failed_at(user, at_ms)
+        }
+
+        fn describe(&self) -> String {
+            self.path().display().to_string()
+        }
+    };
+}
+pub(crate) use token_file_store_methods;
+
 /// The longest a change waits for the file's write lock, which each writer holds only to
 /// read, change and replace the file (about 250 ms for 100,000 users): a stuck holder
 /// cannot block a save for longer.

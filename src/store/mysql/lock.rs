@@ -46,6 +46,15 @@ pub fn lock_name(s: &MysqlSettings, user: &str) -> String {
     )
 }
 
+/// [`lock`], as the guard a [`crate::store::TokenStore`] returns.
+pub fn lock_guard(
+    s: &MysqlSettings,
+    user: &str,
+    wait: Duration,
+) -> Result<crate::store::LockGuard> {
+    Ok(Box::new(lock(s, user, wait)?))
+}
+
 /// Takes `user`'s lock, waiting at most `wait`; [`ErrorKind::LockTimeout`] when another
 /// process keeps holding it.
 pub fn lock(s: &MysqlSettings, user: &str, wait: Duration) -> Result<MysqlLock> {

@@ -162,17 +162,11 @@ impl TokenStore for MysqlStore {
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        let guard: LockGuard = Box::new(lock::lock(&self.settings, user, wait)?);
-        Ok(guard)
+        lock::lock_guard(&self.settings, user, wait)
     }
 
     fn describe(&self) -> String {
-        format!(
-            "mysql://{}/{}.{}",
-            self.settings.endpoint(),
-            self.settings.database,
-            self.settings.table
-        )
+        self.settings.describe()
     }
 }
 

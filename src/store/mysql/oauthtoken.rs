@@ -225,8 +225,7 @@ impl TokenStore for OauthtokenStore {
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        let guard: LockGuard = Box::new(lock::lock(&self.settings, user, wait)?);
-        Ok(guard)
+        lock::lock_guard(&self.settings, user, wait)
     }
 
     fn default_recheck(&self) -> Duration {
@@ -234,11 +233,6 @@ impl TokenStore for OauthtokenStore {
     }
 
     fn describe(&self) -> String {
-        format!(
-            "mysql://{}/{}.{}",
-            self.settings.endpoint(),
-            self.settings.database,
-            self.settings.table
-        )
+        self.settings.describe()
     }
 }

@@ -170,6 +170,17 @@ impl MysqlSettings {
         }
     }
 
+    /// `mysql://user@host:port/database.table`: what a store on these settings shows of
+    /// itself (never the password).
+    pub fn describe(&self) -> String {
+        format!(
+            "mysql://{}/{}.{}",
+            self.endpoint(),
+            self.database,
+            self.table
+        )
+    }
+
     /// The table, qualified and quoted: `` `zohooauth`.`oauthtokens` ``.
     pub fn qualified_table(&self) -> String {
         format!("`{}`.`{}`", self.database, self.table)

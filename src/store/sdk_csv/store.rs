@@ -3,15 +3,14 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use super::format::{self, SdkRow};
 use super::rows;
-use crate::config::{Config, DEFAULT_STORE_RECHECK};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::secret::Secret;
-use crate::store::token_file::TokenFile;
-use crate::store::{Fingerprint, LockGuard, TokenStore};
+use crate::store::token_file::{self, TokenFile};
+use crate::store::{Fingerprint, TokenStore};
 use crate::token::Tokens;
 
 /// The file name Zoho's current SDKs use in the working directory.
@@ -203,31 +202,5 @@ impl TokenStore for SdkCsvStore {
         Ok(self.rows()?.iter().map(rows::to_tokens).collect())
     }
 
-    fn fingerprint(&self) -> Option<Fingerprint> {
-        self.file.fingerprint().ok()
-    }
-
-    fn default_recheck(&self) -> Duration {
-        DEFAULT_STORE_RECHECK
-    }
-
-    fn generation(&self) -> Option<u64> {
-        self.file.generation()
-    }
-
-    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        self.file.lock_user(user, wait)
-    }
-
-    fn refresh_failed_at(&self, user: &str) -> Option<i64> {
-        self.file.refresh_failed_at(user)
-    }
-
-    fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
-        self.file.set_refresh_failed_at(user, at_ms)
-    }
-
-    fn describe(&self) -> String {
-        self.path().display().to_string()
-    }
+    token_file::token_file_store_methods!();
 }
