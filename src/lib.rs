@@ -30,6 +30,7 @@ pub mod config;
 pub mod datacentre;
 pub mod error;
 pub mod log;
+pub mod policy;
 pub mod redirect;
 pub mod secret;
 pub mod store;

@@ -3,23 +3,25 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use zoho_oauth::policy;
 use zoho_oauth::{AuthorizationRequest, Clock, Config, MemoryStore, OAuthClient, SystemClock};
 
-use crate::args::Args;
+use crate::cli::{AuthorizeUrlArgs, ExchangeArgs, RevokeArgs, UserArgs};
 use crate::config::Settings;
 use crate::exit::Failure;
-use crate::output::{Output, relative, utc};
+use crate::output::Output;
 use crate::prompt;
 use crate::session::{self, client_for_user, no_tokens, resolve_user};
+use crate::time::{relative, utc};
 
 /// The scope asked for when none is configured.
 pub const DEFAULT_SCOPE: &str = "ZohoCRM.modules.ALL";
 
 /// `exchange`: a self-client grant token for tokens, saved under the user's e-mail; or, with
 /// `--refresh-token -`, a refresh token (e.g. one printed as NOT saved) refreshed and saved.
-pub fn exchange(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn exchange(args: &ExchangeArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     if args.refresh_token.is_some() {
-        return crate::unsaved::save_from_refresh_token(args, settings, out);
+        return crate::save_refresh::save_from_refresh_token(args, settings, out);
     }
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {
@@ -33,7 +35,7 @@ pub fn exchange(args: &Args, settings: &Settings, out: Output) -> Result<(), Fai
 }
 
 /// The grant token from `--grant-token`, stdin (`-`), or a no-echo prompt.
-fn grant_token(args: &Args) -> Result<String, Failure> {
+fn grant_token(args: &ExchangeArgs) -> Result<String, Failure> {
     let missing = || {
         Failure::usage("no grant token given").with_hint(
             "pass --grant-token CODE (API console > Self Client > Generate Code), or --grant-token - to read it from stdin",
@@ -53,16 +55,15 @@ fn grant_token(args: &Args) -> Result<String, Failure> {
 
 /// `token`: prints a valid access token and nothing else. While the stored token is valid
 /// no request is made and no client secret is needed.
-pub fn token(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn token(args: &UserArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     let store = settings.store()?;
-    let user = resolve_user(args, settings, &store)?;
+    let user = resolve_user(args.user.as_deref(), settings, &store)?;
     let stored = store.get(&user)?;
     let Some(stored) = stored else {
         return Err(no_tokens(&store, Some(&user)));
     };
     let margin = settings.config_with_placeholders()?.refresh_margin;
-    let margin_ms = i64::try_from(margin.as_millis()).unwrap_or(i64::MAX);
-    let tokens = if stored.is_valid_for(SystemClock.now_ms(), margin_ms) {
+    let tokens = if policy::is_fresh(&stored, margin, SystemClock.now_ms()) {
         stored
     } else {
         client_for_user(settings, &user)?
@@ -84,8 +85,8 @@ pub fn token(args: &Args, settings: &Settings, out: Output) -> Result<(), Failur
 }
 
 /// `refresh`: a new access token now.
-pub fn refresh(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
-    let user = resolve_user(args, settings, &settings.store()?)?;
+pub fn refresh(args: &UserArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
+    let user = resolve_user(args.user.as_deref(), settings, &settings.store()?)?;
     let client = client_for_user(settings, &user)?;
     let tokens = client.refresh_user(&user)?;
     let remaining = tokens.remaining_ms(client.now_ms());
@@ -108,9 +109,9 @@ pub fn refresh(args: &Args, settings: &Settings, out: Output) -> Result<(), Fail
 }
 
 /// `revoke`: revokes at Zoho, then deletes; `--local` only deletes.
-pub fn revoke(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn revoke(args: &RevokeArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     let store = settings.store()?;
-    let user = resolve_user(args, settings, &store)?;
+    let user = resolve_user(args.who.user.as_deref(), settings, &store)?;
     if args.local {
         if !store.delete(&user)? {
             return Err(no_tokens(&store, Some(&user)));
@@ -136,7 +137,11 @@ pub fn revoke(args: &Args, settings: &Settings, out: Output) -> Result<(), Failu
 }
 
 /// `authorize-url`: the consent URL for a manual flow. Needs no client secret.
-pub fn authorize_url(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn authorize_url(
+    args: &AuthorizeUrlArgs,
+    settings: &Settings,
+    out: Output,
+) -> Result<(), Failure> {
     settings.require_client_id()?;
     let config = settings.config_with_placeholders()?;
     let state = match &args.state {
@@ -144,7 +149,7 @@ pub fn authorize_url(args: &Args, settings: &Settings, out: Output) -> Result<()
         None => random_state()?,
     };
     let request = AuthorizationRequest {
-        scopes: scopes(args, settings, false),
+        scopes: scopes(&args.scope.scopes(), settings, false),
         access_type: args.access_type.clone(),
         prompt_consent: !args.no_consent,
         state: Some(state.clone()),
@@ -152,7 +157,7 @@ pub fn authorize_url(args: &Args, settings: &Settings, out: Output) -> Result<()
     let url = authorization_url(config, &request)?;
     out.result(
         &url,
-        json!({ "authorize_url": url, "state": state, "redirect_uri": settings.get("redirect_uri") }),
+        json!({ "authorize_url": url, "state": state, "redirect_uri": settings.redirect_uri() }),
     );
     Ok(())
 }
@@ -169,9 +174,9 @@ pub fn authorization_url(
 
 /// `--scope`, else the `scope` setting, else the default; `login` adds the profile scope
 /// it needs to learn who signed in.
-pub fn scopes(args: &Args, settings: &Settings, with_profile: bool) -> Vec<String> {
-    let mut scopes = if !args.scopes.is_empty() {
-        args.scopes.clone()
+pub fn scopes(given: &[String], settings: &Settings, with_profile: bool) -> Vec<String> {
+    let mut scopes = if !given.is_empty() {
+        given.to_vec()
     } else {
         settings.scopes()
     };

@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use serde_json::json;
+use zoho_oauth::policy;
 use zoho_oauth::redirect::{self, Redirect, RedirectError};
 use zoho_oauth::{AuthorizationRequest, Config};
 
-use crate::args::Args;
 use crate::browser;
+use crate::cli::LoginArgs;
 use crate::commands::{authorization_url, random_state, scopes};
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
@@ -20,7 +21,7 @@ use crate::session;
 const DEFAULT_TIMEOUT_SECS: u64 = 300;
 
 /// Runs the whole login.
-pub fn login(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn login(args: &LoginArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {
         config.current_user_email = Some(user.clone());
@@ -28,7 +29,7 @@ pub fn login(args: &Args, settings: &Settings, out: Output) -> Result<(), Failur
     let loopback = Loopback::bind(&config.redirect_uri)?;
     let state = random_state()?;
     let request = AuthorizationRequest {
-        scopes: scopes(args, settings, true),
+        scopes: scopes(&args.scope.scopes(), settings, true),
         access_type: Some("offline".into()),
         prompt_consent: true,
         state: Some(state.clone()),
@@ -48,7 +49,7 @@ pub fn login(args: &Args, settings: &Settings, out: Output) -> Result<(), Failur
 }
 
 /// Prints the URL (first, as JSON, with `--json`) and opens a browser unless told not to.
-fn announce(args: &Args, out: Output, url: &str, redirect_uri: &str, timeout: Duration) {
+fn announce(args: &LoginArgs, out: Output, url: &str, redirect_uri: &str, timeout: Duration) {
     if out.json {
         out.json_line(&json!({
             "authorize_url": url,
@@ -104,7 +105,7 @@ fn finish(
 ) -> Result<(), Failure> {
     let configured = config.accounts_url.clone();
     let exchanged = settings
-        .client(session::with_accounts_url(config, &redirect.accounts_url))
+        .client(policy::with_issuer(config, &redirect.accounts_url))
         .and_then(|client| {
             let tokens = session::exchange_and_save(&client, redirect.code.expose())?;
             Ok((client, tokens))

@@ -1,12 +1,15 @@
 //! `zoho-oauth`: get, keep and use Zoho OAuth tokens from the command line, in the same token
 //! store the PHP extension and the C library read. See `docs/cli.md` and `zoho-oauth --help`.
 
-mod args;
 mod browser;
+mod cli;
 mod commands;
 mod config;
+mod config_file;
+mod dirs;
+mod environment;
 mod exit;
-mod help;
+mod generated;
 mod login;
 mod loopback;
 mod migrate;
@@ -14,15 +17,19 @@ mod migrate_csv;
 mod mysql_create;
 mod output;
 mod prompt;
+mod save_refresh;
 mod servers;
 mod session;
+mod settings;
+mod shared_side;
+mod time;
 mod unsaved;
 mod users;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 
-use args::{Args, Command};
+use cli::{Command, Global, Parsed};
 use config::Settings;
 use exit::{Class, Failure};
 use output::Output;
@@ -65,46 +72,42 @@ fn run(raw: Vec<std::ffi::OsString>, out: Output) -> Result<(), Failure> {
     if std::env::var_os("ZOHO_OAUTH_DEBUG_PANIC").is_some() {
         panic!("ZOHO_OAUTH_DEBUG_PANIC is set");
     }
-    let args = args::parse(raw)?;
-    if args.version {
+    let cli = match cli::parse(raw)? {
+        Parsed::Run(cli) => cli,
+        Parsed::Help(text) => return print(&text),
+    };
+    if cli.global.version {
         out.result(
             &format!("zoho-oauth {}", zoho_oauth::VERSION),
             serde_json::json!({ "version": zoho_oauth::VERSION }),
         );
         return Ok(());
     }
-    let command = match (args.help, args.command) {
-        (true, Some(c)) => return print(help::command(c)),
-        (true, None) => return print(help::general()),
-        (false, Some(c)) => c,
-        (false, None) => {
-            return Err(Failure::usage("no command given").with_hint("see zoho-oauth --help"));
-        }
+    let Some(command) = cli.command else {
+        return Err(Failure::usage("no command given").with_hint("see zoho-oauth --help"));
     };
-    let settings = Settings::load(&args)?;
-    dispatch(command, &args, &settings, out)
+    dispatch(command, &cli.global, out)
 }
 
-fn dispatch(
-    command: Command,
-    args: &Args,
-    settings: &Settings,
-    out: Output,
-) -> Result<(), Failure> {
+/// Runs a command; the configuration is read only by the commands that use it.
+fn dispatch(command: Command, global: &Global, out: Output) -> Result<(), Failure> {
+    let settings = || Settings::load(global);
     match command {
-        Command::Login => login::login(args, settings, out),
-        Command::Exchange => commands::exchange(args, settings, out),
-        Command::Token => commands::token(args, settings, out),
-        Command::Refresh => commands::refresh(args, settings, out),
-        Command::Revoke => commands::revoke(args, settings, out),
-        Command::Users => users::users(settings, out),
-        Command::AuthorizeUrl => commands::authorize_url(args, settings, out),
-        Command::Migrate => migrate::migrate(args, settings, out),
-        Command::MysqlCreate => mysql_create::mysql_create(args, settings, out),
+        Command::Login(args) => login::login(&args, &settings()?, out),
+        Command::Exchange(args) => commands::exchange(&args, &settings()?, out),
+        Command::Token(args) => commands::token(&args, &settings()?, out),
+        Command::Refresh(args) => commands::refresh(&args, &settings()?, out),
+        Command::Revoke(args) => commands::revoke(&args, &settings()?, out),
+        Command::Users => users::users(&settings()?, out),
+        Command::AuthorizeUrl(args) => commands::authorize_url(&args, &settings()?, out),
+        Command::Migrate(args) => migrate::migrate(&args, &settings()?, out),
+        Command::MysqlCreate(args) => mysql_create::mysql_create(&args, &settings()?, out),
+        Command::Completions(args) => print(&generated::completions(args.shell)),
+        Command::Man => print(&generated::man()?),
     }
 }
 
-fn print(text: String) -> Result<(), Failure> {
+fn print(text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let _ = std::io::stdout().write_all(text.as_bytes());
     Ok(())

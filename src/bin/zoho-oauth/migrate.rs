@@ -11,10 +11,11 @@ use serde_json::json;
 use zoho_oauth::config::StoreKind;
 use zoho_oauth::{Config, FileStore, StoreFormat, TokenStore, Tokens};
 
-use crate::args::Args;
+use crate::cli::MigrateArgs;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, warn};
+use crate::shared_side;
 
 /// One side of a migration.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -43,7 +44,7 @@ impl Side {
 }
 
 /// Runs the migration.
-pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn migrate(args: &MigrateArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     if crate::migrate_csv::applies(args) {
         return crate::migrate_csv::migrate(args, settings, out);
     }
@@ -85,7 +86,7 @@ pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Fail
 
 /// File to file, as one locked, atomic write of the target.
 fn migrate_files(
-    args: &Args,
+    args: &MigrateArgs,
     settings: &Settings,
     out: Output,
     from: StoreFormat,
@@ -126,33 +127,9 @@ fn existing_file(path: &Path, format: StoreFormat) -> Result<FileStore, Failure>
     Ok(FileStore::new(path, format)?)
 }
 
-/// The configuration of a shared side: the configured settings with `token_store=kind`
-/// and `sets` (`KEY=VALUE`, store keys only) applied.
-pub fn side_config(
-    settings: &Settings,
-    kind: StoreKind,
-    sets: &[String],
-) -> Result<Config, Failure> {
-    let mut config = settings.config_with_placeholders()?;
-    config.token_store = Some(kind);
-    for set in sets {
-        let Some((key, value)) = set.split_once('=') else {
-            // Not repeated: it may be a URL with a password.
-            return Err(Failure::usage(
-                "--from-set and --to-set take KEY=VALUE, e.g. mysql_table=oauthtokens",
-            ));
-        };
-        config
-            .store_settings
-            .set(key.trim(), value)
-            .map_err(|e| Failure::from(e).with_hint("the store keys are host_address, db_port, db_username, db_password, mysql_url, mysql_database, mysql_table, mysql_socket, mysql_ssl, redis_url, redis_key_prefix"))?;
-    }
-    Ok(config)
-}
-
 /// One side opened as a store, with a description for the report.
 fn open_side(
-    args: &Args,
+    args: &MigrateArgs,
     settings: &Settings,
     side: Side,
     is_source: bool,
@@ -174,7 +151,7 @@ fn open_side(
             Ok((Arc::new(store), path.display().to_string(), config))
         }
         Side::Shared(kind) => {
-            let config = side_config(settings, kind, sets)?;
+            let config = shared_side::config(settings, kind, sets)?;
             let store = zoho_oauth::store::open(&config)?;
             let described = store.describe();
             Ok((store, described, config))
@@ -185,7 +162,7 @@ fn open_side(
 /// To or from a shared store: user by user, each under both stores' refresh locks (so no
 /// refresh on either side runs while its user is copied), re-read under the locks.
 fn migrate_shared(
-    args: &Args,
+    args: &MigrateArgs,
     settings: &Settings,
     out: Output,
     from: Side,

@@ -13,7 +13,7 @@ use zoho_oauth::store::SdkCsvStore;
 use zoho_oauth::store::sdk_csv::FILE_NAME;
 use zoho_oauth::{FileStore, StoreFormat, TokenStore, Tokens};
 
-use crate::args::Args;
+use crate::cli::MigrateArgs;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::Output;
@@ -49,7 +49,7 @@ impl Side {
 }
 
 /// Whether the command names the CSV on either side (then this module runs it).
-pub fn applies(args: &Args) -> bool {
+pub fn applies(args: &MigrateArgs) -> bool {
     let is_csv = |v: &Option<String>| {
         v.as_deref()
             .is_some_and(|v| Side::parse(v).ok() == Some(Side::Csv))
@@ -58,7 +58,7 @@ pub fn applies(args: &Args) -> bool {
 }
 
 /// Runs the migration.
-pub fn migrate(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
+pub fn migrate(args: &MigrateArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     let to = Side::parse(args.to.as_deref().unwrap_or_default())?;
     let from = match args.from.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Side::parse(v)?,
@@ -98,7 +98,7 @@ struct Opened {
 }
 
 fn open_side(
-    args: &Args,
+    args: &MigrateArgs,
     settings: &Settings,
     side: Side,
     is_source: bool,
@@ -109,7 +109,7 @@ fn open_side(
         (args.to_file.as_ref(), &args.to_set, "--to-set")
     };
     if let Side::Shared(kind) = side {
-        let config = crate::migrate::side_config(settings, kind, sets)?;
+        let config = crate::shared_side::config(settings, kind, sets)?;
         let store = zoho_oauth::store::open(&config)?;
         let text = store.describe();
         return Ok(Opened {

@@ -5,15 +5,19 @@ use serde_json::json;
 use zoho_oauth::config::StoreKind;
 use zoho_oauth::store::MysqlStore;
 
-use crate::args::Args;
+use crate::cli::MysqlCreateArgs;
 use crate::config::Settings;
 use crate::exit::Failure;
-use crate::migrate::side_config;
 use crate::output::Output;
+use crate::shared_side;
 
 /// Runs `CREATE DATABASE/TABLE IF NOT EXISTS` and prints the statements.
-pub fn mysql_create(args: &Args, settings: &Settings, out: Output) -> Result<(), Failure> {
-    let config = side_config(settings, StoreKind::Mysql, &args.to_set)?;
+pub fn mysql_create(
+    args: &MysqlCreateArgs,
+    settings: &Settings,
+    out: Output,
+) -> Result<(), Failure> {
+    let config = shared_side::config(settings, StoreKind::Mysql, &args.to_set)?;
     let store = MysqlStore::open(&config)?;
     let statements = store.create_schema()?;
     let s = store.settings();

@@ -4,24 +4,23 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use zoho_oauth::{
-    Clock, Config, DataCentre, Error, OAuthClient, StoreFormat, SystemClock, TokenStore, Tokens,
-};
+use zoho_oauth::policy::{self, Exchanged, Route};
+use zoho_oauth::{Clock, Config, Error, OAuthClient, StoreFormat, SystemClock, TokenStore, Tokens};
 
-use crate::args::Args;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
-use crate::output::{Output, relative, utc, warn};
+use crate::output::{Output, warn};
 use crate::servers;
+use crate::time::{relative, utc};
 use crate::unsaved;
 
-/// The user a command is about: `--user`, else `currentUserEmail`, else the only one stored.
+/// The user a command is about: `given` (`--user`), else `currentUserEmail`, else the only one stored.
 pub fn resolve_user(
-    args: &Args,
+    given: Option<&str>,
     settings: &Settings,
     store: &Arc<dyn TokenStore>,
 ) -> Result<String, Failure> {
-    if let Some(user) = args.user.as_deref().or(settings.get("currentUserEmail")) {
+    if let Some(user) = given.or(settings.current_user()) {
         return Ok(user.to_string());
     }
     let entries = store.list()?;
@@ -51,55 +50,45 @@ pub fn no_tokens(store: &Arc<dyn TokenStore>, user: Option<&str>) -> Failure {
 }
 
 /// A client on the configured store whose accounts server is the one that issued `user`'s
-/// tokens, when the store recorded it (JSON format) and it is trusted.
+/// tokens, when the store recorded it (JSON format) and it is trusted (the core's route).
 pub fn client_for_user(settings: &Settings, user: &str) -> Result<OAuthClient, Failure> {
-    let mut config = settings.client_config()?;
+    let config = settings.client_config()?;
     let store = settings.store()?;
-    if let Some(issuer) = store.get(user)?.and_then(|t| t.accounts_url)
-        && issuer != config.accounts_url
-    {
-        match servers::trusted(&issuer, &config.accounts_url) {
-            Some(url) => config = with_accounts_url(config, &url),
-            None => warn(&format!(
-                "{user}'s tokens name accounts server {issuer}, which is not Zoho's; using {} instead",
-                config.accounts_url
-            )),
-        }
-    }
+    let issuer = store.get(user)?.and_then(|t| t.accounts_url);
+    let config = routed(config, issuer.as_deref(), &format!("{user}'s tokens name"));
     Ok(OAuthClient::new(config, store)?)
 }
 
-/// `config` pointed at another accounts server.
-pub fn with_accounts_url(config: Config, url: &str) -> Config {
-    let mut config = config.with_accounts_url(url);
-    config.data_centre = DataCentre::from_accounts_url(url);
-    config
+/// `config` pointed at the trusted `issuer`; an untrusted one is named in a warning that
+/// starts with `whose` ("the input names", ...) and the configured server is kept.
+pub fn routed(config: Config, issuer: Option<&str>, whose: &str) -> Config {
+    match policy::issuer_route(issuer, &config.accounts_url) {
+        Route::Configured => config,
+        Route::Issuer(url) => policy::with_issuer(config, &url),
+        Route::Untrusted(issuer) => {
+            warn(&format!(
+                "{whose} accounts server {issuer}, which is not Zoho's; using {} instead",
+                config.accounts_url
+            ));
+            config
+        }
+    }
 }
 
-/// Exchanges a grant code and saves the tokens. When Zoho will not say who the user is
-/// (no `AaaServer.profile.READ`) and no fallback identifier was given, the tokens are still
-/// saved, under `unidentified-<time>`, so the refresh token is not lost; the failure says so.
-/// When they cannot be saved at all (corrupt or unwritable token file), the failure carries
-/// them, to be printed on stdout: the grant code is spent.
+/// Exchanges a grant code and saves the tokens (the core's policy: never lost; saved under
+/// `unidentified-<time>` when Zoho will not say who the user is, which the failure then
+/// says). When they cannot be saved at all (corrupt or unwritable token file), the failure
+/// carries them, to be printed on stdout: the grant code is spent.
 pub fn exchange_and_save(client: &OAuthClient, code: &str) -> Result<Tokens, Failure> {
-    let mut error = match client.generate_access_token(code) {
-        Ok(tokens) => return Ok(tokens),
-        Err(e) => e,
-    };
-    let Some(mut tokens) = error.take_unsaved_tokens() else {
-        return Err(error.into());
-    };
-    if tokens.user.is_some() {
-        return Err(unsaved::not_saved(error, tokens)); // the store refused them
-    }
-    let name = format!("unidentified-{}", client.now_ms());
-    tokens.user = Some(name.clone());
-    match client.store().save(&tokens) {
-        Ok(()) => Err(kept_under(&error, &name)),
-        Err(store_error) => {
-            tokens.user = None;
-            Err(unsaved::not_saved(store_error, tokens))
+    match policy::exchange_keeping_tokens(client, code) {
+        Ok(Exchanged::Saved(tokens)) => Ok(tokens),
+        Ok(Exchanged::SavedUnidentified { tokens, reason }) => {
+            Err(kept_under(&reason, tokens.user_or_empty()))
         }
+        Err(mut error) => match error.take_unsaved_tokens() {
+            Some(tokens) => Err(unsaved::not_saved(error, tokens)),
+            None => Err(error.into()),
+        },
     }
 }
 

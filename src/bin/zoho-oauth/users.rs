@@ -5,8 +5,9 @@ use zoho_oauth::{Clock, Secret, SystemClock, TokenStore, Tokens};
 
 use crate::config::Settings;
 use crate::exit::Failure;
-use crate::output::{Output, escape_controls, relative, utc};
+use crate::output::{Output, escape_controls};
 use crate::servers;
+use crate::time::{relative, utc};
 
 /// Where an entry's data centre comes from: the entry itself (the JSON format records the
 /// accounts server that issued the tokens), else the configuration, which is where the

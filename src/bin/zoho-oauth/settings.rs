@@ -1,0 +1,289 @@
+//! The settings as one typed value: the configuration file, then the `ZOHO_*` environment
+//! variables, then the flags, merged once (later sources win), each SDK key the tool uses in
+//! its own field. The core's `Config` is built from it (`config.rs`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use zoho_oauth::Secret;
+use zoho_oauth::config::StoreKind;
+
+use crate::cli::{Global, split_scopes};
+use crate::environment::ENV_VARS;
+use crate::exit::Failure;
+use crate::{config_file, dirs};
+
+/// The redirect URI used when none is configured.
+pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8910/callback";
+
+/// The accounts server, named by a data centre code or a URL: whichever source came last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accounts {
+    /// `data_centre` (or `data_center`), e.g. `eu`.
+    DataCentre(String),
+    /// `accounts_url`.
+    Url(String),
+}
+
+/// The merged settings. Values are kept as given (blank ones read as unset); keys the tool
+/// does not use itself (store keys, timeouts, ...) are passed on to the core as they are.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// `client_id`.
+    pub(crate) client_id: Option<String>,
+    /// `client_secret`.
+    pub(crate) client_secret: Option<Secret>,
+    /// `redirect_uri` ([`DEFAULT_REDIRECT_URI`] when no source names one).
+    pub(crate) redirect_uri: Option<String>,
+    /// `data_centre` or `accounts_url`.
+    pub(crate) accounts: Option<Accounts>,
+    /// `token_persistence_path`, made absolute (`None`: a shared store, no directory).
+    pub(crate) token_dir: Option<String>,
+    /// Whether the token directory is the default one (created when missing).
+    pub(crate) default_token_dir: bool,
+    /// `token_store_format`.
+    pub(crate) store_format: Option<String>,
+    /// `token_store`.
+    pub(crate) token_store: Option<String>,
+    /// `currentUserEmail`.
+    pub(crate) current_user: Option<String>,
+    /// `scope` (the CLI's own key).
+    pub(crate) scope: Option<String>,
+    /// Every other key, for the core.
+    pub(crate) other: BTreeMap<String, Secret>,
+}
+
+/// A value, if it is not blank.
+fn nonblank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl Settings {
+    /// Reads the file, the environment and the flags, in that order.
+    pub fn load(args: &Global) -> Result<Settings, Failure> {
+        let mut settings = Settings::default();
+        if let Some((path, required)) = config_file::path(args.config.as_deref()) {
+            for (key, value) in config_file::read(&path, required)? {
+                settings.set(&key, value);
+            }
+        }
+        for (var, key) in ENV_VARS {
+            if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+                settings.set(key, value);
+            }
+        }
+        for (key, value) in flags(args) {
+            settings.set(key, value.to_string());
+        }
+        settings.settle_token_dir()?;
+        Ok(settings)
+    }
+
+    /// Sets one SDK key. `data_centre` and `accounts_url` replace each other.
+    pub fn set(&mut self, key: &str, value: String) {
+        match key {
+            "client_id" => self.client_id = Some(value),
+            "client_secret" => self.client_secret = Some(Secret::new(value)),
+            "redirect_uri" => self.redirect_uri = Some(value),
+            "data_centre" | "data_center" => self.accounts = Some(Accounts::DataCentre(value)),
+            "accounts_url" => self.accounts = Some(Accounts::Url(value)),
+            "token_persistence_path" => self.token_dir = Some(value),
+            "token_store_format" => self.store_format = Some(value),
+            "token_store" => self.token_store = Some(value),
+            "currentUserEmail" => self.current_user = Some(value),
+            "scope" => self.scope = Some(value),
+            _ => {
+                self.other.insert(key.to_string(), Secret::new(value));
+            }
+        }
+    }
+
+    /// The default token directory when none is set (unless the store is shared), and a
+    /// relative one made absolute.
+    fn settle_token_dir(&mut self) -> Result<(), Failure> {
+        let Some(dir) = &self.token_dir else {
+            if self.names_shared_store() {
+                return Ok(());
+            }
+            let dir = dirs::default_token_dir().ok_or_else(|| {
+                Failure::usage("no token directory: HOME is not set")
+                    .with_hint("set token_persistence_path, ZOHO_TOKEN_DIR or --token-dir")
+            })?;
+            self.token_dir = Some(dir.display().to_string());
+            self.default_token_dir = true;
+            return Ok(());
+        };
+        let dir = dir.trim();
+        if !dir.is_empty() && !Path::new(dir).is_absolute() {
+            let base = self.other_value("token_base_dir");
+            let resolved = dirs::resolve_token_dir(dir, base)?;
+            self.token_dir = Some(resolved.display().to_string());
+        }
+        Ok(())
+    }
+
+    /// The client ID, if set.
+    pub fn client_id(&self) -> Option<&str> {
+        nonblank(&self.client_id)
+    }
+
+    /// Whether a client secret is set.
+    pub fn has_client_secret(&self) -> bool {
+        self.client_secret
+            .as_ref()
+            .is_some_and(|s| !s.expose().trim().is_empty())
+    }
+
+    /// The redirect URI, if not blank.
+    pub fn redirect_uri(&self) -> Option<&str> {
+        match &self.redirect_uri {
+            None => Some(DEFAULT_REDIRECT_URI),
+            given => nonblank(given),
+        }
+    }
+
+    /// `currentUserEmail`, if set.
+    pub fn current_user(&self) -> Option<&str> {
+        nonblank(&self.current_user)
+    }
+
+    /// The scopes from the configuration (`scope` key), if any.
+    pub fn scopes(&self) -> Vec<String> {
+        nonblank(&self.scope)
+            .map(|s| split_scopes(s).collect())
+            .unwrap_or_default()
+    }
+
+    /// The token directory as configured (absolute), if any.
+    pub fn token_dir_path(&self) -> Option<PathBuf> {
+        nonblank(&self.token_dir).map(PathBuf::from)
+    }
+
+    /// `token_store_format`, if set.
+    pub fn store_format_name(&self) -> Option<&str> {
+        nonblank(&self.store_format)
+    }
+
+    /// `token_store`, if set.
+    pub fn token_store(&self) -> Option<&str> {
+        nonblank(&self.token_store)
+    }
+
+    /// Whether `token_store` selects a shared store (MySQL or Redis), which needs no token
+    /// directory.
+    pub fn names_shared_store(&self) -> bool {
+        self.token_store()
+            .and_then(|v| StoreKind::parse(v).ok())
+            .is_some_and(StoreKind::is_shared)
+    }
+
+    /// Another key's value, if not blank.
+    fn other_value(&self, key: &str) -> Option<&str> {
+        self.other
+            .get(key)
+            .map(|v| v.expose().trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every setting as the SDK's `key=value` pairs, for `Config::from_pairs`; the client ID
+    /// and secret are left to the caller.
+    pub fn sdk_pairs(&self) -> Vec<(&str, &str)> {
+        let mut pairs: Vec<(&str, &str)> = vec![(
+            "redirect_uri",
+            self.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI),
+        )];
+        match &self.accounts {
+            Some(Accounts::DataCentre(dc)) => pairs.push(("data_centre", dc)),
+            Some(Accounts::Url(url)) => pairs.push(("accounts_url", url)),
+            None => {}
+        }
+        for (key, value) in [
+            ("token_persistence_path", &self.token_dir),
+            ("token_store_format", &self.store_format),
+            ("token_store", &self.token_store),
+            ("currentUserEmail", &self.current_user),
+        ] {
+            if let Some(value) = value {
+                pairs.push((key, value));
+            }
+        }
+        pairs.extend(self.other.iter().map(|(k, v)| (k.as_str(), v.expose())));
+        pairs
+    }
+}
+
+/// The SDK keys the flags set.
+fn flags(args: &Global) -> impl Iterator<Item = (&'static str, &str)> {
+    [
+        ("client_id", &args.client_id),
+        ("redirect_uri", &args.redirect_uri),
+        ("data_centre", &args.dc),
+        ("accounts_url", &args.accounts_url),
+        ("token_persistence_path", &args.token_dir),
+        ("token_store_format", &args.store_format),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key, value.as_deref()?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_centre_and_accounts_url_replace_each_other() {
+        let mut s = Settings::default();
+        s.set("accounts_url", "https://accounts.zoho.in".into());
+        s.set("data_center", "eu".into());
+        assert_eq!(s.accounts, Some(Accounts::DataCentre("eu".into())));
+        s.set("accounts_url", "http://127.0.0.1:1".into());
+        assert_eq!(s.accounts, Some(Accounts::Url("http://127.0.0.1:1".into())));
+        let pairs = s.sdk_pairs();
+        assert!(pairs.contains(&("accounts_url", "http://127.0.0.1:1")));
+        assert!(!pairs.iter().any(|(k, _)| *k == "data_centre"));
+    }
+
+    #[test]
+    fn every_key_reaches_the_core_and_blank_values_read_as_unset() {
+        let mut s = Settings::default();
+        for (key, value) in [
+            ("client_id", " "),
+            ("token_persistence_path", "/srv/tokens"),
+            ("token_store_format", "json"),
+            ("currentUserEmail", "ada@example.com"),
+            ("mysql_table", "oauthtokens"),
+            ("refresh_margin_secs", "90"),
+            ("scope", "A.b, C.d"),
+        ] {
+            s.set(key, value.to_string());
+        }
+        assert_eq!(s.client_id(), None);
+        assert_eq!(s.current_user(), Some("ada@example.com"));
+        assert_eq!(s.scopes(), ["A.b", "C.d"]);
+        assert_eq!(s.redirect_uri(), Some(DEFAULT_REDIRECT_URI));
+        let pairs = s.sdk_pairs();
+        for pair in [
+            ("token_persistence_path", "/srv/tokens"),
+            ("token_store_format", "json"),
+            ("currentUserEmail", "ada@example.com"),
+            ("mysql_table", "oauthtokens"),
+            ("refresh_margin_secs", "90"),
+            ("redirect_uri", DEFAULT_REDIRECT_URI),
+        ] {
+            assert!(pairs.contains(&pair), "{pair:?} in {pairs:?}");
+        }
+        assert!(!pairs.iter().any(|(k, _)| *k == "client_id"));
+    }
+
+    #[test]
+    fn debug_shows_no_secret_or_password() {
+        let mut s = Settings::default();
+        s.set("client_secret", "s3cr3t-value".into());
+        s.set("db_password", "pa55-value".into());
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("pa55"),
+            "{shown}"
+        );
+    }
+}
