@@ -19,20 +19,27 @@
 //! # Ok::<(), zoho_oauth::Error>(())
 //! ```
 //!
-//! Doors: the C ABI (`include/zoho_oauth.h`), the PHP extension (`php/`), and this Rust API.
+//! Doors: the C ABI (`include/zoho_oauth.h`, cargo feature `capi`, on by default), the PHP
+//! extension (`php/`), and this Rust API.
+//!
+//! `unsafe` is denied outside the modules that call libc (locks, memory maps, fork handlers)
+//! and the C ABI; each of those says so where it is declared.
+#![deny(unsafe_code)]
 
 pub mod accounts;
 /// The C ABI (`zoho_*` functions) behind `include/zoho_oauth.h` and `include/zoho_oauth_ffi.h`.
+#[cfg(feature = "capi")]
+#[allow(unsafe_code)]
 pub mod capi;
 pub mod client;
 pub mod clock;
 pub mod config;
-pub mod datacentre;
-pub mod error;
+mod datacentre;
+mod error;
 pub mod log;
 pub mod policy;
 pub mod redirect;
-pub mod secret;
+mod secret;
 pub mod store;
 pub mod token;
 
@@ -41,7 +48,7 @@ pub use client::{AuthorizationRequest, OAuthClient};
 pub use clock::{Clock, OffsetClock, SystemClock};
 pub use config::{Config, StoreFormat};
 pub use datacentre::DataCentre;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorCategory, ErrorKind, Remedy, Result};
 pub use secret::Secret;
 pub use store::{FileStore, MemoryStore, TokenStore};
 pub use token::Tokens;

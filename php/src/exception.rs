@@ -236,31 +236,13 @@ pub fn with_kind(message: impl Into<String>, kind: ErrorKind) -> PhpException {
     from_error(Error::new(kind, message))
 }
 
-/// True for the SDK's own messages, which PHP code may compare: they are kept exact (the hint
-/// is still available from `getHint()`).
-fn is_sdk_message(message: &str) -> bool {
-    use zoho_oauth::client::{NO_GRANT_TOKEN_MESSAGE, NO_REFRESH_TOKEN_MESSAGE, NO_TOKENS_MESSAGE};
-    [
-        NO_TOKENS_MESSAGE,
-        NO_GRANT_TOKEN_MESSAGE,
-        NO_REFRESH_TOKEN_MESSAGE,
-        NOT_INITIALIZED_MESSAGE,
-        crate::tokens::EXPIRED_MESSAGE,
-    ]
-    .contains(&message)
-        || message.ends_with(" is mandatory")
-        || message.ends_with(" value is missing")
-}
-
-/// The exception's message: the core's message, plus its hint unless it is one of the SDK's
-/// exact messages.
+/// The exception's message: the core's message, plus the hint in PHP's terms unless the
+/// message is one of the SDK's exact texts.
 fn message_of(error: &Error) -> String {
-    match error.hint() {
-        Some(hint) if !is_sdk_message(error.message()) => {
-            format!("{} Hint: {hint}", error.message())
-        }
-        _ => error.message().to_string(),
+    if crate::remedy::keeps_sdk_message(error.kind()) {
+        return error.message().to_string();
     }
+    error.message_with_hint(crate::remedy::hint(error).as_deref())
 }
 
 /// The `ZohoOAuthException` for an error of the core: the message (with the hint, except for
@@ -293,8 +275,8 @@ fn build_object(message: &str, code: i32, error: &Error) -> Option<Zval> {
     if let Some(zoho) = error.zoho_code() {
         set_extra(&mut object, "zohoErrorCode", string_zval(zoho)?);
     }
-    if let Some(hint) = error.hint() {
-        set_extra(&mut object, "hint", string_zval(hint)?);
+    if let Some(hint) = crate::remedy::hint(error) {
+        set_extra(&mut object, "hint", string_zval(&hint)?);
     }
     set_extra(&mut object, "errorKind", string_zval(error.kind().name())?);
     if let Some(tokens) = error.unsaved_tokens() {

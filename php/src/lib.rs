@@ -35,6 +35,7 @@ pub mod oauth;
 pub mod panic;
 pub mod params;
 pub mod persistence;
+pub mod remedy;
 pub mod rest_client;
 pub mod rest_client_sdk;
 pub mod sdk_client;

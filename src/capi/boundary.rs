@@ -66,11 +66,13 @@ fn panic_error(name: &str) -> Error {
 }
 
 /// Records `error` as the thread's last error and returns its code. The message is the
-/// error's `Display`, which never contains a secret.
+/// error's message and its hint in C's terms, which never contain a secret.
 fn record(mut error: Error) -> zoho_result {
     let result = zoho_result::from_kind(error.kind());
     let unsaved_tokens = error.take_unsaved_tokens();
-    let text = error.to_string().replace('\0', " ");
+    let text = error
+        .message_with_hint(super::remedy::hint(&error).as_deref())
+        .replace('\0', " ");
     let message = CString::new(text).unwrap_or_default();
     set_last_error(Some(LastError {
         result,

@@ -23,6 +23,7 @@
 pub mod boundary;
 pub mod client;
 pub mod config;
+mod remedy;
 pub mod result;
 pub mod strings;
 pub mod tokens;

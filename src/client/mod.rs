@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use crate::accounts::{AccountsClient, Credentials, TokenReply, UserInfo};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, trusted_accounts_url};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
 use crate::store::{Fingerprint, TokenStore};
@@ -467,8 +467,7 @@ impl OAuthClient {
 }
 
 fn no_tokens() -> Error {
-    Error::new(ErrorKind::NoTokens, NO_TOKENS_MESSAGE)
-        .with_hint("run generateAccessToken with a grant token (or generateAccessTokenFromRefreshToken) for this user first; identifiers must match the stored e-mail")
+    Error::new(ErrorKind::NoTokens, NO_TOKENS_MESSAGE).with_remedy(Remedy::ObtainTokens)
 }
 
 /// The identifier a stored entry lives under: its own, or the one it was asked for when
@@ -483,20 +482,17 @@ fn entry_key<'a>(tokens: &'a Tokens, requested: &'a str) -> &'a str {
 
 /// The error for tokens that could not be saved because the user lookup failed.
 fn unsaved_after_lookup(lookup: Error, tokens: Tokens) -> Error {
-    let hint = if lookup.kind() == ErrorKind::ScopeMissing {
-        "add AaaServer.profile.READ to the grant's scopes, or set currentUserEmail so the tokens can be saved under it; the refresh token attached to this error still works with generateAccessTokenFromRefreshToken".to_string()
+    let remedy = if lookup.kind() == ErrorKind::ScopeMissing {
+        Remedy::AddProfileScopeOrUser
     } else {
-        format!(
-            "the user lookup failed ({}), so the tokens could not be saved under the user's e-mail; the refresh token attached to this error still works: save it with generateAccessTokenFromRefreshToken(refresh token, user)",
-            lookup.kind().name()
-        )
+        Remedy::SaveAttachedTokens
     };
     let message = format!(
         "{} The tokens Zoho issued were NOT saved; they are attached to this error.",
         lookup.message()
     );
     let mut error = Error::new(lookup.kind(), message)
-        .with_hint(hint)
+        .with_remedy(remedy)
         .with_unsaved_tokens(tokens);
     if let Some(code) = lookup.zoho_code() {
         error = error.with_zoho_code(code);

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 
 /// The `token_persistence_path` to use: absolute as given, relative joined to `base`.
 pub fn resolve(path: Option<&str>, base: Option<&str>) -> Result<Option<PathBuf>> {
@@ -25,7 +25,7 @@ pub fn resolve(path: Option<&str>, base: Option<&str>) -> Result<Option<PathBuf>
             ErrorKind::ConfigInvalid,
             format!("token_base_dir {} is not an absolute path", base.display()),
         )
-        .with_hint("set zoho_oauth.token_base_dir (php.ini) or token_base_dir to an absolute directory outside the document root")),
+        .with_remedy(Remedy::SetTokenBaseDir)),
         None => Err(relative_refused(path)),
     }
 }
@@ -44,7 +44,7 @@ pub fn relative_refused(path: &Path) -> Error {
             "token_persistence_path '{shown}' is relative: it would land in the working directory, which is the document root of a web server (the refresh token could be downloaded)"
         ),
     )
-    .with_hint("set zoho_oauth.token_base_dir in php.ini (PHP) or token_base_dir (C, configuration) to a directory outside the document root, e.g. /var/lib/zoho-oauth; relative paths are resolved against it. Or give an absolute path")
+    .with_remedy(Remedy::SetTokenBaseDir)
 }
 
 #[cfg(test)]
@@ -65,7 +65,9 @@ mod tests {
             Some(PathBuf::from("/var/lib/z/zcrm_oauthtokens.txt"))
         );
         let e = resolve(Some("zcrm_oauthtokens.txt"), None).expect_err("refused");
-        assert!(e.to_string().contains("zoho_oauth.token_base_dir"));
+        // Each door words the remedy (PHP: zoho_oauth.token_base_dir in php.ini).
+        assert_eq!(e.remedy(), Some(crate::error::Remedy::SetTokenBaseDir));
+        assert!(e.to_string().contains("token_base_dir"));
         assert!(resolve(Some("x"), Some("rel")).is_err());
     }
 }

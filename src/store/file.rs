@@ -11,7 +11,7 @@ use super::{
     replace_entry,
 };
 use crate::config::{DEFAULT_STORE_RECHECK, StoreFormat};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::token::Tokens;
 
 /// A token file in the SDK's format or our JSON format.
@@ -73,7 +73,7 @@ impl FileStore {
                         self.path().display()
                     ),
                 )
-                .with_hint("another process may have saved them meanwhile; replace them only deliberately (zoho-oauth migrate --force)")
+                .with_remedy(Remedy::ReplaceDeliberately)
                 .with_path(self.path()));
             }
             *entries = tokens.to_vec();

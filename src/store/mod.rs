@@ -2,8 +2,11 @@
 //! and an in-memory store.
 
 mod file;
+#[allow(unsafe_code)] // libc: fcntl byte-range locks
 mod file_locks;
+#[allow(unsafe_code)] // libc: the shared change counter (mmap)
 mod generation;
+#[allow(unsafe_code)] // libc: fork handlers (pthread_atfork)
 mod held_locks;
 pub mod json_format;
 mod memory;
@@ -13,9 +16,11 @@ pub mod php_format;
 mod private_file;
 pub mod redis;
 pub mod sdk_csv;
+#[allow(unsafe_code)] // libc: owner and mode checks (geteuid, getpwuid_r)
 mod strict;
+#[allow(unsafe_code)] // libc: faccessat, geteuid
 mod token_file;
-pub mod wait;
+pub(crate) mod wait;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -188,6 +188,7 @@ install_and_link() {
 
 step "build library and emulator" build_all || finish
 step "headers are current (cbindgen, git diff)" bash tests/c/check-headers.sh --no-build
+step "the library exports exactly the header's functions (nm)" bash tests/c/abi-symbols.sh full "$LIB_DIR/libzoho_oauth.so"
 step "compile C tests, shared library (-Wall -Wextra -Werror)" compile_c "" -- "${SHARED[@]}"
 step "compile C tests, static library" compile_c _static -- "${STATIC[@]}"
 step "compile C tests, AddressSanitizer + UBSan" compile_c _asan -fsanitize=address,undefined -fno-omit-frame-pointer -- "${SHARED[@]}"

@@ -1,26 +1,35 @@
 //! Failures and the exit code of each class of failure.
 
-use zoho_oauth::{Error, ErrorKind, Tokens};
+use zoho_oauth::{Error, ErrorCategory, ErrorKind, Remedy, Tokens};
 
 /// A class of outcome; each has its own exit code, listed in `--help` and `docs/cli.md`.
+/// A library error's class is its category in the table of error kinds; `login` adds one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
-    /// Bad command line or configuration (`client_id is mandatory`, unknown flag, ...).
-    Usage,
-    /// The accounts server could not be reached or answered nonsense (network, 5xx, HTML).
-    Transport,
-    /// Zoho refused: invalid or expired code, wrong client, secret, redirect URI, scope.
-    Refused,
-    /// Zoho's throttle: too many token requests; try again later.
-    RateLimited,
-    /// The token store could not be read or written, or would be overwritten.
-    Store,
-    /// No tokens are stored for the user.
-    NoTokens,
+    /// The category of a library error ([`ErrorKind::category`]), or the CLI's own failure
+    /// of the same kind (a bad flag is `Usage`).
+    Library(ErrorCategory),
     /// `login` did not complete: timed out, consent refused, or a forged redirect.
     Login,
+}
+
+/// The categories by their short names, as the rest of the CLI writes them.
+#[allow(non_upper_case_globals)]
+impl Class {
+    /// Bad command line or configuration (`client_id is mandatory`, unknown flag, ...).
+    pub const Usage: Class = Class::Library(ErrorCategory::Usage);
+    /// The accounts server could not be reached or answered nonsense (network, 5xx, HTML).
+    pub const Transport: Class = Class::Library(ErrorCategory::Transport);
+    /// Zoho refused: invalid or expired code, wrong client, secret, redirect URI, scope.
+    pub const Refused: Class = Class::Library(ErrorCategory::Refused);
+    /// Zoho's throttle: too many token requests; try again later.
+    pub const RateLimited: Class = Class::Library(ErrorCategory::RateLimited);
+    /// The token store could not be read or written, or would be overwritten.
+    pub const Store: Class = Class::Library(ErrorCategory::Store);
+    /// No tokens are stored for the user.
+    pub const NoTokens: Class = Class::Library(ErrorCategory::NoTokens);
     /// A bug.
-    Internal,
+    pub const Internal: Class = Class::Library(ErrorCategory::Internal);
 }
 
 /// Every class with its exit code, name and meaning, for `--help` and tests.
@@ -88,39 +97,26 @@ impl Class {
         self.row().2
     }
 
-    /// The class of a library error.
+    /// The class of a library error: its category in the table of error kinds.
     pub fn of(kind: ErrorKind) -> Class {
-        match kind {
-            ErrorKind::InvalidArgument
-            | ErrorKind::ConfigMissing
-            | ErrorKind::ConfigInvalid
-            | ErrorKind::NotInitialized
-            | ErrorKind::MissingToken
-            | ErrorKind::NullArgument
-            | ErrorKind::InvalidUtf8 => Class::Usage,
-            ErrorKind::Connect
-            | ErrorKind::Timeout
-            | ErrorKind::ServerError
-            | ErrorKind::InvalidResponse => Class::Transport,
-            ErrorKind::InvalidCode
-            | ErrorKind::InvalidClient
-            | ErrorKind::InvalidClientSecret
-            | ErrorKind::InvalidRedirectUri
-            | ErrorKind::AccessDenied
-            | ErrorKind::ScopeMissing
-            | ErrorKind::InvalidToken
-            | ErrorKind::OAuthError
-            | ErrorKind::TokenExpired => Class::Refused,
-            ErrorKind::RateLimited => Class::RateLimited,
-            ErrorKind::StoreIo
-            | ErrorKind::StoreCorrupt
-            | ErrorKind::StoreUnsupported
-            | ErrorKind::StoreUnavailable
-            | ErrorKind::LockTimeout => Class::Store,
-            ErrorKind::NoTokens => Class::NoTokens,
-            _ => Class::Internal,
-        }
+        Class::Library(kind.category())
     }
+}
+
+/// The hint of a library error in the CLI's terms: its commands and options.
+pub fn hint_of(error: &Error) -> Option<String> {
+    error.hint_worded(|remedy, error| {
+        Some(match remedy {
+            Remedy::ObtainTokens => "run `zoho-oauth login` or `zoho-oauth exchange` for this user first; `zoho-oauth users` lists who is stored".to_string(),
+            Remedy::SaveAttachedTokens | Remedy::AddProfileScopeOrUser => format!(
+                "the user lookup failed ({}); add AaaServer.profile.READ to the scopes (--scope), or name the user with --user, then save the printed tokens with `zoho-oauth exchange --refresh-token - --user EMAIL`",
+                error.kind().name()
+            ),
+            Remedy::ReplaceDeliberately => "another process may have saved them meanwhile; replace them only deliberately (zoho-oauth migrate --force)".to_string(),
+            Remedy::SetTokenBaseDir => "give an absolute --token-dir, or set token_base_dir".to_string(),
+            _ => return None,
+        })
+    })
 }
 
 /// Why a command failed: a class, a message and perhaps a hint and Zoho's error code, none of
@@ -176,7 +172,7 @@ impl From<Error> for Failure {
             class: Class::of(e.kind()),
             kind: Some(e.kind()),
             message: e.message().to_string(),
-            hint: e.hint().map(str::to_string),
+            hint: hint_of(&e),
             zoho_code: e.zoho_code().map(str::to_string),
             unsaved: None,
         }
@@ -195,6 +191,34 @@ mod tests {
         assert_eq!(codes, [2, 3, 4, 5, 6, 7, 8, 70]);
         for row in TABLE {
             assert_eq!(row.0.code(), row.1);
+        }
+    }
+
+    #[test]
+    fn cli_words_name_commands_never_php_methods() {
+        let php = [
+            "generateAccessToken",
+            "getAccessToken",
+            "refreshAccessToken",
+            "php.ini",
+        ];
+        for &remedy in Remedy::ALL {
+            let error = Error::new(ErrorKind::NoTokens, "x").with_remedy(remedy);
+            let text = hint_of(&error).unwrap_or_default();
+            assert!(
+                text.contains("zoho-oauth") || text.contains("--"),
+                "{remedy:?}: {text}"
+            );
+            for word in php {
+                assert!(!text.contains(word), "{remedy:?}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_kind_has_the_class_of_its_category() {
+        for &kind in ErrorKind::ALL {
+            assert_eq!(Class::of(kind).name(), kind.category().name(), "{kind:?}");
         }
     }
 

@@ -17,7 +17,7 @@ use crate::time::utc;
 /// user and the reason on stderr, and carries the tokens for stdout.
 pub fn not_saved(error: Error, tokens: Tokens) -> Failure {
     let reason = error.message().trim_end().trim_end_matches('.').to_string();
-    let fix = error.hint().map(str::to_string);
+    let fix = crate::exit::hint_of(&error);
     let mut failure = Failure::from(error);
     let whom = tokens
         .user

@@ -13,7 +13,7 @@ pub mod oauthtoken;
 mod pool;
 mod rows;
 pub mod schema;
-pub mod settings;
+pub(crate) mod settings;
 
 use std::sync::Mutex;
 use std::time::Duration;

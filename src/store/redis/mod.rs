@@ -10,6 +10,7 @@
 mod conn;
 mod errors;
 mod keys;
+#[allow(unsafe_code)] // libc::gethostname
 mod lock;
 mod scripts;
 mod settings;

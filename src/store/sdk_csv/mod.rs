@@ -3,7 +3,7 @@
 //! rows to the core's tokens, [`SdkCsvStore`] shares it safely between processes.
 
 pub mod format;
-pub mod rows;
+pub(crate) mod rows;
 mod store;
 
 use std::path::{Path, PathBuf};

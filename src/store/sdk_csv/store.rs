@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::format::{self, SdkRow};
 use super::rows;
 use crate::config::{Config, DEFAULT_STORE_RECHECK};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::secret::Secret;
 use crate::store::token_file::TokenFile;
 use crate::store::{Fingerprint, LockGuard, TokenStore};
@@ -133,7 +133,7 @@ impl SdkCsvStore {
                         current.len()
                     ),
                 )
-                .with_hint("replace them only deliberately (zoho-oauth migrate --force)")
+                .with_remedy(Remedy::ReplaceDeliberately)
                 .with_path(self.path()));
             }
             current.clear();

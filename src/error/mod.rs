@@ -8,75 +8,87 @@ use std::path::{Path, PathBuf};
 
 use crate::token::Tokens;
 
-/// What went wrong, as a stable code. The numbers are part of the C ABI and never change;
-/// retired codes are never reused. Codes are banded by origin:
-/// 1xx the caller's input, 2xx the transport, 3xx Zoho said no, 4xx the token store,
-/// 5xx internal.
+#[macro_use]
+mod kinds;
+mod remedy;
+
+pub use remedy::Remedy;
+
+/// The broad class of an error kind: what a caller does about it. The CLI's exit code is one
+/// per category (`zoho-oauth --help`, `docs/cli.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u32)]
 #[non_exhaustive]
-pub enum ErrorKind {
-    /// An argument is empty, too long, or contains a NUL byte.
-    InvalidArgument = 100,
-    /// A required configuration key is absent or empty (`client_id is mandatory`).
-    ConfigMissing = 101,
-    /// A configuration value is wrong (not a URL, plain http to a remote host, ...).
-    ConfigInvalid = 102,
-    /// The library was used before it was initialized.
-    NotInitialized = 103,
-    /// No grant token or refresh token was given (`Grant Token is not provided.`).
-    MissingToken = 104,
-    /// A NULL pointer was passed where a value is required (C door).
-    NullArgument = 110,
-    /// A string argument is not valid UTF-8 (C door).
-    InvalidUtf8 = 111,
-    /// The accounts server could not be reached (DNS, refused, TLS, reset).
-    Connect = 200,
-    /// The accounts server did not answer within the configured timeout.
-    Timeout = 201,
-    /// The accounts server answered with an HTTP 5xx status.
-    ServerError = 202,
-    /// The reply was not the JSON Zoho sends: HTML, empty, truncated or unexpected.
-    InvalidResponse = 203,
-    /// `invalid_code`: the grant token expired or was used, or the refresh token was revoked.
-    InvalidCode = 300,
-    /// `invalid_client`: unknown client ID, or the wrong data centre.
-    InvalidClient = 301,
-    /// `invalid_client_secret`: the secret does not match the client ID.
-    InvalidClientSecret = 302,
-    /// `invalid_redirect_uri`: the redirect URI differs from the registered one.
-    InvalidRedirectUri = 303,
-    /// `Access Denied`: Zoho's token creation throttle (10 per refresh token per 10 minutes).
-    RateLimited = 304,
-    /// `access_denied`: consent refused, or too many grant tokens requested.
-    AccessDenied = 305,
-    /// The grant lacks a scope the call needs (`INVALID_OAUTHSCOPE`: `AaaServer.profile.READ`).
-    ScopeMissing = 306,
-    /// The token is unknown, expired or revoked (`INVALID_OAUTHTOKEN`, revoke answered 400).
-    InvalidToken = 307,
-    /// Another error code from Zoho; the code is in [`Error::zoho_code`].
-    OAuthError = 308,
-    /// The stored access token has expired (`Access token got expired!`).
-    TokenExpired = 309,
+pub enum ErrorCategory {
+    /// The caller's input or configuration is wrong (1xx).
+    Usage,
+    /// The accounts server could not be reached or answered nonsense (2xx).
+    Transport,
+    /// Zoho refused: invalid or expired code, wrong client, secret, redirect URI, scope.
+    Refused,
+    /// Zoho's throttle: too many token requests; try again later.
+    RateLimited,
+    /// The token store could not be read, written or reached.
+    Store,
     /// No tokens are stored for the user.
-    NoTokens = 400,
-    /// The token store could not be read or written (permissions, disk, not a directory).
-    StoreIo = 401,
-    /// The token store's file cannot be parsed; it was left untouched.
-    StoreCorrupt = 402,
-    /// The configured kind of store is not available (e.g. the SDK's MySQL default).
-    StoreUnsupported = 403,
-    /// The token store's server (MySQL/MariaDB, Redis) cannot be reached, timed out, or went
-    /// away; nothing was changed.
-    StoreUnavailable = 404,
-    /// Another process or machine held the user's refresh lock for longer than
-    /// `lock_timeout_secs`, and the stored token was no longer valid.
-    LockTimeout = 405,
-    /// A bug in this library; please report it.
-    Internal = 500,
-    /// A panic was caught at the library's boundary.
-    Panic = 501,
+    NoTokens,
+    /// A bug in this library.
+    Internal,
 }
+
+impl ErrorCategory {
+    /// A short, stable, snake_case name (`usage`, `rate_limited`, ...): the CLI's `class`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCategory::Usage => "usage",
+            ErrorCategory::Transport => "transport",
+            ErrorCategory::Refused => "refused",
+            ErrorCategory::RateLimited => "rate_limited",
+            ErrorCategory::Store => "store",
+            ErrorCategory::NoTokens => "no_tokens",
+            ErrorCategory::Internal => "internal",
+        }
+    }
+}
+
+/// Expands the table of `kinds.rs` into [`ErrorKind`] and its lookups.
+macro_rules! define_error_kind {
+    ($( $(#[doc = $doc:literal])* $kind:ident = $code:literal, $name:literal,
+        $category:ident, $transient:literal; )*) => {
+        /// What went wrong, as a stable code. The numbers are part of the C ABI and never
+        /// change; retired codes are never reused. Codes are banded by origin: 1xx the
+        /// caller's input, 2xx the transport, 3xx Zoho said no, 4xx the token store,
+        /// 5xx internal. Defined once, in `src/error/kinds.rs`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u32)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $( $(#[doc = $doc])* $kind = $code, )*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in numeric order.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind),*];
+
+            /// A short, stable, snake_case name (`invalid_code`, `store_corrupt`, ...).
+            pub fn name(self) -> &'static str {
+                match self { $(ErrorKind::$kind => $name,)* }
+            }
+
+            /// The broad class of the kind (the CLI's exit code follows from it).
+            pub fn category(self) -> ErrorCategory {
+                match self { $(ErrorKind::$kind => ErrorCategory::$category,)* }
+            }
+
+            /// True for failures that may go away by themselves (network, 5xx, throttling,
+            /// an unreachable store server, a lock held too long).
+            pub fn is_transient(self) -> bool {
+                match self { $(ErrorKind::$kind => $transient,)* }
+            }
+        }
+    };
+}
+
+error_kinds!(define_error_kind);
 
 impl ErrorKind {
     /// The stable numeric code.
@@ -84,53 +96,14 @@ impl ErrorKind {
         self as u32
     }
 
-    /// True for failures that may go away by themselves (network, 5xx, throttling).
-    pub fn is_transient(self) -> bool {
-        matches!(
-            self,
-            ErrorKind::Connect
-                | ErrorKind::Timeout
-                | ErrorKind::ServerError
-                | ErrorKind::InvalidResponse
-                | ErrorKind::RateLimited
-                | ErrorKind::StoreUnavailable
-                | ErrorKind::LockTimeout
-        )
+    /// The kind with a numeric code, or `None` when no kind has it.
+    pub fn from_code(code: u32) -> Option<ErrorKind> {
+        ErrorKind::ALL.iter().copied().find(|k| k.code() == code)
     }
 
-    /// A short, stable, snake_case name (`invalid_code`, `store_corrupt`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "invalid_argument",
-            ErrorKind::ConfigMissing => "config_missing",
-            ErrorKind::ConfigInvalid => "config_invalid",
-            ErrorKind::NotInitialized => "not_initialized",
-            ErrorKind::MissingToken => "missing_token",
-            ErrorKind::NullArgument => "null_argument",
-            ErrorKind::InvalidUtf8 => "invalid_utf8",
-            ErrorKind::Connect => "connect",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::ServerError => "server_error",
-            ErrorKind::InvalidResponse => "invalid_response",
-            ErrorKind::InvalidCode => "invalid_code",
-            ErrorKind::InvalidClient => "invalid_client",
-            ErrorKind::InvalidClientSecret => "invalid_client_secret",
-            ErrorKind::InvalidRedirectUri => "invalid_redirect_uri",
-            ErrorKind::RateLimited => "rate_limited",
-            ErrorKind::AccessDenied => "access_denied",
-            ErrorKind::ScopeMissing => "scope_missing",
-            ErrorKind::InvalidToken => "invalid_token",
-            ErrorKind::OAuthError => "oauth_error",
-            ErrorKind::TokenExpired => "token_expired",
-            ErrorKind::NoTokens => "no_tokens",
-            ErrorKind::StoreIo => "store_io",
-            ErrorKind::StoreCorrupt => "store_corrupt",
-            ErrorKind::StoreUnsupported => "store_unsupported",
-            ErrorKind::StoreUnavailable => "store_unavailable",
-            ErrorKind::LockTimeout => "lock_timeout",
-            ErrorKind::Internal => "internal",
-            ErrorKind::Panic => "panic",
-        }
+    /// The kind with a stable name, or `None` when no kind has it.
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.iter().copied().find(|k| k.name() == name)
     }
 }
 
@@ -143,6 +116,7 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    remedy: Option<Remedy>,
     zoho_code: Option<String>,
     http_status: Option<u16>,
     path: Option<PathBuf>,
@@ -159,6 +133,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            remedy: None,
             zoho_code: None,
             http_status: None,
             path: None,
@@ -169,6 +144,14 @@ impl Error {
     /// Adds a hint a person can act on.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a typed remedy, which each door words in its own terms; until then the hint is
+    /// the remedy's door-neutral wording ([`Remedy::neutral`]).
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.hint = Some(remedy.neutral(self.kind));
+        self.remedy = Some(remedy);
         self
     }
 
@@ -211,9 +194,34 @@ impl Error {
         &self.message
     }
 
-    /// The hint, if any.
+    /// The hint, if any, in no door's vocabulary.
     pub fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
+    }
+
+    /// The typed remedy, if any.
+    pub fn remedy(&self) -> Option<Remedy> {
+        self.remedy
+    }
+
+    /// The hint as a door gives it: `words` words the remedy in the door's terms (PHP method
+    /// names, CLI commands, C functions); when it does not (or there is no remedy), the hint.
+    pub fn hint_worded(
+        &self,
+        words: impl FnOnce(Remedy, &Error) -> Option<String>,
+    ) -> Option<String> {
+        self.remedy
+            .and_then(|remedy| words(remedy, self))
+            .or_else(|| self.hint.clone())
+    }
+
+    /// The message followed by ` Hint: <hint>` when there is a hint (what `Display` shows
+    /// with the door-neutral hint).
+    pub fn message_with_hint(&self, hint: Option<&str>) -> String {
+        match hint {
+            Some(hint) => format!("{} Hint: {hint}", self.message),
+            None => self.message.clone(),
+        }
     }
 
     /// Zoho's error code, if the accounts server sent one.
@@ -287,6 +295,7 @@ impl fmt::Debug for Error {
             .field("kind", &self.kind)
             .field("message", &self.message)
             .field("hint", &self.hint)
+            .field("remedy", &self.remedy)
             .field("zoho_code", &self.zoho_code)
             .field("http_status", &self.http_status)
             .field("path", &self.path)
@@ -311,6 +320,41 @@ mod tests {
         assert_eq!(ErrorKind::NoTokens.code(), 400);
         assert_eq!(ErrorKind::StoreCorrupt.code(), 402);
         assert_eq!(ErrorKind::Panic.code(), 501);
+    }
+
+    #[test]
+    fn table_lookups_round_trip() {
+        assert_eq!(ErrorKind::ALL.len(), 29);
+        for (i, &kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(ErrorKind::from_code(kind.code()), Some(kind));
+            assert_eq!(ErrorKind::from_name(kind.name()), Some(kind));
+            if let Some(next) = ErrorKind::ALL.get(i + 1) {
+                assert!(kind.code() < next.code(), "{kind:?} out of order");
+            }
+        }
+        assert_eq!(ErrorKind::from_code(0), None);
+        assert_eq!(ErrorKind::OAuthError.name(), "oauth_error");
+        assert_eq!(
+            ErrorKind::RateLimited.category(),
+            ErrorCategory::RateLimited
+        );
+        let transient: Vec<&str> = ErrorKind::ALL
+            .iter()
+            .filter(|k| k.is_transient())
+            .map(|k| k.name())
+            .collect();
+        assert_eq!(
+            transient,
+            [
+                "connect",
+                "timeout",
+                "server_error",
+                "invalid_response",
+                "rate_limited",
+                "store_unavailable",
+                "lock_timeout"
+            ]
+        );
     }
 
     #[test]
