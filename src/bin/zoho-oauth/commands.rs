@@ -25,7 +25,7 @@ pub fn exchange(args: &ExchangeArgs, settings: &Settings, out: Output) -> Result
     }
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {
-        config.current_user_email = Some(user.clone());
+        config = config.with_current_user_email(user.clone());
     }
     let code = grant_token(args)?;
     let client = settings.client(config)?;
@@ -62,7 +62,7 @@ pub fn token(args: &UserArgs, settings: &Settings, out: Output) -> Result<(), Fa
     let Some(stored) = stored else {
         return Err(no_tokens(&store, Some(&user)));
     };
-    let margin = settings.config_with_placeholders()?.refresh_margin;
+    let margin = settings.config_without_secret()?.refresh_margin();
     let tokens = if policy::is_fresh(&stored, margin, SystemClock.now_ms()) {
         stored
     } else {
@@ -143,7 +143,7 @@ pub fn authorize_url(
     out: Output,
 ) -> Result<(), Failure> {
     settings.require_client_id()?;
-    let config = settings.config_with_placeholders()?;
+    let config = settings.config_without_secret()?;
     let state = match &args.state {
         Some(state) => state.clone(),
         None => random_state()?,
