@@ -199,9 +199,9 @@ impl ZohoOAuthClient {
     pub fn generate_access_token(&self, grantToken: StrArg) -> PhpResult<ZohoOAuthTokens> {
         let grant = grantToken.into_text()?;
         // currentUserEmail is per request: the fallback identifier travels with the call.
-        let fallback = self.init.config.current_user_email().clone();
+        let fallback = self.init.config.current_user_email();
         self.run(clients::shared, |c| {
-            c.generate_access_token_with_fallback(&grant, fallback.as_deref())
+            c.generate_access_token_with_fallback(&grant, fallback)
         })
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }
@@ -279,11 +279,11 @@ impl ZohoOAuthClient {
     ) -> PhpResult<ZohoOAuthTokens> {
         let params = callback::params_from(query)?;
         let state = state.into_text()?;
-        let fallback = self.init.config.current_user_email().clone();
+        let fallback = self.init.config.current_user_email();
         self.guarded(|| {
-            let checked = redirect::check(&params, &state, &self.init.config.accounts_url())?;
+            let checked = redirect::check(&params, &state, self.init.config.accounts_url())?;
             let client = clients::at_accounts_server(&self.init, &checked.accounts_url)?;
-            client.generate_access_token_with_fallback(checked.code.expose(), fallback.as_deref())
+            client.generate_access_token_with_fallback(checked.code.expose(), fallback)
         })
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }

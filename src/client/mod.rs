@@ -9,6 +9,8 @@
 #[cfg(test)]
 mod bounded_tests;
 mod refresh;
+#[cfg(test)]
+mod secretless_tests;
 mod user_map;
 
 use std::collections::HashMap;
@@ -161,7 +163,7 @@ impl OAuthClient {
     pub fn generate_access_token(&self, grant_token: &str) -> Result<Tokens> {
         self.generate_access_token_with_fallback(
             grant_token,
-            self.config.current_user_email().as_deref(),
+            self.config.current_user_email(),
         )
     }
 
@@ -193,7 +195,7 @@ impl OAuthClient {
     fn user_for_new_tokens(&self, tokens: &Tokens, fallback: Option<&str>) -> Result<String> {
         let error = match self
             .accounts
-            .user_info(&self.config.accounts_url(), &tokens.access_token)
+            .user_info(self.config.accounts_url(), &tokens.access_token)
         {
             Ok(info) => return Ok(info.email),
             Err(e) => e,
@@ -231,7 +233,7 @@ impl OAuthClient {
         let refresh = Secret::new(refresh_token);
         let reply =
             self.accounts
-                .refresh(&self.config.accounts_url(), self.credentials()?, &refresh)?;
+                .refresh(self.config.accounts_url(), self.credentials()?, &refresh)?;
         let tokens = self.tokens_from_reply(Some(user.to_string()), reply, Some(refresh));
         self.save_new(tokens)
     }

@@ -244,3 +244,100 @@ fn nul_bytes_are_rejected() {
     ];
     assert_eq!(err_of(pairs).kind(), ErrorKind::ConfigInvalid);
 }
+
+/// Whether the accounts URL and the data centre agree: the data centre is the one whose
+/// server the URL is (none for any other server).
+fn consistent(c: &Config) -> bool {
+    c.data_centre() == DataCentre::from_accounts_url(c.accounts_url())
+        && c.data_centre()
+            .is_none_or(|dc| dc.accounts_url() == c.accounts_url())
+}
+
+#[test]
+fn no_sequence_of_builders_or_keys_makes_server_and_data_centre_disagree() {
+    let urls = [
+        "https://accounts.zoho.eu/",
+        "http://127.0.0.1:9",
+        "https://accounts.zoho.in",
+    ];
+    let mut config = Config::new("1000.ID", "s", "https://example.com/cb");
+    assert!(consistent(&config));
+    for dc in DataCentre::all() {
+        for url in urls {
+            config = config.with_data_centre(dc);
+            assert!(consistent(&config), "{dc:?}");
+            config = config.with_accounts_url(url);
+            assert!(consistent(&config), "{dc:?} then {url}");
+            config = config.with_accounts_server(AccountsServer::of(dc));
+            assert!(consistent(&config), "{url} then {dc:?}");
+        }
+    }
+    for dc in DataCentre::all() {
+        for url in urls {
+            let mut pairs = base();
+            pairs.push(("data_centre", dc.code()));
+            pairs.push(("accounts_url", url));
+            let c = Config::from_pairs(pairs).expect("valid");
+            assert!(consistent(&c), "data_centre={dc:?} accounts_url={url}");
+            assert_eq!(c.accounts_url(), url.trim_end_matches('/'));
+        }
+    }
+}
+
+#[test]
+fn a_configuration_without_a_secret_is_valid_and_says_what_is_missing() {
+    let c = Config::without_secret("1000.ID", "https://example.com/cb");
+    assert!(c.validate().is_ok());
+    assert!(c.client_secret().is_none());
+    let e = c.require_client_secret().expect_err("no secret");
+    assert_eq!(e.kind(), ErrorKind::ConfigMissing);
+    assert!(e.message().contains("client_secret"), "{e}");
+    let with = c.with_client_secret("s3cr3t");
+    assert_eq!(
+        with.require_client_secret().map(Secret::expose).ok(),
+        Some("s3cr3t")
+    );
+    let empty = with.with_client_secret("");
+    assert_eq!(
+        empty.validate().map_err(|e| e.message().to_string()),
+        Err("client_secret value is missing".to_string()),
+        "a given secret must not be empty"
+    );
+}
+
+#[test]
+fn from_pairs_keeps_the_sdk_rule_and_the_secretless_variant_keeps_the_others() {
+    let no_secret = vec![("client_id", "1000.ID"), ("redirect_uri", "https://e/cb")];
+    assert_eq!(
+        err_of(no_secret.clone()).message(),
+        "client_secret is mandatory"
+    );
+    let c = Config::from_pairs_without_secret(no_secret).expect("valid without secret");
+    assert!(c.client_secret().is_none());
+    let blank = vec![
+        ("client_id", "1000.ID"),
+        ("client_secret", ""),
+        ("redirect_uri", "https://e/cb"),
+        ("data_centre", "eu"),
+    ];
+    let c = Config::from_pairs_without_secret(blank).expect("valid");
+    assert!(c.client_secret().is_none());
+    assert_eq!(c.data_centre(), Some(DataCentre::Eu));
+    let e = Config::from_pairs_without_secret(vec![("redirect_uri", "https://e/cb")])
+        .expect_err("no client_id");
+    assert_eq!(e.message(), "client_id is mandatory");
+    let c = Config::from_pairs_without_secret(base()).expect("valid");
+    assert_eq!(c.client_secret().map(Secret::expose), Some("s3cr3t"));
+}
+
+#[test]
+fn one_list_of_keys() {
+    let all: Vec<&str> = all_keys().collect();
+    assert_eq!(all.len(), KNOWN_KEYS.len() + STORE_KEYS.len());
+    assert!(all.iter().all(|k| is_known_key(k)));
+    assert!(!is_known_key("persistence_handler_class"));
+    let mut sorted = all.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), all.len(), "no key listed twice");
+}

@@ -62,7 +62,7 @@ pub fn client_for_user(settings: &Settings, user: &str) -> Result<OAuthClient, F
 /// `config` pointed at the trusted `issuer`; an untrusted one is named in a warning that
 /// starts with `whose` ("the input names", ...) and the configured server is kept.
 pub fn routed(config: Config, issuer: Option<&str>, whose: &str) -> Config {
-    match policy::issuer_route(issuer, &config.accounts_url()) {
+    match policy::issuer_route(issuer, config.accounts_url()) {
         Route::Configured => config,
         Route::Issuer(url) => policy::with_issuer(config, &url),
         Route::Untrusted(issuer) => {

@@ -60,7 +60,7 @@ impl Flows<'_> {
     }
 
     fn client(&self, config: Config, clock: &Arc<OffsetClock>) -> zoho_oauth::Result<OAuthClient> {
-        let dir = config.token_persistence_path().clone();
+        let dir = config.token_persistence_path();
         if let Some(d) = dir {
             let _ = std::fs::create_dir_all(d);
         }
