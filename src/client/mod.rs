@@ -161,10 +161,7 @@ impl OAuthClient {
     /// not lost: the tokens are saved under `currentUserEmail` if configured; otherwise the
     /// error carries them ([`Error::unsaved_tokens`]).
     pub fn generate_access_token(&self, grant_token: &str) -> Result<Tokens> {
-        self.generate_access_token_with_fallback(
-            grant_token,
-            self.config.current_user_email(),
-        )
+        self.generate_access_token_with_fallback(grant_token, self.config.current_user_email())
     }
 
     /// [`OAuthClient::generate_access_token`] with the fallback identifier given per call

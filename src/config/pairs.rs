@@ -34,13 +34,10 @@ impl Config {
     /// As [`Config::from_pairs`], for a door that needs no client secret (an authorization
     /// URL, user info, the token store): `client_secret` is used when given and not empty,
     /// and is otherwise left out (see [`Config::without_secret`]).
-    pub fn from_pairs_without_secret<K, V, I>(pairs: I) -> Result<Config>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
-    {
-        let map = to_map(pairs);
+    pub fn from_pairs_without_secret<K: AsRef<str>, V: AsRef<str>>(
+        pairs: &[(K, V)],
+    ) -> Result<Config> {
+        let map = to_map(pairs.iter().map(|(k, v)| (k, v)));
         let client_id = required(&map, "client_id")?;
         let redirect_uri = required(&map, "redirect_uri")?;
         let mut config = Config::without_secret(client_id, redirect_uri);

@@ -312,7 +312,7 @@ fn from_pairs_keeps_the_sdk_rule_and_the_secretless_variant_keeps_the_others() {
         err_of(no_secret.clone()).message(),
         "client_secret is mandatory"
     );
-    let c = Config::from_pairs_without_secret(no_secret).expect("valid without secret");
+    let c = Config::from_pairs_without_secret(&no_secret).expect("valid without secret");
     assert!(c.client_secret().is_none());
     let blank = vec![
         ("client_id", "1000.ID"),
@@ -320,13 +320,13 @@ fn from_pairs_keeps_the_sdk_rule_and_the_secretless_variant_keeps_the_others() {
         ("redirect_uri", "https://e/cb"),
         ("data_centre", "eu"),
     ];
-    let c = Config::from_pairs_without_secret(blank).expect("valid");
+    let c = Config::from_pairs_without_secret(&blank).expect("valid");
     assert!(c.client_secret().is_none());
     assert_eq!(c.data_centre(), Some(DataCentre::Eu));
-    let e = Config::from_pairs_without_secret(vec![("redirect_uri", "https://e/cb")])
+    let e = Config::from_pairs_without_secret(&[("redirect_uri", "https://e/cb")])
         .expect_err("no client_id");
     assert_eq!(e.message(), "client_id is mandatory");
-    let c = Config::from_pairs_without_secret(base()).expect("valid");
+    let c = Config::from_pairs_without_secret(&base()).expect("valid");
     assert_eq!(c.client_secret().map(Secret::expose), Some("s3cr3t"));
 }
 

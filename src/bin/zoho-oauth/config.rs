@@ -95,7 +95,7 @@ impl Settings {
         {
             pairs.push(("client_secret", secret.expose()));
         }
-        Ok(Config::from_pairs_without_secret(pairs)?)
+        Ok(Config::from_pairs_without_secret(&pairs)?)
     }
 
     /// The core's configuration from these settings and the client's credentials.
