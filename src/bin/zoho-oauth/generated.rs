@@ -21,8 +21,7 @@ pub fn completions(shell: Shell) -> String {
 /// The man page, in roff: what `--help` says (name, synopsis, options, configuration,
 /// environment, exit codes), then a COMMANDS section with each command's help.
 pub fn man() -> Result<String, Failure> {
-    let mut command = definition();
-    command.build(); // adds the `help` command, as `--help` lists it
+    let command = definition();
     let man = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();
     let failed = |e: std::io::Error| {

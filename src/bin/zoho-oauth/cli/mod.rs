@@ -260,11 +260,16 @@ pub fn split_scopes(value: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The clap definition, for the parser, `--help`, the man page and the completions.
 pub fn definition() -> clap::Command {
-    <Cli as clap::CommandFactory>::command()
+    let mut command = <Cli as clap::CommandFactory>::command()
         .override_usage(text::USAGE)
-        .after_help(text::general_after())
-        .mut_subcommands(|c| {
-            let template = text::command_template(c.get_name());
-            c.help_template(template).after_help(text::COMMAND_AFTER)
-        })
+        .after_help(text::general_after());
+    command.build(); // adds clap's `help` command, worded below
+    command.mut_subcommands(|c| {
+        let template = text::command_template(c.get_name());
+        let c = c.help_template(template).after_help(text::COMMAND_AFTER);
+        match c.get_name() {
+            "help" => c.about(text::HELP),
+            _ => c,
+        }
+    })
 }

@@ -124,6 +124,9 @@ primary key on useridentifier. Uses the configured keys (host_address, db_port, 
 db_password, mysql_url, mysql_database, mysql_table, ...), changed by --to-set KEY=VALUE.
 Prints the statements it ran.";
 
+/// `help`'s summary.
+pub const HELP: &str = "show the help, or a command's options: help COMMAND";
+
 /// `completions`' details.
 pub const COMPLETIONS: &str = "\
 Prints the completion script for SHELL (bash, zsh or fish), generated from the same
