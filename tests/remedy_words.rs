@@ -11,11 +11,11 @@ use std::path::Path;
 use std::ptr;
 
 use common::{ADA, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, TestEnv};
-use zoho_oauth::capi::boundary::zoho_last_error_message;
 use zoho_oauth::capi::client::{
     zoho_client, zoho_client_free, zoho_client_generate_access_token, zoho_client_get_access_token,
     zoho_client_new_from_json,
 };
+use zoho_oauth::capi::last_error::zoho_last_error_message;
 use zoho_oauth::capi::result::zoho_result;
 use zoho_oauth::capi::tokens::zoho_tokens;
 

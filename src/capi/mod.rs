@@ -21,6 +21,9 @@
 //!   immutable snapshots, safe to read from several threads.
 
 pub mod boundary;
+// The last error's exports come first in the headers, as when they lived in `boundary`.
+pub mod last_error;
+
 pub mod client;
 pub mod config;
 mod remedy;

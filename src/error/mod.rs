@@ -147,8 +147,9 @@ impl Error {
         self
     }
 
-    /// Adds a typed remedy, which each door words in its own terms; until then the hint is
-    /// the remedy's door-neutral wording ([`Remedy::neutral`]).
+    /// Adds a typed remedy, which each door words in its own terms. The hint becomes the
+    /// remedy's door-neutral wording ([`Remedy::neutral`]); a later [`Error::with_hint`]
+    /// replaces that wording with a more specific one.
     pub fn with_remedy(mut self, remedy: Remedy) -> Self {
         self.hint = Some(remedy.neutral(self.kind));
         self.remedy = Some(remedy);
@@ -199,9 +200,11 @@ impl Error {
         self.hint.as_deref()
     }
 
-    /// The typed remedy, if any.
+    /// The typed remedy: the one the error was given, else the one of its kind
+    /// ([`Remedy::for_kind`]: a new grant for `invalid_code`, retry later for a transient
+    /// kind, ...), if any.
     pub fn remedy(&self) -> Option<Remedy> {
-        self.remedy
+        self.remedy.or_else(|| Remedy::for_kind(self.kind))
     }
 
     /// The hint as a door gives it: `words` words the remedy in the door's terms (PHP method
@@ -210,7 +213,7 @@ impl Error {
         &self,
         words: impl FnOnce(Remedy, &Error) -> Option<String>,
     ) -> Option<String> {
-        self.remedy
+        self.remedy()
             .and_then(|remedy| words(remedy, self))
             .or_else(|| self.hint.clone())
     }

@@ -26,6 +26,17 @@ pub enum Remedy {
     /// A relative token path needs an absolute base directory (`token_base_dir`), outside the
     /// document root of a web server.
     SetTokenBaseDir,
+    /// The grant or refresh token is no longer valid: get a new grant token (consent again).
+    NewGrant,
+    /// The client is unknown at this accounts server: the account may be in another data
+    /// centre (`accounts_url`, `data_centre`).
+    WrongDataCentre,
+    /// The grant lacks a scope the call needs.
+    AddScope,
+    /// The failure may go away by itself: retry later (the error's kind is transient).
+    RetryLater,
+    /// A configuration value is missing or wrong; the message names it.
+    FixConfiguration,
 }
 
 impl Remedy {
@@ -36,7 +47,27 @@ impl Remedy {
         Remedy::AddProfileScopeOrUser,
         Remedy::ReplaceDeliberately,
         Remedy::SetTokenBaseDir,
+        Remedy::NewGrant,
+        Remedy::WrongDataCentre,
+        Remedy::AddScope,
+        Remedy::RetryLater,
+        Remedy::FixConfiguration,
     ];
+
+    /// The remedy of an error of `kind` that was given none: what every such error needs.
+    pub fn for_kind(kind: ErrorKind) -> Option<Remedy> {
+        match kind {
+            ErrorKind::InvalidCode | ErrorKind::InvalidToken => Some(Remedy::NewGrant),
+            ErrorKind::InvalidClient => Some(Remedy::WrongDataCentre),
+            ErrorKind::ScopeMissing => Some(Remedy::AddScope),
+            ErrorKind::ConfigMissing
+            | ErrorKind::ConfigInvalid
+            | ErrorKind::InvalidClientSecret
+            | ErrorKind::InvalidRedirectUri => Some(Remedy::FixConfiguration),
+            kind if kind.is_transient() => Some(Remedy::RetryLater),
+            _ => None,
+        }
+    }
 
     /// The door-neutral wording, for Rust callers and for a door that has no words of its own.
     /// `kind` is the kind of the error the remedy belongs to.
@@ -50,6 +81,11 @@ impl Remedy {
             Remedy::AddProfileScopeOrUser => "add AaaServer.profile.READ to the grant's scopes, or set currentUserEmail so the tokens can be saved under it; the refresh token attached to this error still works".to_string(),
             Remedy::ReplaceDeliberately => "another process may have saved them meanwhile; replace them only deliberately".to_string(),
             Remedy::SetTokenBaseDir => "set token_base_dir to an absolute directory outside the document root, e.g. /var/lib/zoho-oauth; relative paths are resolved against it. Or give an absolute path".to_string(),
+            Remedy::NewGrant => "get a new grant token; the grant or refresh token is no longer valid".to_string(),
+            Remedy::WrongDataCentre => "check client_id, and that accounts_url (or data_centre) is the data centre of the account".to_string(),
+            Remedy::AddScope => "add the missing scope to the grant token's scopes (AaaServer.profile.READ for the user lookup)".to_string(),
+            Remedy::RetryLater => "retry later".to_string(),
+            Remedy::FixConfiguration => "fix the configuration value the message names".to_string(),
         }
     }
 }
@@ -57,6 +93,36 @@ impl Remedy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_have_their_remedies() {
+        assert_eq!(
+            Remedy::for_kind(ErrorKind::InvalidCode),
+            Some(Remedy::NewGrant)
+        );
+        assert_eq!(
+            Remedy::for_kind(ErrorKind::InvalidClient),
+            Some(Remedy::WrongDataCentre)
+        );
+        assert_eq!(
+            Remedy::for_kind(ErrorKind::ScopeMissing),
+            Some(Remedy::AddScope)
+        );
+        assert_eq!(
+            Remedy::for_kind(ErrorKind::RateLimited),
+            Some(Remedy::RetryLater)
+        );
+        assert_eq!(
+            Remedy::for_kind(ErrorKind::LockTimeout),
+            Some(Remedy::RetryLater)
+        );
+        assert_eq!(
+            Remedy::for_kind(ErrorKind::ConfigMissing),
+            Some(Remedy::FixConfiguration)
+        );
+        assert_eq!(Remedy::for_kind(ErrorKind::StoreCorrupt), None);
+        assert_eq!(Remedy::for_kind(ErrorKind::Panic), None);
+    }
 
     #[test]
     fn neutral_words_name_no_door() {
