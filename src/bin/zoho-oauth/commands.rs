@@ -1,10 +1,7 @@
 //! `exchange`, `token`, `refresh`, `revoke` and `authorize-url`.
-
-use std::sync::Arc;
-
 use serde_json::json;
 use zoho_oauth::policy;
-use zoho_oauth::{AuthorizationRequest, Clock, Config, MemoryStore, OAuthClient, SystemClock};
+use zoho_oauth::{AuthorizationRequest, Clock, Config, SystemClock};
 
 use crate::cli::{AuthorizeUrlArgs, ExchangeArgs, RevokeArgs, UserArgs};
 use crate::config::Settings;
@@ -154,7 +151,7 @@ pub fn authorize_url(
         prompt_consent: !args.no_consent,
         state: Some(state.clone()),
     };
-    let url = authorization_url(config, &request)?;
+    let url = authorization_url(&config, &request)?;
     out.result(
         &url,
         json!({ "authorize_url": url, "state": state, "redirect_uri": settings.redirect_uri() }),
@@ -162,14 +159,16 @@ pub fn authorize_url(
     Ok(())
 }
 
-/// The consent URL for `config`'s client. The core builds it on a client, which needs a
-/// validated configuration; the secret is never part of the URL.
+/// The consent URL for `config`'s client, from its identity alone (no client, no store,
+/// no secret).
 pub fn authorization_url(
-    config: Config,
+    config: &Config,
     request: &AuthorizationRequest,
 ) -> Result<String, Failure> {
-    let client = OAuthClient::new(config, Arc::new(MemoryStore::new()))?;
-    Ok(client.authorization_url(request)?)
+    Ok(zoho_oauth::authorize::authorization_url(
+        config.identity(),
+        request,
+    )?)
 }
 
 /// `--scope`, else the `scope` setting, else the default; `login` adds the profile scope

@@ -34,7 +34,7 @@ pub fn login(args: &LoginArgs, settings: &Settings, out: Output) -> Result<(), F
         prompt_consent: true,
         state: Some(state.clone()),
     };
-    let url = authorization_url(config.clone(), &request)?;
+    let url = authorization_url(&config, &request)?;
     let timeout = Duration::from_secs(args.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS));
     announce(args, out, &url, config.redirect_uri(), timeout);
     let callback = loopback.wait(timeout)?;
