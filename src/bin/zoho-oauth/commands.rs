@@ -1,4 +1,5 @@
 //! `exchange`, `token`, `refresh`, `revoke` and `authorize-url`.
+
 use serde_json::json;
 use zoho_oauth::policy;
 use zoho_oauth::{AuthorizationRequest, Clock, Config, SystemClock};
