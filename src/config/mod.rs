@@ -8,6 +8,7 @@
 //! keep the parts consistent.
 
 mod accounts_url;
+mod builders;
 mod choice;
 mod crm;
 mod identity;
@@ -16,6 +17,7 @@ mod pairs;
 mod policy;
 mod store;
 mod token_path;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -229,9 +231,6 @@ impl Config {
         self.policy.lock_timeout()
     }
 }
-
-mod builders;
-mod validate;
 
 #[cfg(test)]
 mod tests;
