@@ -159,7 +159,7 @@ fn path_of(given: Option<&PathBuf>, settings: &Settings, side: Side) -> Result<P
 }
 
 /// The CSV store gets the configured client, so the rows it creates can be refreshed by the
-/// SDK (placeholders when none is configured).
+/// SDK (the store's own defaults when no client ID and secret are configured).
 fn csv_store(settings: &Settings, path: &Path) -> Result<SdkCsvStore, Failure> {
     let config = settings.config_without_secret()?;
     let store = SdkCsvStore::new(path)?;
