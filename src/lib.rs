@@ -27,6 +27,7 @@
 #![deny(unsafe_code)]
 
 pub mod accounts;
+pub mod authorize;
 /// The C ABI (`zoho_*` functions) behind `include/zoho_oauth.h` and `include/zoho_oauth_ffi.h`.
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)]

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use crate::client::OAuthClient;
 use crate::config::{Config, trusted_accounts_url};
-use crate::datacentre::DataCentre;
 use crate::error::{Error, Result};
 use crate::token::Tokens;
 
@@ -97,9 +96,7 @@ pub fn issuer_route(issuer: Option<&str>, configured: &str) -> Route {
 /// `config` pointed at another accounts server, its data centre kept in step (the data
 /// centre of that server, or none for a server that is not one of Zoho's).
 pub fn with_issuer(config: Config, accounts_url: &str) -> Config {
-    let mut config = config.with_accounts_url(accounts_url);
-    config.data_centre = DataCentre::from_accounts_url(accounts_url);
-    config
+    config.with_accounts_url(accounts_url)
 }
 
 /// Whether stored `tokens` can be used as they are at `now_ms`: more than `margin` (the
@@ -114,6 +111,7 @@ pub fn is_fresh(tokens: &Tokens, margin: Duration, now_ms: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::datacentre::DataCentre;
     use crate::secret::Secret;
 
     const US: &str = "https://accounts.zoho.com";
@@ -149,10 +147,10 @@ mod tests {
     fn with_issuer_keeps_the_data_centre_in_step() {
         let config = Config::new("1000.ID", "secret", "https://example.com/cb");
         let eu = with_issuer(config, "https://accounts.zoho.eu");
-        assert_eq!(eu.accounts_url, "https://accounts.zoho.eu");
-        assert_eq!(eu.data_centre, Some(DataCentre::Eu));
+        assert_eq!(eu.accounts_url(), "https://accounts.zoho.eu");
+        assert_eq!(eu.data_centre(), Some(DataCentre::Eu));
         let local = with_issuer(eu, "http://127.0.0.1:9");
-        assert_eq!(local.data_centre, None);
+        assert_eq!(local.data_centre(), None);
     }
 
     #[test]

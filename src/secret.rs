@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A secret string. `Debug` prints `[redacted]`; there is no `Display`, so a secret can only
 /// reach text through an explicit call to [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {

@@ -47,8 +47,7 @@ fn zoho_token_errors_have_kinds_codes_and_hints() {
     assert_eq!(err.kind(), ErrorKind::InvalidClient);
     assert_eq!(err.http_status(), Some(200));
 
-    let mut wrong_secret = env.config();
-    wrong_secret.client_secret = "0000wrong".into();
+    let wrong_secret = env.config().with_client_secret("0000wrong");
     let err = env
         .client_for(wrong_secret)
         .generate_access_token(&env.grant(ADA, SCOPES))
@@ -56,8 +55,9 @@ fn zoho_token_errors_have_kinds_codes_and_hints() {
     assert_eq!(err.kind(), ErrorKind::InvalidClientSecret);
     assert_clean(&err, &["0000wrong", CLIENT_SECRET]);
 
-    let mut wrong_redirect = env.config();
-    wrong_redirect.redirect_uri = "https://elsewhere.example/cb".into();
+    let wrong_redirect = env
+        .config()
+        .with_redirect_uri("https://elsewhere.example/cb");
     let err = env
         .client_for(wrong_redirect)
         .generate_access_token(&env.grant(ADA, SCOPES))

@@ -33,10 +33,16 @@ fuzz_target!(|pairs: Vec<(Key, String)>| {
         config.validate().is_ok(),
         "from_pairs returned an invalid config"
     );
-    assert!(validate_accounts_url(&config.accounts_url).is_ok());
-    assert!(!config.client_secret.expose().contains('\0'));
-    assert!(!config.connect_timeout.is_zero() && !config.request_timeout.is_zero());
-    assert!(config.refresh_margin <= MAX_REFRESH_MARGIN);
+    assert!(validate_accounts_url(config.accounts_url()).is_ok());
+    assert_eq!(
+        config.data_centre(),
+        zoho_oauth::DataCentre::from_accounts_url(config.accounts_url()),
+        "the accounts server and the data centre disagree"
+    );
+    let secret = config.client_secret().map(|s| s.expose()).unwrap_or_default();
+    assert!(!secret.contains('\0'));
+    assert!(!config.connect_timeout().is_zero() && !config.request_timeout().is_zero());
+    assert!(config.refresh_margin() <= MAX_REFRESH_MARGIN);
     let _ = config.crm_api_url();
     let _ = config.token_file();
 });

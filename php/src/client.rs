@@ -16,6 +16,7 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, Zval};
+use zoho_oauth::authorize::authorization_url;
 use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient, Tokens, redirect};
 
 use crate::coerce::{StrArg, StrRef};
@@ -198,9 +199,9 @@ impl ZohoOAuthClient {
     pub fn generate_access_token(&self, grantToken: StrArg) -> PhpResult<ZohoOAuthTokens> {
         let grant = grantToken.into_text()?;
         // currentUserEmail is per request: the fallback identifier travels with the call.
-        let fallback = self.init.config.current_user_email.clone();
+        let fallback = self.init.config.current_user_email();
         self.run(clients::shared, |c| {
-            c.generate_access_token_with_fallback(&grant, fallback.as_deref())
+            c.generate_access_token_with_fallback(&grant, fallback)
         })
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }
@@ -243,7 +244,7 @@ impl ZohoOAuthClient {
     #[php(name = "getUserEmailIdFromIAM")]
     pub fn get_user_email_id_from_iam(&self, accessToken: StrArg) -> PhpResult<String> {
         let access = accessToken.into_text()?;
-        self.run(clients::storeless, |c| c.user_info(&access))
+        self.guarded(|| zoho_oauth::client::user_info(&self.init.config, &access))
             .map(|info| info.email)
     }
 
@@ -278,11 +279,11 @@ impl ZohoOAuthClient {
     ) -> PhpResult<ZohoOAuthTokens> {
         let params = callback::params_from(query)?;
         let state = state.into_text()?;
-        let fallback = self.init.config.current_user_email.clone();
+        let fallback = self.init.config.current_user_email();
         self.guarded(|| {
-            let checked = redirect::check(&params, &state, &self.init.config.accounts_url)?;
+            let checked = redirect::check(&params, &state, self.init.config.accounts_url())?;
             let client = clients::at_accounts_server(&self.init, &checked.accounts_url)?;
-            client.generate_access_token_with_fallback(checked.code.expose(), fallback.as_deref())
+            client.generate_access_token_with_fallback(checked.code.expose(), fallback)
         })
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }
@@ -303,6 +304,6 @@ impl ZohoOAuthClient {
             prompt_consent: promptConsent,
             state: state.into_option()?,
         };
-        self.run(clients::storeless, |c| c.authorization_url(&request))
+        self.guarded(|| authorization_url(self.init.config.identity(), &request))
     }
 }

@@ -9,7 +9,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use zoho_oauth::{Config, DataCentre, Error, ErrorKind, MemoryStore, OAuthClient};
+use zoho_oauth::{Config, Error, ErrorKind, OAuthClient};
 
 use crate::initialized::{Initialized, StoreChoice};
 use crate::persistence::PhpHandlerStore;
@@ -62,22 +62,8 @@ pub fn shared(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
     Ok(client)
 }
 
-/// A client for calls that need no token store (user lookup, authorization URL): the shared
-/// one when its store can be built, otherwise one with an empty in-memory store.
-pub fn storeless(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
-    match shared(init) {
-        Ok(client) => Ok(client),
-        Err(_) => Ok(Arc::new(OAuthClient::new(
-            without_user(&init.config),
-            Arc::new(MemoryStore::new()),
-        )?)),
-    }
-}
-
 fn without_user(config: &Config) -> Config {
-    let mut config = config.clone();
-    config.current_user_email = None;
-    config
+    config.clone().without_current_user_email()
 }
 
 /// The client for a grant code issued by `accounts_url` (the redirect's accounts server, already
@@ -88,11 +74,10 @@ pub fn at_accounts_server(
     init: &Initialized,
     accounts_url: &str,
 ) -> Result<Arc<OAuthClient>, Error> {
-    if accounts_url.trim_end_matches('/') == init.config.accounts_url {
+    if accounts_url.trim_end_matches('/') == init.config.accounts_url() {
         return shared(init);
     }
-    let mut config = without_user(&init.config).with_accounts_url(accounts_url);
-    config.data_centre = DataCentre::from_accounts_url(&config.accounts_url);
+    let config = without_user(&init.config).with_accounts_url(accounts_url);
     Ok(Arc::new(build(init, config)?))
 }
 

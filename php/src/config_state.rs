@@ -36,7 +36,15 @@ const SDK_OAUTH_KEYS: [&str; 12] = [
     "host_address",
 ];
 
-/// Our own keys, shown by `getAllConfigs()` when given.
+/// The keys only the PHP door reads (the SDK's choice of persistence handler); every other
+/// key the door reads is one of the core's ([`zoho_oauth::config::is_known_key`]).
+const PHP_DOOR_KEYS: [&str; 2] = [
+    "persistence_handler_class",
+    "persistence_handler_class_name",
+];
+
+/// Our own keys (core keys, [`zoho_oauth::config::KNOWN_KEYS`]), shown by `getAllConfigs()`
+/// when given.
 const OUR_KEYS: [&str; 6] = [
     "data_centre",
     "data_center",
@@ -186,9 +194,7 @@ pub fn pairs_from_array(configuration: &ZendHashTable) -> PhpResult<Vec<(String,
 }
 
 fn is_read_key(key: &str) -> bool {
-    zoho_oauth::config::is_known_key(key)
-        || SDK_OAUTH_KEYS.contains(&key)
-        || key == "currentUserEmail"
+    zoho_oauth::config::is_known_key(key) || PHP_DOOR_KEYS.contains(&key)
 }
 
 /// PHP's string conversion of a scalar (`true` → "1", `false`/`null` → "").
@@ -251,16 +257,16 @@ fn set_in(view: &mut Vec<(String, String)>, key: &str, value: &str) {
 /// so `db_name` is "zohooauth" without a token path and absent (`""`) with one.
 fn sdk_view(pairs: &[(String, String)], config: &Config) -> Vec<(String, String)> {
     let mut view: Vec<(String, String)> = Vec::new();
-    set_in(&mut view, "access_type", &config.access_type);
+    set_in(&mut view, "access_type", config.access_type());
     set_in(&mut view, "persistence_handler_class", MYSQL_HANDLER);
-    set_in(&mut view, "accounts_url", &config.accounts_url);
+    set_in(&mut view, "accounts_url", config.accounts_url());
     for key in SDK_OAUTH_KEYS.iter().chain(OUR_KEYS.iter()) {
         let Some(value) = value_of(pairs, key) else {
             continue;
         };
         match *key {
-            "access_type" => set_in(&mut view, key, &config.access_type),
-            "accounts_url" => set_in(&mut view, key, &config.accounts_url),
+            "access_type" => set_in(&mut view, key, config.access_type()),
+            "accounts_url" => set_in(&mut view, key, config.accounts_url()),
             "persistence_handler_class" if value.is_empty() => {}
             _ => set_in(&mut view, key, value),
         }
@@ -290,6 +296,23 @@ fn client_key(pairs: &[(String, String)]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_the_door_lists_is_the_cores_or_the_doors_own() {
+        use zoho_oauth::config::{KNOWN_KEYS, is_known_key};
+        for key in SDK_OAUTH_KEYS {
+            assert!(
+                is_known_key(key) != PHP_DOOR_KEYS.contains(&key),
+                "{key}: a core key or a PHP door key, not both"
+            );
+        }
+        for key in OUR_KEYS {
+            assert!(KNOWN_KEYS.contains(&key), "{key} is not a core key");
+        }
+        assert!(is_read_key("currentUserEmail") && is_read_key("redis_url"));
+        assert!(is_read_key("persistence_handler_class_name"));
+        assert!(!is_read_key("no_such_key"));
+    }
 
     fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut all = vec![

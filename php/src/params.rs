@@ -35,10 +35,10 @@ impl ZohoOAuthParams {
     /// builds them).
     pub fn from_config(config: &Config) -> Self {
         ZohoOAuthParams {
-            client_id: Some(config.client_id.clone()),
-            client_secret: Some(config.client_secret.clone()),
-            redirect_url: Some(config.redirect_uri.clone()),
-            access_type: Some(config.access_type.clone()),
+            client_id: Some(config.client_id().to_string()),
+            client_secret: config.client_secret().cloned(),
+            redirect_url: Some(config.redirect_uri().to_string()),
+            access_type: Some(config.access_type().to_string()),
             scopes: None,
         }
     }

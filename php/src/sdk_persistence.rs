@@ -266,7 +266,7 @@ fn mysql_connection() -> PhpResult<Zval> {
             ErrorKind::StoreUnsupported,
         )
     })?;
-    let settings = &init.config.store_settings;
+    let settings = &init.config.store_settings();
     let value = |key: &str, default: &str| settings.get(key).unwrap_or(default).to_string();
     let host = format!(
         "{}:{}",

@@ -9,6 +9,8 @@
 #[cfg(test)]
 mod bounded_tests;
 mod refresh;
+#[cfg(test)]
+mod secretless_tests;
 mod user_map;
 
 use std::collections::HashMap;
@@ -17,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::accounts::{AccountsClient, Credentials, TokenReply, UserInfo};
+pub use crate::authorize::AuthorizationRequest;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, trusted_accounts_url};
 use crate::error::{Error, ErrorKind, Remedy, Result};
@@ -36,19 +39,6 @@ pub const NO_REFRESH_TOKEN_MESSAGE: &str = "Refresh token is not provided.";
 
 /// The longest identifier or token accepted as an argument.
 const MAX_ARGUMENT_BYTES: usize = 4096;
-
-/// What to put in an authorization URL (`/oauth/v2/auth`).
-#[derive(Clone, Debug, Default)]
-pub struct AuthorizationRequest {
-    /// Scopes, e.g. `ZohoCRM.modules.ALL`, `AaaServer.profile.READ`; joined with commas.
-    pub scopes: Vec<String>,
-    /// `offline` or `online`; `None` uses the configured `access_type`.
-    pub access_type: Option<String>,
-    /// Adds `prompt=consent`, which Zoho needs to issue another refresh token.
-    pub prompt_consent: bool,
-    /// An opaque value Zoho sends back to the redirect URI, to tie the answer to the request.
-    pub state: Option<String>,
-}
 
 /// Tokens cached in this process: each is current while the store's fingerprint is
 /// unchanged, and is served without asking the store at all for `store_recheck` after it
@@ -96,10 +86,10 @@ impl OAuthClient {
     pub fn new(config: Config, store: Arc<dyn TokenStore>) -> Result<OAuthClient> {
         config.validate()?;
         Ok(OAuthClient {
-            accounts: AccountsClient::new(config.connect_timeout, config.request_timeout),
+            accounts: AccountsClient::new(config.connect_timeout(), config.request_timeout()),
             log: SdkLog::new(config.log_file()),
             recheck: config
-                .store_recheck
+                .store_recheck()
                 .unwrap_or_else(|| store.default_recheck()),
             config,
             store,
@@ -146,16 +136,18 @@ impl OAuthClient {
         self.clock.now_ms()
     }
 
-    fn credentials(&self) -> Credentials<'_> {
-        Credentials {
-            client_id: &self.config.client_id,
-            client_secret: &self.config.client_secret,
-            redirect_uri: &self.config.redirect_uri,
-        }
+    /// The credentials for a token request; without a client secret, a
+    /// [`ErrorKind::ConfigMissing`] error naming `client_secret`.
+    fn credentials(&self) -> Result<Credentials<'_>> {
+        Ok(Credentials {
+            client_id: self.config.client_id(),
+            client_secret: self.config.require_client_secret()?,
+            redirect_uri: self.config.redirect_uri(),
+        })
     }
 
     fn margin_ms(&self) -> i64 {
-        i64::try_from(self.config.refresh_margin.as_millis()).unwrap_or(i64::MAX)
+        i64::try_from(self.config.refresh_margin().as_millis()).unwrap_or(i64::MAX)
     }
 
     fn log(&self, level: Level, message: &str) {
@@ -169,10 +161,7 @@ impl OAuthClient {
     /// not lost: the tokens are saved under `currentUserEmail` if configured; otherwise the
     /// error carries them ([`Error::unsaved_tokens`]).
     pub fn generate_access_token(&self, grant_token: &str) -> Result<Tokens> {
-        self.generate_access_token_with_fallback(
-            grant_token,
-            self.config.current_user_email.as_deref(),
-        )
+        self.generate_access_token_with_fallback(grant_token, self.config.current_user_email())
     }
 
     /// [`OAuthClient::generate_access_token`] with the fallback identifier given per call
@@ -187,10 +176,10 @@ impl OAuthClient {
         if let Some(user) = fallback_user {
             check_user(user)?;
         }
-        let url = &self.config.accounts_url;
+        let url = &self.config.accounts_url();
         let reply =
             self.accounts
-                .exchange_grant(url, self.credentials(), &Secret::new(grant_token))?;
+                .exchange_grant(url, self.credentials()?, &Secret::new(grant_token))?;
         let mut tokens = self.tokens_from_reply(None, reply, None);
         tokens.user = Some(self.user_for_new_tokens(&tokens, fallback_user)?);
         self.save_new(tokens)
@@ -203,7 +192,7 @@ impl OAuthClient {
     fn user_for_new_tokens(&self, tokens: &Tokens, fallback: Option<&str>) -> Result<String> {
         let error = match self
             .accounts
-            .user_info(&self.config.accounts_url, &tokens.access_token)
+            .user_info(self.config.accounts_url(), &tokens.access_token)
         {
             Ok(info) => return Ok(info.email),
             Err(e) => e,
@@ -241,7 +230,7 @@ impl OAuthClient {
         let refresh = Secret::new(refresh_token);
         let reply =
             self.accounts
-                .refresh(&self.config.accounts_url, self.credentials(), &refresh)?;
+                .refresh(self.config.accounts_url(), self.credentials()?, &refresh)?;
         let tokens = self.tokens_from_reply(Some(user.to_string()), reply, Some(refresh));
         self.save_new(tokens)
     }
@@ -283,56 +272,25 @@ impl OAuthClient {
     pub fn user_info(&self, access_token: &str) -> Result<UserInfo> {
         check_token(access_token, "Access token is not provided.")?;
         self.accounts
-            .user_info(&self.config.accounts_url, &Secret::new(access_token))
+            .user_info(self.config.accounts_url(), &Secret::new(access_token))
     }
 
-    /// The URL to send a person to for consent (`/oauth/v2/auth`).
+    /// The URL to send a person to for consent (`/oauth/v2/auth`); see
+    /// [`crate::authorize::authorization_url`], which needs no client.
     pub fn authorization_url(&self, request: &AuthorizationRequest) -> Result<String> {
-        let scopes: Vec<&str> = request
-            .scopes
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect();
-        if scopes.is_empty() {
-            return Err(Error::invalid_argument(
-                "at least one scope is needed, e.g. ZohoCRM.modules.ALL",
-            ));
-        }
-        let access_type = request
-            .access_type
-            .as_deref()
-            .unwrap_or(&self.config.access_type);
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query
-            .append_pair("scope", &scopes.join(","))
-            .append_pair("client_id", &self.config.client_id)
-            .append_pair("response_type", "code")
-            .append_pair("access_type", access_type)
-            .append_pair("redirect_uri", &self.config.redirect_uri);
-        if request.prompt_consent {
-            query.append_pair("prompt", "consent");
-        }
-        if let Some(state) = &request.state {
-            query.append_pair("state", state);
-        }
-        Ok(format!(
-            "{}/oauth/v2/auth?{}",
-            self.config.accounts_url,
-            query.finish()
-        ))
+        crate::authorize::authorization_url(self.config.identity(), request)
     }
 
     /// The accounts server for stored tokens: the one that issued them when it is recorded
     /// (our JSON format keeps it) and trusted, otherwise the configured one. Tokens only
     /// work at the data centre that issued them.
     fn accounts_url_for(&self, tokens: &Tokens) -> String {
-        let configured = &self.config.accounts_url;
+        let configured = &self.config.accounts_url();
         tokens
             .accounts_url
             .as_deref()
             .and_then(|issuer| trusted_accounts_url(issuer, configured))
-            .unwrap_or_else(|| configured.clone())
+            .unwrap_or_else(|| configured.to_string())
     }
 
     fn tokens_from_reply(
@@ -348,7 +306,7 @@ impl OAuthClient {
             expiry_time_ms: self.now_ms().saturating_add(reply.expires_in_ms),
             api_domain: reply.api_domain,
             scope: reply.scope,
-            accounts_url: Some(self.config.accounts_url.clone()),
+            accounts_url: Some(self.config.accounts_url().to_string()),
         }
     }
 
@@ -464,6 +422,14 @@ impl OAuthClient {
     fn forget_cache(&self) {
         self.cache_epoch.fetch_add(1, Ordering::AcqRel);
     }
+}
+
+/// The user behind an access token (`/oauth/user/info`) at `config`'s accounts server,
+/// without a client: no token store and no client secret are needed.
+pub fn user_info(config: &Config, access_token: &str) -> Result<UserInfo> {
+    check_token(access_token, "Access token is not provided.")?;
+    AccountsClient::new(config.connect_timeout(), config.request_timeout())
+        .user_info(config.accounts_url(), &Secret::new(access_token))
 }
 
 fn no_tokens() -> Error {

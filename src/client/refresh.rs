@@ -193,7 +193,7 @@ impl OAuthClient {
         let server = self.accounts_url_for(current);
         let reply = self
             .accounts
-            .refresh(&server, self.credentials(), &refresh)?;
+            .refresh(&server, self.credentials()?, &refresh)?;
         self.forget_refresh_failure(key);
         let mut fresh = self.tokens_from_reply(Some(key.to_string()), reply, Some(refresh));
         fresh.accounts_url = Some(server);

@@ -25,7 +25,7 @@ pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
                     "token_store=file needs token_persistence_path",
                 )
             })?;
-            Arc::new(FileStore::new(file, config.token_store_format)?)
+            Arc::new(FileStore::new(file, config.token_store_format())?)
         }
         StoreKind::Mysql if oauthtoken_selected(config) => Arc::new(OauthtokenStore::open(config)?),
         StoreKind::Mysql => Arc::new(MysqlStore::open(config)?),
@@ -37,7 +37,7 @@ pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
 /// Whether `mysql_table` names the current SDKs' `oauthtoken` table.
 fn oauthtoken_selected(config: &Config) -> bool {
     config
-        .store_settings
+        .store_settings()
         .get("mysql_table")
         .is_some_and(|t| t.eq_ignore_ascii_case(oauthtoken::TABLE))
 }

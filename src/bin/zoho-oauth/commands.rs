@@ -1,10 +1,8 @@
 //! `exchange`, `token`, `refresh`, `revoke` and `authorize-url`.
 
-use std::sync::Arc;
-
 use serde_json::json;
 use zoho_oauth::policy;
-use zoho_oauth::{AuthorizationRequest, Clock, Config, MemoryStore, OAuthClient, SystemClock};
+use zoho_oauth::{AuthorizationRequest, Clock, Config, SystemClock};
 
 use crate::cli::{AuthorizeUrlArgs, ExchangeArgs, RevokeArgs, UserArgs};
 use crate::config::Settings;
@@ -25,7 +23,7 @@ pub fn exchange(args: &ExchangeArgs, settings: &Settings, out: Output) -> Result
     }
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {
-        config.current_user_email = Some(user.clone());
+        config = config.with_current_user_email(user.clone());
     }
     let code = grant_token(args)?;
     let client = settings.client(config)?;
@@ -62,7 +60,7 @@ pub fn token(args: &UserArgs, settings: &Settings, out: Output) -> Result<(), Fa
     let Some(stored) = stored else {
         return Err(no_tokens(&store, Some(&user)));
     };
-    let margin = settings.config_with_placeholders()?.refresh_margin;
+    let margin = settings.config_without_secret()?.refresh_margin();
     let tokens = if policy::is_fresh(&stored, margin, SystemClock.now_ms()) {
         stored
     } else {
@@ -143,7 +141,7 @@ pub fn authorize_url(
     out: Output,
 ) -> Result<(), Failure> {
     settings.require_client_id()?;
-    let config = settings.config_with_placeholders()?;
+    let config = settings.config_without_secret()?;
     let state = match &args.state {
         Some(state) => state.clone(),
         None => random_state()?,
@@ -154,7 +152,7 @@ pub fn authorize_url(
         prompt_consent: !args.no_consent,
         state: Some(state.clone()),
     };
-    let url = authorization_url(config, &request)?;
+    let url = authorization_url(&config, &request)?;
     out.result(
         &url,
         json!({ "authorize_url": url, "state": state, "redirect_uri": settings.redirect_uri() }),
@@ -162,14 +160,16 @@ pub fn authorize_url(
     Ok(())
 }
 
-/// The consent URL for `config`'s client. The core builds it on a client, which needs a
-/// validated configuration; the secret is never part of the URL.
+/// The consent URL for `config`'s client, from its identity alone (no client, no store,
+/// no secret).
 pub fn authorization_url(
-    config: Config,
+    config: &Config,
     request: &AuthorizationRequest,
 ) -> Result<String, Failure> {
-    let client = OAuthClient::new(config, Arc::new(MemoryStore::new()))?;
-    Ok(client.authorization_url(request)?)
+    Ok(zoho_oauth::authorize::authorization_url(
+        config.identity(),
+        request,
+    )?)
 }
 
 /// `--scope`, else the `scope` setting, else the default; `login` adds the profile scope

@@ -40,7 +40,7 @@ impl Settings {
     /// Redis when `token_store` says so (opened through the library, as every door does).
     pub fn store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
         if self.names_shared_store() || self.names_sdk_csv() {
-            return Ok(zoho_oauth::store::open(&self.config_with_placeholders()?)?);
+            return Ok(zoho_oauth::store::open(&self.config_without_secret()?)?);
         }
         let dir = self.token_dir()?;
         Ok(Arc::new(zoho_oauth::FileStore::in_directory(
@@ -81,15 +81,21 @@ impl Settings {
         self.config(id, secret)
     }
 
-    /// A configuration for work that sends nothing to Zoho (URLs, validity checks): a
-    /// missing client ID or secret is replaced by a placeholder instead of asked for.
-    pub fn config_with_placeholders(&self) -> Result<Config, Failure> {
+    /// A configuration for work that sends nothing to Zoho (URLs, validity checks, the
+    /// store): no client secret unless one is configured (never asked for); a missing
+    /// client ID is replaced by a placeholder.
+    pub fn config_without_secret(&self) -> Result<Config, Failure> {
         let id = self.client_id().map_or("unset", |_| self.raw_client_id());
-        let secret = match &self.client_secret {
-            Some(secret) if self.has_client_secret() => secret.expose(),
-            _ => "unset",
-        };
-        self.config(id, secret)
+        let mut pairs = self.sdk_pairs();
+        pairs.push(("client_id", id));
+        if let Some(secret) = self
+            .client_secret
+            .as_ref()
+            .filter(|_| self.has_client_secret())
+        {
+            pairs.push(("client_secret", secret.expose()));
+        }
+        Ok(Config::from_pairs_without_secret(&pairs)?)
     }
 
     /// The core's configuration from these settings and the client's credentials.

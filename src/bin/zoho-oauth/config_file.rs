@@ -11,7 +11,7 @@ use crate::exit::Failure;
 use crate::output::warn;
 
 /// Keys the CLI reads besides the SDK's.
-const CLI_KEYS: &[&str] = &["scope"];
+pub const CLI_KEYS: &[&str] = &["scope"];
 
 /// The config file to read and whether it must exist (named explicitly) or not (default).
 pub fn path(explicit: Option<&Path>) -> Option<(PathBuf, bool)> {

@@ -13,3 +13,18 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("ZOHO_CURRENT_USER_EMAIL", "currentUserEmail"),
     ("ZOHO_SCOPE", "scope"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variable_sets_a_core_key_or_the_tools_own() {
+        for (var, key) in ENV_VARS {
+            assert!(
+                zoho_oauth::config::is_known_key(key) || crate::config_file::CLI_KEYS.contains(key),
+                "{var} sets {key}, which neither the core nor the tool reads"
+            );
+        }
+    }
+}

@@ -24,9 +24,9 @@ const DEFAULT_TIMEOUT_SECS: u64 = 300;
 pub fn login(args: &LoginArgs, settings: &Settings, out: Output) -> Result<(), Failure> {
     let mut config = settings.client_config()?;
     if let Some(user) = &args.user {
-        config.current_user_email = Some(user.clone());
+        config = config.with_current_user_email(user.clone());
     }
-    let loopback = Loopback::bind(&config.redirect_uri)?;
+    let loopback = Loopback::bind(config.redirect_uri())?;
     let state = random_state()?;
     let request = AuthorizationRequest {
         scopes: scopes(&args.scope.scopes(), settings, true),
@@ -34,11 +34,11 @@ pub fn login(args: &LoginArgs, settings: &Settings, out: Output) -> Result<(), F
         prompt_consent: true,
         state: Some(state.clone()),
     };
-    let url = authorization_url(config.clone(), &request)?;
+    let url = authorization_url(&config, &request)?;
     let timeout = Duration::from_secs(args.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS));
-    announce(args, out, &url, &config.redirect_uri, timeout);
+    announce(args, out, &url, config.redirect_uri(), timeout);
     let callback = loopback.wait(timeout)?;
-    let redirect = match check(&callback, &state, &config.accounts_url) {
+    let redirect = match check(&callback, &state, config.accounts_url()) {
         Ok(redirect) => redirect,
         Err(failure) => {
             callback.finish(false, &failure.message);
@@ -103,7 +103,7 @@ fn finish(
     callback: Callback,
     out: Output,
 ) -> Result<(), Failure> {
-    let configured = config.accounts_url.clone();
+    let configured = config.accounts_url().to_string();
     let exchanged = settings
         .client(policy::with_issuer(config, &redirect.accounts_url))
         .and_then(|client| {

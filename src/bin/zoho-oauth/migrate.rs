@@ -147,7 +147,7 @@ fn open_side(
             } else {
                 FileStore::new(&path, format)?
             };
-            let config = settings.config_with_placeholders()?;
+            let config = settings.config_without_secret()?;
             Ok((Arc::new(store), path.display().to_string(), config))
         }
         Side::Shared(kind) => {

@@ -159,19 +159,16 @@ fn path_of(given: Option<&PathBuf>, settings: &Settings, side: Side) -> Result<P
 }
 
 /// The CSV store gets the configured client, so the rows it creates can be refreshed by the
-/// SDK (placeholders when none is configured).
+/// SDK (the store's own defaults when no client ID and secret are configured).
 fn csv_store(settings: &Settings, path: &Path) -> Result<SdkCsvStore, Failure> {
-    let config = settings.config_with_placeholders()?;
-    let placeholder = |v: &str| v == "unset";
+    let config = settings.config_without_secret()?;
     let store = SdkCsvStore::new(path)?;
-    if placeholder(&config.client_id) || placeholder(config.client_secret.expose()) {
-        return Ok(store);
+    match config.client_secret() {
+        Some(secret) if settings.client_id().is_some() => {
+            Ok(store.with_client(config.client_id(), secret, config.redirect_uri()))
+        }
+        _ => Ok(store),
     }
-    Ok(store.with_client(
-        &config.client_id,
-        &config.client_secret,
-        &config.redirect_uri,
-    ))
 }
 
 fn open(settings: &Settings, side: Side, path: &Path) -> Result<Box<dyn TokenStore>, Failure> {
@@ -222,7 +219,7 @@ fn save_each(
         )
         .with_hint("replace them only deliberately: zoho-oauth migrate --force"));
     }
-    let wait = settings.config_with_placeholders()?.lock_timeout();
+    let wait = settings.config_without_secret()?.lock_timeout();
     for entry in entries {
         let _lock = target.store.lock_user(entry.user_or_empty(), wait)?;
         target.store.save(entry)?;

@@ -48,9 +48,9 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     let now = SystemClock.now_ms();
     // An invalid data centre is no reason to refuse listing the file: it shows as unknown.
     let configured = settings
-        .config_with_placeholders()
+        .config_without_secret()
         .ok()
-        .map(|c| c.accounts_url);
+        .map(|c| c.accounts_url().to_string());
     let configured = configured.as_deref();
     let file = store.describe();
     let format = settings.store_label()?;

@@ -76,9 +76,9 @@ impl MysqlSettings {
     /// The settings a configuration gives: its store keys and its timeouts.
     pub fn from_config(config: &crate::config::Config) -> Result<MysqlSettings> {
         MysqlSettings::from_keys(
-            |key| config.store_settings.get(key),
-            config.connect_timeout,
-            config.request_timeout,
+            |key| config.store_settings().get(key),
+            config.connect_timeout(),
+            config.request_timeout(),
         )
     }
 

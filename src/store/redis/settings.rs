@@ -52,16 +52,16 @@ impl RedisSettings {
     /// request timeout plus [`LEASE_MARGIN`]: longer than one refresh request and its save.
     pub fn from_config(config: &Config) -> Result<RedisSettings> {
         let url = config
-            .store_settings
+            .store_settings()
             .get("redis_url")
             .unwrap_or(DEFAULT_URL);
         let mut settings = RedisSettings::new(url);
-        if let Some(prefix) = config.store_settings.get("redis_key_prefix") {
+        if let Some(prefix) = config.store_settings().get("redis_key_prefix") {
             settings.key_prefix = prefix.to_string();
         }
-        settings.connect_timeout = config.connect_timeout;
-        settings.io_timeout = config.request_timeout;
-        settings.lease = config.connect_timeout + config.request_timeout + LEASE_MARGIN;
+        settings.connect_timeout = config.connect_timeout();
+        settings.io_timeout = config.request_timeout();
+        settings.lease = config.connect_timeout() + config.request_timeout() + LEASE_MARGIN;
         settings.check()?;
         Ok(settings)
     }

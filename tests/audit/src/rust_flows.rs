@@ -60,11 +60,11 @@ impl Flows<'_> {
     }
 
     fn client(&self, config: Config, clock: &Arc<OffsetClock>) -> zoho_oauth::Result<OAuthClient> {
-        let dir = config.token_persistence_path.clone();
+        let dir = config.token_persistence_path();
         if let Some(d) = dir {
             let _ = std::fs::create_dir_all(d);
         }
-        if let Some(d) = &config.application_log_file_path {
+        if let Some(d) = &config.application_log_file_path() {
             let _ = std::fs::create_dir_all(d);
         }
         Ok(OAuthClient::from_config(config)?.with_clock(clock.clone()))
@@ -149,19 +149,17 @@ fn happy_path(
 /// Zoho says no: wrong secret, wrong client, redirect URI, throttle, missing scope.
 fn zoho_refusals(f: &mut Flows<'_>, dir: &Path, clock: &Arc<OffsetClock>) -> Result<(), String> {
     let wrong = f.world.made_up_secret("AUDITWRONGSECRET");
-    let config = Config {
-        client_secret: Secret::new(wrong),
-        ..f.config(&dir.join("wrong-secret"))
-    };
+    let config = f
+        .config(&dir.join("wrong-secret"))
+        .with_client_secret(Secret::new(wrong));
     let client = f.client(config, clock).map_err(|e| e.to_string())?;
     f.show(
         "wrong client secret",
         &client.generate_access_token(&f.world.grant(ADA, PROFILE_SCOPES)?),
     );
-    let config = Config {
-        client_id: "1000.NOSUCHCLIENT".into(),
-        ..f.config(&dir.join("wrong-client"))
-    };
+    let config = f
+        .config(&dir.join("wrong-client"))
+        .with_client_id("1000.NOSUCHCLIENT");
     let client = f.client(config, clock).map_err(|e| e.to_string())?;
     f.show(
         "unknown client",
@@ -277,10 +275,9 @@ fn local_errors(f: &mut Flows<'_>, dir: &Path, clock: &Arc<OffsetClock>) {
         &OAuthClient::from_config(Config::new(CLIENT_ID, secret.as_str(), "https://e/cb"))
             .map(|_| ()),
     );
-    let unreachable = Config {
-        accounts_url: "http://127.0.0.1:1".into(),
-        ..f.config(&dir.join("unreachable"))
-    };
+    let unreachable = f
+        .config(&dir.join("unreachable"))
+        .with_accounts_url("http://127.0.0.1:1");
     if let Ok(client) = f.client(unreachable, clock) {
         let refresh = f.world.made_up_secret("1000.AUDITUNREACHABLE");
         f.show(
