@@ -6,7 +6,7 @@
 //! craft. A redirect is accepted only with the `state` the caller sent and a non-empty
 //! `code`; the code (and with it the client secret) goes only to one of Zoho's accounts
 //! servers or to the configured loopback origin (see
-//! [`trusted_accounts_url`](crate::config::trusted_accounts_url)), never to a server named
+//! [`crate::config::trusted_accounts_url`]), never to a server named
 //! by the attacker.
 //!
 //! ```

@@ -26,7 +26,7 @@ impl FileStore {
         FileStore::new(dir.as_ref().join(format.file_name()), format)
     }
 
-    /// The store at `path` (see [`TokenFile::open`]: the directory must exist and be
+    /// The store at `path` (see `TokenFile::open`: the directory must exist and be
     /// trusted; a symlinked file is followed to its target).
     pub fn new(path: impl Into<PathBuf>, format: StoreFormat) -> Result<FileStore> {
         Ok(FileStore {

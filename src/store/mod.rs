@@ -110,7 +110,7 @@ pub trait TokenStore: Send + Sync {
     /// Takes a lock that serializes refreshes of one user's tokens, across processes (and
     /// machines) where the store can (the file, MySQL and Redis stores do), waiting at most
     /// `wait` for it; then an [`crate::ErrorKind::LockTimeout`] error (see
-    /// [`wait::lock_timeout`]). The default serializes within this process.
+    /// `wait::lock_timeout`). The default serializes within this process.
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
         memory::lock_in_process(user, wait)
     }

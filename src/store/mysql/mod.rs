@@ -5,7 +5,7 @@
 //! identifiers travel as bound parameters, never in SQL text); every save is one transaction
 //! that removes the user's rows (the SDK's duplicates included) and inserts one. Refreshes
 //! are serialized across machines with `GET_LOCK` on a connection of its own. Nothing
-//! connects until the first call; see [`settings`] for the configuration keys.
+//! connects until the first call; see `settings` for the configuration keys.
 
 mod errors;
 mod lock;
@@ -42,7 +42,7 @@ pub struct MysqlStore {
 }
 
 impl MysqlStore {
-    /// The store `config` describes (the SDK's keys and ours, see [`settings`]). Does not
+    /// The store `config` describes (the SDK's keys and ours, see `settings`). Does not
     /// connect: the first call does.
     pub fn open(config: &Config) -> Result<MysqlStore> {
         Ok(MysqlStore::with_settings(MysqlSettings::from_config(

@@ -1,7 +1,7 @@
 //! A token store in Redis, shared by every process and host that uses the same server and
-//! key prefix. The key layout is in [`keys`]; each value is the JSON token file format
+//! key prefix. The key layout is in `keys`; each value is the JSON token file format
 //! with one entry. Changes run as Lua scripts, so each is one atomic step; refreshes are
-//! serialized by a lease per user ([`lock`]).
+//! serialized by a lease per user (`lock`).
 //!
 //! The connection is made on first use, per process (so PHP-FPM workers forked after
 //! start-up make their own), with the connect and request timeouts as bounds, and made

@@ -1,5 +1,5 @@
 //! The token file of Zoho's current SDKs, `sdk_tokens.txt` (CSV, 10 columns; the 9-column
-//! file of php-sdk 2.x is read and converted): [`format`] reads and writes it, [`rows`] maps
+//! file of php-sdk 2.x is read and converted): `format` reads and writes it, `rows` maps
 //! rows to the core's tokens, [`SdkCsvStore`] shares it safely between processes.
 
 pub mod format;

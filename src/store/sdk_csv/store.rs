@@ -17,7 +17,7 @@ use crate::token::Tokens;
 pub const FILE_NAME: &str = "sdk_tokens.txt";
 
 /// The SDK's CSV token file. It is read, replaced and locked as every token file is
-/// ([`TokenFile`]): every change runs under an exclusive lock on `<file>.lock`, re-reads the
+/// (`TokenFile`): every change runs under an exclusive lock on `<file>.lock`, re-reads the
 /// file and replaces it atomically (keeping its owner and mode); refreshes of one user are
 /// serialized across processes by a lock stripe in `<file>.locks/`; the directory and files
 /// are checked like OpenSSH's `StrictModes`. Rows keep the SDK's columns this
@@ -37,7 +37,7 @@ pub struct SdkCsvStore {
 
 impl SdkCsvStore {
     /// The store at `path` (its directory must exist and be trusted; the file need not
-    /// exist; see [`TokenFile::open`]).
+    /// exist; see `TokenFile::open`).
     pub fn new(path: impl Into<PathBuf>) -> Result<SdkCsvStore> {
         Ok(SdkCsvStore {
             file: TokenFile::open(path.into())?,
