@@ -234,6 +234,25 @@ zoho_result zoho_client_generate_access_token(const zoho_client *client,
                                               const char *grant_token,
                                               zoho_tokens **out_tokens);
 
+// Finishes a consent from its redirect: `callback` is the whole callback URL or its query
+// string (`code=...&state=...&accounts-server=...`), `expected_state` the state given to
+// `zoho_client_authorization_url`. Checks the state (in constant time), Zoho's `error`, the
+// code and the accounts server; then exchanges the code at that server (the user's data
+// centre, when it is one of Zoho's or the configured loopback origin), saves the tokens as
+// `zoho_client_generate_access_token` does and returns them in `*out_tokens` (free with
+// `zoho_tokens_free`). A wrong or missing state, a missing code or an untrusted server is
+// `ZOHO_RESULT_INVALID_ARGUMENT` and exchanges nothing; a refused consent is
+// `ZOHO_RESULT_ACCESS_DENIED` (`zoho_last_error_message` names Zoho's error).
+//
+// # Safety
+//
+// `client` must be NULL or a live `zoho_client`; `callback` and `expected_state` NULL or
+// NUL-terminated strings; `out_tokens` NULL or a writable `zoho_tokens *`.
+zoho_result zoho_client_generate_access_token_from_redirect(const zoho_client *client,
+                                                            const char *callback,
+                                                            const char *expected_state,
+                                                            zoho_tokens **out_tokens);
+
 // Gets a new access token from a refresh token, saves the tokens under `user` (any
 // identifier; usually the e-mail) and returns them in `*out_tokens` (free with
 // `zoho_tokens_free`). A revoked or unknown refresh token is `ZOHO_RESULT_INVALID_CODE`.

@@ -5,9 +5,12 @@
 //!   will not say who the user is, they are saved under [`unidentified_name`].
 //! - [`issuer_route`] and [`with_issuer`]: send a user's refreshes to the accounts server
 //!   that issued their tokens, when it is trusted.
+//! - [`exchange_redirect`]: a consent finished from its redirect (checked, then exchanged at
+//!   the user's data centre when that is a trusted server).
 //! - [`is_fresh`]: whether stored tokens can be used as they are, without asking Zoho (and
 //!   so without the client secret).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::OAuthClient;
@@ -66,6 +69,29 @@ pub fn exchange_keeping_tokens(client: &OAuthClient, code: &str) -> Result<Excha
             Err(store_error.with_unsaved_tokens(tokens))
         }
     }
+}
+
+/// Finishes a consent from its redirect: checks the callback (a whole callback URL or its
+/// query string) against the `expected_state` sent with the authorization URL (see
+/// [`crate::redirect::check`]), then exchanges the code at the accounts server the redirect
+/// names when it is a trusted one (the user's data centre), with the client's store, and
+/// saves the tokens as [`OAuthClient::generate_access_token`] does (the configured
+/// `currentUserEmail` names them when Zoho will not say who the user is). A refused redirect
+/// exchanges nothing.
+pub fn exchange_redirect(
+    client: &OAuthClient,
+    callback: &str,
+    expected_state: &str,
+) -> Result<Tokens> {
+    let params = crate::redirect::parse_query(crate::redirect::query_of(callback));
+    let checked = crate::redirect::check(&params, expected_state, client.config().accounts_url())?;
+    let fallback = client.config().current_user_email();
+    if checked.accounts_url == client.config().accounts_url() {
+        return client.generate_access_token_with_fallback(checked.code.expose(), fallback);
+    }
+    let config = with_issuer(client.config().clone(), &checked.accounts_url);
+    let at_issuer = OAuthClient::new(config, Arc::clone(client.store()))?;
+    at_issuer.generate_access_token_with_fallback(checked.code.expose(), fallback)
 }
 
 /// Where requests for tokens issued by some accounts server must go.

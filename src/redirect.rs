@@ -90,6 +90,15 @@ impl From<RedirectError> for Error {
     }
 }
 
+/// The query of a callback: the text after the first `?` of a whole callback URL (without a
+/// `#fragment`), or the text itself when it has no `?` (a query string).
+pub fn query_of(callback: &str) -> &str {
+    let query = callback
+        .split_once('?')
+        .map_or(callback, |(_, query)| query);
+    query.split_once('#').map_or(query, |(query, _)| query)
+}
+
 /// The decoded parameters of a query string (without the `?`), in order.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(query.strip_prefix('?').unwrap_or(query).as_bytes())
@@ -174,6 +183,18 @@ fn same(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_query_of_a_callback_url_or_the_text_itself() {
+        assert_eq!(
+            query_of("https://app.example/cb?code=c&state=s#top"),
+            "code=c&state=s"
+        );
+        assert_eq!(query_of("?code=c&state=s"), "code=c&state=s");
+        assert_eq!(query_of("code=c&state=s"), "code=c&state=s");
+        assert_eq!(query_of("code=a?b&state=s"), "b&state=s");
+        assert_eq!(query_of(""), "");
+    }
 
     const ZOHO: &str = "https://accounts.zoho.com";
 

@@ -15,7 +15,7 @@ use crate::exception;
 pub fn params_from(query: &Zval) -> PhpResult<Vec<(String, String)>> {
     let query = query.dereference();
     if let Some(text) = query.str() {
-        return Ok(redirect::parse_query(query_part(text)));
+        return Ok(redirect::parse_query(redirect::query_of(text)));
     }
     if let Some(array) = query.array() {
         return Ok(array
@@ -29,13 +29,6 @@ pub fn params_from(query: &Zval) -> PhpResult<Vec<(String, String)>> {
     ))
 }
 
-/// The query of a callback URL (the text after its first `?`, without a `#fragment`), or the
-/// text itself when it has no `?`.
-fn query_part(text: &str) -> &str {
-    let query = text.split_once('?').map_or(text, |(_, query)| query);
-    query.split_once('#').map_or(query, |(query, _)| query)
-}
-
 /// A string key's text; integer keys are no callback parameter.
 fn key_text(key: ArrayKey<'_>) -> Option<String> {
     match key {
@@ -43,21 +36,5 @@ fn key_text(key: ArrayKey<'_>) -> Option<String> {
         ArrayKey::String(s) => Some(s),
         ArrayKey::Str(s) => Some(s.to_string()),
         ArrayKey::ZendString(s) => s.as_str().ok().map(str::to_string),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::query_part;
-
-    #[test]
-    fn the_query_of_a_url_or_the_text_itself() {
-        assert_eq!(
-            query_part("https://app.example/cb?code=c&state=s#top"),
-            "code=c&state=s"
-        );
-        assert_eq!(query_part("?code=c&state=s"), "code=c&state=s");
-        assert_eq!(query_part("code=c&state=s"), "code=c&state=s");
-        assert_eq!(query_part("code=a?b&state=s"), "b&state=s");
     }
 }

@@ -174,6 +174,44 @@ pub unsafe extern "C" fn zoho_client_generate_access_token(
     }
 }
 
+/// Finishes a consent from its redirect: `callback` is the whole callback URL or its query
+/// string (`code=...&state=...&accounts-server=...`), `expected_state` the state given to
+/// `zoho_client_authorization_url`. Checks the state (in constant time), Zoho's `error`, the
+/// code and the accounts server; then exchanges the code at that server (the user's data
+/// centre, when it is one of Zoho's or the configured loopback origin), saves the tokens as
+/// `zoho_client_generate_access_token` does and returns them in `*out_tokens` (free with
+/// `zoho_tokens_free`). A wrong or missing state, a missing code or an untrusted server is
+/// `ZOHO_RESULT_INVALID_ARGUMENT` and exchanges nothing; a refused consent is
+/// `ZOHO_RESULT_ACCESS_DENIED` (`zoho_last_error_message` names Zoho's error).
+///
+/// # Safety
+///
+/// `client` must be NULL or a live `zoho_client`; `callback` and `expected_state` NULL or
+/// NUL-terminated strings; `out_tokens` NULL or a writable `zoho_tokens *`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn zoho_client_generate_access_token_from_redirect(
+    client: *const zoho_client,
+    callback: *const c_char,
+    expected_state: *const c_char,
+    out_tokens: *mut *mut zoho_tokens,
+) -> zoho_result {
+    // SAFETY: forwarded.
+    unsafe {
+        tokens_call(
+            "zoho_client_generate_access_token_from_redirect",
+            client,
+            out_tokens,
+            |c| {
+                crate::policy::exchange_redirect(
+                    c,
+                    arg_str(callback, "callback")?,
+                    arg_str(expected_state, "expected_state")?,
+                )
+            },
+        )
+    }
+}
+
 /// Gets a new access token from a refresh token, saves the tokens under `user` (any
 /// identifier; usually the e-mail) and returns them in `*out_tokens` (free with
 /// `zoho_tokens_free`). A revoked or unknown refresh token is `ZOHO_RESULT_INVALID_CODE`.

@@ -326,6 +326,69 @@ static void test_flow(const char *dir, char **refresh_out, char **grant_out) {
     zoho_client_free(client);
 }
 
+/* The last error's message (malloc'd). */
+static char *last_message(void) {
+    size_t len = 0;
+    zoho_last_error_message(NULL, 0, &len);
+    char *buf = calloc(len + 1, 1);
+    if (buf != NULL) {
+        zoho_last_error_message(buf, len + 1, &len);
+    }
+    return buf;
+}
+
+/* A consent finished from its redirect: the query string or the whole callback URL, checked
+ * against the state; a wrong state, a refusal or a foreign accounts server exchange nothing. */
+static void test_redirect(const char *dir) {
+    zoho_client *client = client_with(dir, emu_url(), NULL, NULL);
+    const char *state = "c-state-0123456789abcdef";
+    char query[2048];
+    zoho_tokens *out = SENTINEL;
+
+    char *grant = emu_grant(TEST_USER, TEST_SCOPES, TEST_REDIRECT_URI);
+    snprintf(query, sizeof query, "code=%s&state=other-state&location=us", grant);
+    EXPECT_RC(zoho_client_generate_access_token_from_redirect(client, query, state, &out),
+              ZOHO_RESULT_INVALID_ARGUMENT);
+    CHECK(out == SENTINEL);
+    char *message = last_message();
+    CHECK(message != NULL && strstr(message, "state") != NULL && strstr(message, grant) == NULL);
+    free(message);
+    snprintf(query, sizeof query, "code=%s&state=%s&accounts-server=https%%3A%%2F%%2Faccounts.evil.example",
+             grant, state);
+    EXPECT_RC(zoho_client_generate_access_token_from_redirect(client, query, state, &out),
+              ZOHO_RESULT_INVALID_ARGUMENT);
+    CHECK(out == SENTINEL);
+    snprintf(query, sizeof query, "error=access_denied&state=%s", state);
+    EXPECT_RC(zoho_client_generate_access_token_from_redirect(client, query, state, &out),
+              ZOHO_RESULT_ACCESS_DENIED);
+    snprintf(query, sizeof query, "state=%s", state);
+    EXPECT_RC(zoho_client_generate_access_token_from_redirect(client, query, state, &out),
+              ZOHO_RESULT_INVALID_ARGUMENT);
+    EXPECT_RC(zoho_client_generate_access_token_from_redirect(client, NULL, state, &out),
+              ZOHO_RESULT_NULL_ARGUMENT);
+    EXPECT_RC(zoho_client_generate_access_token_from_redirect(client, query, NULL, &out),
+              ZOHO_RESULT_NULL_ARGUMENT);
+    CHECK(out == SENTINEL);
+
+    /* The refused redirects spent nothing: the same code works with the right state, given as
+     * the whole callback URL (with a fragment). */
+    snprintf(query, sizeof query, "%s?code=%s&state=%s&location=us#done", TEST_REDIRECT_URI, grant, state);
+    EXPECT_OK(zoho_client_generate_access_token_from_redirect(client, query, state, &out));
+    if (out != SENTINEL && out != NULL) {
+        char *user = field(zoho_tokens_user, out);
+        CHECK(user != NULL && strcmp(user, TEST_USER) == 0);
+        zoho_string_free(user);
+        zoho_tokens_free(out);
+    }
+    /* ... and only once. */
+    out = SENTINEL;
+    EXPECT_RC(zoho_client_generate_access_token_from_redirect(client, query, state, &out),
+              ZOHO_RESULT_INVALID_CODE);
+    CHECK(out == SENTINEL);
+    free(grant);
+    zoho_client_free(client);
+}
+
 static void expect_refresh_error(zoho_client *client, zoho_result want) {
     zoho_tokens *out = SENTINEL;
     EXPECT_RC(zoho_client_refresh(client, TEST_USER, &out), want);
@@ -772,6 +835,7 @@ int main(void) {
     test_config_errors(dir);
     test_flow(dir, &refresh, &grant);
     test_zoho_and_transport_errors(dir, grant);
+    test_redirect(dir);
     test_unsaved_tokens(dir);
     test_faults(dir);
     test_store_errors();
