@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{ADA, SCOPES, TestEnv};
-use zoho_oauth::{ErrorKind, FileStore, OAuthClient, Secret, StoreFormat, TokenStore, Tokens};
+use zoho_oauth::{
+    ErrorKind, FileStore, OAuthClient, Remedy, Secret, StoreFormat, TokenStore, Tokens,
+};
 
 const NOBODY: u32 = 65534;
 
@@ -393,7 +395,8 @@ fn child_app_user_in_a_read_only_directory() {
         .unwrap_err();
     assert!(err.message().contains("Permission denied"), "{err}");
     assert!(err.message().contains("belongs to root"), "{err}");
-    assert!(err.to_string().contains("sudo -u root zoho-oauth"), "{err}");
+    assert!(err.to_string().contains("sudo -u root"), "{err}");
+    assert_eq!(err.remedy(), Some(Remedy::RunAsOwner), "{err}");
 }
 
 #[test]

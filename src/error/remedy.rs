@@ -37,6 +37,12 @@ pub enum Remedy {
     RetryLater,
     /// A configuration value is missing or wrong; the message names it.
     FixConfiguration,
+    /// The shared store's database or table does not exist: create it (the hint gives the
+    /// statements).
+    CreateSchema,
+    /// The token files belong to another user: run as their owner, or give them to this
+    /// process's user (the message names both).
+    RunAsOwner,
 }
 
 impl Remedy {
@@ -52,6 +58,8 @@ impl Remedy {
         Remedy::AddScope,
         Remedy::RetryLater,
         Remedy::FixConfiguration,
+        Remedy::CreateSchema,
+        Remedy::RunAsOwner,
     ];
 
     /// The remedy of an error of `kind` that was given none: what every such error needs.
@@ -86,6 +94,8 @@ impl Remedy {
             Remedy::AddScope => "add the missing scope to the grant token's scopes (AaaServer.profile.READ for the user lookup)".to_string(),
             Remedy::RetryLater => "retry later".to_string(),
             Remedy::FixConfiguration => "fix the configuration value the message names".to_string(),
+            Remedy::CreateSchema => "create the database and the table first".to_string(),
+            Remedy::RunAsOwner => "run as the owner of the token files, or give them to this process's user".to_string(),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::fs::Metadata;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Remedy};
 
 /// The users whose files and directories are trusted, seen from this process.
 #[derive(Clone, Copy, Debug)]
@@ -81,7 +81,7 @@ impl Trust {
                     "the lock directory {} is a symlink or not a directory",
                     dir.display()
                 ),
-                "remove it (rm DIR.locks); zoho-oauth creates it again, 0700",
+                "remove it (rm -r DIR.locks); it is created again, 0700",
             ));
         }
         self.check_owner(dir, meta, "lock directory")?;
@@ -93,7 +93,7 @@ impl Trust {
                     dir.display(),
                     meta.mode() & 0o7777
                 ),
-                "chmod 0700 it, or remove it: zoho-oauth creates it again",
+                "chmod 0700 it, or remove it: it is created again",
             ));
         }
         Ok(())
@@ -178,8 +178,9 @@ pub fn permission_error(action: &str, path: &Path, err: &std::io::Error) -> Erro
         subject.display()
     );
     Error::new(ErrorKind::StoreIo, message)
+        .with_remedy(Remedy::RunAsOwner)
         .with_hint(format!(
-            "run as the owner, e.g. sudo -u {owner} zoho-oauth ..., or chown -R {me} {} so the web server's user owns the token files",
+            "run as the owner (e.g. with sudo -u {owner}), or chown -R {me} {} so the web server's user owns the token files",
             subject.display()
         ))
         .with_path(path)

@@ -114,6 +114,14 @@ pub fn hint_of(error: &Error) -> Option<String> {
             ),
             Remedy::ReplaceDeliberately => "another process may have saved them meanwhile; replace them only deliberately (zoho-oauth migrate --force)".to_string(),
             Remedy::SetTokenBaseDir => "give an absolute --token-dir, or set token_base_dir".to_string(),
+            Remedy::CreateSchema => format!(
+                "create them with `zoho-oauth mysql-create`, or {}",
+                error.hint().unwrap_or("create the database and the table")
+            ),
+            Remedy::RunAsOwner => format!(
+                "{}; for this tool: sudo -u OWNER zoho-oauth ...",
+                error.hint().unwrap_or("run as the owner of the token files")
+            ),
             _ => return None,
         })
     })

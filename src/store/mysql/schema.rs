@@ -4,7 +4,7 @@
 use mysql::prelude::Queryable;
 
 use super::settings::MysqlSettings;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 
 /// The SDK's columns, in the order its `SELECT *` reads them.
 pub const COLUMNS: [&str; 4] = [
@@ -122,9 +122,8 @@ pub fn missing(s: &MysqlSettings, action: &str) -> Error {
             s.endpoint()
         ),
     )
-    .with_hint(format!(
-        "create it with `zoho-oauth mysql-create` or run: {db}; {table};"
-    ))
+    .with_remedy(Remedy::CreateSchema)
+    .with_hint(format!("create it: {db}; {table};"))
 }
 
 /// The error for a table without the SDK's columns.
