@@ -72,26 +72,38 @@ pub fn exchange_keeping_tokens(client: &OAuthClient, code: &str) -> Result<Excha
 }
 
 /// Finishes a consent from its redirect: checks the callback (a whole callback URL or its
-/// query string) against the `expected_state` sent with the authorization URL (see
-/// [`crate::redirect::check`]), then exchanges the code at the accounts server the redirect
-/// names when it is a trusted one (the user's data centre), with the client's store, and
-/// saves the tokens as [`OAuthClient::generate_access_token`] does (the configured
-/// `currentUserEmail` names them when Zoho will not say who the user is). A refused redirect
-/// exchanges nothing.
+/// query string) against the `expected_state` sent with the authorization URL, then
+/// exchanges and saves as [`exchange_checked_redirect`] does, with the configured
+/// `currentUserEmail` as the fallback user. A refused redirect exchanges nothing.
 pub fn exchange_redirect(
     client: &OAuthClient,
     callback: &str,
     expected_state: &str,
 ) -> Result<Tokens> {
     let params = crate::redirect::parse_query(crate::redirect::query_of(callback));
-    let checked = crate::redirect::check(&params, expected_state, client.config().accounts_url())?;
     let fallback = client.config().current_user_email();
+    exchange_checked_redirect(client, &params, expected_state, fallback)
+}
+
+/// Checks a redirect's decoded parameters (see [`crate::redirect::check`]), then exchanges
+/// the code at the accounts server the redirect names when it is a trusted one (the user's
+/// data centre), with the client's store, and saves the tokens as
+/// [`OAuthClient::generate_access_token_with_fallback`] does (`fallback_user` names them when
+/// Zoho will not say who the user is). A refused redirect exchanges nothing.
+pub fn exchange_checked_redirect(
+    client: &OAuthClient,
+    params: &[(String, String)],
+    expected_state: &str,
+    fallback_user: Option<&str>,
+) -> Result<Tokens> {
+    let checked = crate::redirect::check(params, expected_state, client.config().accounts_url())?;
+    let code = checked.code.expose();
     if checked.accounts_url == client.config().accounts_url() {
-        return client.generate_access_token_with_fallback(checked.code.expose(), fallback);
+        return client.generate_access_token_with_fallback(code, fallback_user);
     }
     let config = with_issuer(client.config().clone(), &checked.accounts_url);
     let at_issuer = OAuthClient::new(config, Arc::clone(client.store()))?;
-    at_issuer.generate_access_token_with_fallback(checked.code.expose(), fallback)
+    at_issuer.generate_access_token_with_fallback(code, fallback_user)
 }
 
 /// Where requests for tokens issued by some accounts server must go.

@@ -17,7 +17,7 @@ use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, Zval};
 use zoho_oauth::authorize::authorization_url;
-use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient, Tokens, redirect};
+use zoho_oauth::{AuthorizationRequest, ErrorKind, OAuthClient, Tokens, policy};
 
 use crate::coerce::{StrArg, StrRef};
 use crate::exception;
@@ -281,9 +281,7 @@ impl ZohoOAuthClient {
         let state = state.into_text()?;
         let fallback = self.init.config.current_user_email();
         self.guarded(|| {
-            let checked = redirect::check(&params, &state, self.init.config.accounts_url())?;
-            let client = clients::at_accounts_server(&self.init, &checked.accounts_url)?;
-            client.generate_access_token_with_fallback(checked.code.expose(), fallback)
+            policy::exchange_checked_redirect(&*self.shared()?, &params, &state, fallback)
         })
         .map(|t| ZohoOAuthTokens::from_core(&t))
     }

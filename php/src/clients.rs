@@ -66,21 +66,6 @@ fn without_user(config: &Config) -> Config {
     config.clone().without_current_user_email()
 }
 
-/// The client for a grant code issued by `accounts_url` (the redirect's accounts server, already
-/// checked as trusted): the shared one when that is the configured server, otherwise one for
-/// this exchange only, with the same store, so the tokens are issued and saved by the data
-/// centre that holds the user's account.
-pub fn at_accounts_server(
-    init: &Initialized,
-    accounts_url: &str,
-) -> Result<Arc<OAuthClient>, Error> {
-    if accounts_url.trim_end_matches('/') == init.config.accounts_url() {
-        return shared(init);
-    }
-    let config = without_user(&init.config).with_accounts_url(accounts_url);
-    Ok(Arc::new(build(init, config)?))
-}
-
 /// A client with `config` and the store `init` chose.
 fn build(init: &Initialized, config: Config) -> Result<OAuthClient, Error> {
     match &init.store {

@@ -7,8 +7,6 @@
 //! A string that is not UTF-8 becomes a `ZohoOAuthException` (`invalid_argument`), not a
 //! `TypeError`, when the method reads it.
 
-use std::borrow::Cow;
-
 use ext_php_rs::convert::FromZval;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::flags::DataType;
@@ -45,13 +43,13 @@ impl StrArg {
 
 /// A `?string` argument borrowed from the PHP string when it is one (the hot path's user
 /// identifier: no copy), else coerced as [`StrArg`] does.
-pub struct StrRef<'a>(Result<Cow<'a, str>, StrArg>);
+pub struct StrRef<'a>(Result<&'a str, StrArg>);
 
 impl StrRef<'_> {
     /// The text, "" for null; a `ZohoOAuthException` for a string that is not UTF-8.
     pub fn text(&self) -> PhpResult<&str> {
         match &self.0 {
-            Ok(text) => Ok(text),
+            Ok(text) => Ok(*text),
             Err(StrArg::Text(text)) => Ok(text),
             Err(StrArg::Null) => Ok(""),
             Err(StrArg::NotUtf8) => Err(not_utf8()),
@@ -67,7 +65,7 @@ impl<'a> FromZval<'a> for StrRef<'a> {
         if let Some(text) = zval.zend_str()
             && let Ok(text) = std::str::from_utf8(text.as_bytes())
         {
-            return Some(StrRef(Ok(Cow::Borrowed(text))));
+            return Some(StrRef(Ok(text)));
         }
         StrArg::from_zval(zval).map(|arg| StrRef(Err(arg)))
     }
