@@ -86,6 +86,12 @@ impl Config {
         self
     }
 
+    /// Sets `store_timeout_secs`.
+    pub fn with_store_timeout(mut self, bound: Duration) -> Config {
+        self.policy.store_timeout = bound;
+        self
+    }
+
     /// Sets `lock_timeout_secs`.
     pub fn with_lock_timeout(mut self, wait: Duration) -> Config {
         self.policy.lock_timeout = Some(wait);

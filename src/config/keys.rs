@@ -24,6 +24,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "token_store",
     "store_recheck_ms",
     "lock_timeout_secs",
+    "store_timeout_secs",
     "token_base_dir",
 ];
 

@@ -33,8 +33,8 @@ pub use identity::{AccountsServer, ClientIdentity};
 pub use keys::{KNOWN_KEYS, all_keys, is_known_key};
 pub use policy::Policy;
 pub use store::{
-    DEFAULT_STORE_RECHECK, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK, STORE_KEYS, StoreKind,
-    StoreSettings,
+    DEFAULT_STORE_RECHECK, DEFAULT_STORE_TIMEOUT, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK,
+    STORE_KEYS, StoreKind, StoreSettings,
 };
 
 /// The largest refresh margin: half of the hour an access token lives.
@@ -229,6 +229,11 @@ impl Config {
     /// How long to wait for another process's refresh (see [`Policy::lock_timeout`]).
     pub fn lock_timeout(&self) -> Duration {
         self.policy.lock_timeout()
+    }
+
+    /// The bound on one call to a shared store (see [`Policy::store_timeout`]).
+    pub fn store_timeout(&self) -> Duration {
+        self.policy.store_timeout()
     }
 }
 

@@ -107,7 +107,8 @@ fn with_identity_keys(mut config: Config, map: &BTreeMap<String, String>) -> Res
     Ok(config)
 }
 
-/// Timeouts, the refresh margin, `store_recheck_ms` and `lock_timeout_secs`.
+/// Timeouts, the refresh margin, `store_recheck_ms`, `lock_timeout_secs` and
+/// `store_timeout_secs`.
 fn with_policy_keys(mut config: Config, map: &BTreeMap<String, String>) -> Result<Config> {
     let get = |key| optional(map, key);
     let policy = &mut config.policy;
@@ -125,6 +126,9 @@ fn with_policy_keys(mut config: Config, map: &BTreeMap<String, String>) -> Resul
     }
     if let Some(v) = get("lock_timeout_secs") {
         policy.lock_timeout = Some(parse_seconds("lock_timeout_secs", v, false)?);
+    }
+    if let Some(v) = get("store_timeout_secs") {
+        policy.store_timeout = parse_seconds("store_timeout_secs", v, false)?;
     }
     Ok(config)
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::store::LOCK_TIMEOUT_SLACK;
+use super::store::{DEFAULT_STORE_TIMEOUT, LOCK_TIMEOUT_SLACK};
 
 /// The client's timing policy. Values are checked by [`crate::Config::validate`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,11 +13,12 @@ pub struct Policy {
     pub(super) refresh_margin: Duration,
     pub(super) store_recheck: Option<Duration>,
     pub(super) lock_timeout: Option<Duration>,
+    pub(super) store_timeout: Duration,
 }
 
 impl Default for Policy {
-    /// 10 s connect timeout, 30 s request timeout, 60 s refresh margin, the store's recheck
-    /// and the derived lock timeout.
+    /// 10 s connect timeout, 30 s request timeout, 60 s refresh margin, the store's recheck,
+    /// the derived lock timeout and a 5 s bound on each call to a shared store.
     fn default() -> Policy {
         Policy {
             connect_timeout: Duration::from_secs(10),
@@ -25,6 +26,7 @@ impl Default for Policy {
             refresh_margin: Duration::from_secs(60),
             store_recheck: None,
             lock_timeout: None,
+            store_timeout: DEFAULT_STORE_TIMEOUT,
         }
     }
 }
@@ -66,5 +68,13 @@ impl Policy {
                 .saturating_add(self.request_timeout)
                 .saturating_add(LOCK_TIMEOUT_SLACK)
         })
+    }
+
+    /// `store_timeout_secs`: the longest one call to a shared store (MySQL, Redis) may take,
+    /// whatever happens inside it (connecting, statements, reconnects); then the call fails
+    /// with a transient error. Waiting for another process's refresh is bounded separately
+    /// by [`Policy::lock_timeout`].
+    pub fn store_timeout(&self) -> Duration {
+        self.store_timeout
     }
 }

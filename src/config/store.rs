@@ -35,6 +35,9 @@ pub const DEFAULT_STORE_RECHECK: Duration = Duration::from_millis(1000);
 /// being served within minutes, not hours.
 pub const MAX_STORE_RECHECK: Duration = Duration::from_secs(300);
 
+/// The default `store_timeout_secs`: the bound on one call to a shared store.
+pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Added to the HTTP timeouts to get the default `lock_timeout_secs`: a waiter gives up only
 /// after the longest refresh another process can be doing.
 pub const LOCK_TIMEOUT_SLACK: Duration = Duration::from_secs(5);

@@ -33,6 +33,7 @@ pub use redis::RedisStore;
 pub use sdk_csv::SdkCsvStore;
 
 use crate::error::Result;
+use crate::secret::Secret;
 use crate::token::Tokens;
 
 /// A cheap value that changes whenever a store's contents may have changed. Equal
@@ -69,6 +70,39 @@ impl Fingerprint {
 /// A held lock; dropping it releases the lock.
 pub type LockGuard = Box<dyn Send>;
 
+/// What [`TokenStore::save_refreshed`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefreshSave {
+    /// The refreshed tokens replaced the entry.
+    Saved,
+    /// Nothing was written: the entry no longer holds the refresh token the refresh used (a
+    /// new consent saved another one while the refresh ran), or it is gone (deleted).
+    Superseded,
+    /// Nothing was written: the entry holds the same refresh token with an access token that
+    /// expires no earlier than the refreshed one (another holder refreshed later).
+    Newer,
+}
+
+impl RefreshSave {
+    /// What a conditional save of `fresh` (refreshed with `used_refresh`) does to `stored`,
+    /// the entry under exactly `fresh.user` (`None`: no entry).
+    pub fn decide(stored: Option<&Tokens>, fresh: &Tokens, used_refresh: &Secret) -> RefreshSave {
+        match stored {
+            None => RefreshSave::Superseded,
+            Some(stored) if stored.refresh_token.as_ref() != Some(used_refresh) => {
+                RefreshSave::Superseded
+            }
+            Some(stored)
+                if stored.access_token != fresh.access_token
+                    && stored.expiry_time_ms >= fresh.expiry_time_ms =>
+            {
+                RefreshSave::Newer
+            }
+            Some(_) => RefreshSave::Saved,
+        }
+    }
+}
+
 /// Storage for users' tokens. Implementations must be safe to share between threads.
 ///
 /// A store finds a user by exact identifier first and, when there is none, by a
@@ -80,8 +114,36 @@ pub trait TokenStore: Send + Sync {
     /// Saves tokens under `tokens.user`, replacing that user's entry (exact identifier).
     fn save(&self, tokens: &Tokens) -> Result<()>;
 
+    /// Saves `fresh`, which a refresh obtained with `used_refresh`, only if the entry stored
+    /// under exactly `fresh.user` still holds `used_refresh` and expires earlier than `fresh`
+    /// ([`RefreshSave::decide`]): a refresh that ran while a new consent or a delete happened
+    /// never undoes it, and a late refresh never replaces a newer one. Built-in stores make
+    /// the check and the write one step against every other writer (a transaction, a script,
+    /// the file's write lock); this default reads, decides and saves, which is enough only
+    /// while every writer of the store holds the user's lock ([`TokenStore::lock_user`]).
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        let stored = match fresh.user.as_deref() {
+            Some(user) => self
+                .get(user)?
+                .filter(|stored| stored.user.as_deref() == Some(user)),
+            None => None,
+        };
+        let outcome = RefreshSave::decide(stored.as_ref(), fresh, used_refresh);
+        if outcome == RefreshSave::Saved {
+            self.save(fresh)?;
+        }
+        Ok(outcome)
+    }
+
     /// Deletes `user`'s entry; returns whether there was one.
     fn delete(&self, user: &str) -> Result<bool>;
+
+    /// Checks, before a grant token is spent, that a save into this store can work (the
+    /// table exists, the directory can be written), so a configuration error never costs
+    /// the user a consent. The default checks nothing.
+    fn prepare(&self) -> Result<()> {
+        Ok(())
+    }
 
     /// Every stored entry, in store order.
     fn list(&self) -> Result<Vec<Tokens>>;
@@ -110,7 +172,9 @@ pub trait TokenStore: Send + Sync {
     /// Takes a lock that serializes refreshes of one user's tokens, across processes (and
     /// machines) where the store can (the file, MySQL and Redis stores do), waiting at most
     /// `wait` for it; then an [`crate::ErrorKind::LockTimeout`] error (see
-    /// `wait::lock_timeout`). The default serializes within this process.
+    /// `wait::lock_timeout`). A zero `wait` is one attempt that does not wait for a holder
+    /// (still bounded by the store's own call bound). The default serializes within this
+    /// process.
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
         memory::lock_in_process(user, wait)
     }
@@ -139,8 +203,14 @@ impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
     fn save(&self, tokens: &Tokens) -> Result<()> {
         (**self).save(tokens)
     }
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        (**self).save_refreshed(fresh, used_refresh)
+    }
     fn delete(&self, user: &str) -> Result<bool> {
         (**self).delete(user)
+    }
+    fn prepare(&self) -> Result<()> {
+        (**self).prepare()
     }
     fn list(&self) -> Result<Vec<Tokens>> {
         (**self).list()
@@ -213,7 +283,6 @@ pub fn remove_entry(entries: &mut Vec<Tokens>, user: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
 
     fn t(user: &str) -> Tokens {
         Tokens::new(Some(user.into()), Secret::new("a"), None, 0)
@@ -246,6 +315,44 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert!(remove_entry(&mut entries, "ADA@example.com"));
         assert_eq!(entries[0].user.as_deref(), Some("ada@example.com"));
+    }
+
+    #[test]
+    fn a_refresh_save_never_undoes_a_consent_a_delete_or_a_later_refresh() {
+        let rt1 = Secret::new("rt1");
+        let stored = |access: &str, refresh: &str, expiry| {
+            Tokens::new(
+                Some("u".into()),
+                Secret::new(access),
+                Some(Secret::new(refresh)),
+                expiry,
+            )
+        };
+        let fresh = stored("a2", "rt1", 2_000);
+        let decide = |s: Option<&Tokens>| RefreshSave::decide(s, &fresh, &rt1);
+        assert_eq!(
+            decide(Some(&stored("a1", "rt1", 1_000))),
+            RefreshSave::Saved
+        );
+        assert_eq!(
+            decide(Some(&stored("a2", "rt1", 2_000))),
+            RefreshSave::Saved,
+            "a retried save of the same tokens"
+        );
+        assert_eq!(
+            decide(Some(&stored("b", "rt2", 1_000))),
+            RefreshSave::Superseded,
+            "a new consent"
+        );
+        assert_eq!(decide(None), RefreshSave::Superseded, "a delete");
+        assert_eq!(
+            decide(Some(&stored("a3", "rt1", 2_000))),
+            RefreshSave::Newer
+        );
+        assert_eq!(
+            decide(Some(&stored("a3", "rt1", 3_000))),
+            RefreshSave::Newer
+        );
     }
 
     #[test]
