@@ -7,9 +7,7 @@ use ext_php_rs::zend::ClassEntry;
 
 use crate::bridge::Core;
 use crate::client::ZohoOAuthClient;
-use crate::engine::class::{
-    drop_return_types, make_constructor_private, make_serializable, register_class, store,
-};
+use crate::engine::class::{make_constructor_private, make_serializable, register_class, store};
 use crate::engine::sensitive::{self, Parameters};
 use crate::engine::startup::{StartupError, guard};
 use crate::engine::subclass;
@@ -18,7 +16,7 @@ use crate::params::ZohoOAuthParams;
 use crate::rest_client::ZCRMRestClient;
 use crate::sdk_persistence::{ZohoOAuthPersistenceByFile, ZohoOAuthPersistenceHandler};
 use crate::tokens::ZohoOAuthTokens;
-use crate::{config_state, constants, crm_exception, exception, ini, persistence};
+use crate::{config_state, constants, crm_exception, exception, ini, persistence, sdk_types};
 
 /// MINIT: settings, the exception, the interface, then the classes (`ZCRMRestClient` only
 /// when `zoho_oauth.define_rest_client` is on), then `#[\SensitiveParameter]` on every
@@ -33,7 +31,7 @@ pub extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
         persistence::register_interface()?;
         register_class::<ZohoOAuthTokens>(tokens_registered)?;
         constants::register()?;
-        register_class::<ZohoOAuthParams>(store::<ZohoOAuthParams>)?;
+        register_class::<ZohoOAuthParams>(params_registered)?;
         register_class::<ZohoOAuthPersistenceByFile>(by_file_registered)?;
         register_class::<ZohoOAuthPersistenceHandler>(handler_registered)?;
         register_class::<ZohoOAuthClient>(private_constructor::<ZohoOAuthClient>)?;
@@ -60,7 +58,10 @@ const SENSITIVE: &Parameters<'static> = &[
             ("__unserialize", 0),
         ],
     ),
-    (ZohoOAuthParams::CLASS_NAME, &[("setClientSecret", 0)]),
+    (
+        ZohoOAuthParams::CLASS_NAME,
+        &[("setClientSecret", 0), ("__unserialize", 0)],
+    ),
     (
         ZohoOAuthClient::CLASS_NAME,
         &[
@@ -141,29 +142,37 @@ pub extern "C" fn rshutdown(_ty: i32, _module_number: i32) -> i32 {
     0
 }
 
+/// Keeps the class entry, after dropping the declared types of the SDK's methods.
+fn sdk_class<T: RegisteredClass>(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    sdk_types::untype(ce, T::CLASS_NAME);
+    store::<T>(ce, arg_info);
+}
+
 /// `ZohoOAuthTokens` is serializable (the SDK's format) and extendable from PHP.
 fn tokens_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     make_serializable(ce);
     subclass::enable::<ZohoOAuthTokens>(ce);
-    store::<ZohoOAuthTokens>(ce, arg_info);
+    sdk_class::<ZohoOAuthTokens>(ce, arg_info);
 }
 
-/// The store methods, untyped in the SDK: subclasses may override them without return types.
-const STORE_METHODS: [&str; 3] = ["saveoauthdata", "getoauthtokens", "deleteoauthtokens"];
+/// `ZohoOAuthParams` too: serializable (the SDK's format), clonable, extendable from PHP.
+fn params_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    make_serializable(ce);
+    subclass::enable::<ZohoOAuthParams>(ce);
+    sdk_class::<ZohoOAuthParams>(ce, arg_info);
+}
 
 fn by_file_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    drop_return_types(ce, &STORE_METHODS);
-    store::<ZohoOAuthPersistenceByFile>(ce, arg_info);
+    sdk_class::<ZohoOAuthPersistenceByFile>(ce, arg_info);
 }
 
 fn handler_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    drop_return_types(ce, &STORE_METHODS);
-    store::<ZohoOAuthPersistenceHandler>(ce, arg_info);
+    sdk_class::<ZohoOAuthPersistenceHandler>(ce, arg_info);
 }
 
 /// Classes PHP code gets from a factory (or only calls statically): `new` is refused, as in
 /// the SDK.
 fn private_constructor<T: RegisteredClass>(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     make_constructor_private(ce);
-    store::<T>(ce, arg_info);
+    sdk_class::<T>(ce, arg_info);
 }
