@@ -1,13 +1,17 @@
 //! Module and request start-up: MINIT registers the ini settings and every class, in order,
 //! then marks the secret parameters; RINIT and RSHUTDOWN forget the request's configuration.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::zend::ClassEntry;
 
 use crate::bridge::Core;
 use crate::client::ZohoOAuthClient;
-use crate::engine::class::{make_constructor_private, make_serializable, register_class, store};
+use crate::engine::class::{
+    make_constructor_private, make_serializable, register_class, store, unregister,
+};
 use crate::engine::sensitive::{self, Parameters};
 use crate::engine::startup::{StartupError, guard};
 use crate::engine::subclass;
@@ -41,8 +45,10 @@ pub extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
         if rest_client {
             register_class::<ZCRMRestClient>(private_constructor::<ZCRMRestClient>)?;
         }
+        REST_CLIENT_DEFINED.store(rest_client, Ordering::Relaxed);
         if ini::defines_crm_exception() {
             crm_exception::register()?;
+            CRM_EXCEPTION_DEFINED.store(true, Ordering::Relaxed);
         }
         mark_sensitive(rest_client)
     })
@@ -122,10 +128,34 @@ fn test_sensitive_hook() -> Result<(), StartupError> {
     Ok(())
 }
 
-/// RINIT: a request starts with no configuration.
+/// Whether MINIT defined `ZCRMRestClient` / `ZCRMException` (so a pool may take it out).
+static REST_CLIENT_DEFINED: AtomicBool = AtomicBool::new(false);
+static CRM_EXCEPTION_DEFINED: AtomicBool = AtomicBool::new(false);
+/// Set once this process applied its pool's settings (PHP-FPM forks its workers after MINIT,
+/// so each worker starts with it unset).
+static POOL_SETTINGS_APPLIED: AtomicBool = AtomicBool::new(false);
+
+/// The first request of a process takes out the classes its settings turn off after MINIT
+/// defined them: a PHP-FPM pool's `php_admin_value[zoho_oauth.define_rest_client]=0` (FPM
+/// applies it in the worker, after the master's MINIT), so the SDK's own class loads there.
+pub fn apply_pool_settings() {
+    if POOL_SETTINGS_APPLIED.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    if REST_CLIENT_DEFINED.load(Ordering::Relaxed) && !ini::process_defines_rest_client() {
+        REST_CLIENT_DEFINED.store(!unregister(ZCRMRestClient::CLASS_NAME), Ordering::Relaxed);
+    }
+    if CRM_EXCEPTION_DEFINED.load(Ordering::Relaxed) && !ini::process_defines_crm_exception() {
+        CRM_EXCEPTION_DEFINED.store(!unregister(crm_exception::CLASS_NAME), Ordering::Relaxed);
+    }
+}
+
+/// RINIT: a request starts with no configuration (and a process's first request applies its
+/// pool's settings).
 ///
 /// Called by PHP at each request start.
 pub extern "C" fn rinit(_ty: i32, _module_number: i32) -> i32 {
+    apply_pool_settings();
     config_state::reset();
     crate::sdk_client::reset();
     crate::client::forget_client_object();

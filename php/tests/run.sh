@@ -74,6 +74,7 @@ php_driver "concurrency: 32 processes, one refresh" php/tests/concurrency/refres
 php_driver "concurrency: 32 processes save different users" php/tests/concurrency/save_users.php
 php_driver "bridge (current SDK): 32 processes, one refresh" php/tests/concurrency/bridge_refresh_once.php
 php_driver "PHP-FPM workers" php/tests/fpm/fpm_test.php
+php_driver "PHP-FPM pools: define_rest_client per pool" php/tests/fpm/fpm_pools.php
 echo "==> the extension exports no C ABI symbol (built without the core's capi feature)"
 bash tests/c/abi-symbols.sh none "$ZOHO_OAUTH_EXT"
 record "no C ABI in the extension" $?

@@ -12,7 +12,7 @@ use ext_php_rs::ffi::{
     _ZEND_SEND_MODE_SHIFT, HashTable, ZEND_ACC_FINAL, ZEND_ACC_HAS_RETURN_TYPE,
     ZEND_ACC_HAS_TYPE_HINTS, ZEND_ACC_PRIVATE, ZEND_ACC_PROTECTED, ZEND_ACC_PUBLIC,
     ZEND_ACC_VARIADIC, ext_php_rs_compiler_globals, zend_class_entry, zend_function,
-    zend_hash_str_find_ptr_lc, zend_internal_function, zend_lookup_class_ex,
+    zend_hash_str_del, zend_hash_str_find_ptr_lc, zend_internal_function, zend_lookup_class_ex,
 };
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::types::ZendStr;
@@ -143,6 +143,36 @@ pub fn registered(name: &str) -> Option<&'static ClassEntry> {
             .cast::<ClassEntry>()
             .as_ref()
     }
+}
+
+/// Takes an internal class registered in MINIT out of this process's class table, so PHP code
+/// can declare (or autoload) a class of that name instead: a PHP-FPM pool that turns off one
+/// of the extension's classes after the master registered it. The class entry itself is kept
+/// (not destroyed: nothing refers to it by name any more, and freeing an internal class
+/// outside MSHUTDOWN is not something the engine expects). Must run at request start-up,
+/// before any PHP code of the request. Returns whether the class was there.
+pub fn unregister(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    // SAFETY: the engine's compiler globals, declared statically; this runs at request
+    // start-up, single-threaded (NTS), before any PHP code of the request.
+    let Some(globals) = (unsafe { ext_php_rs_compiler_globals().as_mut() }) else {
+        return false;
+    };
+    // SAFETY: `CG(class_table)` is the live class table (the executor's too).
+    let Some(table) = (unsafe { globals.class_table.as_mut() }) else {
+        return false;
+    };
+    let used = table.nNumUsed;
+    let destructor = table.pDestructor.take();
+    // SAFETY: a live table and a valid buffer of the given length. With the destructor
+    // detached, deleting only empties the bucket; the class entry stays alive.
+    let deleted = unsafe { zend_hash_str_del(table, lower.as_ptr().cast(), lower.len()) };
+    table.pDestructor = destructor;
+    // Deleting the last bucket shrinks `nNumUsed`; the executor's boundary between the
+    // process's classes and a request's (`EG(persistent_classes_count)`, taken from
+    // `nNumUsed` at request start) must not move, so the emptied slots stay counted.
+    table.nNumUsed = table.nNumUsed.max(used);
+    deleted == 0
 }
 
 /// The method `name` (any case) of `ce`, as a raw pointer into the class's method table.
