@@ -25,15 +25,36 @@ spl_autoload_register(function (string $class): void {
     }
 });
 
-/** The SDK environment pointing at the test's accounts emulator. */
+/** The API URL of the test environment: no Zoho host, so DataCenter::get() keeps the emulator. */
+const BRIDGE_API_URL = 'https://crm.bridge.test';
+
+/**
+ * The SDK environment pointing at the test's accounts emulator. The SDK switches to the data
+ * centre of a token's API domain (DataCenter::get()), so the emulator is told to answer with
+ * the test environment's API URL, never a real Zoho one (once per emulator).
+ */
 function bridge_environment(): com\zoho\crm\api\dc\Environment
 {
     $emu = $GLOBALS['__emu'];
-    return new com\zoho\crm\api\dc\Environment('https://www.zohoapis.com', "$emu/oauth/v2/token", 'https://content.zohoapis.com', 'us_prd');
+    if (($GLOBALS['__bridge_api_domain_for'] ?? null) !== $emu) {
+        emu_settings(['api_domain_override' => BRIDGE_API_URL]);
+        $GLOBALS['__bridge_api_domain_for'] = $emu;
+    }
+    return new com\zoho\crm\api\dc\Environment(BRIDGE_API_URL, "$emu/oauth/v2/token", 'https://content.zohoapis.com');
 }
 
 /** Our store configuration for the bridge (no client keys: the token brings them). */
 function bridge_store_config(string $dir, array $extra = []): array
 {
     return array_merge(['accounts_url' => $GLOBALS['__emu'], 'token_persistence_path' => $dir], $extra);
+}
+
+/**
+ * What a new PHP request starts with: none of the SDK's static state. (Within one request, the
+ * SDK's Initializer hands a token the previous initializer, and its store, on a second
+ * initialize() with the same environment URL.)
+ */
+function bridge_new_request(): void
+{
+    com\zoho\crm\api\Initializer::$LOCAL = [];
 }

@@ -30,6 +30,7 @@ if ($redis === '') {
 }
 foreach ($modes as $mode) {
     emu('POST', '/_emulator/reset', []);
+    unset($GLOBALS['__bridge_api_domain_for']);          // the reset forgets the emulator's settings
     emu_client();
     $dir = temp_dir("bridge-$mode");
     $store = bridge_store_config($mode === 'csv' ? "$dir/sdk_tokens.txt" : $dir, ['refresh_margin_secs' => '60']);
