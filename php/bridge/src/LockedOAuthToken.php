@@ -16,6 +16,9 @@ use com\zoho\api\authenticator\OAuthToken;
  */
 class LockedOAuthToken extends OAuthToken
 {
+    /** How many times a refresh token is stored again when a writer outside our lock dropped it. */
+    private const SEEDS = 3;
+
     private array $configuration;
 
     /**
@@ -97,8 +100,15 @@ class LockedOAuthToken extends OAuthToken
     private function firstTokens(Store $store, string $key): array
     {
         if ($this->getRefreshToken() !== null) {
-            $store->save(['user' => $key, 'refresh_token' => $this->getRefreshToken()], true);
-            return $store->tokens($key);
+            // An SDK process rewriting sdk_tokens.txt from a copy it read earlier can drop the
+            // row again at once (the SDK's FileStore takes no lock): store it again, bounded.
+            for ($attempt = 1;; $attempt++) {
+                $store->save(['user' => $key, 'refresh_token' => $this->getRefreshToken()], true);
+                $row = $store->tokensOrNull($key);
+                if ($row !== null || $attempt >= self::SEEDS) {
+                    return $row ?? $store->tokens($key);
+                }
+            }
         }
         if ($this->getGrantToken() === null) {
             return $store->tokens($key);                     // throws "no tokens" (400)

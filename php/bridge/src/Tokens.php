@@ -119,7 +119,7 @@ final class Tokens
      */
     public static function isSdkId(string $key): bool
     {
-        return ctype_digit($key);
+        return preg_match('/^[0-9]+$/', $key) === 1;
     }
 
     /** The accounts server of the SDK's current environment, without `/oauth/v2/token`. */
