@@ -14,7 +14,7 @@ use zoho_oauth\bridge\Core;
  * Reads are repeated, bounded, when they meet a file that an SDK process is rewriting in
  * place at that moment (the SDK's FileStore truncates sdk_tokens.txt and writes it again,
  * without a lock): a torn file (`store_corrupt`, 402), or an empty one where the SDK always
- * writes at least its header. Up to READS attempts, about 0.4 s in all; then the error is
+ * writes at least its header. Up to READS attempts, about 0.8 s in all; then the error is
  * reported.
  *
  * @internal
@@ -26,7 +26,7 @@ final class Store
     public const TORN = 402;
 
     /** How many times a read meets a torn file before the error is reported. */
-    private const READS = 8;
+    private const READS = 12;
 
     private array $configuration;
 
