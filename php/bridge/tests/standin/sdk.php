@@ -10,16 +10,59 @@
  * written once, 9-column legacy files converted, max(id)+1, no lock).
  * DBStore: mysqli, a new connection per call, the UPDATE's SET built by concatenation and its
  * WHERE bound, INSERT ... ON DUPLICATE KEY UPDATE, max(id)+1 ids, no transaction, no lock.
- * Simplified: no CRM API calls (findUser's users lookup is skipped), a 10 s HTTP timeout (the
- * SDK sets none, which would let a broken test hang), no logger.
+ * Also as the SDK (checked against zohocrm/php-sdk-8.0 5.0.0): SDKException (getMessage() is the
+ * message argument, "" when there is none; getCode() 0; getErrorCode(), getErrorMessage() (the
+ * cause's message when there is none), getCause(), getDetails()); Initializer keeps
+ * initializers in $LOCAL by environment URL, so on a second initialize() or a switchUser()
+ * the token's generateToken() gets the *previous* initializer (and its store) from
+ * getInitializer(), and initialize() rethrows an SDKException unchanged but wraps any other
+ * exception in one with an empty getMessage(); Environment takes three arguments;
+ * DataCenter::get() maps the SDK's API and accounts URLs and codes to environments; getToken()
+ * takes a token found by id as the token to refresh (with *its* client keys), switches the
+ * Initializer's environment by the token's API domain (after setting an empty domain to the
+ * environment's URL) and wraps a failed save in SDKException("Exception in saving tokens : ").
+ * Where it still differs: no CRM API calls (findUser's users lookup is skipped); the token
+ * request goes through PHP streams with a 10 s timeout (the SDK uses curl and sets none, which
+ * would let a broken test hang); the reply's api_domain is always applied (the SDK's default,
+ * updateAPIDomain(true)); no SDKConfig, logger, resource path or JSON details file (the SDK
+ * reads its 2.4 MB JSON resource on the first initialize of each process); only the US and EU
+ * data centres have environment classes (DataCenter::get() knows all eight and returns null
+ * for the others, which then keep the Initializer's environment); revoke() posts the stored
+ * refresh token found by id.
  */
 
 namespace com\zoho\crm\api\exception {
     class SDKException extends \Exception
     {
-        public function __construct($code = null, $message = null, $details = null, $cause = null)
+        private $_message;
+        private $_code = 0;
+        private $_cause;
+        private $_details;
+
+        public function __construct($code, $message, $details = null, ?\Exception $cause = null)
         {
-            parent::__construct((string) ($message ?? $code));
+            $this->_code = $code;
+            $this->_message = $message;
+            $this->_cause = $cause;
+            $this->_details = $details;
+            if (!$message && $cause != null) {
+                $this->_message = $cause->getMessage();
+            }
+            parent::__construct(is_null($message) ? "" : (string) $message);
+        }
+
+        public function getErrorCode() { return $this->_code; }
+
+        public function getErrorMessage() { return $this->_message; }
+
+        public function getCause() { return $this->_cause; }
+
+        public function getDetails() { return $this->_details; }
+
+        public function __toString()
+        {
+            $text = get_class($this) . " Caused by : ";
+            return $text . ($this->_code != null ? $this->_code . " - " . $this->_message : $this->_message);
         }
     }
 }
@@ -40,6 +83,7 @@ namespace com\zoho\crm\api {
     use com\zoho\api\authenticator\store\FileStore;
     use com\zoho\api\authenticator\store\TokenStore;
     use com\zoho\crm\api\dc\Environment;
+    use com\zoho\crm\api\exception\SDKException;
     use com\zoho\crm\api\util\APIHTTPConnector;
 
     class UserSignature
@@ -53,27 +97,58 @@ namespace com\zoho\crm\api {
 
     class Initializer
     {
+        public static $LOCAL = array();
         private static $initializer = null;
         private $environment;
         private $store;
         private $token;
 
-        public static function initialize(Environment $environment, Token $token, TokenStore $store = null)
+        public static function initialize($environment, $token, $store = null, $sdkConfig = null, $resourcePath = null, $logger = null, $proxy = null)
+        {
+            try {
+                $initializer = new Initializer();
+                $initializer->environment = $environment;
+                $initializer->token = $token;
+                $initializer->store = $store;
+                self::$initializer = $initializer;
+                if ($token != null) {
+                    $token->generateToken();             // eagerly, as the SDK does
+                }
+                self::$LOCAL[self::getEncodedKey()] = $initializer;
+            } catch (SDKException $e) {
+                throw $e;
+            } catch (\Exception $e) {
+                throw new SDKException("Exception in initialization : ", null, null, $e);
+            }
+        }
+
+        public static function switchUser($environment, $token, $sdkConfig = null, $proxy = null)
         {
             $initializer = new Initializer();
             $initializer->environment = $environment;
+            $initializer->store = self::$initializer->store;
             $initializer->token = $token;
-            $initializer->store = $store;
+            if ($token != null) {
+                $token->generateToken();
+            }
+            self::$LOCAL[self::getEncodedKey()] = $initializer;
             self::$initializer = $initializer;
-            $token->generateToken();                     // eagerly, as the SDK does
         }
 
-        public static function switchUser(Environment $environment, Token $token)
+        /** The SDK's: the one kept in $LOCAL under the current environment's URL, else the last made. */
+        public static function getInitializer()
         {
-            self::initialize($environment, $token, self::$initializer->store);
+            if (!empty(self::$LOCAL) && self::$initializer !== null && array_key_exists(self::getEncodedKey(), self::$LOCAL)) {
+                return self::$LOCAL[self::getEncodedKey()];
+            }
+            return self::$initializer;
         }
 
-        public static function getInitializer() { return self::$initializer; }
+        /** The SDK's key: it reads the token of a new Initializer (always null), so it is the environment's URL. */
+        public static function getEncodedKey()
+        {
+            return base64_encode(self::$initializer->getEnvironment()->getUrl());
+        }
 
         public function getEnvironment() { return $this->environment; }
 
@@ -85,7 +160,7 @@ namespace com\zoho\crm\api {
         public static function authenticateRequest(): array
         {
             $connector = new APIHTTPConnector();
-            self::$initializer->token->authenticate($connector);
+            self::getInitializer()->getToken()->authenticate($connector);
             return $connector->getHeaders();
         }
     }
@@ -113,35 +188,82 @@ namespace com\zoho\crm\api {
 namespace com\zoho\crm\api\dc {
     class Environment
     {
-        private $url;
-        private $accountsUrl;
-        private $fileUploadUrl;
-        private $name;
+        public $url = null;
+        public $accountUrl = null;
+        public $fileUploadUrl = null;
 
-        public function __construct($url, $accountsUrl, $fileUploadUrl, $name)
+        public function __construct($url, $accountUrl, $fileUploadUrl)
         {
-            [$this->url, $this->accountsUrl, $this->fileUploadUrl, $this->name] = [$url, $accountsUrl, $fileUploadUrl, $name];
+            [$this->url, $this->accountUrl, $this->fileUploadUrl] = [$url, $accountUrl, $fileUploadUrl];
         }
 
         public function getUrl() { return $this->url; }
 
-        public function getAccountsUrl() { return $this->accountsUrl; }
+        public function getAccountsUrl() { return $this->accountUrl; }
 
         public function getFileUploadUrl() { return $this->fileUploadUrl; }
-
-        public function getName() { return $this->name; }
     }
 
-    class USDataCenter
+    abstract class DataCenter
     {
-        public static function PRODUCTION()
+        /** The SDK's Constants::*_DATACENTER: API URLs (production, sandbox, developer), accounts URL, code. */
+        const DATACENTERS = [
+            'us' => ['https://www.zohoapis.com', 'https://sandbox.zohoapis.com', 'https://developer.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'us'],
+            'eu' => ['https://www.zohoapis.eu', 'https://sandbox.zohoapis.eu', 'https://developer.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'eu'],
+            'in' => ['https://www.zohoapis.in', 'https://sandbox.zohoapis.in', 'https://developer.zohoapis.in', 'https://accounts.zoho.in/oauth/v2/token', 'in'],
+            'cn' => ['https://www.zohoapis.com.cn', 'https://sandbox.zohoapis.com.cn', 'https://developer.zohoapis.com.cn', 'https://accounts.zoho.com.cn/oauth/v2/token', 'cn'],
+            'au' => ['https://www.zohoapis.com.au', 'https://sandbox.zohoapis.com.au', 'https://developer.zohoapis.com.au', 'https://accounts.zoho.com.au/oauth/v2/token', 'au'],
+            'jp' => ['https://www.zohoapis.jp', 'https://sandbox.zohoapis.jp', 'https://developer.zohoapis.jp', 'https://accounts.zoho.jp/oauth/v2/token', 'jp'],
+            'ca' => ['https://www.zohoapis.ca', 'https://sandbox.zohoapis.ca', 'https://developer.zohoapis.ca', 'https://accounts.zohocloud.ca/oauth/v2/token', 'ca'],
+            'sa' => ['https://www.zohoapis.sa', 'https://sandbox.zohoapis.sa', 'https://developer.zohoapis.sa', 'https://accounts.zoho.sa/oauth/v2/token', 'sa'],
+        ];
+
+        public static function setEnvironment($url, $accountUrl, $fileUploadUrl)
         {
-            return new Environment('https://www.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com', 'us_prd');
+            return new Environment($url, $accountUrl, $fileUploadUrl);
         }
+
+        /** The SDK's DataCenter::get(): an API or accounts URL or a code to its environment, else null. */
+        public static function get($config)
+        {
+            $classes = ['us' => USDataCenter::class, 'eu' => EUDataCenter::class];
+            foreach (self::DATACENTERS as $code => $known) {
+                if (!in_array($config, $known)) {
+                    continue;
+                }
+                if (!isset($classes[$code])) {
+                    return null;                                // stand-in: no class for this data centre
+                }
+                if (strpos($config, 'sandbox') !== false) {
+                    return $classes[$code]::SANDBOX();
+                }
+                return strpos($config, 'developer') !== false ? $classes[$code]::DEVELOPER() : $classes[$code]::PRODUCTION();
+            }
+            return null;
+        }
+    }
+
+    class USDataCenter extends DataCenter
+    {
+        public static function PRODUCTION() { return self::setEnvironment('https://www.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com'); }
+
+        public static function SANDBOX() { return self::setEnvironment('https://sandbox.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com'); }
+
+        public static function DEVELOPER() { return self::setEnvironment('https://developer.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com'); }
+    }
+
+    class EUDataCenter extends DataCenter
+    {
+        public static function PRODUCTION() { return self::setEnvironment('https://www.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'https://content.zohoapis.eu'); }
+
+        public static function SANDBOX() { return self::setEnvironment('https://sandbox.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'https://content.zohoapis.eu'); }
+
+        public static function DEVELOPER() { return self::setEnvironment('https://developer.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'https://content.zohoapis.eu'); }
     }
 }
 
 namespace com\zoho\api\authenticator {
+    use com\zoho\crm\api\dc\DataCenter;
     use com\zoho\crm\api\exception\SDKException;
     use com\zoho\crm\api\Initializer;
     use com\zoho\crm\api\UserSignature;
@@ -218,36 +340,46 @@ namespace com\zoho\api\authenticator {
             $this->getToken();
         }
 
-        /** §1.5: find (by id or match), then refresh / exchange / keep, then save. No lock. */
+        /** §1.5: find (by id or match), switch data centre, refresh / exchange / keep, save. No lock. */
         public function getToken()
         {
             $initializer = Initializer::getInitializer();
             $store = $initializer->getStore();
             if ($this->id !== null) {
-                $found = $store->findTokenById($this->id);
-                if ($found !== null) {
-                    $this->mergeObjects($this, $found);
-                }
-                $oauthToken = $this;
+                $oauthToken = $store->findTokenById($this->id);          // refreshed with *its* client keys
+                $this->mergeObjects($this, $oauthToken);
             } else {
                 $oauthToken = $store->findToken($this);
             }
+            $oauthToken = $oauthToken ?? $this;
+            if ($oauthToken->getAPIDomain() == null || $oauthToken->getAPIDomain() === '') {
+                $oauthToken->setAPIDomain($initializer->getEnvironment()->getUrl());
+            }
+            $environment = DataCenter::get($oauthToken->getAPIDomain());
+            if ($environment !== null) {                                    // the SDK sets it by reflection
+                $property = new \ReflectionProperty($initializer, 'environment');
+                $property->setAccessible(true);
+                $property->setValue($initializer, $environment);
+            }
             $url = $initializer->getEnvironment()->getAccountsUrl();
             $save = false;
-            if ($oauthToken === null || $oauthToken->getAccessToken() === null) {
-                $oauthToken = $oauthToken ?? $this;
-                if ($oauthToken->getRefreshToken() !== null) {
-                    $this->refreshAccessToken($oauthToken, $url);
+            if ($oauthToken->getAccessToken() == null) {
+                if ($oauthToken->getRefreshToken() != null) {
+                    $oauthToken->refreshAccessToken($oauthToken, $url);
                 } else {
-                    $this->generateAccessToken($oauthToken, $url);
+                    $oauthToken->generateAccessToken($oauthToken, $url);
                 }
                 $save = true;
-            } elseif ($oauthToken->getExpiresIn() !== null && $this->isAccessTokenExpired($oauthToken->getExpiresIn())) {
-                $this->refreshAccessToken($oauthToken, $url);
+            } elseif ($oauthToken->getExpiresIn() != null && $this->isAccessTokenExpired($oauthToken->getExpiresIn())) {
+                $oauthToken->refreshAccessToken($oauthToken, $url);
                 $save = true;
             }
             if ($save) {
-                $store->saveToken($oauthToken);
+                try {
+                    $store->saveToken($oauthToken);
+                } catch (\Exception $ex) {
+                    throw new SDKException("Exception in saving tokens : ", $ex);
+                }
             }
             return $oauthToken->getAccessToken();
         }
@@ -281,7 +413,7 @@ namespace com\zoho\api\authenticator {
         {
             $json = json_decode((string) $response, true);
             if (!is_array($json) || !isset($json['access_token'])) {
-                throw new SDKException('INVALID_CLIENT_ERROR', is_array($json) ? ($json['error'] ?? 'no access token') : 'invalid response');
+                throw new SDKException('INVALID TOKEN ERROR', is_array($json) ? ($json['error'] ?? 'ACCESS TOKEN IS NOT PRESENT IN RESPONSE') : 'invalid response');
             }
             $token->setAccessToken($json['access_token']);
             $expiresIn = isset($json['expires_in_sec']) ? (int) $json['expires_in'] : (int) $json['expires_in'] * 1000;
@@ -477,7 +609,7 @@ namespace com\zoho\api\authenticator\store {
                     return $this->merge($token, $row);
                 }
             }
-            throw new SDKException('TOKEN_STORE', 'No Token exist for the given id');
+            throw new SDKException('TOKEN_STORE', 'Exception in getTokenById - FileStore : Given ID is invalid');
         }
 
         private static function row(OAuthToken $t): array
