@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
 use support::{admin, rows, sdk_table, server_url, store};
-use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
+use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
 use zoho_oauth::{ErrorKind, Secret, TokenStore, Tokens};
 
 fn tokens(user: &str, access: &str, refresh: Option<&str>, expiry: i64) -> Tokens {
@@ -280,8 +280,10 @@ fn a_server_that_is_down_is_store_unavailable_quickly() {
                 .find(|(key, _)| *key == k)
                 .map(|(_, v)| v.as_str())
         },
-        Duration::from_millis(500),
-        Duration::from_secs(1),
+        Bounds {
+            call: Duration::from_secs(1),
+            lease: Duration::from_secs(1),
+        },
     )
     .unwrap();
     let store = MysqlStore::with_settings(s);
@@ -419,24 +421,39 @@ fn connections_of(url: &str, user: &str) -> Vec<u64> {
         .unwrap()
 }
 
+/// `name`'s holder (a connection id) as the server sees it.
+fn lock_holder(url: &str, name: &str) -> Option<u64> {
+    let holder: Option<Option<u64>> = admin(url)
+        .exec_first("SELECT IS_USED_LOCK(?)", (name,))
+        .unwrap();
+    holder.flatten()
+}
+
 #[test]
-#[ignore = "child process of a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone"]
+#[ignore = "child process of a_forked_child_never_touches_the_parents_lock_connection"]
 fn child_forker() {
     let url = std::env::var("FORK_URL").unwrap();
     let table = std::env::var("FORK_TABLE").unwrap();
     let mut s = support::settings(&url, &table);
     s.user = std::env::var("FORK_USER").unwrap();
     let store = MysqlStore::with_settings(s);
+    let name = format!("zoho_oauth:zohooauth.{table}:ada@example.com");
+    let guard = store
+        .lock_user("ada@example.com", Duration::from_secs(1))
+        .unwrap();
+    // Under the lock, this thread's reads run on the lock's connection.
     assert!(store.get("ada@example.com").unwrap().is_some());
-    let before = connections_of(&url, &store.settings().user);
-    assert_eq!(before.len(), 1, "one pooled connection before the fork");
+    let holder = lock_holder(&url, &name).expect("held");
+    assert_eq!(connections_of(&url, &store.settings().user), [holder]);
     // SAFETY: this process runs only this test; the child uses the store and exits at once.
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0);
     // Both processes read at the same time: sharing the inherited connection would mix
-    // their packets on one socket.
+    // their packets on one socket; the child's drop of the inherited guard must not release
+    // the parent's lock.
     if pid == 0 {
         let ok = (0..300).all(|_| matches!(store.get("ada@example.com"), Ok(Some(_))));
+        drop(guard);
         // SAFETY: ends the forked child without running the parent's destructors.
         unsafe { libc::_exit(if ok { 0 } else { 1 }) };
     }
@@ -451,15 +468,25 @@ fn child_forker() {
         "the child read the row"
     );
     assert!(store.get("ada@example.com").unwrap().is_some());
-    let after = connections_of(&url, &store.settings().user);
-    assert!(
-        after.contains(&before[0]),
-        "the parent's connection survived: {before:?} {after:?}"
+    assert_eq!(
+        lock_holder(&url, &name),
+        Some(holder),
+        "the parent still holds its lock on its own connection"
     );
+    drop(guard);
+    assert_eq!(lock_holder(&url, &name), None);
+    let closed = Instant::now() + Duration::from_secs(5);
+    while !connections_of(&url, &store.settings().user).is_empty() {
+        assert!(
+            Instant::now() < closed,
+            "the lock's connection was not closed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]
-fn a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone() {
+fn a_forked_child_never_touches_the_parents_lock_connection() {
     let Some(url) = server_url() else { return };
     let table = sdk_table(&url, "fork", None);
     store(&url, &table)
@@ -493,44 +520,31 @@ fn a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone() {
 }
 
 #[test]
-fn pooled_connections_the_server_closed_are_replaced_without_an_error() {
+fn a_lock_connection_the_server_closed_is_replaced_without_an_error() {
     let Some(url) = server_url() else { return };
     let table = sdk_table(&url, "killed", None);
-    store(&url, &table)
+    let store = store(&url, &table);
+    store
         .save(&tokens("ada@example.com", "1000.a", Some("1000.r"), 1))
         .unwrap();
-    let user = format!("idle_{}", std::process::id());
-    let mut conn = admin(&url);
-    conn.query_drop(format!("CREATE USER IF NOT EXISTS '{user}'@'127.0.0.1'"))
+    let name = format!("zoho_oauth:zohooauth.{table}:ada@example.com");
+    let guard = store
+        .lock_user("ada@example.com", Duration::from_secs(1))
         .unwrap();
-    conn.query_drop(format!(
-        "GRANT SELECT ON zohooauth.* TO '{user}'@'127.0.0.1'"
-    ))
-    .unwrap();
-    let mut s = support::settings(&url, &table);
-    s.user = user.clone();
-    let reader = std::sync::Arc::new(MysqlStore::with_settings(s));
-    // Three pooled connections, all idle afterwards.
-    let threads: Vec<_> = (0..3)
-        .map(|_| {
-            let reader = reader.clone();
-            std::thread::spawn(move || {
-                for _ in 0..50 {
-                    reader.get("ada@example.com").unwrap();
-                }
-            })
-        })
-        .collect();
-    threads.into_iter().for_each(|t| t.join().unwrap());
-    let ids = connections_of(&url, &user);
-    assert!(!ids.is_empty());
-    for id in &ids {
-        conn.query_drop(format!("KILL {id}")).unwrap();
+    let holder = lock_holder(&url, &name).expect("held");
+    // As after the lease (wait_timeout) or a server restart: the lock's session is gone.
+    admin(&url).query_drop(format!("KILL {holder}")).unwrap();
+    for _ in 0..3 {
+        assert!(store.get("ada@example.com").unwrap().is_some());
     }
-    // As after wait_timeout or a server restart: every pooled connection is dead.
-    for _ in 0..5 {
-        assert!(reader.get("ada@example.com").unwrap().is_some());
-    }
-    conn.query_drop(format!("DROP USER '{user}'@'127.0.0.1'"))
-        .unwrap();
+    let fresh = tokens("ada@example.com", "1000.b", Some("1000.r"), 2);
+    assert_eq!(
+        store
+            .save_refreshed(&fresh, &Secret::new("1000.r"))
+            .unwrap(),
+        zoho_oauth::store::RefreshSave::Saved,
+        "a holder whose lock ran out still saves while its tokens are the newest"
+    );
+    drop(guard);
+    assert_eq!(store.get("ada@example.com").unwrap(), Some(fresh));
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
-use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
+use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
 
 /// The test server's URL, or `None` (with a message) when the tests should skip. With
 /// `ZOHO_REQUIRE_MYSQL=1` a missing server fails the test instead.
@@ -83,8 +83,10 @@ pub fn settings(url: &str, table: &str) -> MysqlSettings {
                 .find(|(key, _)| key == k)
                 .map(|(_, v)| v.as_str())
         },
-        Duration::from_secs(2),
-        Duration::from_secs(5),
+        Bounds {
+            call: Duration::from_secs(5),
+            lease: Duration::from_secs(10),
+        },
     )
     .expect("settings")
 }
