@@ -8,7 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
-use support::{admin, rows, sdk_table, server_url, store};
+use support::{admin, connections_of, rows, sdk_table, server_url, store};
 use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
 use zoho_oauth::{ErrorKind, Secret, TokenStore, Tokens};
 
@@ -409,16 +409,6 @@ fn nothing_secret_is_in_the_sql_text_sent() {
     for (_, sql) in &texts {
         assert!(!sql.contains(&marker), "secret in SQL text: {sql}");
     }
-}
-
-/// The connections of `user` the server has open.
-fn connections_of(url: &str, user: &str) -> Vec<u64> {
-    admin(url)
-        .exec(
-            "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? ORDER BY ID",
-            (user,),
-        )
-        .unwrap()
 }
 
 /// `name`'s holder (a connection id) as the server sees it.

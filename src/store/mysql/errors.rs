@@ -69,20 +69,27 @@ pub fn is_connectivity(e: &mysql::Error) -> bool {
     }
 }
 
-/// Whether `e` is a read, write or connect timeout, by its innermost I/O error kind: the
-/// server may still be running the statement, so the connection must never be used again,
-/// and trying again would only wait again.
+/// The server ended a statement at the session's bound: MariaDB's `max_statement_time`
+/// (ER_STATEMENT_TIMEOUT) and MySQL's `max_execution_time` (ER_QUERY_TIMEOUT).
+const STATEMENT_TIMEOUT: &[u16] = &[1969, 3024];
+
+/// Whether `e` is a read, write or connect timeout, by its innermost I/O error kind (the
+/// server may still be running the statement, so the connection must never be used again),
+/// or the server ending a statement at the session's bound: trying again would only wait
+/// again.
 pub fn is_timeout(e: &mysql::Error) -> bool {
     use std::io::ErrorKind as K;
     if let Some(io) = innermost_io(e) {
         return matches!(io.kind(), K::TimedOut | K::WouldBlock);
     }
-    matches!(
-        e,
-        mysql::Error::DriverError(
+    match e {
+        mysql::Error::MySqlError(m) => STATEMENT_TIMEOUT.contains(&m.code),
+        mysql::Error::DriverError(d) => matches!(
+            d,
             DriverError::ConnectTimeout | DriverError::CouldNotConnect(Some((_, _, K::TimedOut)))
-        )
-    )
+        ),
+        _ => false,
+    }
 }
 
 /// Whether the server refused the connection for lack of connections (`max_connections`).
