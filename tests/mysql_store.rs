@@ -2,6 +2,7 @@
 //! round trips, the SDK's rows, one row per user, bad input, the server's errors, locks.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
 #[path = "mysql/support.rs"]
 mod support;
 
@@ -537,4 +538,162 @@ fn a_lock_connection_the_server_closed_is_replaced_without_an_error() {
     );
     drop(guard);
     assert_eq!(store.get("ada@example.com").unwrap(), Some(fresh));
+}
+
+#[test]
+fn unusable_values_in_the_table_are_clear_errors_and_nothing_is_overwritten() {
+    let Some(url) = server_url() else { return };
+    let table = sdk_table(
+        &url,
+        "hostile",
+        Some(
+            "useridentifier varchar(100), accesstoken mediumtext, refreshtoken varchar(100), expirytime varchar(20)",
+        ),
+    );
+    let mut conn = admin(&url);
+    let big = "1000.".to_string() + &"a".repeat(64 * 1024);
+    for row in [
+        ("big@example.com", big.as_str(), "4102444800000"),
+        ("soon@example.com", "1000.a", "soon"),
+        (
+            "ctl@example.com",
+            "1000.a\r\nX-Injected: 1",
+            "4102444800000",
+        ),
+        ("ok@example.com", "1000.ok", "4102444800000"),
+    ] {
+        conn.exec_drop(
+            format!("INSERT INTO zohooauth.`{table}` VALUES (?, ?, '1000.r', ?)"),
+            row,
+        )
+        .unwrap();
+    }
+    let before = rows_text(&url, &table);
+    let store = store(&url, &table);
+    assert_eq!(
+        store
+            .get("ok@example.com")
+            .unwrap()
+            .unwrap()
+            .access_token
+            .expose(),
+        "1000.ok",
+        "other users work"
+    );
+    for (user, column) in [
+        ("big@example.com", "accesstoken"),
+        ("soon@example.com", "expirytime"),
+        ("ctl@example.com", "accesstoken"),
+    ] {
+        let e = store.get(user).expect_err(user);
+        assert_eq!(e.kind(), ErrorKind::StoreCorrupt, "{e}");
+        assert!(
+            e.message().contains(user) && e.message().contains(column),
+            "{e}"
+        );
+        assert!(e.message().len() < 500, "the value is not repeated");
+    }
+    assert_eq!(store.list().unwrap_err().kind(), ErrorKind::StoreCorrupt);
+
+    // Through the client: an error, no request to Zoho, the row as it was.
+    let env = common::TestEnv::start();
+    let mut pairs = vec![
+        ("client_id".to_string(), common::CLIENT_ID.to_string()),
+        ("client_secret".into(), common::CLIENT_SECRET.into()),
+        ("redirect_uri".into(), common::REDIRECT_URI.into()),
+        ("accounts_url".into(), env.emulator.url()),
+    ];
+    pairs.extend(support::keys(&url, &table));
+    let client =
+        zoho_oauth::OAuthClient::from_config(zoho_oauth::Config::from_pairs(pairs).unwrap())
+            .unwrap();
+    for user in ["big@example.com", "soon@example.com", "ctl@example.com"] {
+        let e = client.get_access_token(user).expect_err(user);
+        assert_eq!(e.kind(), ErrorKind::StoreCorrupt, "{e}");
+    }
+    assert_eq!(env.requests(), 0);
+    assert_eq!(rows_text(&url, &table), before, "nothing was overwritten");
+    // A delete still removes an unusable row (then a new consent starts afresh).
+    assert!(store.delete("soon@example.com").unwrap());
+}
+
+/// Every row's values as text (hashes for the long ones), in table order.
+fn rows_text(url: &str, table: &str) -> Vec<(String, String, String)> {
+    admin(url)
+        .query(format!(
+            "SELECT useridentifier, MD5(accesstoken), expirytime FROM zohooauth.`{table}`"
+        ))
+        .unwrap()
+}
+
+#[test]
+fn prepare_checks_the_database_and_the_table_before_a_grant_is_spent() {
+    let Some(url) = server_url() else { return };
+    // Present: fine, for both layouts.
+    let table = sdk_table(&url, "prep", None);
+    store(&url, &table).prepare().unwrap();
+    // Missing table, missing database: the statements that create them.
+    let missing = support::unique_table("prep_missing");
+    let e = store(&url, &missing).prepare().expect_err("no table");
+    assert_eq!(e.kind(), ErrorKind::StoreIo, "{e}");
+    assert_eq!(e.remedy(), Some(zoho_oauth::Remedy::CreateSchema));
+    assert!(
+        e.hint().unwrap().contains("CREATE TABLE IF NOT EXISTS"),
+        "{e}"
+    );
+    let mut s = support::settings(&url, "oauthtokens");
+    s.database = support::unique_table("prep_nodb");
+    let e = MysqlStore::with_settings(s.clone())
+        .prepare()
+        .expect_err("no database");
+    assert!(
+        e.hint().unwrap().contains("CREATE DATABASE IF NOT EXISTS"),
+        "{e}"
+    );
+    // The current SDKs' layout.
+    s.table = "oauthtoken".into();
+    let e = zoho_oauth::store::mysql::oauthtoken::OauthtokenStore::with_settings(
+        &zoho_oauth::Config::new("1000.C", "s", "https://example.com/cb"),
+        s.clone(),
+    )
+    .prepare()
+    .expect_err("no database");
+    assert_eq!(e.kind(), ErrorKind::StoreIo, "{e}");
+    assert!(e.hint().unwrap().contains("user_name varchar(255)"), "{e}");
+    // A table without the SDK's columns.
+    let odd = sdk_table(&url, "prep_odd", Some("id int, name varchar(10)"));
+    let e = store(&url, &odd).prepare().expect_err("wrong columns");
+    assert!(e.message().contains("useridentifier"), "{e}");
+    // Readable columns, but not by this user: refused too.
+    let user = support::user_with(&url, "prep", "INSERT");
+    let mut s = support::settings(&url, &table);
+    s.user = user.clone();
+    assert!(MysqlStore::with_settings(s).prepare().is_err());
+    support::drop_user(&url, &user);
+}
+
+#[test]
+fn a_ca_file_that_cannot_be_read_is_a_configuration_error_naming_mysql_ssl() {
+    let pairs = [
+        ("mysql_url", "mysql://app:pw-CASECRET@127.0.0.1:9/zohooauth"),
+        ("mysql_ssl", "/nonexistent/zoho-ca.pem"),
+    ];
+    let s = MysqlSettings::from_keys(
+        |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v),
+        Bounds {
+            call: Duration::from_secs(1),
+            lease: Duration::from_secs(1),
+        },
+    )
+    .unwrap();
+    let e = MysqlStore::with_settings(s)
+        .get("ada@example.com")
+        .expect_err("no CA");
+    assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{e}");
+    assert!(
+        e.message().contains("mysql_ssl") && e.message().contains("/nonexistent/zoho-ca.pem"),
+        "{e}"
+    );
+    assert!(!e.hint().unwrap().contains("start the database server"));
+    assert!(!format!("{e:?}").contains("pw-CASECRET"));
 }
