@@ -199,8 +199,8 @@ pub fn run_on_held<T>(
                 .borrow()
                 .iter()
                 .rev()
-                .find(|(server, _)| *server == identity)
-                .and_then(|(_, held)| held.upgrade())
+                .filter(|(server, _)| *server == identity)
+                .find_map(|(_, held)| held.upgrade())
         })
         .ok()
         .flatten()?;
