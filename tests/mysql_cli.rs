@@ -265,6 +265,16 @@ fn user_with_password(url: &str, password: &str) -> String {
     user
 }
 
+/// `mysql-create` of `table` with `url_set` (`mysql_url=...`) and `vars`.
+fn create(dir: &Path, url_set: &str, table: &str, vars: &[(&str, &str)]) -> (i32, String, String) {
+    let table_set = format!("mysql_table={table}");
+    cli_with(
+        dir,
+        &["mysql-create", "--to-set", url_set, "--to-set", &table_set],
+        vars,
+    )
+}
+
 fn table_exists(url: &str, table: &str) -> bool {
     let n: Option<u64> = admin(url)
         .exec_first(
@@ -287,29 +297,15 @@ fn mysql_create_takes_the_password_from_the_environment_or_the_config_file() {
     );
 
     let table = unique_table("pw_none");
-    let (code, _, err) = cli(
-        dir.path(),
-        &[
-            "mysql-create",
-            "--to-set",
-            &url_set,
-            "--to-set",
-            &format!("mysql_table={table}"),
-        ],
-    );
+    let (code, _, err) = create(dir.path(), &url_set, &table, &[]);
     assert_ne!(code, 0, "no password: access denied");
     assert!(err.contains("access denied"), "{err}");
 
     let table = unique_table("pw_env");
-    let (code, _, err) = cli_with(
+    let (code, _, err) = create(
         dir.path(),
-        &[
-            "mysql-create",
-            "--to-set",
-            &url_set,
-            "--to-set",
-            &format!("mysql_table={table}"),
-        ],
+        &url_set,
+        &table,
         &[("ZOHO_DB_PASSWORD", password)],
     );
     assert_eq!(code, 0, "{err}");
@@ -318,15 +314,10 @@ fn mysql_create_takes_the_password_from_the_environment_or_the_config_file() {
     let table = unique_table("pw_file");
     let config = dir.path().join("config");
     std::fs::write(&config, format!("db_password={password}\n")).unwrap();
-    let (code, out, err) = cli_with(
+    let (code, out, err) = create(
         dir.path(),
-        &[
-            "mysql-create",
-            "--to-set",
-            &url_set,
-            "--to-set",
-            &format!("mysql_table={table}"),
-        ],
+        &url_set,
+        &table,
         &[("ZOHO_OAUTH_CONFIG", config.to_str().unwrap())],
     );
     assert_eq!(code, 0, "{err}");

@@ -8,13 +8,12 @@ mod common;
 #[path = "mysql/support.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::{ADA, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES, TestEnv, advance};
 use mysql::prelude::Queryable;
-use support::{admin, rows, sdk_table, server_url};
+use support::{admin, rows, sdk_table, server_url, spawn_child, wait_for};
 use zoho_accounts_emulator::{FaultKind, FaultSpec};
 use zoho_oauth::{Config, ErrorKind, OAuthClient, TokenStore};
 
@@ -130,20 +129,6 @@ fn another_machines_change_is_seen_within_store_recheck_and_not_before() {
 const HOSTS: usize = 2;
 const PER_HOST: usize = 32;
 
-fn spawn_child(test: &str, dir: &Path, id: usize, extra: &[(&str, String)]) -> Child {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--ignored", "--exact", test, "--test-threads=1", "--quiet"])
-        .env("CHILD_DIR", dir)
-        .env("CHILD_ID", id.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    for (key, value) in extra {
-        command.env(key, value);
-    }
-    command.spawn().unwrap()
-}
-
 fn child_config() -> (PathBuf, usize, Config) {
     let dir = PathBuf::from(std::env::var("CHILD_DIR").expect("run by the parent test"));
     let id = std::env::var("CHILD_ID").unwrap().parse().unwrap();
@@ -163,20 +148,12 @@ fn child_config() -> (PathBuf, usize, Config) {
     (dir, id, config)
 }
 
-fn wait_for(path: &Path, limit: Duration) {
-    let deadline = Instant::now() + limit;
-    while !path.exists() {
-        assert!(Instant::now() < deadline, "no {}", path.display());
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 #[test]
 #[ignore = "child process of one_refresh_for_two_hosts_of_32_processes"]
 fn child_getter() {
     let (dir, id, config) = child_config();
     let client = OAuthClient::from_config(config).unwrap();
-    wait_for(&dir.join("go"), Duration::from_secs(120));
+    assert!(wait_for(&dir.join("go"), Duration::from_secs(120)));
     let token = client.get_access_token(ADA).unwrap();
     std::fs::write(dir.join(format!("child-{id}.out")), token.expose()).unwrap();
 }
@@ -281,7 +258,10 @@ fn a_lock_holder_killed_mid_refresh_blocks_no_one() {
     let dir = tempfile::tempdir().unwrap();
     let requests_before = env.requests();
     let mut child = spawn_child("child_stuck_refresher", dir.path(), 0, &vars);
-    wait_for(&dir.path().join("started"), Duration::from_secs(30));
+    assert!(wait_for(
+        &dir.path().join("started"),
+        Duration::from_secs(30)
+    ));
     let name = format!("zoho_oauth:zohooauth.{table}:{ADA}");
     let mut conn = admin(&url);
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -10,8 +10,8 @@ mod common;
 #[path = "mysql/support.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use common::{ADA, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES, TestEnv};
 use mysql::prelude::Queryable;
 use support::{
-    OwnServer, admin, connections_of, rows, sdk_table, server_url, settle_connections, url_as,
-    user_with,
+    OwnServer, admin, connections_of, rows, sdk_table, server_url, settle_connections, spawn_child,
+    url_as, user_with, wait_for,
 };
 use zoho_accounts_emulator::{FaultKind, FaultSpec};
 use zoho_oauth::store::mysql::MysqlStore;
@@ -78,31 +78,6 @@ fn a_process_holds_no_connection_between_calls_and_one_during_a_refresh() {
     drop(guard);
     assert_eq!(settle_connections(&url, &user, 0), 0, "after the refresh");
     support::drop_user(&url, &user);
-}
-
-fn spawn_child(test: &str, dir: &Path, id: usize, vars: &[(&str, String)]) -> Child {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--ignored", "--exact", test, "--test-threads=1", "--quiet"])
-        .env("CHILD_DIR", dir)
-        .env("CHILD_ID", id.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    for (key, value) in vars {
-        command.env(key, value);
-    }
-    command.spawn().unwrap()
-}
-
-fn wait_for(path: &Path, limit: Duration) -> bool {
-    let deadline = Instant::now() + limit;
-    while !path.exists() {
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    true
 }
 
 fn child_client() -> (PathBuf, usize, OAuthClient) {

@@ -10,13 +10,15 @@ mod common;
 #[path = "mysql/support.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::{ADA, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SCOPES, TestEnv, advance};
 use mysql::prelude::Queryable;
-use support::{OwnServer, admin, sdk_table, server_url, settle_connections, url_as, user_with};
+use support::{
+    OwnServer, admin, sdk_table, server_url, settle_connections, spawn_child, url_as, user_with,
+    wait_for,
+};
 use zoho_oauth::store::mysql::MysqlStore;
 use zoho_oauth::{Config, ErrorKind, Secret, TokenStore, Tokens};
 
@@ -196,27 +198,6 @@ fn a_zero_wait_lock_is_one_attempt_that_never_waits_for_the_holder() {
     drop(other.lock_user(ADA, Duration::ZERO).unwrap());
 }
 
-fn spawn_child(test: &str, dir: &Path, vars: &[(&str, String)]) -> std::process::Child {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--ignored", "--exact", test, "--test-threads=1", "--quiet"])
-        .env("CHILD_DIR", dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    for (key, value) in vars {
-        command.env(key, value);
-    }
-    command.spawn().unwrap()
-}
-
-fn wait_for(path: &Path, limit: Duration) {
-    let deadline = Instant::now() + limit;
-    while !path.exists() {
-        assert!(Instant::now() < deadline, "no {}", path.display());
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// The lease of [`lease_config`]: connect 1 s + request 2 s + 2 s.
 const LEASE: Duration = Duration::from_secs(5);
 
@@ -259,9 +240,12 @@ fn a_frozen_lock_holder_loses_the_lock_after_its_lease() {
         ("MYSQL_TABLE", table.clone()),
         ("EMULATOR_URL", env.emulator.url()),
     ];
-    let mut child = spawn_child("child_lock_holder", dir.path(), &vars);
+    let mut child = spawn_child("child_lock_holder", dir.path(), 0, &vars);
     let killer = KillOnDrop(child.id() as i32);
-    wait_for(&dir.path().join("locked"), Duration::from_secs(60));
+    assert!(wait_for(
+        &dir.path().join("locked"),
+        Duration::from_secs(60)
+    ));
     let name = format!("zoho_oauth:zohooauth.{table}:{ADA}");
     let holder: Option<Option<u64>> = admin(&url)
         .exec_first("SELECT IS_USED_LOCK(?)", (&name,))

@@ -274,3 +274,36 @@ pub fn settings_with(url: &str, table: &str, call: Duration, lease: Duration) ->
     s.bounds = Bounds { call, lease };
     s
 }
+
+/// This test binary re-run with the ignored test `test` selected, as a child process with
+/// `CHILD_DIR`, `CHILD_ID` and `vars` in its environment.
+pub fn spawn_child(
+    test: &str,
+    dir: &Path,
+    id: usize,
+    vars: &[(&str, String)],
+) -> std::process::Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--ignored", "--exact", test, "--test-threads=1", "--quiet"])
+        .env("CHILD_DIR", dir)
+        .env("CHILD_ID", id.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit());
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.spawn().unwrap()
+}
+
+/// Waits until `path` exists, at most `limit`; whether it does.
+pub fn wait_for(path: &Path, limit: Duration) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while !path.exists() {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    true
+}
