@@ -541,7 +541,14 @@ namespace com\zoho\api\authenticator\store {
         public function deleteTokens();
     }
 
-    /** The SDK's FileStore: CSV without quoting, no lock, read-all / write-all. */
+    /**
+     * The SDK's FileStore: CSV without quoting, no lock, read-all / write-all, as its file
+     * handling goes: the constructor appends the header to a file it finds empty (mode "a",
+     * so into a file another process is rewriting at that moment too); saveToken() keeps
+     * whatever line 0 it read as the header (none when it read the file empty, mid-rewrite)
+     * and writes the lines back joined by PHP_EOL; lines of one field are dropped; deleteToken()
+     * joins by "\n" and throws for an unknown id.
+     */
     class FileStore implements TokenStore
     {
         const HEADER = ['id', 'user_name', 'client_id', 'client_secret', 'refresh_token', 'access_token', 'grant_token', 'expiry_time', 'redirect_url', 'api_domain'];
@@ -549,33 +556,30 @@ namespace com\zoho\api\authenticator\store {
 
         public function __construct($filePath)
         {
-            $this->filePath = $filePath;
-            $csv = @file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
-            if (!$csv || trim($csv[0]) === '') {
-                file_put_contents($this->filePath, implode(',', self::HEADER));
-            } elseif (count(str_getcsv($csv[0])) === 9) {            // php-sdk-2.x: add api_domain
+            $this->filePath = trim($filePath);
+            $writer = fopen($this->filePath, 'a');
+            $created = false;
+            if (trim((string) file_get_contents($this->filePath)) == false) {
+                $created = true;
+                fwrite($writer, implode(',', self::HEADER));
+            }
+            fclose($writer);
+            $csv = $created ? [] : (file($this->filePath, FILE_IGNORE_NEW_LINES) ?: []);
+            if ($csv && count(str_getcsv($csv[0])) === 9) {            // php-sdk-2.x: add api_domain
                 $csv[0] = implode(',', self::HEADER);
                 for ($i = 1; $i < count($csv); $i++) {
                     $csv[$i] .= ',';
                 }
-                file_put_contents($this->filePath, implode(PHP_EOL, $csv));
+                file_put_contents($this->filePath, implode("\n", $csv));
             }
         }
 
+        /** The data lines (after line 0, the header), as fields; lines of one field are skipped. */
         private function rows(): array
         {
             $csv = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
             array_shift($csv);
-            return array_map('str_getcsv', array_filter($csv, fn($l) => $l !== ''));
-        }
-
-        private function write(array $rows, string $eol = PHP_EOL): void
-        {
-            $lines = [implode(',', self::HEADER)];
-            foreach ($rows as $row) {
-                $lines[] = implode(',', $row);
-            }
-            file_put_contents($this->filePath, implode($eol, $lines));
+            return array_values(array_filter(array_map('str_getcsv', $csv), fn($r) => count($r) > 1));
         }
 
         private function matches(array $row, OAuthToken $t): bool
@@ -646,30 +650,46 @@ namespace com\zoho\api\authenticator\store {
             if (!($token instanceof OAuthToken)) {
                 return;
             }
-            $rows = $this->rows();
+            $lines = file($this->filePath, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [];
             $found = false;
-            foreach ($rows as $i => $row) {
-                $hit = $token->getId() !== null ? $row[0] === (string) $token->getId() : $this->matches($row, $token);
-                if ($hit) {
+            foreach (array_slice($lines, 1, null, true) as $i => $line) {     // line 0 stays as read
+                $row = str_getcsv($line);
+                if (count($row) <= 1) {
+                    unset($lines[$i]);
+                    continue;
+                }
+                $found = $token->getId() !== null ? $row[0] === (string) $token->getId() : $this->matches($row, $token);
+                if ($found) {
                     $token->setId($row[0]);
-                    $rows[$i] = self::row($token);
-                    $found = true;
+                    $lines[$i] = implode(',', self::row($token));
                     break;
                 }
             }
             if (!$found) {
                 if ($token->getId() === null) {
-                    $ids = array_map(fn($r) => (int) $r[0], $rows);
+                    $ids = array_map(fn($l) => (int) str_getcsv($l)[0], array_slice($lines, 1));
                     $token->setId((string) (($ids ? max($ids) : 0) + 1));
                 }
-                $rows[] = self::row($token);
+                $lines[] = implode(',', self::row($token));
             }
-            $this->write($rows);
+            file_put_contents($this->filePath, implode(PHP_EOL, $lines));
         }
 
         public function deleteToken($id)
         {
-            $this->write(array_values(array_filter($this->rows(), fn($r) => $r[0] !== (string) $id)), "\n");
+            $lines = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
+            $found = false;
+            foreach (array_slice($lines, 1, null, true) as $i => $line) {
+                $row = str_getcsv($line);
+                if (count($row) > 1 && $row[0] === (string) $id) {
+                    $found = true;
+                    unset($lines[$i]);
+                }
+            }
+            if (!$found) {
+                throw new SDKException('TOKEN_STORE', 'Exception in getTokenById - FileStore : Given ID is invalid');
+            }
+            file_put_contents($this->filePath, implode("\n", $lines));
         }
 
         public function getTokens()
@@ -683,7 +703,7 @@ namespace com\zoho\api\authenticator\store {
 
         public function deleteTokens()
         {
-            $this->write([]);
+            file_put_contents($this->filePath, implode(',', self::HEADER));
         }
     }
 
