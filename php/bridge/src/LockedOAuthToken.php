@@ -19,7 +19,19 @@ class LockedOAuthToken extends OAuthToken
     /** How many times a refresh token is stored again when a writer outside our lock dropped it. */
     private const SEEDS = 3;
 
+    /** How many tokens a process remembers the row key and API domain of. */
+    private const SEEN = 512;
+
+    /**
+     * What this process has read of tokens' rows: [key, API domain] by store, client and
+     * token (a PHP-FPM worker keeps it across requests, as the extension keeps its cache).
+     */
+    private static array $seen = [];
+
     private array $configuration;
+
+    /** This token's place in self::$seen (see memoKey()). */
+    private ?string $memo = null;
 
     /**
      * The SDK's OAuthToken arguments, after our configuration (the keys of the extension's
@@ -54,16 +66,92 @@ class LockedOAuthToken extends OAuthToken
     /**
      * A valid access token (refreshed by one process for all when due), at the data centre
      * of the token's API domain, to which the SDK is switched as its own getToken() does.
+     * The row's key and API domain are read once per process and token (see lookUp()); later
+     * requests make one call to the extension, which answers from its cache.
      */
     public function getToken()
     {
-        $key = $this->storedKey();
-        $domain = $this->getAPIDomain() ?? $this->store(null)->find($key)['api_domain'] ?? null;
-        Tokens::switchDataCentre($domain);
-        $store = $this->store($domain);
-        $row = $store->tokensOrNull($key) ?? $this->firstTokens($store, $key);
-        Tokens::apply($this, $row, str_starts_with($key, Tokens::DERIVED_PREFIX));
+        $memo = $this->memoKey();
+        $known = $memo === null ? null : (self::$seen[$memo] ?? null);
+        $row = $fresh = null;
+        if ($known !== null) {
+            try {
+                $row = $this->tokensAt($known[0], $this->getAPIDomain() ?? $known[1]);
+            } catch (TokenException $e) {
+                $fresh = $this->lookUp();
+                if (!$this->moved($known, $fresh)) {          // a real error, not a stale memory
+                    throw $e;
+                }
+            }
+        }
+        if ($row === null) {                                  // first time here, or the row moved or went
+            $known = $fresh ?? $this->lookUp();
+            $row = $this->tokensAt(...$known) ?? $this->firstTokens($this->store($known[1]), $known[0]);
+        }
+        if ($row['api_domain'] !== null && $row['api_domain'] !== $known[1]) {
+            Tokens::switchDataCentre($row['api_domain']);
+        }
+        $seen = [$known[0], $row['api_domain'] ?? $known[1]];
+        if ($memo !== null && (self::$seen[$memo] ?? null) !== $seen) {
+            self::remember($memo, $seen);
+        }
+        Tokens::apply($this, $row, str_starts_with($known[0], Tokens::DERIVED_PREFIX));
         return $this->getAccessToken();
+    }
+
+    /**
+     * The key this token's row lives under and its API domain, read from the store. The
+     * domain is read only when it chooses the accounts server (the configuration names none);
+     * otherwise getToken() switches the SDK's data centre by the row it reads anyway.
+     */
+    private function lookUp(): array
+    {
+        $key = $this->storedKey();
+        $domain = $this->getAPIDomain();
+        if ($domain === null && Tokens::accountsFollowDomain($this->configuration)) {
+            $domain = $this->store(null)->find($key)['api_domain'] ?? null;
+        }
+        return [$key, $domain];
+    }
+
+    /**
+     * Whether the row is no longer where this process read it: another key, or (where the
+     * domain chooses the accounts server) another API domain.
+     */
+    private function moved(array $known, array $fresh): bool
+    {
+        return $known[0] !== $fresh[0]
+            || (Tokens::accountsFollowDomain($this->configuration) && $known[1] !== $fresh[1]);
+    }
+
+    /** The tokens under $key (null: none), after switching the SDK to the data centre of $domain. */
+    private function tokensAt(string $key, ?string $domain): ?array
+    {
+        Tokens::switchDataCentre($domain);
+        return $this->store($domain)->tokensOrNull($key);
+    }
+
+    /**
+     * Where self::$seen keeps this token: its store, client and key (as the token was when it
+     * first asked: getToken() gives it an id); null without a key.
+     */
+    private function memoKey(): ?string
+    {
+        $key = $this->memo === null ? Tokens::key($this) : null;
+        if ($key !== null) {
+            $this->memo = hash('xxh128', serialize($this->configuration) . "\0" . $this->getClientId() . "\0" . $key);
+        }
+        return $this->memo;
+    }
+
+    /** Remembers a row's key and API domain, forgetting the first one remembered beyond SEEN tokens. */
+    private static function remember(string $memo, array $known): void
+    {
+        unset(self::$seen[$memo]);
+        if (count(self::$seen) >= self::SEEN) {
+            unset(self::$seen[array_key_first(self::$seen)]);
+        }
+        self::$seen[$memo] = $known;
     }
 
     /**

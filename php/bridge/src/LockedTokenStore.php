@@ -57,14 +57,17 @@ class LockedTokenStore implements TokenStore
             return $token;
         }
         $store = $this->store($token);
-        $key = $this->match($store, $token);
+        $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
+        // A user name is the key itself: one read, which is also the row (refreshed when due).
+        $name = $token->getUserSignature() === null ? null : (string) $token->getUserSignature()->getName();
+        $row = $name === null ? null : $this->freshRow($store, $name, $credentials);
+        $key = $row !== null ? $name : ($name === null ? $this->match($store, $token) : null);
         $key ??= $this->seed($store, $token);
         if ($key === null) {
             return $token;
         }
         $this->learn($key, $token);
-        $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
-        $row = $this->freshRow($store, $key, $credentials);
+        $row ??= $this->freshRow($store, $key, $credentials);
         return $row === null ? $token : Tokens::apply($token, $row, str_starts_with($key, Tokens::DERIVED_PREFIX));
     }
 
@@ -78,12 +81,10 @@ class LockedTokenStore implements TokenStore
         $live = $this->live((string) $id);
         $store = $this->store($live[0] ?? null);
         $configuration = $store->configuration();
-        if ($store->find((string) $id) === null) {
-            throw self::byIdError('Given ID is invalid', 400);
-        }
         if ($configuration['client_id'] === '-' || $configuration['client_secret'] === '-') {
-            throw self::byIdError('the store has no client_id and client_secret to refresh tokens found by id; '
-                . 'give them to new LockedTokenStore([...])', 101);
+            throw $store->find((string) $id) === null ? self::byIdError('Given ID is invalid', 400)
+                : self::byIdError('the store has no client_id and client_secret to refresh tokens found by id; '
+                    . 'give them to new LockedTokenStore([...])', 101);
         }
         $row = $this->freshRow($store, (string) $id, true) ?? throw self::byIdError('Given ID is invalid', 400);
         $derived = str_starts_with((string) $id, Tokens::DERIVED_PREFIX);
@@ -140,13 +141,15 @@ class LockedTokenStore implements TokenStore
         }
     }
 
-    /** The key of the stored row the SDK's stores would match, or null. */
+    /**
+     * The key of the stored row the SDK's stores would match, or null; a token with a user
+     * name has that name as its key, stored or not.
+     */
     private function match(Store $store, OAuthToken $token): ?string
     {
         $signature = $token->getUserSignature();
         if ($signature !== null) {
-            $name = (string) $signature->getName();
-            return $store->find($name) !== null ? $name : null;
+            return (string) $signature->getName();
         }
         $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
         if ($token->getAccessToken() !== null && !$credentials) {

@@ -50,7 +50,14 @@ final class Store
     public function tokensOrNull(string $user): ?array
     {
         try {
-            return $this->tokens($user);
+            return Core::tokens($this->configuration, $user);   // the common case, in one call
+        } catch (ZohoOAuthException $e) {
+            if ($e->getCode() !== self::NO_TOKENS && $e->getCode() !== self::TORN) {
+                throw TokenException::from($e);
+            }
+        }
+        try {
+            return $this->tokens($user);                        // again, bounded, while torn
         } catch (TokenException $e) {
             if ($e->getCode() === self::NO_TOKENS) {
                 return null;
@@ -110,7 +117,7 @@ final class Store
         for ($attempt = 1;; $attempt++) {
             try {
                 $result = self::call($call);
-                if ($attempt < self::READS && $this->emptySdkFile() && ($result === null || $result === [])) {
+                if (($result === null || $result === []) && $attempt < self::READS && $this->emptySdkFile()) {
                     usleep(10000 * $attempt);
                     continue;
                 }

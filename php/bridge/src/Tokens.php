@@ -23,6 +23,12 @@ final class Tokens
     /** A redirect URI placeholder: the core's configuration needs one, refreshes do not. */
     private const NO_REDIRECT = 'https://localhost/';
 
+    /** The Initializer's environment property (the SDK's own getToken() sets it the same way). */
+    private static ?\ReflectionProperty $environmentProperty = null;
+
+    /** DataCenter::get() of the API domains seen in this process (at most 64; null: none). */
+    private static array $environments = [];
+
     /**
      * The key a token lives under in our store: its user name (UserSignature), else its id,
      * else a key derived from the client id and its grant token (or refresh token), which
@@ -73,13 +79,22 @@ final class Tokens
                 $configuration[$key] = '-';                 // store operations only
             }
         }
-        if (($configuration['accounts_url'] ?? '') === '' && ($configuration['data_centre'] ?? '') === '') {
+        if (self::accountsFollowDomain($configuration)) {
             $accounts = self::accountsUrlOf($apiDomain) ?? self::environmentAccountsUrl();
             if ($accounts !== null) {
                 $configuration['accounts_url'] = $accounts;
             }
         }
         return $configuration;
+    }
+
+    /**
+     * Whether the accounts server follows the token's API domain: the configuration names
+     * neither `accounts_url` nor `data_centre`.
+     */
+    public static function accountsFollowDomain(array $configuration): bool
+    {
+        return ($configuration['accounts_url'] ?? '') === '' && ($configuration['data_centre'] ?? '') === '';
     }
 
     /** The accounts server of the data centre an API domain belongs to (the SDK's DataCenter::get()). */
@@ -103,14 +118,26 @@ final class Tokens
         if ($apiDomain === null || $apiDomain === '' || !class_exists(DataCenter::class)) {
             return;
         }
-        $initializer = Initializer::getInitializer();
-        $environment = DataCenter::get($apiDomain);
-        if ($initializer === null || $environment === null) {
+        $environment = self::environmentOf($apiDomain);
+        $initializer = $environment === null ? null : Initializer::getInitializer();
+        if ($initializer === null) {
             return;
         }
-        $property = new \ReflectionProperty($initializer, 'environment');
-        $property->setAccessible(true);
-        $property->setValue($initializer, $environment);
+        self::$environmentProperty ??= new \ReflectionProperty(Initializer::class, 'environment');
+        self::$environmentProperty->setAccessible(true);
+        self::$environmentProperty->setValue($initializer, $environment);
+    }
+
+    /** The SDK's environment for an API domain (DataCenter::get()), remembered per process. */
+    private static function environmentOf(string $apiDomain): ?object
+    {
+        if (!array_key_exists($apiDomain, self::$environments)) {
+            if (count(self::$environments) >= 64) {
+                self::$environments = [];
+            }
+            self::$environments[$apiDomain] = DataCenter::get($apiDomain);
+        }
+        return self::$environments[$apiDomain];
     }
 
     /**

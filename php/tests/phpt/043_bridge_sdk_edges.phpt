@@ -1,10 +1,11 @@
 --TEST--
-Bridge under the SDK's real edges (issue 22): errors are SDKExceptions with a message and a code (also revoke()), findTokenById() of an unknown id throws as the SDK's FileStore, ids-only tokens get the store's client keys or fail at start, an SDK row without user name is never duplicated, the data centre follows the token's API domain
+Bridge under the SDK's real edges (issue 22): errors are SDKExceptions with a message and a code (also revoke()), findTokenById() of an unknown id throws as the SDK's FileStore, ids-only tokens get the store's client keys or fail at start, an SDK row without user name is never duplicated, the data centre follows the token's API domain, and a request reads the store no more than it must
 --FILE--
 <?php
 use com\zoho\api\authenticator\OAuthBuilder;
 use com\zoho\api\authenticator\OAuthToken;
 use com\zoho\api\authenticator\store\FileStore;
+use com\zoho\api\authenticator\store\TokenStore;
 use com\zoho\crm\api\exception\SDKException;
 use com\zoho\crm\api\InitializeBuilder;
 use com\zoho\crm\api\Initializer;
@@ -90,6 +91,11 @@ $sdkAnon = fn() => (new OAuthBuilder())->clientId(TEST_CLIENT_ID)->clientSecret(
 $init($x = $sdkAnon(), new LockedTokenStore($csvStore));
 check_same([$first, null, 1, $before + 1], ['Zoho-oauthtoken ' . $x->getAccessToken(), $x->getUserSignature(), count($lines()), emu_counters()['token.refresh_token']],
     'LockedTokenStore: the same row and token, no UserSignature made of its id, no extra row or refresh');
+check_same(true, Core::delete(Tokens::configuration($csvStore, null), str_getcsv($lines()[0])[0]), 'the row is deleted (this process remembers its key)');
+$init($anonToken());
+$rows = array_map('str_getcsv', $lines());
+check_same([1, Tokens::derived($anonToken(), $anon)], [count($rows), $rows[0][1] ?? null],
+    '... the next request looks again: the refresh token stored under its own key, not under the forgotten id');
 
 // 5. The data centre follows the token's API domain, as the SDK's getToken() does.
 $eu = bridge_store_config($dir, ['client_id' => TEST_CLIENT_ID, 'client_secret' => TEST_CLIENT_SECRET]);
@@ -103,6 +109,60 @@ check_same('https://accounts.zoho.eu', Tokens::configuration($noAccounts, null, 
     '... and, unless the configuration names one, refreshes go to EU\'s accounts server');
 check_same('https://accounts.zoho.com', Tokens::configuration($noAccounts, null, 'https://sandbox.zohoapis.com')['accounts_url'], '... US for a US sandbox domain');
 check_same($url, Tokens::configuration($store, null, 'https://www.zohoapis.eu')['accounts_url'], 'a configured accounts_url wins');
+$init((new LockedOAuthBuilder())->store($store)->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)->refreshToken('1000.r.eu')
+    ->userSignature(new UserSignature('eu@example.com'))->build());
+check_same('https://www.zohoapis.eu', Initializer::getInitializer()->getEnvironment()->getUrl(), 'the next request too (the domain this process read before)');
+
+// 6. Per request, the store is not read again: the row's key and API domain are read once per
+// process, the tokens come from the extension's cache (a store that counts its reads).
+class CountingStore implements zcrmsdk\oauth\persistence\ZohoOAuthPersistenceInterface
+{
+    public static array $rows = [];
+    public static int $reads = 0;
+    public static ?array $reenter = null;
+    public static ?Throwable $inside = null;
+    public function saveOAuthData($zohoOAuthTokens) { self::$rows[$zohoOAuthTokens->getUserEmailId()] = serialize($zohoOAuthTokens); }
+    public function getOAuthTokens($userEmailId)
+    {
+        self::$reads++;
+        if (self::$reenter !== null) {
+            try {
+                Core::find(self::$reenter, $userEmailId);
+            } catch (Throwable $e) {
+                self::$inside = $e;
+            }
+        }
+        return isset(self::$rows[$userEmailId]) ? unserialize(self::$rows[$userEmailId]) : null;
+    }
+    public function deleteOAuthTokens($userEmailId) { unset(self::$rows[$userEmailId]); }
+}
+$fay = new zcrmsdk\oauth\utility\ZohoOAuthTokens();
+$fay->setUserEmailId('fay@example.com');
+$fay->setRefreshToken('1000.r.fay');
+$fay->setAccessToken('1000.a.fay');
+$fay->setExpiryTime($fay->getCurrentTimeInMillis() + 3600000);
+CountingStore::$rows['fay@example.com'] = serialize($fay);
+$counting = ['persistence_handler_class_name' => CountingStore::class, 'store_recheck_ms' => '60000'];   // no accounts_url: the domain picks it
+$reads = function (callable $token, ?TokenStore $store = null) use ($init): array {
+    $init($token(), $store);                                      // the first request of this process may read
+    $before = CountingStore::$reads;
+    for ($i = 0; $i < 10; $i++) {
+        $init($token(), $store);
+        $header = Initializer::authenticateRequest()['Authorization'];
+    }
+    return [CountingStore::$reads - $before, $header];
+};
+$fayToken = fn() => (new LockedOAuthBuilder())->store($counting)->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)->refreshToken('1000.r.fay')
+    ->userSignature(new UserSignature('fay@example.com'))->build();
+check_same([0, 'Zoho-oauthtoken 1000.a.fay'], $reads($fayToken), 'LockedOAuthToken: 10 requests read the store 0 times (the token from the extension\'s cache)');
+$sdkFay = fn() => (new OAuthBuilder())->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)->refreshToken('1000.r.fay')
+    ->userSignature(new UserSignature('fay@example.com'))->findUser(false)->build();
+check_same([0, 'Zoho-oauthtoken 1000.a.fay'], $reads($sdkFay, new LockedTokenStore($counting)), 'LockedTokenStore: the same (findToken, then findTokenById)');
+CountingStore::$reenter = $countingFull = Tokens::configuration($counting, null);
+check_same('fay@example.com', Core::find($countingFull, 'fay@example.com')['user'] ?? null, 'a store that calls the extension back from inside ...');
+check_same([zcrmsdk\oauth\exception\ZohoOAuthException::class, 100], [get_class(CountingStore::$inside ?? new stdClass()), CountingStore::$inside?->getCode()],
+    '... is refused there (the operation that called it may hold the user\'s lock), and the outer call completes');
+CountingStore::$reenter = null;
 finish();
 --EXPECT--
 ok - LockedOAuthToken, refresh token unknown at Zoho: SDKException, getMessage() filled, getCode() 300
@@ -124,8 +184,15 @@ ok - ... still one row (not a second one under a derived key)
 ok - ... one refresh in all
 ok - ... and the row still has no user name
 ok - LockedTokenStore: the same row and token, no UserSignature made of its id, no extra row or refresh
+ok - the row is deleted (this process remembers its key)
+ok - ... the next request looks again: the refresh token stored under its own key, not under the forgotten id
 ok - a token of the EU data centre switches the SDK to EU (its API calls go there)
 ok - ... and, unless the configuration names one, refreshes go to EU's accounts server
 ok - ... US for a US sandbox domain
 ok - a configured accounts_url wins
+ok - the next request too (the domain this process read before)
+ok - LockedOAuthToken: 10 requests read the store 0 times (the token from the extension's cache)
+ok - LockedTokenStore: the same (findToken, then findTokenById)
+ok - a store that calls the extension back from inside ...
+ok - ... is refused there (the operation that called it may hold the user's lock), and the outer call completes
 all checks passed

@@ -1,9 +1,9 @@
 <?php
 /*
  * A stand-in for the auth layer of Zoho's current PHP SDK (zohocrm/php-sdk-8.0, SDK 5.0.0; the
- * same in 5.0-7.0), written from ../shared/reference/zoho-current-sdk-and-shared-stores.md §1
- * (the SDK cannot be fetched here). Faithful where our bridge depends on it: the namespaces,
- * the Token and TokenStore interfaces, OAuthToken's constructor, getters, setters and
+ * same in 5.0-7.0), written from the reference notes on Zoho's current SDK (§1) and checked by
+ * hand against zohocrm/php-sdk-8.0 (no code of it is copied, and no test needs it). Faithful
+ * where our bridge depends on it: the namespaces, the Token and TokenStore interfaces, OAuthToken's constructor, getters, setters and
  * getToken() flow (find or findById, 5 s margin, refresh or grant exchange, saveToken; no lock,
  * no retry), OAuthBuilder, the Initializer calling generateToken() eagerly and authenticate()
  * per request, and FileStore's CSV (10 columns, implode without quoting, str_getcsv, header
@@ -18,12 +18,17 @@
  * getInitializer(), and initialize() rethrows an SDKException unchanged but wraps any other
  * exception in one with an empty getMessage(); Environment takes three arguments;
  * DataCenter::get() maps the SDK's API and accounts URLs and codes to environments; getToken()
- * takes a token found by id as the token to refresh (with *its* client keys), switches the
- * Initializer's environment by the token's API domain (after setting an empty domain to the
- * environment's URL) and wraps a failed save in SDKException("Exception in saving tokens : ").
+ * takes a token found by id as the token to refresh (with *its* client keys), checks a token
+ * with a user name that a store did not find has a grant or refresh token (checkTokenDetails),
+ * switches the Initializer's environment by the token's API domain (after setting an empty
+ * domain to the environment's URL), stores a bare access token (no expiry, no id) as it is, and
+ * wraps a failed save in SDKException("Exception in saving tokens : ").
  * Where it still differs: no CRM API calls (findUser's users lookup is skipped); the token
- * request goes through PHP streams with a 10 s timeout (the SDK uses curl and sets none, which
- * would let a broken test hang); the reply's api_domain is always applied (the SDK's default,
+ * request goes through PHP streams with a 10 s timeout, form-encoded, its JSON read from the
+ * body (the SDK uses curl with CURLOPT_HEADER and no timeout, sends the values unencoded and
+ * reads the last line of headers and body; the accounts server here is the emulator over plain
+ * HTTP, so no TLS is involved; the archived SDK's stand-in, php/tests/lib/sdk_standin.php, has
+ * the curl and HTTPS path); the reply's api_domain is always applied (the SDK's default,
  * updateAPIDomain(true)); no SDKConfig, logger, resource path or JSON details file (the SDK
  * reads its 2.4 MB JSON resource on the first initialize of each process); only the US and EU
  * data centres have environment classes (DataCenter::get() knows all eight and returns null
@@ -351,7 +356,12 @@ namespace com\zoho\api\authenticator {
             } else {
                 $oauthToken = $store->findToken($this);
             }
-            $oauthToken = $oauthToken ?? $this;
+            if ($oauthToken == null) {                                      // a store that returns null on a miss
+                if ($this->getUserSignature() != null) {
+                    $this->checkTokenDetails();
+                }
+                $oauthToken = $this;
+            }
             if ($oauthToken->getAPIDomain() == null || $oauthToken->getAPIDomain() === '') {
                 $oauthToken->setAPIDomain($initializer->getEnvironment()->getUrl());
             }
@@ -373,6 +383,8 @@ namespace com\zoho\api\authenticator {
             } elseif ($oauthToken->getExpiresIn() != null && $this->isAccessTokenExpired($oauthToken->getExpiresIn())) {
                 $oauthToken->refreshAccessToken($oauthToken, $url);
                 $save = true;
+            } elseif ($oauthToken->getExpiresIn() == null && $oauthToken->getAccessToken() != null && $oauthToken->getId() == null) {
+                $save = true;                                               // a bare access token is stored as it is
             }
             if ($save) {
                 try {
@@ -382,6 +394,15 @@ namespace com\zoho\api\authenticator {
                 }
             }
             return $oauthToken->getAccessToken();
+        }
+
+        /** The SDK's: a token looked up by user name needs a grant or refresh token. */
+        public function checkTokenDetails()
+        {
+            if ($this->getGrantToken() == null && $this->getRefreshToken() == null) {
+                throw new SDKException('MANDATORY VALUE ERROR', 'Exception in getToken() - OAuthToken : Given user_name token details not found, Please give required item - grant_token, refresh_token');
+            }
+            return true;
         }
 
         public function isAccessTokenExpired($expiry)
@@ -520,7 +541,14 @@ namespace com\zoho\api\authenticator\store {
         public function deleteTokens();
     }
 
-    /** The SDK's FileStore: CSV without quoting, no lock, read-all / write-all. */
+    /**
+     * The SDK's FileStore: CSV without quoting, no lock, read-all / write-all, as its file
+     * handling goes: the constructor appends the header to a file it finds empty (mode "a",
+     * so into a file another process is rewriting at that moment too); saveToken() keeps
+     * whatever line 0 it read as the header (none when it read the file empty, mid-rewrite)
+     * and writes the lines back joined by PHP_EOL; lines of one field are dropped; deleteToken()
+     * joins by "\n" and throws for an unknown id.
+     */
     class FileStore implements TokenStore
     {
         const HEADER = ['id', 'user_name', 'client_id', 'client_secret', 'refresh_token', 'access_token', 'grant_token', 'expiry_time', 'redirect_url', 'api_domain'];
@@ -528,33 +556,30 @@ namespace com\zoho\api\authenticator\store {
 
         public function __construct($filePath)
         {
-            $this->filePath = $filePath;
-            $csv = @file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
-            if (!$csv || trim($csv[0]) === '') {
-                file_put_contents($this->filePath, implode(',', self::HEADER));
-            } elseif (count(str_getcsv($csv[0])) === 9) {            // php-sdk-2.x: add api_domain
+            $this->filePath = trim($filePath);
+            $writer = fopen($this->filePath, 'a');
+            $created = false;
+            if (trim((string) file_get_contents($this->filePath)) == false) {
+                $created = true;
+                fwrite($writer, implode(',', self::HEADER));
+            }
+            fclose($writer);
+            $csv = $created ? [] : (file($this->filePath, FILE_IGNORE_NEW_LINES) ?: []);
+            if ($csv && count(str_getcsv($csv[0])) === 9) {            // php-sdk-2.x: add api_domain
                 $csv[0] = implode(',', self::HEADER);
                 for ($i = 1; $i < count($csv); $i++) {
                     $csv[$i] .= ',';
                 }
-                file_put_contents($this->filePath, implode(PHP_EOL, $csv));
+                file_put_contents($this->filePath, implode("\n", $csv));
             }
         }
 
+        /** The data lines (after line 0, the header), as fields; lines of one field are skipped. */
         private function rows(): array
         {
             $csv = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
             array_shift($csv);
-            return array_map('str_getcsv', array_filter($csv, fn($l) => $l !== ''));
-        }
-
-        private function write(array $rows, string $eol = PHP_EOL): void
-        {
-            $lines = [implode(',', self::HEADER)];
-            foreach ($rows as $row) {
-                $lines[] = implode(',', $row);
-            }
-            file_put_contents($this->filePath, implode($eol, $lines));
+            return array_values(array_filter(array_map('str_getcsv', $csv), fn($r) => count($r) > 1));
         }
 
         private function matches(array $row, OAuthToken $t): bool
@@ -625,30 +650,46 @@ namespace com\zoho\api\authenticator\store {
             if (!($token instanceof OAuthToken)) {
                 return;
             }
-            $rows = $this->rows();
+            $lines = file($this->filePath, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [];
             $found = false;
-            foreach ($rows as $i => $row) {
-                $hit = $token->getId() !== null ? $row[0] === (string) $token->getId() : $this->matches($row, $token);
-                if ($hit) {
+            foreach (array_slice($lines, 1, null, true) as $i => $line) {     // line 0 stays as read
+                $row = str_getcsv($line);
+                if (count($row) <= 1) {
+                    unset($lines[$i]);
+                    continue;
+                }
+                $found = $token->getId() !== null ? $row[0] === (string) $token->getId() : $this->matches($row, $token);
+                if ($found) {
                     $token->setId($row[0]);
-                    $rows[$i] = self::row($token);
-                    $found = true;
+                    $lines[$i] = implode(',', self::row($token));
                     break;
                 }
             }
             if (!$found) {
                 if ($token->getId() === null) {
-                    $ids = array_map(fn($r) => (int) $r[0], $rows);
+                    $ids = array_map(fn($l) => (int) str_getcsv($l)[0], array_slice($lines, 1));
                     $token->setId((string) (($ids ? max($ids) : 0) + 1));
                 }
-                $rows[] = self::row($token);
+                $lines[] = implode(',', self::row($token));
             }
-            $this->write($rows);
+            file_put_contents($this->filePath, implode(PHP_EOL, $lines));
         }
 
         public function deleteToken($id)
         {
-            $this->write(array_values(array_filter($this->rows(), fn($r) => $r[0] !== (string) $id)), "\n");
+            $lines = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
+            $found = false;
+            foreach (array_slice($lines, 1, null, true) as $i => $line) {
+                $row = str_getcsv($line);
+                if (count($row) > 1 && $row[0] === (string) $id) {
+                    $found = true;
+                    unset($lines[$i]);
+                }
+            }
+            if (!$found) {
+                throw new SDKException('TOKEN_STORE', 'Exception in getTokenById - FileStore : Given ID is invalid');
+            }
+            file_put_contents($this->filePath, implode("\n", $lines));
         }
 
         public function getTokens()
@@ -662,7 +703,7 @@ namespace com\zoho\api\authenticator\store {
 
         public function deleteTokens()
         {
-            $this->write([]);
+            file_put_contents($this->filePath, implode(',', self::HEADER));
         }
     }
 
