@@ -32,19 +32,24 @@ finish() {
 servers="$(mktemp -d)"
 trap 'bash scripts/mariadb.sh stop "$servers/mariadb" >/dev/null 2>&1; bash scripts/redis.sh stop "$servers/redis" >/dev/null 2>&1; rm -rf "$servers"' EXIT
 echo "# $(${PHP:-php} -n -v | head -n 1)"
-env_lines="$(bash scripts/mariadb.sh start "$servers/mariadb")" && eval "$env_lines" ||
-    { echo "cannot start MariaDB"; failed=1; finish; }
-env_lines="$(bash scripts/redis.sh start "$servers/redis")" && eval "$env_lines" ||
-    { echo "cannot start Redis"; failed=1; finish; }
+if ! env_lines="$(bash scripts/mariadb.sh start "$servers/mariadb")"; then
+    echo "cannot start MariaDB"; failed=1; finish
+fi
+eval "$env_lines"
+if ! env_lines="$(bash scripts/redis.sh start "$servers/redis")"; then
+    echo "cannot start Redis"; failed=1; finish
+fi
+eval "$env_lines"
 
 step "PHP extension tests (php/tests/run.sh)" bash php/tests/run.sh
 
 # The soak's binary and the extension are built before the watch puts its wrappers on PATH
 # (ext-php-rs's build reruns when PATH changes).
+# shellcheck disable=SC2317 # called through step
 php_soak() {
     local seconds="${PHP_SOAK_SECONDS:-20}" status=0
     cargo build --quiet --release -p zoho-oauth-soak && cargo build --quiet -p zoho-oauth-php || return 1
-    # shellcheck source=../php/tests/lib/php-errors.sh
+    # shellcheck source=php/tests/lib/php-errors.sh
     source php/tests/lib/php-errors.sh
     php_errors_start || return 1
     nice "$CARGO_TARGET_DIR/release/zoho-oauth-soak" --php --seconds "$seconds" --workers 64 \

@@ -65,7 +65,7 @@ start_long_run() {
         "setsid sleep 4242.$tag </dev/null >/dev/null 2>&1 & sleep 4343.$tag" >"$work/$tag.log" 2>&1 &
     RUN_PID=$!
     disown "$RUN_PID" # no "Killed" job notice
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         DAEMON_PID="$(pgrep -f "^sleep 4242.$tag\$" | head -n 1)"
         [ -n "$DAEMON_PID" ] && return 0
         sleep 0.1
@@ -87,11 +87,11 @@ binds_inside() {
 # After SIGNAL to the script: within 30 s the script and every process inside are gone, and
 # no mount is left.
 ended_cleanly_after() {
-    local signal="$1" tag="$2" i
+    local signal="$1" tag="$2"
     start_long_run "$tag" || return 1
     binds_inside || return 1
     kill "-$signal" "$RUN_PID"
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         if ! kill -0 "$RUN_PID" 2>/dev/null && ! kill -0 "$DAEMON_PID" 2>/dev/null; then
             no_mount_left
             return

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by php/tests/run.sh and scripts/php-suite.sh: every PHP process of the suite logs its
 # errors (error_reporting=E_ALL) to one file, and the suite fails on any deprecation notice.
 #
