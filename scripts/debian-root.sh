@@ -165,6 +165,10 @@ inside() {
     trap 'unmount_all' EXIT
     trap 'stop_all 130' INT
     trap 'stop_all 143' TERM
+    # The root a mount point of its own: inside, / can then be made private (unshare
+    # --propagation, as scripts/check-deb.sh does) like a real system's.
+    mount --bind "$dir" "$dir"
+    MOUNTED+=("$dir")
     mount -t proc proc "$dir/proc"
     MOUNTED+=("$dir/proc")
     bind /sys "$dir/sys" ro
