@@ -13,10 +13,10 @@
 # .partial directory and renamed when complete (a killed build leaves no half root in use).
 #
 # `run` bind-mounts the checkout (and its git directory) at the same path, the Rust toolchain
-# (RUSTUP_HOME, CARGO_HOME; rustup's read-only), /proc, /sys, /dev, the host's resolv.conf and
-# hosts, and a fresh tmpfs on /tmp, all inside a private mount and PID namespace: every mount
-# disappears with it, even when this script is killed with SIGKILL, and so does every process
-# started inside (servers too). A trap also unmounts them lazily in reverse order on EXIT, INT
+# (RUSTUP_HOME, CARGO_HOME; rustup's read-only), /proc, /sys, the host's resolv.conf and hosts,
+# and mounts a /dev of its own and a fresh tmpfs on /tmp, all inside a private mount and PID
+# namespace: every mount disappears with it, even when this script is killed with SIGKILL, and
+# so does every process started inside (servers too). A trap also unmounts them lazily in reverse order on EXIT, INT
 # and TERM. Nothing of the host's is changed. CARGO_TARGET_DIR is <checkout>/target/RELEASE
 # (binaries for the root's libc and PHP). Needs root (mount, unshare, chroot).
 set -euo pipefail
@@ -24,7 +24,9 @@ set -euo pipefail
 die() { echo "debian-root: $*" >&2; exit 1; }
 
 # Bump when the way a root is made changes (its hash changes, so a new root is made).
-RECIPE=1
+RECIPE=2
+# Written last into a complete root: when it was made, from where, with which packages.
+MARKER=etc/zoho-oauth-root
 CACHE="${ZOHO_ROOT_CACHE:-/var/cache/zoho-oauth}"
 
 # The packages of RELEASE's root, one a line.
@@ -106,6 +108,8 @@ create_root() {
     # Daemons never start in the root (maintainer scripts of later installs, check-deb.sh).
     printf '#!/bin/sh\nexit 101\n' >"$partial/usr/sbin/policy-rc.d"
     chmod 755 "$partial/usr/sbin/policy-rc.d"
+    { echo "made $(date -u +%FT%TZ) by scripts/debian-root.sh (recipe $RECIPE) from $mirror"
+        packages_of "$release"; } >"$partial/$MARKER"
     mv "$partial" "$dir"
     echo "debian-root: created $dir ($(du -sh --one-file-system "$dir" | cut -f1))" >&2
 }
@@ -116,11 +120,13 @@ ensure_root() {
     dir="$(root_dir "$release")"
     [ "$(id -u)" = 0 ] || die "needs root (mmdebstrap --mode=root, mount, chroot)"
     mkdir -p "$CACHE"
-    if [ ! -x "$dir/usr/bin/apt-get" ]; then
+    if [ ! -f "$dir/$MARKER" ]; then
         exec 9>"$CACHE/.lock"
         flock -w 3600 9 || die "another creation of a root holds $CACHE/.lock"
-        [ -x "$dir/usr/bin/apt-get" ] || create_root "$release" "$dir"
+        [ -f "$dir/$MARKER" ] || create_root "$release" "$dir"
         exec 9>&-
+    else
+        echo "debian-root: reusing $dir ($(head -n 1 "$dir/$MARKER"); nothing to download)" >&2
     fi
     echo "$dir"
 }
@@ -142,6 +148,36 @@ unmount_all() {
     local i
     for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do umount -l "${MOUNTED[$i]}" 2>/dev/null || true; done
     MOUNTED=()
+}
+
+# A /dev of the root's own (a tmpfs with the usual device nodes, its own ptys and shm), never
+# the host's: whatever runs inside may remove or replace a node without touching the host's.
+mount_dev() {
+    local dev="$1" node name major minor
+    mount -t tmpfs -o mode=755,size=1m,nosuid tmpfs "$dev"
+    MOUNTED+=("$dev")
+    for node in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+        IFS=: read -r name major minor <<<"$node"
+        mknod -m 666 "$dev/$name" c "$major" "$minor"
+    done
+    mkdir -m 755 "$dev/pts"
+    mkdir -m 1777 "$dev/shm"
+    if mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$dev/pts" 2>/dev/null; then
+        MOUNTED+=("$dev/pts")
+        ln -s pts/ptmx "$dev/ptmx"
+    fi
+    ln -s /proc/self/fd "$dev/fd"
+    ln -s /proc/self/fd/0 "$dev/stdin"
+    ln -s /proc/self/fd/1 "$dev/stdout"
+    ln -s /proc/self/fd/2 "$dev/stderr"
+}
+
+# Says so when something inside replaced a device node (it could not reach the host's).
+check_dev() {
+    local node
+    for node in null zero full random urandom; do
+        [ -c "$1/$node" ] || echo "debian-root: the command replaced /dev/$node inside the root" >&2
+    done
 }
 
 # The environment of the command inside: a clean one, with the toolchain, the target
@@ -172,8 +208,7 @@ inside() {
     mount -t proc proc "$dir/proc"
     MOUNTED+=("$dir/proc")
     bind /sys "$dir/sys" ro
-    mount --rbind /dev "$dir/dev"
-    MOUNTED+=("$dir/dev")
+    mount_dev "$dir/dev"
     mount -t tmpfs -o mode=1777 tmpfs "$dir/tmp"
     MOUNTED+=("$dir/tmp")
     # The root shares the host's network, so it resolves names as the host does (schroot copies
@@ -192,6 +227,7 @@ inside() {
         bash "$checkout" "$@" 0<&0 &
     COMMAND=$!
     wait "$COMMAND" || status=$?
+    check_dev "$dir/dev"
     exit "$status"
 }
 
