@@ -36,8 +36,10 @@ no_mount_left() {
 
 reused() {
     local out
-    out="$(bash "$script" path "$release" 2>&1)" || return 1
+    out="$(bash "$script" path "$release" 2>"$work/path.err")" || return 1
     [ "$out" = "$dir" ] || { echo "$out"; return 1; }
+    grep -q "^debian-root: reusing $dir " "$work/path.err" && ! grep -q creating "$work/path.err" ||
+        { cat "$work/path.err"; return 1; }
 }
 
 inside_sees_checkout_and_php() {
@@ -48,6 +50,16 @@ inside_sees_checkout_and_php() {
     # The host's /tmp is not the root's: the marker must not appear here.
     [ ! -e "$marker" ] || { echo "the root's /tmp is the host's"; return 1; }
     case "$release" in trixie) grep -qx "$checkout 20240924 $checkout/target/trixie" <<<"$out" || { echo "$out"; return 1; } ;; esac
+}
+
+host_dev_untouched() {
+    local out
+    out="$(bash "$script" run "$release" -- bash -c 'rm /dev/null && : >/dev/null && ls -l /dev/null' 2>&1)"
+    if [ ! -c /dev/null ]; then # put it back (the isolation failed)
+        rm -f /dev/null && mknod -m 666 /dev/null c 1 3
+        echo "the host's /dev/null was replaced: $out"; return 1
+    fi
+    grep -q "replaced /dev/null inside the root" <<<"$out" || { echo "no warning: $out"; return 1; }
 }
 
 status_comes_back() {
@@ -104,6 +116,7 @@ ended_cleanly_after() {
 }
 
 check "a second 'path' reuses the root and creates nothing" reused
+check "a device node removed inside the root is the root's own, never the host's" host_dev_untouched
 check "the command runs in the checkout, on the root's PHP, with its own /tmp" inside_sees_checkout_and_php
 check "the command's exit status comes back" status_comes_back
 check "no mount left after a command failed" no_mount_left
