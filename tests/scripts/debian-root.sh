@@ -38,8 +38,9 @@ reused() {
     local out
     out="$(bash "$script" path "$release" 2>"$work/path.err")" || return 1
     [ "$out" = "$dir" ] || { echo "$out"; return 1; }
-    grep -q "^debian-root: reusing $dir " "$work/path.err" && ! grep -q creating "$work/path.err" ||
-        { cat "$work/path.err"; return 1; }
+    if ! grep -q "^debian-root: reusing $dir " "$work/path.err" || grep -q creating "$work/path.err"; then
+        cat "$work/path.err"; return 1
+    fi
 }
 
 inside_sees_checkout_and_php() {
@@ -71,7 +72,7 @@ status_comes_back() {
 # Starts a run whose command leaves a daemon behind and waits; prints the script's PID once
 # the daemon (a sleep of a unique length) runs inside, and records its host PID.
 start_long_run() {
-    local tag="$1" i
+    local tag="$1"
     # As from a terminal: SIGINT not ignored (a background job of a script ignores it).
     env --default-signal=INT,TERM bash "$script" run "$release" -- bash -c \
         "setsid sleep 4242.$tag </dev/null >/dev/null 2>&1 & sleep 4343.$tag" >"$work/$tag.log" 2>&1 &
