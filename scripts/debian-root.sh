@@ -98,7 +98,7 @@ create_root() {
     includes="$(packages_of "$release" | paste -sd, -)"
     echo "debian-root: creating $dir ($release from $mirror; once, cached)" >&2
     setpriv --pdeathsig KILL unshare --mount --propagation private --pid --fork --kill-child \
-        mmdebstrap --mode=root --variant=apt --include="$includes" \
+        bash "$0" __with_dev_null mmdebstrap --mode=root --variant=apt --include="$includes" \
         --aptopt='APT::Install-Recommends "false"' --aptopt='Acquire::Retries "3"' \
         --skip=cleanup/apt/lists \
         "$release" "$partial" \
@@ -112,6 +112,21 @@ create_root() {
         packages_of "$release"; } >"$partial/$MARKER"
     mv "$partial" "$dir"
     echo "debian-root: created $dir ($(du -sh --one-file-system "$dir" | cut -f1))" >&2
+}
+
+# Runs a command (in a private mount namespace) with a real /dev/null: apt and mmdebstrap fail
+# when something on the host replaced it with a file (a test writing a dump to /dev/null does).
+# Only this namespace sees the node mounted over it; the host's stays as it is.
+with_dev_null() {
+    local dir
+    if [ ! -c /dev/null ]; then
+        echo "debian-root: /dev/null on this machine is not a device; using a private one" >&2
+        dir="$(mktemp -d)"
+        mount -t tmpfs -o size=64k tmpfs "$dir" && mknod -m 666 "$dir/null" c 1 3 &&
+            mount --bind "$dir/null" /dev/null && umount -l "$dir"
+        rmdir "$dir"
+    fi
+    exec "$@"
 }
 
 # Prints the root's path, creating it first when missing (one creator at a time).
@@ -273,5 +288,6 @@ case "${1:-}" in
     for-php) [ $# -eq 2 ] || die "usage: $0 for-php X.Y"; release_for_php "$2" ;;
     run) [ $# -ge 3 ] || die "usage: $0 run RELEASE -- COMMAND..."; shift; run_in_root "$@" ;;
     __inside) shift; inside "$@" ;;
+    __with_dev_null) shift; with_dev_null "$@" ;;
     *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac
