@@ -33,9 +33,10 @@ CACHE="${ZOHO_ROOT_CACHE:-/var/cache/zoho-oauth}"
 packages_of() {
     case "$1" in
         trixie)
-            # PHP 8.4 (the extension's build, the suite, FPM, mysqli), the build tools (bindgen
+            # PHP 8.4 (the extension's build, the suite, FPM, mysqli, curl for the archived
+            # SDK's CRM path in phpt 033/034), the build tools (bindgen
             # needs libclang), the throwaway servers, and what scripts/*-deb.sh and the tests use.
-            printf '%s\n' php8.4-cli php8.4-dev php8.4-fpm php8.4-mysql \
+            printf '%s\n' php8.4-cli php8.4-dev php8.4-fpm php8.4-mysql php8.4-curl \
                 build-essential clang libclang-dev pkg-config git ca-certificates \
                 mariadb-server mariadb-client redis-server python3 openssl curl procps \
                 dpkg-dev man-db bsdextrautils zsh fish
