@@ -34,8 +34,8 @@ packages_of() {
     case "$1" in
         trixie)
             # PHP 8.4 (the extension's build, the suite, FPM, mysqli, curl for the archived
-            # SDK's CRM path in phpt 033/034), the build tools (bindgen
-            # needs libclang), the throwaway servers, and what scripts/*-deb.sh and the tests use.
+            # SDK's CRM path in phpt 033/034), the build tools (bindgen needs libclang), the
+            # throwaway servers, and what scripts/*-deb.sh and the tests use.
             printf '%s\n' php8.4-cli php8.4-dev php8.4-fpm php8.4-mysql php8.4-curl \
                 build-essential clang libclang-dev pkg-config git ca-certificates \
                 mariadb-server mariadb-client redis-server python3 openssl curl procps \
@@ -95,6 +95,7 @@ create_root() {
     security="$(security_mirror "$mirror")"
     partial="$dir.partial"
     [ ! -e "$partial" ] || remove_root_dir "$partial"
+    [ ! -e "$dir" ] || remove_root_dir "$dir" # no marker: not a complete root
     command -v mmdebstrap >/dev/null || bash "$(dirname "$0")/install-deps.sh" >&2
     includes="$(packages_of "$release" | paste -sd, -)"
     echo "debian-root: creating $dir ($release from $mirror; once, cached)" >&2
