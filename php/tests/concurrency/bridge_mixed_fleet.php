@@ -61,7 +61,7 @@ check(count($corrupt) === count($failed), 'a bridge request that fails, fails on
 // header, the header glued to the last row), or garbled by overlapping writes (the header
 // appended into a file another process was rewriting): a line of neither 10 fields nor 19.
 $final = (string) file_get_contents($csv);
-$garbled = array_filter(explode("\n", rtrim($final, "\r\n")), fn(string $l) => !in_array(count(str_getcsv($l)), [10, 19], true)) !== [];
+$garbled = array_filter(explode("\n", rtrim($final, "\r\n")), fn(string $l) => !in_array(count(str_getcsv($l, ',', '"', '\\')), [10, 19], true)) !== [];
 echo '  the SDK left the file ', $garbled ? 'garbled' : (str_starts_with($final, 'id,user_name,') ? 'with its header' : 'in one of its race shapes'), "\n";
 if ($garbled) {
     $e = null;

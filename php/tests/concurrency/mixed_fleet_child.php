@@ -46,7 +46,7 @@ for ($round = 0; $round < $p['rounds']; $round++) {
             for ($read = 0; $read < 20; $read++) {                 // 20 raw reads per round
                 $text = rtrim((string) @file_get_contents($p['csv']), "\r\n");
                 $lines = explode("\n", $text);
-                if ($text === '' || count(str_getcsv(end($lines))) !== 10) {
+                if ($text === '' || count(str_getcsv(end($lines), ',', '"', '\\')) !== 10) {
                     $summary['torn']++;
                 }
                 usleep(1000);

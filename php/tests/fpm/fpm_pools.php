@@ -1,6 +1,6 @@
 <?php
 /*
- * One real PHP-FPM master (Debian's php-fpm8.2) with two pools: "app" keeps the default
+ * One real PHP-FPM master (Debian's php-fpmX.Y of the running PHP) with two pools: "app" keeps the default
  * zoho_oauth.define_rest_client=1 (the extension's ZCRMRestClient), "sdk" sets
  * php_admin_value[zoho_oauth.define_rest_client]=0 (issue 22): there every worker must get the
  * SDK's own ZCRMRestClient (from the stand-in SDK's files through the autoloader) while the
@@ -12,10 +12,11 @@ require __DIR__ . '/../lib/helpers.php';
 require __DIR__ . '/fastcgi.php';
 require __DIR__ . '/../lib/sdk_standin.php';
 
-$fpm = getenv('PHP_FPM') ?: trim((string) shell_exec('command -v php-fpm8.2 || command -v php-fpm'));
+$fpmName = 'php-fpm' . PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
+$fpm = getenv('PHP_FPM') ?: trim((string) shell_exec("command -v $fpmName || command -v php-fpm"));
 if ($fpm === '' || !is_executable($fpm)) {
-    echo "skip: php-fpm is not installed\n";
-    exit(0);
+    echo "skip: php-fpm is not installed ($fpmName)\n";
+    exit(getenv('ZOHO_REQUIRE_PHP') === '1' ? 1 : 0);
 }
 $dir = temp_dir('fpm-pools');
 $www = "$dir/www";

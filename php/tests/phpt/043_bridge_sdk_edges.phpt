@@ -86,14 +86,14 @@ $init($anonToken());
 check_same($first, Initializer::authenticateRequest()['Authorization'], 'LockedOAuthToken with that refresh token: the same token on the next request');
 check_same(1, count($lines()), '... still one row (not a second one under a derived key)');
 check_same($before + 1, emu_counters()['token.refresh_token'], '... one refresh in all');
-check_same('', str_getcsv($lines()[0])[1], '... and the row still has no user name');
+check_same('', str_getcsv($lines()[0], ',', '"', '\\')[1], '... and the row still has no user name');
 $sdkAnon = fn() => (new OAuthBuilder())->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)->refreshToken($anon)->findUser(false)->build();
 $init($x = $sdkAnon(), new LockedTokenStore($csvStore));
 check_same([$first, null, 1, $before + 1], ['Zoho-oauthtoken ' . $x->getAccessToken(), $x->getUserSignature(), count($lines()), emu_counters()['token.refresh_token']],
     'LockedTokenStore: the same row and token, no UserSignature made of its id, no extra row or refresh');
-check_same(true, Core::delete(Tokens::configuration($csvStore, null), str_getcsv($lines()[0])[0]), 'the row is deleted (this process remembers its key)');
+check_same(true, Core::delete(Tokens::configuration($csvStore, null), str_getcsv($lines()[0], ',', '"', '\\')[0]), 'the row is deleted (this process remembers its key)');
 $init($anonToken());
-$rows = array_map('str_getcsv', $lines());
+$rows = array_map(fn($l) => str_getcsv($l, ',', '"', '\\'), $lines());
 check_same([1, Tokens::derived($anonToken(), $anon)], [count($rows), $rows[0][1] ?? null],
     '... the next request looks again: the refresh token stored under its own key, not under the forgotten id');
 

@@ -565,7 +565,7 @@ namespace com\zoho\api\authenticator\store {
             }
             fclose($writer);
             $csv = $created ? [] : (file($this->filePath, FILE_IGNORE_NEW_LINES) ?: []);
-            if ($csv && count(str_getcsv($csv[0])) === 9) {            // php-sdk-2.x: add api_domain
+            if ($csv && count(str_getcsv($csv[0], ',', '"', '\\')) === 9) {            // php-sdk-2.x: add api_domain
                 $csv[0] = implode(',', self::HEADER);
                 for ($i = 1; $i < count($csv); $i++) {
                     $csv[$i] .= ',';
@@ -579,7 +579,7 @@ namespace com\zoho\api\authenticator\store {
         {
             $csv = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
             array_shift($csv);
-            return array_values(array_filter(array_map('str_getcsv', $csv), fn($r) => count($r) > 1));
+            return array_values(array_filter(array_map(fn($l) => str_getcsv($l, ',', '"', '\\'), $csv), fn($r) => count($r) > 1));
         }
 
         private function matches(array $row, OAuthToken $t): bool
@@ -653,7 +653,7 @@ namespace com\zoho\api\authenticator\store {
             $lines = file($this->filePath, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [];
             $found = false;
             foreach (array_slice($lines, 1, null, true) as $i => $line) {     // line 0 stays as read
-                $row = str_getcsv($line);
+                $row = str_getcsv($line, ',', '"', '\\');
                 if (count($row) <= 1) {
                     unset($lines[$i]);
                     continue;
@@ -667,7 +667,7 @@ namespace com\zoho\api\authenticator\store {
             }
             if (!$found) {
                 if ($token->getId() === null) {
-                    $ids = array_map(fn($l) => (int) str_getcsv($l)[0], array_slice($lines, 1));
+                    $ids = array_map(fn($l) => (int) str_getcsv($l, ',', '"', '\\')[0], array_slice($lines, 1));
                     $token->setId((string) (($ids ? max($ids) : 0) + 1));
                 }
                 $lines[] = implode(',', self::row($token));
@@ -680,7 +680,7 @@ namespace com\zoho\api\authenticator\store {
             $lines = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
             $found = false;
             foreach (array_slice($lines, 1, null, true) as $i => $line) {
-                $row = str_getcsv($line);
+                $row = str_getcsv($line, ',', '"', '\\');
                 if (count($row) > 1 && $row[0] === (string) $id) {
                     $found = true;
                     unset($lines[$i]);
