@@ -11,6 +11,7 @@ done
 need redis-server # the Redis token store's tests (scripts/redis.sh)
 for p in mariadb-server mariadb-client php8.2-mysql openssl; do need "$p"; done # the MySQL store's tests (scripts/mariadb.sh)
 for p in dpkg-dev man-db bsdextrautils curl zsh fish; do need "$p"; done # the Debian package and its check (scripts/*-deb.sh; zsh and fish run the completions)
+need composer # tests/composer/bridge.sh: the bridge installed with Composer, as its README says
 if [ ${#packages[@]} -gt 0 ]; then
     echo "installing: ${packages[*]}"
     SUDO=""
