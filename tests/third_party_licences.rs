@@ -29,9 +29,19 @@ type Crate = (String, String);
 fn shipped_crates() -> BTreeMap<Crate, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut command = Command::new(cargo);
-    command.args(["tree", "--locked", "--offline", "-e", "normal", "--prefix", "none"]);
+    command.args([
+        "tree",
+        "--locked",
+        "--offline",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ]);
     command.args(["--format", "{p}|{l}"]);
-    command.arg("--manifest-path").arg(Path::new(ROOT).join("Cargo.toml"));
+    command
+        .arg("--manifest-path")
+        .arg(Path::new(ROOT).join("Cargo.toml"));
     for package in SHIPPED {
         command.args(["-p", package]);
     }
