@@ -8,7 +8,7 @@ zpty z zsh -f -i || exit 1
 # The shell under test: no prompt, no beeps, the completion system with our function only, and
 # compadd wrapped to print what it would offer, and a marker printed when completion is done.
 zpty -w z "PROMPT= RPROMPT= PS2=; unsetopt beep zle_bracketed_paste; fpath=($fpath_dir \$fpath)"
-zpty -w z 'autoload -U compinit && compinit -u -D -d /dev/null'
+zpty -w z 'autoload -U compinit && compinit -u -D'
 zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' select-prompt ''; LISTMAX=0"
 zpty -w z 'compadd() {
   if [[ ${(j: :)@} == *-[OAD]\ * ]]; then builtin compadd "$@"; return; fi
