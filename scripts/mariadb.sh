@@ -8,7 +8,10 @@
 #   scripts/mariadb.sh stop DIR           stops it (SIGTERM, then SIGKILL after 20 s) and removes DIR
 #   scripts/mariadb.sh url DIR            prints the URL of a running server
 #
-# MARIADB_EXTRA_ARGS adds server options (e.g. --ssl-cert=... --ssl-key=... for TLS tests).
+# MARIADB_EXTRA_ARGS adds server options, after (so overriding) the defaults: e.g.
+# --ssl-cert=... --ssl-key=... for TLS tests, --max-connections=151 (MariaDB's default; the
+# script's is 500), or --character-set-server=latin1 --collation-server=latin1_swedish_ci for a
+# server with MariaDB's compiled-in default character set (the script's is utf8mb4).
 # root has no password on the throwaway server; it listens on 127.0.0.1 only. The database
 # `zohooauth` is created empty (the tests create their own tables). Installs Debian's
 # mariadb-server and php8.2-mysql when missing (root or sudo).

@@ -73,10 +73,20 @@ php_driver() { # name script
 php_driver "concurrency: 32 processes, one refresh" php/tests/concurrency/refresh_once.php
 php_driver "concurrency: 32 processes save different users" php/tests/concurrency/save_users.php
 php_driver "bridge (current SDK): 32 processes, one refresh" php/tests/concurrency/bridge_refresh_once.php
+php_driver "bridge (current SDK): a mixed fleet on one sdk_tokens.txt" php/tests/concurrency/bridge_mixed_fleet.php
 php_driver "PHP-FPM workers" php/tests/fpm/fpm_test.php
+php_driver "PHP-FPM pools: define_rest_client per pool" php/tests/fpm/fpm_pools.php
 echo "==> the extension exports no C ABI symbol (built without the core's capi feature)"
 bash tests/c/abi-symbols.sh none "$ZOHO_OAUTH_EXT"
 record "no C ABI in the extension" $?
+echo "==> the bridge package is PSR-12 clean (phpcs)"
+if command -v phpcs >/dev/null; then
+    phpcs -q --standard=PSR12 php/bridge/src
+    record "PSR-12 (php/bridge/src)" $?
+else
+    echo "phpcs not found (bash scripts/install-deps.sh installs php-codesniffer)"
+    record "PSR-12 (php/bridge/src)" 1
+fi
 echo "==> stubs match the extension's reflection"
 php -n php/tests/check_stubs.php "$ZOHO_OAUTH_EXT"
 record "stubs" $?

@@ -68,7 +68,9 @@ check_same(1, emu_counters()['token.refresh_token'], 'LockedOAuthToken: one refr
 $carol = $sdk->findToken(new OAuthToken(null, null, null, null, null, null, null, new UserSignature('carol@example.com')));
 check_same($header, 'Zoho-oauthtoken ' . $carol->getAccessToken(), 'the SDK\'s DBStore reads the token we refreshed');
 
-// LockedTokenStore on the table with the SDK's own OAuthToken.
+// LockedTokenStore on the table with the SDK's own OAuthToken (a new request: within one, the
+// SDK hands the token the previous initializer's store).
+bridge_new_request();
 (new InitializeBuilder())->environment(bridge_environment())->store(new LockedTokenStore($store))->token(
     (new OAuthBuilder())->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)->refreshToken($refresh)
         ->userSignature(new UserSignature('carol@example.com'))->findUser(false)->build())->initialize();
