@@ -136,12 +136,14 @@ example_script() {
     example="${example//clientSecret(\'...\')/clientSecret(\'$CLIENT_SECRET\')}"
     example="${example//\'1000.xxx\'/\'$REFRESH_TOKEN\'}"
     example="${example//\'\/var\/lib\/myapp\/zoho\'/\'$tokens\', \'accounts_url\' => \'$EMULATOR_URL\'}"
+    example="${example//\/var\/lib\/myapp\/zoho/$tokens}"   # the SDK's own store, beside ours
     cat <<PHP
 <?php
 require __DIR__ . '/vendor/autoload.php';
 use com\\zoho\\crm\\api\\InitializeBuilder;
 use com\\zoho\\crm\\api\\UserSignature;
 use com\\zoho\\crm\\api\\dc\\USDataCenter;
+use com\\zoho\\api\\authenticator\\store\\FileStore;
 $example
 echo \$token->getAccessToken(), "\n";
 PHP
@@ -161,7 +163,7 @@ check_readme_example() {
     echo "access token: ${out:0:12}..."
     case "$out" in 1000.*) ;; *) echo "no access token: $out"; return 1 ;; esac
     [ "$(refreshes)" -eq $((before + 1)) ] || { echo "refreshes: $before -> $(refreshes)"; return 1; }
-    grep -rqF "$out" "$WORK/tokens" && echo "saved in the token directory"
+    grep -qF "$out" "$WORK/tokens/zcrm_oauthtokens.txt" && echo "saved in the core's token file"
 }
 
 # Without the extension, Composer refuses the package and names the requirement; with
