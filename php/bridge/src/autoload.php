@@ -1,4 +1,5 @@
 <?php
+
 /*
  * The bridge's own autoloader, for use without Composer:
  *   require 'ZohoOAuth/Bridge/autoload.php';                     // the Debian package (/usr/share/php)

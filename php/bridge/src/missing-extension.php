@@ -1,4 +1,5 @@
 <?php
+
 /*
  * Loaded by the package's autoloaders (Composer's "files", and autoload.php in the Debian
  * package): when this PHP has not loaded the zoho_oauth extension, the bridge's first use of
