@@ -3,7 +3,10 @@
 //!   into `$OUT_DIR/zoho_result.rs`, which `src/capi/result.rs` includes;
 //! * generates `include/zoho_oauth.h` (C and C++) and `include/zoho_oauth_ffi.h` (PHP
 //!   `FFI::cdef`) from `src/capi` with cbindgen, writing a file only when its content changes;
-//! * gives the shared library a SONAME on Linux (`libzoho_oauth.so.0.1` for 0.1.x).
+//! * gives the shared library a SONAME on Linux (`libzoho_oauth.so.0.1` for 0.1.x), only when
+//!   the C ABI is built (the `capi` feature): cargo hands a dependency's cdylib link arguments
+//!   on to the cdylib that depends on it, and the PHP extension (built without `capi`) must not
+//!   carry the C library's SONAME (it sets its own, `zoho_oauth.so`, in php/build.rs).
 //!
 //! A cbindgen problem never fails the build (the Rust library does not need the headers): it
 //! prints a warning and writes `include/CBINDGEN_FAILED.txt`, which `tests/c/check-headers.sh`
@@ -103,8 +106,11 @@ fn main() {
 }
 
 /// `-Wl,-soname` for the cdylib on Linux: `lib<name>.so.<major>` from 1.0, `.so.0.<minor>` before.
+/// Only with the C ABI (`capi`): a crate built on the core without it is not the C library.
 fn set_soname() {
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux")
+        || std::env::var_os("CARGO_FEATURE_CAPI").is_none()
+    {
         return;
     }
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();

@@ -10,7 +10,12 @@
 #     installed PHP extension and CLI then read from the same token file;
 #   - `zoho-oauth --version` works, the man page renders, the man page and completions are what
 #     the installed CLI prints and name every subcommand of its --help, and bash and fish
-#     complete the subcommands from the installed files (zsh: parsed);
+#     complete the subcommands from the installed files (zsh: parsed); bash, zsh and fish
+#     complete a subcommand's option and an option's value from them;
+#   - the bridge works with `require 'ZohoOAuth/Bridge/autoload.php';` alone (include_path);
+#   - the licence notices in /usr/share/doc are the source tree's THIRD-PARTY-LICENSES.md;
+#   - next to the package, `PHP_INI_SCAN_DIR= php -d extension=BUILD` runs the build, and
+#     `php -d extension=BUILD` alone the packaged extension (the README says so);
 #   - `dpkg -r` removes every file but the conffile and disables the extension, and
 #     `dpkg --purge` leaves /etc, /usr, /var/lib/php and dpkg's info dir exactly as before;
 #   - on a system whose PHP provides another phpapi, dpkg refuses to configure it.
@@ -106,7 +111,11 @@ expected_entries() {
         "$share/bash-completion/completions/zoho-oauth" \
         "$share/zsh/vendor-completions/_zoho-oauth" \
         "$share/fish/vendor_completions.d/zoho-oauth.fish" \
-        "$share/doc/zoho-oauth/README.md.gz" "$share/doc/zoho-oauth/copyright"
+        "$share/doc/zoho-oauth/README.md.gz" "$share/doc/zoho-oauth/copyright" \
+        "$share/doc/zoho-oauth/THIRD-PARTY-LICENSES.md.gz" "$share/doc/zoho-oauth/changelog.gz" \
+        "$share/php/ZohoOAuth/Bridge/autoload.php" "$share/php/ZohoOAuth/Bridge/missing-extension.php" \
+        "$share/php/ZohoOAuth/Bridge/LockedOAuthToken.php" "$share/php/ZohoOAuth/Bridge/LockedOAuthBuilder.php" \
+        "$share/php/ZohoOAuth/Bridge/LockedTokenStore.php"
 }
 
 # The package's entries as `dpkg-deb -c` prints them, without mode, owner, size and date.
@@ -334,6 +343,78 @@ check_shell_completions() {
     echo "offered by: bash$(command -v fish >/dev/null && echo ", fish"); parsed by zsh: $(command -v zsh >/dev/null && echo yes || echo "not installed")"
 }
 
+# After a subcommand, bash, zsh and fish (when installed) complete its options and an option's
+# values from the installed files (tests/completion/complete.sh runs each shell).
+check_completion_after_subcommand() {
+    local shell file out
+    for shell in bash zsh fish; do
+        command -v "$shell" >/dev/null || { echo "$shell: not installed"; continue; }
+        case "$shell" in
+            bash) file=/usr/share/bash-completion/completions/zoho-oauth ;;
+            zsh) file=/usr/share/zsh/vendor-completions/_zoho-oauth ;;
+            fish) file=/usr/share/fish/vendor_completions.d/zoho-oauth.fish ;;
+        esac
+        out="$(cd "$WORK" && bash "$ROOT/tests/completion/complete.sh" "$shell" "$file" 'zoho-oauth login --ti')" &&
+            [ "$out" = --timeout ] || { echo "$shell: 'login --ti' offers: $out"; return 1; }
+        out="$(cd "$WORK" && bash "$ROOT/tests/completion/complete.sh" "$shell" "$file" 'zoho-oauth login --dc ')" &&
+            grep -qx eu <<<"$out" || { echo "$shell: 'login --dc ' offers: $out"; return 1; }
+        echo "$shell: login --ti -> --timeout; login --dc -> $(tr '\n' ' ' <<<"$out")"
+    done
+}
+
+# The packaged bridge with `require` alone: PHP's include_path finds its autoloader in
+# /usr/share/php, and a LockedOAuthToken on the C example's token directory gives the token
+# the CLI reads (the SDK is the bridge's stand-in from the source tree, as a project's
+# Composer would bring the real one).
+check_bridge_require() {
+    local out from_cli
+    out="$(timeout 60 php -r '
+        require $argv[1];
+        require "ZohoOAuth/Bridge/autoload.php";
+        $found = stream_resolve_include_path("ZohoOAuth/Bridge/autoload.php");
+        if ($found !== "/usr/share/php/ZohoOAuth/Bridge/autoload.php") { fwrite(STDERR, "found $found\n"); exit(1); }
+        $token = (new ZohoOAuth\Bridge\LockedOAuthBuilder())
+            ->store(["token_persistence_path" => $argv[2], "accounts_url" => $argv[3]])
+            ->clientId($argv[4])->clientSecret($argv[5])
+            ->userSignature(new com\zoho\crm\api\UserSignature("ada@example.com"))->build();
+        echo $token->getToken();
+    ' -- "$ROOT/php/bridge/tests/standin/sdk.php" "$WORK/tokens" "$EMULATOR_URL" "$CLIENT_ID" "$CLIENT_SECRET")" ||
+        return 1
+    from_cli="$(HOME="$WORK" ZOHO_CLIENT_ID="$CLIENT_ID" ZOHO_CLIENT_SECRET="$CLIENT_SECRET" \
+        ZOHO_REDIRECT_URI="$REDIRECT_URI" ZOHO_ACCOUNTS_URL="$EMULATOR_URL" \
+        ZOHO_TOKEN_DIR="$WORK/tokens" timeout 60 zoho-oauth token --user ada@example.com </dev/null)" || return 1
+    case "$out" in 1000.*) ;; *) echo "the bridge gave no token: $out"; return 1 ;; esac
+    [ "$out" = "$from_cli" ] && echo "the packaged bridge and the CLI read the same token"
+}
+
+check_licence_notices() {
+    local doc=/usr/share/doc/zoho-oauth
+    cmp <(zcat "$doc/THIRD-PARTY-LICENSES.md.gz") THIRD-PARTY-LICENSES.md &&
+        grep -qF "$doc/THIRD-PARTY-LICENSES.md.gz" "$doc/copyright" &&
+        echo "$(zcat "$doc/THIRD-PARTY-LICENSES.md.gz" | grep -c '^| [a-z]') crates listed"
+}
+
+# The path of the shared object PHP mapped for zoho_oauth, with the options given.
+loaded_extension() {
+    timeout 60 php "$@" -r '
+        foreach (file("/proc/self/maps") as $line) {
+            if (preg_match("~ (/\S*(zoho_oauth\.so|libzoho_oauth_php\.so))$~", trim($line), $m)) { echo $m[1]; exit; }
+        }' 2>&1
+}
+
+# The README's way to try a fresh build next to the package: PHP_INI_SCAN_DIR= (no conf.d)
+# runs the build; -d extension= alone warns and runs the packaged extension.
+check_fresh_build_beside_package() {
+    local build="${CARGO_TARGET_DIR:-$ROOT/target}/release/libzoho_oauth_php.so" out
+    [ -f "$build" ] || { echo "no release build at $build (scripts/package-deb.sh builds it)"; return 1; }
+    out="$(loaded_extension -d "extension=$build")"
+    echo "php -d extension=BUILD: $out"
+    grep -q 'already loaded' <<<"$out" && grep -q "$PHP_EXT_DIR/zoho_oauth.so" <<<"$out" || return 1
+    out="$(PHP_INI_SCAN_DIR= loaded_extension -d "extension=$build")"
+    echo "PHP_INI_SCAN_DIR= php -d extension=BUILD: $out"
+    [ "$out" = "$(realpath "$build")" ] || [ "$out" = "$build" ]
+}
+
 check_remove() {
     local path sapi modules
     timeout 300 dpkg -r zoho-oauth </dev/null || return 1
@@ -412,6 +493,10 @@ check "zoho-oauth --version" check_cli_version
 check "man zoho-oauth renders without warnings" check_man_renders
 check "man page and completions are the CLI's own and name every subcommand of --help" check_generated_docs_match_help
 check "bash and fish complete every subcommand; zsh parses its completions" check_shell_completions
+check "bash, zsh and fish complete after a subcommand: an option and an option's value" check_completion_after_subcommand
+check "the packaged bridge works with require 'ZohoOAuth/Bridge/autoload.php' alone" check_bridge_require
+check "the licence notices in /usr/share/doc are THIRD-PARTY-LICENSES.md" check_licence_notices
+check "next to the package: PHP_INI_SCAN_DIR= runs a fresh build, -d alone the packaged one" check_fresh_build_beside_package
 check "dpkg -r removes every file but the conffile and disables the extension" check_remove
 check "dpkg --purge leaves /etc, /usr, /var/lib/php and dpkg's info as before" check_purge
 overlay_off

@@ -29,6 +29,7 @@ step "Rust tests (core, emulator, extension crate)" cargo test --workspace
 step "PHP extension tests" bash php/tests/run.sh
 step "C ABI tests (C, C++, ASan, valgrind, ctypes, PHP FFI)" bash tests/c/run.sh
 step "CLI interop (CLI <-> PHP extension, CLI <-> C library)" bash tests/cli/interop.sh
+step "the bridge installed with Composer (offline), the README's example" bash tests/composer/bridge.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED: ${failed[*]}"

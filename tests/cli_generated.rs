@@ -233,8 +233,10 @@ fn fish_completion_offers_each_command_exactly_its_options() {
             .and_then(|(_, rest)| rest.split_whitespace().next())
             .map(|l| format!("--{l}"));
         if line.contains("__fish_zoho_oauth_needs_command") {
+            // A command's line offers its name with -a; an option's -a offers its values.
+            let command_line = long.is_none();
             top_options.extend(long);
-            if let Some((_, rest)) = line.split_once(" -a \"") {
+            if let Some((_, rest)) = line.split_once(" -a \"").filter(|_| command_line) {
                 top_commands.insert(rest.split('"').next().unwrap_or_default().to_string());
             }
         } else if let Some((_, rest)) = line.split_once("__fish_zoho_oauth_using_subcommand ") {
@@ -253,5 +255,189 @@ fn fish_completion_offers_each_command_exactly_its_options() {
         }
         let expected: Set = own.union(&help.global).cloned().collect();
         assert_eq!(per_command.get(command), Some(&expected), "fish: {command}");
+    }
+}
+
+/// What `shell` offers at the end of `line` with the CLI's own completion script for it
+/// (tests/completion/complete.sh runs the real shell), run in an empty directory so that no
+/// file name can pass for a value.
+fn offered(shell: &str, line: &str) -> Set {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let script = dir.path().join(format!("zoho-oauth.{shell}"));
+    std::fs::write(&script, run(&["completions", shell])).expect("script written");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).expect("empty directory");
+    let out = Command::new("bash")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/completion/complete.sh"
+        ))
+        .args([shell, script.to_str().expect("UTF-8 path"), line])
+        .current_dir(&empty)
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{shell}: {line:?} (bash, zsh and fish: scripts/install-deps.sh): {out:?}"
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn set(words: &[&str]) -> Set {
+    words.iter().map(|w| w.to_string()).collect()
+}
+
+/// The data centres the core knows: what `--dc` must offer.
+fn data_centres() -> Set {
+    zoho_oauth::DataCentre::all()
+        .map(|dc| dc.code().to_string())
+        .collect()
+}
+
+/// In bash, zsh and fish: a subcommand's options and an option's values complete after the
+/// subcommand (bash completed nothing there before), and values complete at the top level.
+#[test]
+fn every_shell_completes_after_a_subcommand_and_option_values() {
+    let cases: Vec<(&str, Set)> = vec![
+        ("zoho-oauth login --ti", set(&["--timeout"])),
+        ("zoho-oauth mysql-create --to-s", set(&["--to-set"])),
+        ("zoho-oauth revoke --lo", set(&["--local"])),
+        ("zoho-oauth login --dc ", data_centres()),
+        ("zoho-oauth --dc ", data_centres()),
+        ("zoho-oauth token --store-format ", set(&["php", "json"])),
+        (
+            "zoho-oauth migrate --to ",
+            set(&["php", "json", "csv", "mysql", "redis"]),
+        ),
+        (
+            "zoho-oauth authorize-url --access-type ",
+            set(&["offline", "online"]),
+        ),
+        ("zoho-oauth mig", set(&["migrate"])),
+    ];
+    assert!(data_centres().contains("eu"));
+    for shell in ["bash", "zsh", "fish"] {
+        for (line, expected) in &cases {
+            // Where a value is due, bash also lists the options: compare the values alone.
+            let options_wanted = expected.iter().all(|w| w.starts_with('-'));
+            let offered: Set = offered(shell, line)
+                .into_iter()
+                .filter(|w| options_wanted || !w.starts_with('-'))
+                .collect();
+            assert_eq!(&offered, expected, "{shell}: {line:?}");
+        }
+    }
+}
+
+/// The lines of the man page's section `heading` (its `.SH` line as written), up to the next.
+fn man_section(man: &str, heading: &str) -> Vec<String> {
+    man.lines()
+        .skip_while(|l| *l != heading)
+        .skip(1)
+        .take_while(|l| !l.starts_with(".SH"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The bold words of roff lines (`\fBword\fR`), unescaped.
+fn roff_bold(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| l.split("\\fB").skip(1))
+        .filter_map(|w| w.split("\\fR").next())
+        .map(|w| w.replace("\\-", "-"))
+        .collect()
+}
+
+/// EXIT STATUS lists exactly the exit codes `--help` lists (both from the CLI's table), with
+/// the same names, and a code for every category of the library's table of error kinds.
+#[test]
+fn the_man_pages_exit_status_is_the_clis_exit_code_table() {
+    let help = run(&["--help"]);
+    let from_help: BTreeMap<String, String> = section(&help, "Exit codes:")
+        .iter()
+        .filter_map(|l| {
+            let (code, rest) = l.trim().split_once(' ')?;
+            let name = rest.trim().split(':').next()?;
+            Some((code.to_string(), name.to_string()))
+        })
+        .collect();
+    let man = run(&["man"]);
+    let lines = man_section(&man, ".SH \"EXIT STATUS\"");
+    let from_man: BTreeMap<String, String> = lines
+        .iter()
+        .filter_map(|l| {
+            let code = l.strip_prefix("\\fB")?.split("\\fR").next()?;
+            let name = l.split_once('(')?.1.trim_end_matches(')');
+            Some((code.to_string(), name.to_string()))
+        })
+        .collect();
+    assert_eq!(from_man, from_help);
+    assert_eq!(from_man.get("0").map(String::as_str), Some("success"));
+    let names: Set = from_man.values().cloned().collect();
+    for kind in zoho_oauth::ErrorKind::ALL {
+        let category = kind.category().name();
+        assert!(names.contains(category), "no exit code for {category}");
+    }
+}
+
+/// ENVIRONMENT names every `ZOHO_*` variable the CLI's source reads (and `--help` too).
+#[test]
+fn the_man_page_names_every_environment_variable_the_cli_reads() {
+    let mut read = Set::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/bin/zoho-oauth");
+    let mut dirs = vec![std::path::PathBuf::from(dir)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source directory").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("source file");
+            for piece in text.split("\"ZOHO_").skip(1) {
+                let name: String = piece
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    read.insert(format!("ZOHO_{name}"));
+                }
+            }
+        }
+    }
+    // Debug builds only: makes the CLI panic, for the exit-code test.
+    read.remove("ZOHO_OAUTH_DEBUG_PANIC");
+    assert!(read.contains("ZOHO_CLIENT_SECRET") && read.contains("ZOHO_OAUTH_CONFIG"));
+    let man = run(&["man"]);
+    let named: Set = roff_bold(&man_section(&man, ".SH ENVIRONMENT"))
+        .into_iter()
+        .collect();
+    let help = run(&["--help"]);
+    for var in &read {
+        assert!(named.contains(var), "man ENVIRONMENT lacks {var}");
+        assert!(help.contains(var.as_str()), "--help lacks {var}");
+    }
+}
+
+/// FILES names the configuration file, the token directory and each token file, the lock and
+/// the PHP extension's ini.
+#[test]
+fn the_man_page_has_a_files_section() {
+    let man = run(&["man"]);
+    let paths = roff_bold(&man_section(&man, ".SH FILES")).join(" ");
+    for path in [
+        "~/.config/zoho-oauth/config",
+        "~/.local/share/zoho-oauth/",
+        "zcrm_oauthtokens.txt",
+        "zoho_oauth_tokens.json",
+        "sdk_tokens.txt",
+        ".lock",
+        "/mods-available/zoho_oauth.ini",
+    ] {
+        assert!(paths.contains(path), "FILES lacks {path}: {paths}");
     }
 }

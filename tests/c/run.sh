@@ -2,7 +2,8 @@
 # The C ABI test suite: one entry point. Builds the library and the accounts emulator, then
 # checks the headers, and runs the C tests (shared and static library), the C++ test, the C
 # tests under AddressSanitizer and valgrind (each with a canary that must be caught), the
-# 8-thread test, the Python ctypes test, the PHP FFI test, and an install + pkg-config build.
+# 8-thread test, the Python ctypes test, the PHP FFI test (also inside a PHP that has loaded the
+# extension), and an install + pkg-config build.
 # Ends with "N passed, M failed" and exits non-zero on any failure.
 #
 #   bash tests/c/run.sh            (honours CARGO_TARGET_DIR; default: the workspace target/)
@@ -184,6 +185,19 @@ install_and_link() {
     [ "$ok" -eq 0 ] && echo "installed to $prefix; linked with pkg-config (shared and static); example ran"
 }
 
+# The C library through PHP FFI, by its SONAME, inside a PHP that has loaded the extension
+# (built on its own, as the package builds it) with nothing else from conf.d: the extension's
+# SONAME must be its own, or the loader hands FFI the extension instead of the library.
+ffi_inside_extension() {
+    local ext="$LIB_DIR/libzoho_oauth_php.so" name
+    cargo build -q -p zoho-oauth-php || return 1
+    name="$(readelf -d "$ext" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')"
+    echo "the extension's SONAME: $name"
+    [ "$name" = zoho_oauth.so ] || return 1
+    LD_LIBRARY_PATH="$BUILD/lib" PHP_INI_SCAN_DIR= php -d extension=ffi -d ffi.enable=1 \
+        -d "extension=$ext" tests/php_ffi/inside_extension.php include/zoho_oauth_ffi.h "$(soname)"
+}
+
 # --- run -------------------------------------------------------------------------------
 
 step "build library and emulator" build_all || finish
@@ -222,6 +236,7 @@ step "valgrind: C 8 threads" "${VALGRIND[@]}" "$BUILD/test_threads"
 step "valgrind: leak canary is caught" expect_leak_found "definitely lost" "${VALGRIND[@]}" "$BUILD/leak_canary"
 step "Python ctypes" python3 tests/python/test_capi.py "$LIB_DIR/libzoho_oauth.so"
 step "PHP FFI (FFI::cdef with zoho_oauth_ffi.h)" php -d ffi.enable=1 tests/php_ffi/test_ffi.php include/zoho_oauth_ffi.h "$LIB_DIR/libzoho_oauth.so"
+step "PHP FFI inside a PHP with the extension loaded (libzoho_oauth.so by SONAME)" ffi_inside_extension
 step "make install + pkg-config (shared and static)" install_and_link
 
 stop_emulator

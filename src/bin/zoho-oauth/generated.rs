@@ -3,23 +3,66 @@
 
 use roff::{Roff, bold, italic, roman};
 
-use crate::cli::{Shell, definition};
+use crate::cli::{Shell, definition, definition_named};
 use crate::exit::{Class, Failure};
+
+/// The command's name.
+const BIN: &str = "zoho-oauth";
+/// The name bash's script is generated under (see [`bash`]).
+const BASH_BIN: &str = "zoho_oauth";
 
 /// The completion script for `shell`.
 pub fn completions(shell: Shell) -> String {
-    let generator = match shell {
-        Shell::Bash => clap_complete::Shell::Bash,
-        Shell::Zsh => clap_complete::Shell::Zsh,
-        Shell::Fish => clap_complete::Shell::Fish,
-    };
+    match shell {
+        Shell::Bash => bash(),
+        Shell::Zsh => generate(clap_complete::Shell::Zsh, BIN),
+        Shell::Fish => fish(),
+    }
+}
+
+fn generate(shell: clap_complete::Shell, bin: &str) -> String {
     let mut script = Vec::new();
-    clap_complete::generate(generator, &mut definition(), "zoho-oauth", &mut script);
+    clap_complete::generate(shell, &mut definition_named(bin), bin, &mut script);
     String::from_utf8_lossy(&script).into_owned()
 }
 
-/// The man page, in roff: what `--help` says (name, synopsis, options, configuration,
-/// environment, exit codes), then a COMMANDS section with each command's help.
+/// bash's script. clap_complete names a subcommand's state `zoho__oauth__subcmd__login` where
+/// it walks the words, but `zoho__subcmd__oauth__subcmd__login` where it offers that
+/// subcommand's options, when the command's name has a hyphen: nothing would complete after
+/// the subcommand. Generated for `zoho_oauth` the two agree; the script then registers its
+/// function for the real name (its last lines: `complete -F _zoho_oauth ... zoho-oauth`).
+fn bash() -> String {
+    let script = generate(clap_complete::Shell::Bash, BASH_BIN);
+    let generated_for = format!(" {BASH_BIN}");
+    script
+        .lines()
+        .map(|line| match line.strip_suffix(generated_for.as_str()) {
+            Some(start) if line.trim_start().starts_with("complete -F ") => {
+                format!("{start} {BIN}\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// fish's script. Its `__fish_zoho_oauth_needs_command` parses the words so far with
+/// `argparse`, which fails while a global option still waits for its value (`zoho-oauth --dc
+/// <TAB>`); the generated function then answers "not at the command" and no value completes.
+/// No command has been given at that point, so the answer is made "at the command".
+fn fish() -> String {
+    const PARSE_FAILED: &str =
+        "    argparse -s (__fish_zoho_oauth_global_optspecs) -- $cmd 2>/dev/null\n    or return\n";
+    let script = generate(clap_complete::Shell::Fish, BIN);
+    script.replacen(
+        PARSE_FAILED,
+        &PARSE_FAILED.replace("or return\n", "or return 0\n"),
+        1,
+    )
+}
+
+/// The man page, in roff: what `--help` says (name, synopsis, options), a COMMANDS section
+/// with each command's help, then CONFIGURATION, ENVIRONMENT, FILES, EXIT STATUS (see
+/// `man_sections`) and an EXAMPLE.
 pub fn man() -> Result<String, Failure> {
     let command = definition();
     let man = clap_mangen::Man::new(command.clone());
@@ -34,7 +77,10 @@ pub fn man() -> Result<String, Failure> {
     commands_section(&command)
         .to_writer(&mut page)
         .map_err(failed)?;
-    after_help_section(&command)
+    crate::man_sections::sections()
+        .to_writer(&mut page)
+        .map_err(failed)?;
+    example_section(&command)
         .to_writer(&mut page)
         .map_err(failed)?;
     man.render_version_section(&mut page).map_err(failed)?;
@@ -70,18 +116,17 @@ fn commands_section(command: &clap::Command) -> Roff {
     roff
 }
 
-/// The general help's closing text (configuration, environment, exit codes, example), its
-/// lines kept as they are.
-fn after_help_section(command: &clap::Command) -> Roff {
+/// EXAMPLE: the general help's closing example, its lines kept as they are.
+fn example_section(command: &clap::Command) -> Roff {
     let mut roff = Roff::new();
-    roff.control("SH", ["CONFIGURATION, ENVIRONMENT AND EXIT CODES"]);
+    roff.control("SH", ["EXAMPLE"]);
     roff.control("nf", []);
     let text = command
         .get_after_help()
         .map(ToString::to_string)
         .unwrap_or_default();
-    for line in text.lines() {
-        roff.text([roman(line)]);
+    for line in text.lines().skip_while(|l| *l != "Example:").skip(1) {
+        roff.text([roman(line.trim_start())]);
     }
     roff.control("fi", []);
     roff

@@ -12,6 +12,7 @@ mod exit;
 mod generated;
 mod login;
 mod loopback;
+mod man_sections;
 mod migrate;
 mod migrate_csv;
 mod mysql_create;

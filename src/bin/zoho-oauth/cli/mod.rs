@@ -2,7 +2,8 @@
 //! `--help`, the man page and the shell completions all come from this definition.
 
 mod parse;
-mod text;
+pub mod text;
+mod values;
 
 use std::path::PathBuf;
 
@@ -50,7 +51,9 @@ pub struct Global {
         long,
         global = true,
         value_name = "CODE",
-        conflicts_with = "accounts_url"
+        conflicts_with = "accounts_url",
+        value_parser = values::data_centres(),
+        hide_possible_values = true
     )]
     pub dc: Option<String>,
     /// accounts server, instead of --dc (accounts_url)
@@ -60,7 +63,13 @@ pub struct Global {
     #[arg(long, global = true, value_name = "DIR")]
     pub token_dir: Option<String>,
     /// token file format (token_store_format)
-    #[arg(long, global = true, value_name = "php|json")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "php|json",
+        value_parser = values::store_formats(),
+        hide_possible_values = true
+    )]
     pub store_format: Option<String>,
     /// machine-readable output: one JSON object per line on stdout
     #[arg(long, global = true)]
@@ -186,7 +195,7 @@ pub struct AuthorizeUrlArgs {
     #[arg(long, value_name = "VALUE")]
     pub state: Option<String>,
     /// offline gives a refresh token (default offline)
-    #[arg(long, value_name = "offline|online")]
+    #[arg(long, value_name = "offline|online", value_parser = values::access_types(), hide_possible_values = true)]
     pub access_type: Option<String>,
     /// leave out prompt=consent (Zoho then issues no new refresh token)
     #[arg(long)]
@@ -197,10 +206,10 @@ pub struct AuthorizeUrlArgs {
 #[derive(Args, Debug)]
 pub struct MigrateArgs {
     /// the store to write (required; csv: the current SDKs' sdk_tokens.txt)
-    #[arg(long, value_name = "php|json|csv|mysql|redis")]
+    #[arg(long, value_name = "php|json|csv|mysql|redis", value_parser = values::migrate_sides(), hide_possible_values = true)]
     pub to: Option<String>,
     /// the store to read (default: the other file format for php/json, else the configured file)
-    #[arg(long, value_name = "php|json|csv|mysql|redis")]
+    #[arg(long, value_name = "php|json|csv|mysql|redis", value_parser = values::migrate_sides(), hide_possible_values = true)]
     pub from: Option<String>,
     /// a store key for the source only (mysql_url, mysql_table, redis_url, ...); repeatable
     #[arg(long, value_name = "KEY=VALUE")]
@@ -264,7 +273,14 @@ pub fn split_scopes(value: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The clap definition, for the parser, `--help`, the man page and the completions.
 pub fn definition() -> clap::Command {
+    definition_named("zoho-oauth")
+}
+
+/// The definition under another command name (bash's completion script is generated under
+/// one without a hyphen; see `generated::bash`).
+pub fn definition_named(bin: &str) -> clap::Command {
     let mut command = <Cli as clap::CommandFactory>::command()
+        .bin_name(bin.to_string())
         .override_usage(text::USAGE)
         .after_help(text::general_after());
     command.build(); // adds clap's `help` command, worded below

@@ -27,7 +27,8 @@ pub fn command_template(name: &str) -> String {
 pub const COMMAND_AFTER: &str =
     "Configuration sources, environment and exit codes: zoho-oauth --help";
 
-const SOURCES: &str = "\
+/// Where the configuration comes from (the general help and the man page).
+pub const SOURCES: &str = "\
 Configuration (later sources win):
   1. the configuration file: key=value lines with Zoho SDK keys (client_id, client_secret,
      redirect_uri, data_centre or accounts_url, token_persistence_path, token_store_format,
@@ -46,18 +47,36 @@ zcrm_oauthtokens.txt, which the PHP extension and the C library read).
 pub fn general_after() -> String {
     let mut s = String::from(SOURCES);
     s.push_str("\nEnvironment:\n");
-    for (var, key) in ENV_VARS {
-        let _ = writeln!(s, "  {var:<26} {key}");
+    for (var, meaning) in environment() {
+        let _ = writeln!(s, "  {var:<26} {meaning}");
     }
-    let _ = writeln!(s, "  {:<26} the configuration file", "ZOHO_OAUTH_CONFIG");
-    s.push_str("\nExit codes:\n  0   success\n");
-    for (_, code, name, meaning) in exit::TABLE {
+    s.push_str("\nExit codes:\n");
+    for (code, name, meaning) in exit_codes() {
         let _ = writeln!(s, "  {code:<3} {name}: {meaning}");
     }
     s.push_str(
         "\nExample:\n  curl -H \"Authorization: Zoho-oauthtoken $(zoho-oauth token --user ada@example.com)\" \\\n       https://www.zohoapis.com/crm/v2/users",
     );
     s
+}
+
+/// Every environment variable the tool reads, with the key it sets (or what it names):
+/// `ENV_VARS`, then `ZOHO_OAUTH_CONFIG`.
+pub fn environment() -> Vec<(&'static str, &'static str)> {
+    let mut vars = ENV_VARS.to_vec();
+    vars.push(("ZOHO_OAUTH_CONFIG", "the configuration file"));
+    vars
+}
+
+/// Every exit code with its name and meaning: 0, then the CLI's table (`exit::TABLE`).
+pub fn exit_codes() -> Vec<(u8, &'static str, &'static str)> {
+    std::iter::once((0, "success", "the command did what it was asked"))
+        .chain(
+            exit::TABLE
+                .iter()
+                .map(|(_, code, name, meaning)| (*code, *name, *meaning)),
+        )
+        .collect()
 }
 
 /// `login`'s details.
