@@ -92,6 +92,22 @@ pub fn is_timeout(e: &mysql::Error) -> bool {
     }
 }
 
+/// Whether nothing listens at the address tried (refused, or no route to it), so another
+/// address of the same host name may work.
+pub fn is_unreachable(e: &mysql::Error) -> bool {
+    use std::io::ErrorKind as K;
+    let unreachable = |kind: K| {
+        matches!(
+            kind,
+            K::ConnectionRefused | K::AddrNotAvailable | K::NetworkUnreachable | K::HostUnreachable
+        )
+    };
+    if let Some(io) = innermost_io(e) {
+        return unreachable(io.kind());
+    }
+    matches!(e, mysql::Error::DriverError(DriverError::CouldNotConnect(Some((_, _, kind)))) if unreachable(*kind))
+}
+
 /// Whether the server refused the connection for lack of connections (`max_connections`).
 pub fn is_busy(e: &mysql::Error) -> bool {
     matches!(e, mysql::Error::MySqlError(m) if BUSY.contains(&m.code))

@@ -21,6 +21,8 @@ use mysql::{Conn, Opts, OptsBuilder, SslOpts};
 
 use super::deadline::Deadline;
 use super::errors;
+#[cfg(test)]
+use super::settings::Bounds;
 use super::settings::{MysqlSettings, Tls};
 use super::socket;
 use crate::error::{Error, ErrorKind, Result};
@@ -77,7 +79,8 @@ impl Session {
 }
 
 /// Opens a session for `purpose` within `deadline`. A server with too many connections is
-/// tried again after a short pause while time is left; any other failure is final.
+/// tried again after a short pause while time is left; an address where nothing listens
+/// gives way to the host name's next address; any other failure is final.
 pub fn open(
     s: &MysqlSettings,
     deadline: &Deadline,
@@ -85,28 +88,66 @@ pub fn open(
     action: &str,
 ) -> Result<Session> {
     check_ca_file(s)?;
+    open_at(s, &host_addresses(s), deadline, purpose, action)
+}
+
+/// [`open`] trying `hosts` (addresses of `s.host`) in turn.
+fn open_at(
+    s: &MysqlSettings,
+    hosts: &[String],
+    deadline: &Deadline,
+    purpose: Purpose,
+    action: &str,
+) -> Result<Session> {
+    let mut next_host = 0;
     let mut pause = FIRST_BUSY_PAUSE;
     loop {
         let Some(left) = deadline.left() else {
             return Err(super::deadline::out_of_time(s, action, deadline.bound()));
         };
-        match connect(s, left, deadline, purpose) {
+        let host = hosts.get(next_host).unwrap_or(&s.host);
+        match connect(s, host, left, deadline, purpose) {
             Ok(session) => return Ok(session),
             Err(e) if errors::is_busy(&e) && deadline.pause(pause) => {
                 pause = (pause * 2).min(MAX_BUSY_PAUSE);
+            }
+            Err(e) if errors::is_unreachable(&e) && next_host + 1 < hosts.len() => {
+                next_host += 1;
             }
             Err(e) => return Err(errors::convert(&e, s, action, deadline.bound())),
         }
     }
 }
 
+/// The addresses to try in turn for a plain TCP connection: every address the host name
+/// resolves to, because the driver tries only the first (with Debian's `/etc/hosts`,
+/// `localhost` is `::1` first, while MariaDB listens on 127.0.0.1 by default). Over TLS the
+/// name itself is kept (the server's certificate is checked against it), as it is for a
+/// Unix socket or a name that does not resolve (the driver then reports why).
+fn host_addresses(s: &MysqlSettings) -> Vec<String> {
+    use std::net::ToSocketAddrs;
+    if s.socket.is_some() || s.tls != Tls::Off {
+        return vec![s.host.clone()];
+    }
+    let mut addresses: Vec<String> = match (s.host.as_str(), s.port).to_socket_addrs() {
+        Ok(resolved) => resolved.map(|a| a.ip().to_string()).collect(),
+        Err(_) => Vec::new(),
+    };
+    addresses.dedup();
+    if addresses.is_empty() {
+        addresses.push(s.host.clone());
+    }
+    addresses
+}
+
 fn connect(
     s: &MysqlSettings,
+    host: &str,
     left: Duration,
     deadline: &Deadline,
     purpose: Purpose,
 ) -> mysql::Result<Session> {
-    let conn = Conn::new(opts(s, left))?;
+    let conn = Conn::new(opts(s, host, left))?;
     let mut session = Session {
         conn: Some(conn),
         pid: std::process::id(),
@@ -123,9 +164,10 @@ fn connect(
     Ok(session)
 }
 
-/// The driver options: no default database (every statement names it), TCP even to
-/// `localhost` (as the SDK), and every timeout `left`.
-fn opts(s: &MysqlSettings, left: Duration) -> Opts {
+/// The driver options: no default database (every statement names it), TCP to `host` (an
+/// address of `s.host`, or the name itself) even for `localhost` (as the SDK), and every
+/// timeout `left`.
+fn opts(s: &MysqlSettings, host: &str, left: Duration) -> Opts {
     let mut b = OptsBuilder::new()
         .user(Some(s.user.clone()))
         .pass(Some(s.password.expose().to_string()))
@@ -138,7 +180,7 @@ fn opts(s: &MysqlSettings, left: Duration) -> Opts {
         .write_timeout(Some(left));
     b = match &s.socket {
         Some(socket) => b.socket(Some(socket.display().to_string())),
-        None => b.ip_or_hostname(Some(s.host.clone())).tcp_port(s.port),
+        None => b.ip_or_hostname(Some(host.to_string())).tcp_port(s.port),
     };
     if let Tls::Verified(ca) = &s.tls {
         let ssl = SslOpts::default().with_root_cert_path(ca.clone());
@@ -210,6 +252,68 @@ fn check_ca_file(s: &MysqlSettings) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_tcp_tries_every_address_and_tls_keeps_the_name() {
+        let bounds = Bounds {
+            call: Duration::from_secs(5),
+            lease: Duration::from_secs(5),
+        };
+        let keys = |ssl: &'static str| {
+            move |key: &str| match key {
+                "host_address" => Some("localhost"),
+                "mysql_ssl" => Some(ssl),
+                _ => None,
+            }
+        };
+        let plain = MysqlSettings::from_keys(keys("off"), bounds).expect("settings");
+        let addresses = host_addresses(&plain);
+        assert!(
+            addresses.iter().any(|a| a == "127.0.0.1" || a == "::1"),
+            "{addresses:?}"
+        );
+        assert!(!addresses.iter().any(|a| a == "localhost"));
+        let tls = MysqlSettings::from_keys(keys("on"), bounds).expect("settings");
+        assert_eq!(host_addresses(&tls), ["localhost"]);
+    }
+
+    /// The throwaway server listens on 127.0.0.1 only (`scripts/mariadb.sh`); 127.0.0.3 is
+    /// loopback too, with nothing listening: as `localhost` resolving to `::1` first is.
+    #[test]
+    fn an_address_where_nothing_listens_gives_way_to_the_next() {
+        let Ok(url) = std::env::var("ZOHO_TEST_MYSQL_URL") else {
+            assert_ne!(
+                std::env::var("ZOHO_REQUIRE_MYSQL").as_deref(),
+                Ok("1"),
+                "ZOHO_REQUIRE_MYSQL=1 but ZOHO_TEST_MYSQL_URL is not set"
+            );
+            return;
+        };
+        let bounds = Bounds {
+            call: Duration::from_secs(5),
+            lease: Duration::from_secs(5),
+        };
+        let s = MysqlSettings::from_keys(|k| (k == "mysql_url").then_some(url.as_str()), bounds)
+            .expect("settings");
+        let open = |hosts: &[&str]| {
+            let hosts: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();
+            open_at(
+                &s,
+                &hosts,
+                &Deadline::after(Duration::from_secs(5)),
+                Purpose::Call,
+                "test",
+            )
+        };
+        let mut session = open(&["127.0.0.3", "127.0.0.1"]).expect("the second address");
+        let conn = session
+            .conn(&Deadline::after(Duration::from_secs(5)))
+            .expect("conn");
+        let one: Option<u8> = conn.query_first("SELECT 1").expect("query");
+        assert_eq!(one, Some(1));
+        let alone = open(&["127.0.0.3"]).err().expect("nothing listens there");
+        assert_eq!(alone.kind(), ErrorKind::StoreUnavailable);
+    }
 
     #[test]
     fn whole_seconds_round_up_and_never_reach_zero() {
