@@ -36,17 +36,14 @@ impl Settings {
         Ok(dir)
     }
 
-    /// The configured token store: the token file in the token directory, or MySQL or
-    /// Redis when `token_store` says so (opened through the library, as every door does).
+    /// The configured token store: the token file in the token directory (by default the
+    /// CLI's data directory, created when missing), or MySQL or Redis when `token_store`
+    /// says so, opened through the library as every door does.
     pub fn store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
-        if self.names_shared_store() || self.names_sdk_csv() {
-            return Ok(zoho_oauth::store::open(&self.config_without_secret()?)?);
+        if !self.names_shared_store() && !self.names_sdk_csv() {
+            self.token_dir()?;
         }
-        let dir = self.token_dir()?;
-        Ok(Arc::new(zoho_oauth::FileStore::in_directory(
-            dir,
-            self.store_format()?,
-        )?))
+        Ok(zoho_oauth::store::open(&self.config_without_secret()?)?)
     }
 
     /// Whether `token_persistence_path` names the current SDKs' `sdk_tokens.txt`.
