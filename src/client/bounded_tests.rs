@@ -147,18 +147,18 @@ fn a_still_valid_token_is_served_at_once_while_another_refreshes_and_the_lock_is
     let store = Arc::new(CountingStore::default());
     // Inside the 60 s refresh margin but still valid for 30 s.
     store
-        .save(&tokens("ada@example.com", "1000.old", 30_000))
+        .save(&tokens("busy@example.com", "1000.old", 30_000))
         .expect("save");
     let clock = Arc::new(crate::clock::OffsetClock::new());
     // Waiting would take 5 s: nobody with a working token may wait for another's refresh.
     let c = client(&store, 0, 5_000).with_clock(clock.clone());
     let held = store
-        .lock_user("ada@example.com", Duration::from_secs(1))
+        .lock_user("busy@example.com", Duration::from_secs(1))
         .expect("lock");
     let before = store.locks.load(Ordering::SeqCst);
     let started = Instant::now();
     for _ in 0..50 {
-        let token = c.get_access_token("ada@example.com").expect("served");
+        let token = c.get_access_token("busy@example.com").expect("served");
         assert_eq!(token.expose(), "1000.old");
     }
     assert!(started.elapsed() < Duration::from_secs(4), "nobody waited");
@@ -170,7 +170,7 @@ fn a_still_valid_token_is_served_at_once_while_another_refreshes_and_the_lock_is
     // After the pause, the lock is tried again (once), still without waiting.
     clock.advance_ms(super::pauses::BUSY_REFRESH_PAUSE_MS + 1);
     assert_eq!(
-        c.get_access_token("ada@example.com")
+        c.get_access_token("busy@example.com")
             .expect("served")
             .expose(),
         "1000.old"
@@ -183,11 +183,11 @@ fn a_still_valid_token_is_served_at_once_while_another_refreshes_and_the_lock_is
 fn a_stalled_store_costs_one_bounded_call_per_interval_not_one_per_call() {
     let store = Arc::new(CountingStore::default());
     store
-        .save(&tokens("ada@example.com", "1000.cached", 3_600_000))
+        .save(&tokens("stalled@example.com", "1000.cached", 3_600_000))
         .expect("save");
     let clock = Arc::new(crate::clock::OffsetClock::new());
     let c = client(&store, 20, 1000).with_clock(clock.clone());
-    c.get_access_token("ada@example.com").expect("cached");
+    c.get_access_token("stalled@example.com").expect("cached");
     // The store stalls for 300 ms per call, then fails (its call bound).
     store.stall_ms.store(300, Ordering::SeqCst);
     store.down.store(true, Ordering::SeqCst);
@@ -195,24 +195,24 @@ fn a_stalled_store_costs_one_bounded_call_per_interval_not_one_per_call() {
     let before = gets();
     for _ in 0..20 {
         thread::sleep(Duration::from_millis(30)); // past store_recheck_ms every time
-        let token = c.get_access_token("ada@example.com").expect("served");
+        let token = c.get_access_token("stalled@example.com").expect("served");
         assert_eq!(token.expose(), "1000.cached");
     }
     assert_eq!(gets() - before, 1, "one stalled call, then a back-off");
     // After the back-off interval, the store is asked again: one call.
     clock.advance_ms(super::pauses::STORE_RETRY_AFTER_MS);
-    c.get_access_token("ada@example.com").expect("served");
+    c.get_access_token("stalled@example.com").expect("served");
     assert_eq!(gets() - before, 2);
     // The store answers again: its tokens are used, and the next re-check asks it.
     store.stall_ms.store(0, Ordering::SeqCst);
     store.down.store(false, Ordering::SeqCst);
     store
-        .save(&tokens("ada@example.com", "1000.new", 3_600_000))
+        .save(&tokens("stalled@example.com", "1000.new", 3_600_000))
         .expect("save");
     clock.advance_ms(super::pauses::STORE_RETRY_AFTER_MS);
     thread::sleep(Duration::from_millis(30));
     assert_eq!(
-        c.get_access_token("ada@example.com")
+        c.get_access_token("stalled@example.com")
             .expect("read")
             .expose(),
         "1000.new"
@@ -224,17 +224,17 @@ fn a_stalled_store_costs_a_caller_with_a_working_token_one_call_bound_at_most() 
     let store = Arc::new(CountingStore::default());
     // Inside the margin: a call re-reads the store and would try to refresh.
     store
-        .save(&tokens("ada@example.com", "1000.stale", 30_000))
+        .save(&tokens("working@example.com", "1000.stale", 30_000))
         .expect("save");
     let c = client(&store, 0, 1000);
-    c.get_access_token("ada@example.com").expect("read");
+    c.get_access_token("working@example.com").expect("read");
     store.stall_ms.store(300, Ordering::SeqCst);
     store.down.store(true, Ordering::SeqCst);
     let (gets, locks) = (
         store.gets.load(Ordering::SeqCst),
         store.locks.load(Ordering::SeqCst),
     );
-    let token = c.get_access_token("ada@example.com").expect("served");
+    let token = c.get_access_token("working@example.com").expect("served");
     assert_eq!(token.expose(), "1000.stale");
     assert_eq!(
         store.gets.load(Ordering::SeqCst) - gets,

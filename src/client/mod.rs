@@ -279,12 +279,8 @@ impl OAuthClient {
     /// ([`TokenStore::save_refreshed`]), so a delete is never undone.
     pub fn delete_tokens(&self, user: &str) -> Result<bool> {
         check_user(user)?;
-        let Some(found) = self.store.get(user)? else {
-            return Ok(false);
-        };
-        let key = entry_key(&found, user).to_string();
-        let _lock = self.lock_for_removal(&key)?;
-        let deleted = self.store.delete(&key)?;
+        let _lock = self.lock_for_removal(user)?;
+        let deleted = self.store.delete(user)?;
         self.forget_cache();
         Ok(deleted)
     }

@@ -103,7 +103,6 @@ impl OAuthClient {
         }
         let key = entry_key(&stored, user).to_string();
         if !stored.is_valid_access_token(now) {
-            self.log(Level::Info, "Access Token has expired. Hence refreshing.");
             return self.refresh_stored(&key, stored, Trigger::Expired);
         }
         if self.refresh_failed_recently(&key, now) {
@@ -198,6 +197,9 @@ impl OAuthClient {
         };
         if done {
             return Ok(current);
+        }
+        if trigger != Trigger::Forced {
+            self.log(Level::Info, "Access Token has expired. Hence refreshing.");
         }
         match self.refresh_locked(key, &current) {
             Ok(fresh) => Ok(fresh),

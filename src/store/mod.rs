@@ -124,10 +124,15 @@ pub trait TokenStore: Send + Sync {
     /// the file's write lock); this default reads, decides and saves, which is enough only
     /// while every writer of the store holds the user's lock ([`TokenStore::lock_user`]).
     fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        // The entry `get` finds is `user`'s when it names exactly `user`, or names nobody (a
+        // custom store may keep tokens without their user; they are the ones asked for).
         let stored = match fresh.user.as_deref() {
-            Some(user) => self
-                .get(user)?
-                .filter(|stored| stored.user.as_deref() == Some(user)),
+            Some(user) => self.get(user)?.filter(|stored| {
+                stored
+                    .user
+                    .as_deref()
+                    .is_none_or(|named| named.is_empty() || named == user)
+            }),
             None => None,
         };
         let outcome = RefreshSave::decide(stored.as_ref(), fresh, used_refresh);

@@ -274,9 +274,14 @@ function test_errors(FFI $ffi, string $dir): void
 {
     new_client($ffi, '{}', $ffi->ZOHO_RESULT_CONFIG_MISSING, 'client_id is mandatory');
     new_client($ffi, '{"client_secret":"' . CLIENT_SECRET, $ffi->ZOHO_RESULT_CONFIG_INVALID);
-    // No token path: the SDK's MySQL store, opened without connecting; a server that is down
-    // is store_unavailable at the first call.
-    $mysql = new_client($ffi, config_json($dir, ['token_persistence_path' => null, 'host_address' => '127.0.0.1', 'db_port' => '1']));
+    // No store named: refused, nothing connected to (Zoho's MySQL default belongs to the PHP
+    // extension, as the SDK's).
+    new_client($ffi, config_json($dir, ['token_persistence_path' => null]),
+        $ffi->ZOHO_RESULT_CONFIG_MISSING, 'no token store is configured');
+    // MySQL asked for: opened without connecting; a server that is down is store_unavailable
+    // at the first call.
+    $mysql = new_client($ffi, config_json($dir, ['token_persistence_path' => null, 'token_store' => 'mysql',
+        'host_address' => '127.0.0.1', 'db_port' => '1']));
     get_token($ffi, $mysql, USER, $ffi->ZOHO_RESULT_STORE_UNAVAILABLE);
     free_client($ffi, $mysql);
     [$keys, $values, $n, $bufs] = pairs($ffi, ['client_id' => CLIENT_ID, 'client_secret' => CLIENT_SECRET,
