@@ -1,5 +1,6 @@
-//! Issue 21, item 8: a grant is never spent on a store that cannot take its tokens (the
-//! store is checked first), and a refresh whose save fails still serves the new access
+//! Issue 21, item 8: a grant is never spent on a token directory that cannot take its tokens
+//! (the store is checked first; a corrupt file still costs the grant, and the tokens are
+//! handed over in the error, see `tests/cli.rs`), and a refresh whose save fails still serves the new access
 //! token, kept in memory, rather than failing (a forced refresh still reports the failed
 //! save, with the tokens attached).
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -100,34 +101,6 @@ fn a_grant_is_not_spent_when_the_token_directory_is_gone() {
     // The same grant works once the directory is back.
     std::fs::create_dir(&dir).unwrap();
     client.generate_access_token(&grant).unwrap();
-}
-
-#[test]
-fn a_grant_is_not_spent_on_a_token_file_that_cannot_be_parsed() {
-    let env = TestEnv::start();
-    let csv_dir = tempfile::tempdir().unwrap();
-    let cases = [
-        (env.token_file(), env.config()),
-        (
-            csv_dir.path().join("sdk_tokens.txt"),
-            env.config()
-                .with_token_persistence_path(csv_dir.path().join("sdk_tokens.txt")),
-        ),
-    ];
-    for (file, config) in cases {
-        std::fs::write(&file, b"\x00 not a token file \xff").unwrap();
-        let client = env.client_for(config);
-        let e = client
-            .generate_access_token(&env.grant(ADA, SCOPES))
-            .expect_err("unreadable store");
-        assert_eq!(e.kind(), ErrorKind::StoreCorrupt, "{}: {e}", file.display());
-        assert_eq!(env.counter("token.authorization_code"), 0, "not spent");
-        assert_eq!(
-            std::fs::read(&file).unwrap(),
-            b"\x00 not a token file \xff",
-            "left untouched"
-        );
-    }
 }
 
 /// Root ignores permissions, so as root a read-only directory only shows as another user

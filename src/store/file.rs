@@ -203,10 +203,9 @@ impl TokenStore for FileStore {
         self.modify(|entries| remove_entry(entries, user))
     }
 
-    /// The directory can be written and the file (when there is one) parses.
+    /// The directory exists, is trusted and can be written.
     fn prepare(&self) -> Result<()> {
-        self.file.prepare()?;
-        self.entries().map(|_| ())
+        self.file.prepare()
     }
 
     fn list(&self) -> Result<Vec<Tokens>> {
