@@ -131,7 +131,11 @@ fn bench_get(c: &mut Criterion) {
         b.iter(|| store.get(black_box(&wanted)).expect("get"))
     });
     let table = format!("bench_get_1000_{}", std::process::id());
-    let default_mysql = default_client(&[("mysql_url", url.as_str()), ("mysql_table", &table)]);
+    let default_mysql = default_client(&[
+        ("token_store", "mysql"),
+        ("mysql_url", url.as_str()),
+        ("mysql_table", &table),
+    ]);
     default_mysql.get_access_token(&wanted).expect("warm");
     group.bench_function("cached, default configuration (no store_recheck_ms)", |b| {
         b.iter(|| {

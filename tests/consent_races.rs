@@ -94,14 +94,19 @@ fn race(
     (first, granted, b_said, stored)
 }
 
-fn a_consent_during_a_refresh_is_kept(store: &StoreUnderTest, a_waits: bool) {
-    let label = store.label;
-    let extra: &[(&str, &str)] = if a_waits {
+/// A's extra keys: none (it waits for B's lock, at most the default 17 s), or a 1 s lock
+/// wait (it gives up while B's reply is still on its way, and writes without the lock).
+fn a_keys(a_waits: bool) -> &'static [(&'static str, &'static str)] {
+    if a_waits {
         &[]
     } else {
         &[("lock_timeout_secs", "1")]
-    };
-    let (first, granted, b_said, stored) = race(store, Action::Consent, extra);
+    }
+}
+
+fn a_consent_during_a_refresh_is_kept(store: &StoreUnderTest, a_waits: bool) {
+    let label = store.label;
+    let (first, granted, b_said, stored) = race(store, Action::Consent, a_keys(a_waits));
     let granted = granted.unwrap();
     let stored = stored.expect("U is stored");
     assert_ne!(granted.refresh_token, first.refresh_token, "{label}: RT2");
@@ -125,12 +130,7 @@ fn a_consent_during_a_refresh_is_kept(store: &StoreUnderTest, a_waits: bool) {
 
 fn a_delete_during_a_refresh_is_kept(store: &StoreUnderTest, a_waits: bool) {
     let label = store.label;
-    let extra: &[(&str, &str)] = if a_waits {
-        &[]
-    } else {
-        &[("lock_timeout_secs", "1")]
-    };
-    let (_, _, b_said, stored) = race(store, Action::Delete, extra);
+    let (_, _, b_said, stored) = race(store, Action::Delete, a_keys(a_waits));
     assert!(
         stored.is_none(),
         "{label}: the delete is kept (a_waits {a_waits})"

@@ -34,6 +34,8 @@ const NEVER: i64 = i64::MIN;
 pub(super) struct Pauses {
     store_failed_at: AtomicI64,
     busy_until: Mutex<HashMap<String, i64>>,
+    /// The latest time in `busy_until`: before it, no map lookup is needed.
+    busy_horizon: AtomicI64,
 }
 
 impl Default for Pauses {
@@ -41,6 +43,7 @@ impl Default for Pauses {
         Pauses {
             store_failed_at: AtomicI64::new(NEVER),
             busy_until: Mutex::new(HashMap::new()),
+            busy_horizon: AtomicI64::new(NEVER),
         }
     }
 }
@@ -67,14 +70,19 @@ impl Pauses {
     /// Records that `user`'s refresh lock was taken (or could not be tried) at `now`.
     pub(super) fn note_busy(&self, user: &str, now: i64) {
         if let Ok(mut busy) = self.busy_until.try_lock() {
-            busy.retain(|_, until| *until > now);
-            busy.insert(user.to_string(), now.saturating_add(BUSY_REFRESH_PAUSE_MS));
+            let until = now.saturating_add(BUSY_REFRESH_PAUSE_MS);
+            busy.retain(|_, old| *old > now);
+            busy.insert(user.to_string(), until);
+            self.busy_horizon.fetch_max(until, Ordering::AcqRel);
         }
     }
 
     /// Whether `user`'s refresh lock was found taken less than [`BUSY_REFRESH_PAUSE_MS`]
     /// before `now`.
     pub(super) fn busy(&self, user: &str, now: i64) -> bool {
+        if now >= self.busy_horizon.load(Ordering::Acquire) {
+            return false;
+        }
         self.busy_until
             .try_lock()
             .ok()

@@ -204,6 +204,11 @@ impl OAuthClient {
         match self.refresh_locked(key, &current) {
             Ok(fresh) => Ok(fresh),
             Err(e) if trigger != Trigger::Forced && e.unsaved_tokens().is_some() => {
+                if usable {
+                    // Other processes whose token still works wait before spending another
+                    // refresh on a store that cannot keep it.
+                    self.remember_refresh_failure(key, now);
+                }
                 self.keep_unsaved(key, e)
             }
             Err(e) if usable && serves_old_token(&e) => {

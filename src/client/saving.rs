@@ -125,6 +125,9 @@ impl OAuthClient {
         let Ok(mut unsaved) = self.unsaved.try_lock() else {
             return stored;
         };
+        if unsaved.is_empty() {
+            return stored;
+        }
         let Some(kept) = unsaved.get(key) else {
             return stored;
         };
