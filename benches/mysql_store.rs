@@ -18,7 +18,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use mysql::prelude::Queryable;
 use zoho_accounts_emulator::{ClientSpec, Emulator, GrantSpec, Options, Settings};
-use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
+use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
 use zoho_oauth::{Config, FileStore, OAuthClient, Secret, StoreFormat, TokenStore, Tokens};
 
 const FAR_FUTURE_MS: i64 = 4_000_000_000_000;
@@ -54,8 +54,10 @@ fn settings(url: &str, table: &str) -> MysqlSettings {
                 .find(|(key, _)| *key == k)
                 .map(|(_, v)| v.as_str())
         },
-        Duration::from_secs(5),
-        Duration::from_secs(30),
+        Bounds {
+            call: Duration::from_secs(5),
+            lease: Duration::from_secs(42),
+        },
     )
     .expect("settings")
 }

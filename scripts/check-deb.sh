@@ -17,10 +17,25 @@
 # Needs root (unshare, mount). Ends with "N passed, M failed"; exits non-zero on any failure.
 # Each check's output goes to a log, kept (and named) when a check fails.
 #
-#   bash scripts/check-deb.sh [PATH.deb]
+#   bash scripts/check-deb.sh [PATH.deb]             the package for this machine's PHP
+#   bash scripts/check-deb.sh --php 8.4 [PATH.deb]   the package for PHP 8.4 (scripts/package-deb.sh
+#                                                    --php 8.4), checked inside the Debian 13 root
+#                                                    that built it (scripts/debian-root.sh)
 set -uo pipefail
 ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)" || exit 1
 cd "$ROOT" || exit 1
+
+PHP_ARGS=()
+if [ "${1:-}" = --php ]; then
+    [ $# -ge 2 ] || { echo "usage: $0 [--php X.Y] [PATH.deb]"; exit 2; }
+    PHP_ARGS=(--php "$2")
+    shift 2
+    if [ -z "${CHECK_DEB_NAMESPACE:-}" ]; then
+        where="$(bash scripts/debian-root.sh for-php "${PHP_ARGS[1]}")" || { echo "0 passed, 1 failed"; exit 1; }
+        [ "$where" = host ] ||
+            exec bash scripts/debian-root.sh run "$where" -- bash scripts/check-deb.sh "${PHP_ARGS[@]}" "$@"
+    fi
+fi
 
 if [ -z "${CHECK_DEB_NAMESPACE:-}" ]; then
     if [ "$(id -u)" != 0 ]; then
@@ -28,9 +43,10 @@ if [ -z "${CHECK_DEB_NAMESPACE:-}" ]; then
         echo "0 passed, 1 failed"
         exit 1
     fi
-    CHECK_DEB_NAMESPACE=1 exec unshare --mount --propagation private bash "$0" "$@"
+    CHECK_DEB_NAMESPACE=1 exec unshare --mount --propagation private bash "$0" "${PHP_ARGS[@]}" "$@"
 fi
 
+if [ ${#PHP_ARGS[@]} -gt 0 ]; then PHP_CONFIG="${PHP_CONFIG:-$(command -v "php-config${PHP_ARGS[1]}")}"; fi
 PHP_CONFIG="${PHP_CONFIG:-php-config}"
 PHPAPI="$("$PHP_CONFIG" --phpapi)"
 PHP_EXT_DIR="$("$PHP_CONFIG" --extension-dir)"
@@ -369,7 +385,7 @@ source scripts/emulator.sh
 trap cleanup EXIT
 DEB="${1:-}"
 if [ -z "$DEB" ]; then
-    DEB="$(bash scripts/package-deb.sh | tail -n 1)"
+    DEB="$(bash scripts/package-deb.sh "${PHP_ARGS[@]}" | tail -n 1)"
     [ -f "$DEB" ] || { echo "FAILED bash scripts/package-deb.sh"; failed=1; finish; }
 fi
 echo "# $DEB"

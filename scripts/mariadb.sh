@@ -8,10 +8,13 @@
 #   scripts/mariadb.sh stop DIR           stops it (SIGTERM, then SIGKILL after 20 s) and removes DIR
 #   scripts/mariadb.sh url DIR            prints the URL of a running server
 #
-# MARIADB_EXTRA_ARGS adds server options (e.g. --ssl-cert=... --ssl-key=... for TLS tests).
+# MARIADB_EXTRA_ARGS adds server options, after (so overriding) the defaults: e.g.
+# --ssl-cert=... --ssl-key=... for TLS tests, --max-connections=151 (MariaDB's default; the
+# script's is 500), or --character-set-server=latin1 --collation-server=latin1_swedish_ci for a
+# server with MariaDB's compiled-in default character set (the script's is utf8mb4).
 # root has no password on the throwaway server; it listens on 127.0.0.1 only. The database
 # `zohooauth` is created empty (the tests create their own tables). Installs Debian's
-# mariadb-server and php8.2-mysql when missing (root or sudo).
+# mariadb-server and php8.X-mysql (of the `php` on PATH) when missing (root or sudo).
 set -euo pipefail
 
 usage() { echo "usage: $0 start DIR [PORT] | stop DIR | url DIR" >&2; exit 2; }
@@ -20,8 +23,10 @@ cmd="$1"
 dir="$2"
 
 install_if_missing() {
-    local missing=()
-    for p in mariadb-server mariadb-client php8.2-mysql; do
+    local missing=() php_mysql
+    # mysqli for the PHP that runs the tests (8.2 on Debian 12, 8.4 in a Debian 13 root).
+    php_mysql="php$(php -n -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;' 2>/dev/null || echo 8.2)-mysql"
+    for p in mariadb-server mariadb-client "$php_mysql"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -5,7 +5,12 @@
 #
 #   bash scripts/package-deb.sh      -> target/debian/zoho-oauth_<version>-1_<arch>.deb
 #   sudo apt install ./target/debian/zoho-oauth_*.deb
+#   bash scripts/package-deb.sh --php 8.4   -> target/trixie/debian/zoho-oauth_<version>-1_<arch>.deb
 #
+# --php X.Y builds for PHP X.Y: here when this machine has it (php-configX.Y), else inside the
+# root of the Debian release that ships it (scripts/debian-root.sh: 8.4 in Debian 13, trixie),
+# against that release's PHP and libc (Depends: phpapi-20240924, the ini in
+# /etc/php/8.4/mods-available). Without it: the PHP of php-config.
 # Needs dpkg-dev (dpkg-architecture, dpkg-shlibdeps), php8.2-dev (php-config) and the build's
 # own dependencies (scripts/install-deps.sh). Honours CARGO_TARGET_DIR, PHP_CONFIG (default
 # php-config), DEB_REVISION (default 1) and DEB_MAINTAINER. Prints the package's path last.
@@ -13,6 +18,17 @@ set -euo pipefail
 ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 cd "$ROOT"
 
+if [ "${1:-}" = --php ]; then
+    [ $# -eq 2 ] || { echo "usage: $0 [--php X.Y]" >&2; exit 2; }
+    where="$(bash scripts/debian-root.sh for-php "$2")"
+    [ "$where" = host ] || exec bash scripts/debian-root.sh run "$where" -- bash scripts/package-deb.sh "$@"
+    # ext-php-rs builds against $PHP/$PHP_CONFIG: set only for another PHP than the default one
+    # (a change of either rebuilds it).
+    if [ "$(php-config --version 2>/dev/null | cut -d. -f1,2)" != "$2" ]; then
+        PHP="$(command -v "php$2")" PHP_CONFIG="$(command -v "php-config$2")"
+        export PHP PHP_CONFIG
+    fi
+fi
 PHP_CONFIG="${PHP_CONFIG:-php-config}"
 DEB_REVISION="${DEB_REVISION:-1}"
 DEB_MAINTAINER="${DEB_MAINTAINER:-zoho-oauth maintainers <maintainers@zoho-oauth.invalid>}"

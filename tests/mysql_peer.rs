@@ -10,6 +10,7 @@ mod support;
 use std::process::Command;
 
 use common::TestEnv;
+use mysql::prelude::Queryable;
 use support::{repo, sdk_table, server_url};
 use zoho_oauth::{Config, OAuthClient, Secret, TokenStore, Tokens};
 
@@ -129,4 +130,73 @@ fn rows_we_write_are_read_by_the_sdk() {
         peer(&url, &table, &["get", "nobody@example.com"]).trim(),
         "null"
     );
+}
+
+/// Identifiers outside ASCII, written by the SDK and by the store, are found by the other,
+/// and the same identifier is one row whoever wrote it, on `url`'s server and `table`.
+fn non_ascii_rows_are_shared(url: &str, table: &str) {
+    let far = "4102444800000";
+    let store = support::store(url, table);
+    for user in ["zoë@exämple.de", "名@例え.jp"] {
+        peer(url, table, &["save", user, "1000.sdk", "1000.r-sdk", far]);
+        let found = store.get(user).unwrap();
+        assert_eq!(
+            found.map(|t| t.access_token.expose().to_string()),
+            Some("1000.sdk".to_string()),
+            "{user}: the SDK's row is found"
+        );
+        // The store replaces the SDK's row (same bytes: one row), and the SDK reads ours.
+        let ours = Tokens::new(
+            Some(user.into()),
+            Secret::new("1000.ours"),
+            Some(Secret::new("1000.r-ours")),
+            4_102_444_800_001,
+        );
+        store.save(&ours).unwrap();
+        assert_eq!(
+            peer(url, table, &["get", user]).trim(),
+            format!(
+                r#"{{"user":"{user}","access":"1000.ours","refresh":"1000.r-ours","expiry":4102444800001.0}}"#
+            ),
+            "{user}: the SDK reads our row"
+        );
+        assert_eq!(store.get(user).unwrap(), Some(ours));
+    }
+    let listed = store.list().unwrap();
+    assert_eq!(listed.len(), 2, "one row per identifier: {listed:?}");
+    assert!(store.delete("zoë@exämple.de").unwrap());
+    assert_eq!(peer(url, table, &["get", "zoë@exämple.de"]).trim(), "null");
+}
+
+#[test]
+fn non_ascii_identifiers_are_shared_with_the_sdk_on_a_utf8mb4_server() {
+    let Some(url) = server_url() else { return };
+    non_ascii_rows_are_shared(&url, &sdk_table(&url, "peer_utf8", None));
+    let table = support::unique_table("peer_utf8_ours");
+    let store = support::store(&url, &table);
+    store.create_schema().unwrap();
+    non_ascii_rows_are_shared(&url, &table);
+}
+
+#[test]
+fn non_ascii_identifiers_are_shared_with_the_sdk_on_a_latin1_server() {
+    if server_url().is_none() {
+        return;
+    }
+    // MariaDB's compiled default, MySQL 5.7's default; the SDK's mysqli connection (which
+    // never sets a character set) then sends its UTF-8 bytes as latin1.
+    let server = support::OwnServer::start(
+        "--character-set-server=latin1 --collation-server=latin1_swedish_ci",
+    );
+    let url = server.url.clone();
+    let charset: Option<String> = support::admin(&url)
+        .query_first("SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'zohooauth'")
+        .unwrap();
+    assert_eq!(charset.as_deref(), Some("latin1"));
+    // The SDK's table (latin1, as the database), then the table mysql-create makes (utf8mb4).
+    non_ascii_rows_are_shared(&url, &sdk_table(&url, "peer_latin1", None));
+    let table = support::unique_table("peer_latin1_ours");
+    let store = support::store(&url, &table);
+    store.create_schema().unwrap();
+    non_ascii_rows_are_shared(&url, &table);
 }

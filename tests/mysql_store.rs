@@ -2,14 +2,15 @@
 //! round trips, the SDK's rows, one row per user, bad input, the server's errors, locks.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
 #[path = "mysql/support.rs"]
 mod support;
 
 use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
-use support::{admin, rows, sdk_table, server_url, store};
-use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
+use support::{admin, connections_of, rows, sdk_table, server_url, store};
+use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
 use zoho_oauth::{ErrorKind, Secret, TokenStore, Tokens};
 
 fn tokens(user: &str, access: &str, refresh: Option<&str>, expiry: i64) -> Tokens {
@@ -280,8 +281,10 @@ fn a_server_that_is_down_is_store_unavailable_quickly() {
                 .find(|(key, _)| *key == k)
                 .map(|(_, v)| v.as_str())
         },
-        Duration::from_millis(500),
-        Duration::from_secs(1),
+        Bounds {
+            call: Duration::from_secs(1),
+            lease: Duration::from_secs(1),
+        },
     )
     .unwrap();
     let store = MysqlStore::with_settings(s);
@@ -409,34 +412,39 @@ fn nothing_secret_is_in_the_sql_text_sent() {
     }
 }
 
-/// The connections of `user` the server has open.
-fn connections_of(url: &str, user: &str) -> Vec<u64> {
-    admin(url)
-        .exec(
-            "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? ORDER BY ID",
-            (user,),
-        )
-        .unwrap()
+/// `name`'s holder (a connection id) as the server sees it.
+fn lock_holder(url: &str, name: &str) -> Option<u64> {
+    let holder: Option<Option<u64>> = admin(url)
+        .exec_first("SELECT IS_USED_LOCK(?)", (name,))
+        .unwrap();
+    holder.flatten()
 }
 
 #[test]
-#[ignore = "child process of a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone"]
+#[ignore = "child process of a_forked_child_never_touches_the_parents_lock_connection"]
 fn child_forker() {
     let url = std::env::var("FORK_URL").unwrap();
     let table = std::env::var("FORK_TABLE").unwrap();
     let mut s = support::settings(&url, &table);
     s.user = std::env::var("FORK_USER").unwrap();
     let store = MysqlStore::with_settings(s);
+    let name = format!("zoho_oauth:zohooauth.{table}:ada@example.com");
+    let guard = store
+        .lock_user("ada@example.com", Duration::from_secs(1))
+        .unwrap();
+    // Under the lock, this thread's reads run on the lock's connection.
     assert!(store.get("ada@example.com").unwrap().is_some());
-    let before = connections_of(&url, &store.settings().user);
-    assert_eq!(before.len(), 1, "one pooled connection before the fork");
+    let holder = lock_holder(&url, &name).expect("held");
+    assert_eq!(connections_of(&url, &store.settings().user), [holder]);
     // SAFETY: this process runs only this test; the child uses the store and exits at once.
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0);
     // Both processes read at the same time: sharing the inherited connection would mix
-    // their packets on one socket.
+    // their packets on one socket; the child's drop of the inherited guard must not release
+    // the parent's lock.
     if pid == 0 {
         let ok = (0..300).all(|_| matches!(store.get("ada@example.com"), Ok(Some(_))));
+        drop(guard);
         // SAFETY: ends the forked child without running the parent's destructors.
         unsafe { libc::_exit(if ok { 0 } else { 1 }) };
     }
@@ -451,15 +459,25 @@ fn child_forker() {
         "the child read the row"
     );
     assert!(store.get("ada@example.com").unwrap().is_some());
-    let after = connections_of(&url, &store.settings().user);
-    assert!(
-        after.contains(&before[0]),
-        "the parent's connection survived: {before:?} {after:?}"
+    assert_eq!(
+        lock_holder(&url, &name),
+        Some(holder),
+        "the parent still holds its lock on its own connection"
     );
+    drop(guard);
+    assert_eq!(lock_holder(&url, &name), None);
+    let closed = Instant::now() + Duration::from_secs(5);
+    while !connections_of(&url, &store.settings().user).is_empty() {
+        assert!(
+            Instant::now() < closed,
+            "the lock's connection was not closed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]
-fn a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone() {
+fn a_forked_child_never_touches_the_parents_lock_connection() {
     let Some(url) = server_url() else { return };
     let table = sdk_table(&url, "fork", None);
     store(&url, &table)
@@ -493,44 +511,189 @@ fn a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone() {
 }
 
 #[test]
-fn pooled_connections_the_server_closed_are_replaced_without_an_error() {
+fn a_lock_connection_the_server_closed_is_replaced_without_an_error() {
     let Some(url) = server_url() else { return };
     let table = sdk_table(&url, "killed", None);
-    store(&url, &table)
+    let store = store(&url, &table);
+    store
         .save(&tokens("ada@example.com", "1000.a", Some("1000.r"), 1))
         .unwrap();
-    let user = format!("idle_{}", std::process::id());
-    let mut conn = admin(&url);
-    conn.query_drop(format!("CREATE USER IF NOT EXISTS '{user}'@'127.0.0.1'"))
+    let name = format!("zoho_oauth:zohooauth.{table}:ada@example.com");
+    let guard = store
+        .lock_user("ada@example.com", Duration::from_secs(1))
         .unwrap();
-    conn.query_drop(format!(
-        "GRANT SELECT ON zohooauth.* TO '{user}'@'127.0.0.1'"
-    ))
-    .unwrap();
+    let holder = lock_holder(&url, &name).expect("held");
+    // As after the lease (wait_timeout) or a server restart: the lock's session is gone.
+    admin(&url).query_drop(format!("KILL {holder}")).unwrap();
+    for _ in 0..3 {
+        assert!(store.get("ada@example.com").unwrap().is_some());
+    }
+    let fresh = tokens("ada@example.com", "1000.b", Some("1000.r"), 2);
+    assert_eq!(
+        store
+            .save_refreshed(&fresh, &Secret::new("1000.r"))
+            .unwrap(),
+        zoho_oauth::store::RefreshSave::Saved,
+        "a holder whose lock ran out still saves while its tokens are the newest"
+    );
+    drop(guard);
+    assert_eq!(store.get("ada@example.com").unwrap(), Some(fresh));
+}
+
+#[test]
+fn unusable_values_in_the_table_are_clear_errors_and_nothing_is_overwritten() {
+    let Some(url) = server_url() else { return };
+    let table = sdk_table(
+        &url,
+        "hostile",
+        Some(
+            "useridentifier varchar(100), accesstoken mediumtext, refreshtoken varchar(100), expirytime varchar(20)",
+        ),
+    );
+    let mut conn = admin(&url);
+    let big = "1000.".to_string() + &"a".repeat(64 * 1024);
+    for row in [
+        ("big@example.com", big.as_str(), "4102444800000"),
+        ("soon@example.com", "1000.a", "soon"),
+        (
+            "ctl@example.com",
+            "1000.a\r\nX-Injected: 1",
+            "4102444800000",
+        ),
+        ("ok@example.com", "1000.ok", "4102444800000"),
+    ] {
+        conn.exec_drop(
+            format!("INSERT INTO zohooauth.`{table}` VALUES (?, ?, '1000.r', ?)"),
+            row,
+        )
+        .unwrap();
+    }
+    let before = rows_text(&url, &table);
+    let store = store(&url, &table);
+    assert_eq!(
+        store
+            .get("ok@example.com")
+            .unwrap()
+            .unwrap()
+            .access_token
+            .expose(),
+        "1000.ok",
+        "other users work"
+    );
+    for (user, column) in [
+        ("big@example.com", "accesstoken"),
+        ("soon@example.com", "expirytime"),
+        ("ctl@example.com", "accesstoken"),
+    ] {
+        let e = store.get(user).expect_err(user);
+        assert_eq!(e.kind(), ErrorKind::StoreCorrupt, "{e}");
+        assert!(
+            e.message().contains(user) && e.message().contains(column),
+            "{e}"
+        );
+        assert!(e.message().len() < 500, "the value is not repeated");
+    }
+    assert_eq!(store.list().unwrap_err().kind(), ErrorKind::StoreCorrupt);
+
+    // Through the client: an error, no request to Zoho, the row as it was.
+    let env = common::TestEnv::start();
+    let mut pairs = vec![
+        ("client_id".to_string(), common::CLIENT_ID.to_string()),
+        ("client_secret".into(), common::CLIENT_SECRET.into()),
+        ("redirect_uri".into(), common::REDIRECT_URI.into()),
+        ("accounts_url".into(), env.emulator.url()),
+    ];
+    pairs.extend(support::keys(&url, &table));
+    let client =
+        zoho_oauth::OAuthClient::from_config(zoho_oauth::Config::from_pairs(pairs).unwrap())
+            .unwrap();
+    for user in ["big@example.com", "soon@example.com", "ctl@example.com"] {
+        let e = client.get_access_token(user).expect_err(user);
+        assert_eq!(e.kind(), ErrorKind::StoreCorrupt, "{e}");
+    }
+    assert_eq!(env.requests(), 0);
+    assert_eq!(rows_text(&url, &table), before, "nothing was overwritten");
+    // A delete still removes an unusable row (then a new consent starts afresh).
+    assert!(store.delete("soon@example.com").unwrap());
+}
+
+/// Every row's values as text (hashes for the long ones), in table order.
+fn rows_text(url: &str, table: &str) -> Vec<(String, String, String)> {
+    admin(url)
+        .query(format!(
+            "SELECT useridentifier, MD5(accesstoken), expirytime FROM zohooauth.`{table}`"
+        ))
+        .unwrap()
+}
+
+#[test]
+fn prepare_checks_the_database_and_the_table_before_a_grant_is_spent() {
+    let Some(url) = server_url() else { return };
+    // Present: fine, for both layouts.
+    let table = sdk_table(&url, "prep", None);
+    store(&url, &table).prepare().unwrap();
+    // Missing table, missing database: the statements that create them.
+    let missing = support::unique_table("prep_missing");
+    let e = store(&url, &missing).prepare().expect_err("no table");
+    assert_eq!(e.kind(), ErrorKind::StoreIo, "{e}");
+    assert_eq!(e.remedy(), Some(zoho_oauth::Remedy::CreateSchema));
+    assert!(
+        e.hint().unwrap().contains("CREATE TABLE IF NOT EXISTS"),
+        "{e}"
+    );
+    let mut s = support::settings(&url, "oauthtokens");
+    s.database = support::unique_table("prep_nodb");
+    let e = MysqlStore::with_settings(s.clone())
+        .prepare()
+        .expect_err("no database");
+    assert!(
+        e.hint().unwrap().contains("CREATE DATABASE IF NOT EXISTS"),
+        "{e}"
+    );
+    // The current SDKs' layout.
+    s.table = "oauthtoken".into();
+    let e = zoho_oauth::store::mysql::oauthtoken::OauthtokenStore::with_settings(
+        &zoho_oauth::Config::new("1000.C", "s", "https://example.com/cb"),
+        s.clone(),
+    )
+    .prepare()
+    .expect_err("no database");
+    assert_eq!(e.kind(), ErrorKind::StoreIo, "{e}");
+    assert!(e.hint().unwrap().contains("user_name varchar(255)"), "{e}");
+    // A table without the SDK's columns.
+    let odd = sdk_table(&url, "prep_odd", Some("id int, name varchar(10)"));
+    let e = store(&url, &odd).prepare().expect_err("wrong columns");
+    assert!(e.message().contains("useridentifier"), "{e}");
+    // Readable columns, but not by this user: refused too.
+    let user = support::user_with(&url, "prep", "INSERT");
     let mut s = support::settings(&url, &table);
     s.user = user.clone();
-    let reader = std::sync::Arc::new(MysqlStore::with_settings(s));
-    // Three pooled connections, all idle afterwards.
-    let threads: Vec<_> = (0..3)
-        .map(|_| {
-            let reader = reader.clone();
-            std::thread::spawn(move || {
-                for _ in 0..50 {
-                    reader.get("ada@example.com").unwrap();
-                }
-            })
-        })
-        .collect();
-    threads.into_iter().for_each(|t| t.join().unwrap());
-    let ids = connections_of(&url, &user);
-    assert!(!ids.is_empty());
-    for id in &ids {
-        conn.query_drop(format!("KILL {id}")).unwrap();
-    }
-    // As after wait_timeout or a server restart: every pooled connection is dead.
-    for _ in 0..5 {
-        assert!(reader.get("ada@example.com").unwrap().is_some());
-    }
-    conn.query_drop(format!("DROP USER '{user}'@'127.0.0.1'"))
-        .unwrap();
+    assert!(MysqlStore::with_settings(s).prepare().is_err());
+    support::drop_user(&url, &user);
+}
+
+#[test]
+fn a_ca_file_that_cannot_be_read_is_a_configuration_error_naming_mysql_ssl() {
+    let pairs = [
+        ("mysql_url", "mysql://app:pw-CASECRET@127.0.0.1:9/zohooauth"),
+        ("mysql_ssl", "/nonexistent/zoho-ca.pem"),
+    ];
+    let s = MysqlSettings::from_keys(
+        |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v),
+        Bounds {
+            call: Duration::from_secs(1),
+            lease: Duration::from_secs(1),
+        },
+    )
+    .unwrap();
+    let e = MysqlStore::with_settings(s)
+        .get("ada@example.com")
+        .expect_err("no CA");
+    assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{e}");
+    assert!(
+        e.message().contains("mysql_ssl") && e.message().contains("/nonexistent/zoho-ca.pem"),
+        "{e}"
+    );
+    assert!(!e.hint().unwrap().contains("start the database server"));
+    assert!(!format!("{e:?}").contains("pw-CASECRET"));
 }

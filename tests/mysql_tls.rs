@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use mysql::prelude::Queryable;
 use support::{admin, server_url};
-use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
+use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
 use zoho_oauth::{ErrorKind, Secret, TokenStore, Tokens};
 
 /// A CA and a server certificate for 127.0.0.1 signed by it, in `dir`.
@@ -96,8 +96,10 @@ fn settings(url: &str, ssl: &str, user: &str) -> MysqlSettings {
                 .find(|(key, _)| *key == k)
                 .map(|(_, v)| v.as_str())
         },
-        Duration::from_secs(2),
-        Duration::from_secs(5),
+        Bounds {
+            call: Duration::from_secs(5),
+            lease: Duration::from_secs(10),
+        },
     )
     .unwrap()
 }
@@ -166,8 +168,20 @@ fn tls_with_a_ca_file_works_a_wrong_ca_is_refused() {
         let e = MysqlStore::with_settings(settings(&url, wrong.to_str().unwrap(), "tlsuser"))
             .get("ada@example.com")
             .expect_err("an untrusted certificate");
-        assert_eq!(e.kind(), ErrorKind::StoreUnavailable, "{e}");
-        assert!(e.message().contains("TLS"), "{e}");
+        assert_eq!(
+            e.kind(),
+            ErrorKind::ConfigInvalid,
+            "an untrusted certificate is a configuration error, not a transient one: {e}"
+        );
+        assert!(
+            e.message().contains("TLS") && e.message().contains("not trusted"),
+            "{e}"
+        );
+        assert!(e.message().contains("other-ca.pem"), "{e}");
+        assert!(
+            !e.hint().unwrap().contains("start the database server"),
+            "{e}"
+        );
         assert!(!format!("{e:?}").contains("tls-pass"));
     });
     support::stop_server(&db);

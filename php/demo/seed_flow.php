@@ -29,7 +29,7 @@ function prefix(?string $secret): string
 {
     return $secret === null ? 'null' : substr($secret, 0, 9) . '…';
 }
-function admin(string $url, string $path, array $body = null): array
+function admin(string $url, string $path, ?array $body = null): array
 {
     $context = stream_context_create(['http' => ['method' => $body === null ? 'GET' : 'POST', 'ignore_errors' => true,
         'header' => "Content-Type: application/json\r\n", 'content' => $body === null ? '' : json_encode($body)]]);

@@ -25,6 +25,7 @@ use crate::coerce::string_or_number;
 use crate::config_state;
 use crate::initialized::Initialized;
 use crate::panic::guard;
+use crate::persistence::{self, HandlerScope};
 use crate::{clients, exception};
 
 /// The bridge's entry points: all static.
@@ -58,6 +59,23 @@ fn client(configuration: &ZendHashTable) -> PhpResult<Arc<OAuthClient>> {
     }
     seen.push((pairs, Arc::clone(&client)));
     Ok(client)
+}
+
+/// Runs a `Core` method inside the panic guard and a handler scope, as `ZohoOAuthClient`'s
+/// methods run: a custom store's PHP object lives for this call only (kept past it, it would
+/// outlive its request and be freed after PHP shut down), and a call from inside a handler
+/// is refused (the operation that called the handler holds the user's lock).
+fn scoped<T>(body: impl FnOnce() -> PhpResult<T>) -> PhpResult<T> {
+    guard(|| {
+        if persistence::inside_handler() {
+            return Err(exception::with_kind(
+                "zoho_oauth\\bridge\\Core cannot be used from inside a persistence handler (the operation that called the handler holds the user's lock)",
+                zoho_oauth::ErrorKind::InvalidArgument,
+            ));
+        }
+        let _scope = HandlerScope::enter();
+        body()
+    })
 }
 
 fn run<T>(body: impl FnOnce() -> zoho_oauth::Result<T>) -> PhpResult<T> {
@@ -123,7 +141,7 @@ impl Core {
     /// The user's tokens, refreshed first (once for all processes, under the store's lock)
     /// when less than `refresh_margin_secs` is left. Throws code 400 when nothing is stored.
     pub fn tokens(configuration: &ZendHashTable, user: String) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| {
+        scoped(|| {
             let client = client(configuration)?;
             let tokens = run(|| client.get_tokens(&user))?;
             row(&tokens)
@@ -135,7 +153,7 @@ impl Core {
         configuration: &ZendHashTable,
         user: String,
     ) -> PhpResult<Option<ZBox<ZendHashTable>>> {
-        guard(|| {
+        scoped(|| {
             let client = client(configuration)?;
             match run(|| client.store().get(&user))? {
                 Some(tokens) => Ok(Some(row(&tokens)?)),
@@ -146,7 +164,7 @@ impl Core {
 
     /// Every stored row, in store order.
     pub fn rows(configuration: &ZendHashTable) -> PhpResult<Vec<ZBox<ZendHashTable>>> {
-        guard(|| {
+        scoped(|| {
             let client = client(configuration)?;
             run(|| client.list_tokens())?.iter().map(row).collect()
         })
@@ -159,7 +177,7 @@ impl Core {
         row: &ZendHashTable,
         onlyIfAbsent: Option<bool>,
     ) -> PhpResult<bool> {
-        guard(|| {
+        scoped(|| {
             let client = client(configuration)?;
             run(|| {
                 let tokens = tokens_from_row(row)?;
@@ -178,7 +196,7 @@ impl Core {
     /// Deletes the user's row (no call to Zoho), holding the user's lock; true when there
     /// was one.
     pub fn delete(configuration: &ZendHashTable, user: String) -> PhpResult<bool> {
-        guard(|| {
+        scoped(|| {
             let client = client(configuration)?;
             run(|| {
                 let _lock = client
@@ -196,7 +214,7 @@ impl Core {
         grantToken: String,
         user: Option<String>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| {
+        scoped(|| {
             let client = client(configuration)?;
             let tokens =
                 run(|| client.generate_access_token_with_fallback(&grantToken, user.as_deref()))?;
@@ -206,7 +224,7 @@ impl Core {
 
     /// Revokes the user's refresh token at Zoho, then deletes the row.
     pub fn revoke(configuration: &ZendHashTable, user: String) -> PhpResult<bool> {
-        guard(|| {
+        scoped(|| {
             let client = client(configuration)?;
             run(|| client.revoke(&user))?;
             Ok(true)

@@ -20,6 +20,11 @@ use crate::{config_memo, exception};
 /// The value of `persistence_handler_class` that means "the SDK's MySQL store".
 pub const MYSQL_HANDLER: &str = "ZohoOAuthPersistenceHandler";
 
+/// The SDK's MySQL handler by its full class name: applications that name it with its file
+/// (`persistence_handler_class` = the path of the SDK's `ZohoOAuthPersistenceHandler.php`) and
+/// this as `persistence_handler_class_name` mean the SDK's MySQL store, which is ours.
+const MYSQL_HANDLER_CLASS: &str = "zcrmsdk\\oauth\\persistence\\ZohoOAuthPersistenceHandler";
+
 /// The keys the SDK's `ZohoOAuth` copies into its configuration, in its order.
 const SDK_OAUTH_KEYS: [&str; 12] = [
     "client_id",
@@ -223,13 +228,24 @@ fn store_choice(pairs: &[(String, String)]) -> StoreChoice {
     }
     let file = value_of(pairs, "persistence_handler_class").unwrap_or("");
     let class = value_of(pairs, "persistence_handler_class_name").unwrap_or("");
-    if (file.is_empty() || file == MYSQL_HANDLER) && class.is_empty() {
+    if ((file.is_empty() || file == MYSQL_HANDLER) && class.is_empty())
+        || names_the_sdk_mysql_handler(class)
+    {
         return StoreChoice::MySql;
     }
     StoreChoice::Custom {
         file: if file == MYSQL_HANDLER { "" } else { file }.to_string(),
         class: class.to_string(),
     }
+}
+
+/// Whether a class name is the SDK's MySQL handler (PHP class names ignore case and may
+/// start with a backslash). Its file is then never loaded: the extension defines the class.
+fn names_the_sdk_mysql_handler(class: &str) -> bool {
+    class
+        .trim()
+        .trim_start_matches('\\')
+        .eq_ignore_ascii_case(MYSQL_HANDLER_CLASS)
 }
 
 /// The SDK's MySQL defaults, filled in when there is no token path.
@@ -357,6 +373,36 @@ mod tests {
                 file: String::new(),
                 class: "App\\Store".into()
             }
+        );
+    }
+
+    #[test]
+    fn the_sdk_handler_named_by_file_and_class_is_the_mysql_store() {
+        for class in [
+            "zcrmsdk\\oauth\\persistence\\ZohoOAuthPersistenceHandler",
+            "\\zcrmsdk\\oauth\\persistence\\ZohoOAuthPersistenceHandler",
+            "ZCRMSDK\\OAuth\\Persistence\\zohooauthpersistencehandler",
+        ] {
+            for file in [
+                "/srv/app/vendor/zohocrm/php-sdk-archive/src/oauth/persistence/ZohoOAuthPersistenceHandler.php",
+                MYSQL_HANDLER,
+                "",
+            ] {
+                let p = pairs(&[
+                    ("persistence_handler_class", file),
+                    ("persistence_handler_class_name", class),
+                ]);
+                assert_eq!(store_choice(&p), StoreChoice::MySql, "{file} {class}");
+            }
+        }
+        let own = pairs(&[(
+            "persistence_handler_class_name",
+            "App\\ZohoOAuthPersistenceHandler",
+        )]);
+        assert_ne!(
+            store_choice(&own),
+            StoreChoice::MySql,
+            "a class of the app's own"
         );
     }
 

@@ -53,7 +53,12 @@ pub fn register() -> ext_php_rs::error::Result<()> {
     for method in methods {
         builder = builder.method(method, MethodFlags::Public);
     }
-    builder.registration(|ce, _| CLASS_ENTRY.set(ce)).register()
+    builder
+        .registration(|ce, _| {
+            crate::sdk_types::untype(ce, CLASS_NAME);
+            CLASS_ENTRY.set(ce);
+        })
+        .register()
 }
 
 /// A private property with an interned-string default, or null (an internal class's

@@ -76,7 +76,12 @@ pub fn register() -> ext_php_rs::error::Result<()> {
             getter("getUnsavedTokens", get_unsaved_tokens, tokens),
             MethodFlags::Public,
         );
-    builder.registration(|ce, _| CLASS_ENTRY.set(ce)).register()
+    builder
+        .registration(|ce, _| {
+            crate::sdk_types::untype(ce, CLASS_NAME);
+            CLASS_ENTRY.set(ce);
+        })
+        .register()
 }
 
 fn null_property(name: &str) -> ClassProperty {
@@ -296,17 +301,41 @@ fn set_extra(object: &mut ZendObject, name: &str, value: Zval) {
     write_property(class_entry(), object, name, value);
 }
 
-/// Copies the protected property `name` of `$this` into `retval`, never letting a panic out.
-fn read_extra(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
+/// What an extra's getter declares it returns (besides null).
+#[derive(Clone, Copy)]
+enum Declared {
+    /// `?string`
+    Text,
+    /// `?ZohoOAuthTokens`
+    Tokens,
+}
+
+impl Declared {
+    /// Whether a property value is of the declared type. The properties are protected, so a
+    /// subclass or `unserialize()` may have put anything there; the getter then gives null.
+    fn admits(self, value: &Zval) -> bool {
+        match self {
+            Declared::Text => value.is_string(),
+            Declared::Tokens => value
+                .object()
+                .and_then(ZendClassObject::<ZohoOAuthTokens>::from_zend_obj)
+                .is_some(),
+        }
+    }
+}
+
+/// Copies the protected property `name` of `$this` into `retval` when it holds the declared
+/// type (null otherwise), never letting a panic out.
+fn read_extra(ex: &mut ExecuteData, retval: &mut Zval, name: &str, declared: Declared) {
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_extra_now(ex, retval, name)
+        read_extra_now(ex, retval, name, declared)
     }));
     if read.is_err() {
         retval.set_null();
     }
 }
 
-fn read_extra_now(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
+fn read_extra_now(ex: &mut ExecuteData, retval: &mut Zval, name: &str, declared: Declared) {
     if ex.parser().parse().is_err() {
         return;
     }
@@ -315,25 +344,25 @@ fn read_extra_now(ex: &mut ExecuteData, retval: &mut Zval, name: &str) {
         return;
     };
     match read_property(class_entry(), this, name) {
-        Some(value) => *retval = value,
-        None => retval.set_null(),
+        Some(value) if declared.admits(&value) => *retval = value,
+        _ => retval.set_null(),
     }
 }
 
 extern "C" fn get_zoho_error_code(ex: &mut ExecuteData, retval: &mut Zval) {
-    read_extra(ex, retval, EXTRAS[0]);
+    read_extra(ex, retval, EXTRAS[0], Declared::Text);
 }
 
 extern "C" fn get_hint(ex: &mut ExecuteData, retval: &mut Zval) {
-    read_extra(ex, retval, EXTRAS[1]);
+    read_extra(ex, retval, EXTRAS[1], Declared::Text);
 }
 
 extern "C" fn get_error_kind(ex: &mut ExecuteData, retval: &mut Zval) {
-    read_extra(ex, retval, EXTRAS[2]);
+    read_extra(ex, retval, EXTRAS[2], Declared::Text);
 }
 
 extern "C" fn get_unsaved_tokens(ex: &mut ExecuteData, retval: &mut Zval) {
-    read_extra(ex, retval, EXTRAS[3]);
+    read_extra(ex, retval, EXTRAS[3], Declared::Tokens);
 }
 
 #[cfg(test)]

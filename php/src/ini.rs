@@ -3,6 +3,10 @@
 //! `zoho_oauth.define_rest_client` (system-wide, default `1`): when `0`, the extension does not
 //! define `zcrmsdk\crm\setup\restclient\ZCRMRestClient`, so Zoho's full SDK can load its own
 //! class (with the CRM API calls) while the extension serves the `zcrmsdk\oauth\...` classes.
+//! Classes are defined at module start-up, in PHP-FPM's master; a pool's
+//! `php_admin_value[zoho_oauth.define_rest_client]=0` (or `php_value`) takes the class out
+//! again in that pool's workers ([`crate::startup::apply_pool_settings`]); a pool cannot put
+//! back a class php.ini turned off. The same holds for `zoho_oauth.define_crm_exception`.
 //!
 //! `zoho_oauth.token_base_dir` (system-wide, default empty): the directory a relative
 //! `token_persistence_path` is resolved against (seed 001's `'zcrm_oauthtokens.txt'`). Without
@@ -12,7 +16,7 @@
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 
-use crate::engine::ini::{int_value, string_value};
+use crate::engine::ini::{int_value, process_int_value, string_value};
 
 /// The setting that decides whether `ZCRMRestClient` is defined.
 pub const DEFINE_REST_CLIENT: &str = "zoho_oauth.define_rest_client";
@@ -50,6 +54,17 @@ pub fn register(module_number: i32) {
 /// True when the extension defines `ZCRMRestClient` (the default).
 pub fn defines_rest_client() -> bool {
     int_value(DEFINE_REST_CLIENT) != 0
+}
+
+/// `zoho_oauth.define_rest_client` for this process, a PHP-FPM pool's value included (a
+/// per-request change is not: the class is the process's).
+pub fn process_defines_rest_client() -> bool {
+    process_int_value(DEFINE_REST_CLIENT) != 0
+}
+
+/// `zoho_oauth.define_crm_exception` for this process, a PHP-FPM pool's value included.
+pub fn process_defines_crm_exception() -> bool {
+    process_int_value(DEFINE_CRM_EXCEPTION) != 0
 }
 
 /// True when the extension defines `ZCRMException` (`zoho_oauth.define_crm_exception`, on by

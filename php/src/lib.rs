@@ -40,6 +40,7 @@ pub mod rest_client;
 pub mod rest_client_sdk;
 pub mod sdk_client;
 pub mod sdk_persistence;
+pub mod sdk_types;
 pub mod startup;
 pub mod tokens;
 

@@ -1,7 +1,10 @@
 //! `zcrmsdk\oauth\utility\ZohoOAuthParams`: the SDK's bag of client settings (client id,
 //! secret, redirect URL, access type, scopes) that `ZohoOAuthClient::getInstance($params)`
 //! takes and `getZohoOAuthParams()` returns. Each setter returns the value, as in the SDK.
-//! The client secret stays in Rust: `var_dump`/`print_r` show `[redacted]`.
+//! The client secret stays in Rust: `var_dump`/`print_r` show `[redacted]`. Like the SDK's
+//! plain PHP class it can be extended (`new MyParams` is a `MyParams`), cloned, and
+//! `serialize()`d in the SDK's format (its five private properties, names mangled with the
+//! class name), which `unserialize()` reads back, whichever wrote it.
 
 // PHP parameter names are the Rust parameter names (named arguments use them), and the SDK
 // spells them in camelCase.
@@ -11,12 +14,22 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use zoho_oauth::{Config, Secret};
+use zoho_oauth::{Config, ErrorKind, Secret};
 
+use crate::exception;
 use crate::panic::guard;
 
 /// The class's fully qualified name.
 pub const CLASS_NAME: &str = "zcrmsdk\\oauth\\utility\\ZohoOAuthParams";
+
+/// The SDK's private properties, in its declaration (and serialization) order.
+const FIELDS: [&str; 5] = [
+    "clientId",
+    "clientSecret",
+    "redirectUrl",
+    "accessType",
+    "scopes",
+];
 
 /// The SDK's `ZohoOAuthParams`.
 #[php_class]
@@ -65,8 +78,46 @@ impl ZohoOAuthParams {
     }
 }
 
+/// A clone (`clone $params`) shares the scopes value, as PHP's copy of a property does.
+impl Clone for ZohoOAuthParams {
+    fn clone(&self) -> Self {
+        ZohoOAuthParams {
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            redirect_url: self.redirect_url.clone(),
+            access_type: self.access_type.clone(),
+            scopes: self.scopes.as_ref().map(Zval::shallow_clone),
+        }
+    }
+}
+
 fn copy(value: &Option<Zval>) -> Zval {
     value.as_ref().map_or_else(Zval::new, Zval::shallow_clone)
+}
+
+/// The mangled name PHP gives a private property of this class in `serialize()` output.
+fn mangled(field: &str) -> String {
+    format!("\0{CLASS_NAME}\0{field}")
+}
+
+/// A serialized text field: null, a scalar as its string, or an error naming the field (a
+/// string that is not UTF-8, an array, an object) instead of a silent null.
+fn text_field(value: Option<&Zval>, field: &str) -> PhpResult<Option<String>> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    if let Some(text) = value.str() {
+        return Ok(Some(text.to_string()));
+    }
+    if !value.is_string() && !value.is_array() && !value.is_object() {
+        return Ok(value.coerce_to_string());
+    }
+    Err(exception::with_kind(
+        format!(
+            "unserialize(): the {CLASS_NAME} field {field} is not UTF-8 text; nothing was read"
+        ),
+        ErrorKind::StoreCorrupt,
+    ))
 }
 
 #[php_impl]
@@ -129,6 +180,44 @@ impl ZohoOAuthParams {
     pub fn set_scopes(&mut self, scopes: &Zval) -> Zval {
         self.scopes = (!scopes.is_null()).then(|| scopes.shallow_clone());
         copy(&self.scopes)
+    }
+
+    /// The SDK's serialized form: its five private properties, as PHP writes them for the
+    /// SDK's plain class (the secret too: serializing is asking for it).
+    #[php(name = "__serialize")]
+    pub fn serialize(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| {
+            let mut data = ZendHashTable::new();
+            data.insert(mangled(FIELDS[0]).as_str(), self.client_id.clone())?;
+            data.insert(mangled(FIELDS[1]).as_str(), self.get_client_secret())?;
+            data.insert(mangled(FIELDS[2]).as_str(), self.redirect_url.clone())?;
+            data.insert(mangled(FIELDS[3]).as_str(), self.access_type.clone())?;
+            data.insert(mangled(FIELDS[4]).as_str(), copy(&self.scopes))?;
+            Ok(data)
+        })
+    }
+
+    /// Restores from the SDK's serialized form (mangled or plain property names); a field
+    /// that is not text fails, naming it, and changes nothing.
+    #[php(name = "__unserialize")]
+    pub fn unserialize(&mut self, data: &ZendHashTable) -> PhpResult<()> {
+        guard(|| {
+            let field = |name: &str| data.get(mangled(name).as_str()).or_else(|| data.get(name));
+            let client_id = text_field(field(FIELDS[0]), FIELDS[0])?;
+            let secret = text_field(field(FIELDS[1]), FIELDS[1])?;
+            let redirect_url = text_field(field(FIELDS[2]), FIELDS[2])?;
+            let access_type = text_field(field(FIELDS[3]), FIELDS[3])?;
+            *self = ZohoOAuthParams {
+                client_id,
+                client_secret: secret.map(Secret::new),
+                redirect_url,
+                access_type,
+                scopes: field(FIELDS[4])
+                    .filter(|v| !v.is_null())
+                    .map(Zval::shallow_clone),
+            };
+            Ok(())
+        })
     }
 
     /// What `var_dump` and `print_r` show: the secret as `[redacted]`.

@@ -53,7 +53,10 @@ pub fn register_interface() -> ext_php_rs::error::Result<()> {
         .method(method("saveOAuthData", "zohoOAuthTokens"), flags)
         .method(method("getOAuthTokens", "userEmailId"), flags)
         .method(method("deleteOAuthTokens", "userEmailId"), flags)
-        .registration(|ce, _| INTERFACE.set(ce))
+        .registration(|ce, _| {
+            crate::sdk_types::untype(ce, INTERFACE_NAME);
+            INTERFACE.set(ce);
+        })
         .register()
 }
 

@@ -52,7 +52,10 @@ pub fn missing_method_message(method: &str) -> String {
         "Call to undefined method {CLASS_NAME}::{method}(): the zoho_oauth extension defines \
          ZCRMRestClient itself, with the OAuth methods only (initialize, setCurrentUserEmailId, \
          getCurrentUserEmailID). To use Zoho's full SDK's ZCRMRestClient, set \
-         {DEFINE_REST_CLIENT}=0 in php.ini (the extension keeps serving the zcrmsdk\\oauth classes)"
+         {DEFINE_REST_CLIENT}=0 in php.ini (the extension keeps serving the zcrmsdk\\oauth classes), \
+         with php -d, or for one PHP-FPM pool with php_admin_value[{DEFINE_REST_CLIENT}]=0 in its \
+         pool file; not with ini_set(), .user.ini or a per-request PHP_ADMIN_VALUE: the class is \
+         defined when PHP starts, once per process"
     )
 }
 

@@ -1,6 +1,8 @@
 //! Module and request start-up: MINIT registers the ini settings and every class, in order,
 //! then marks the secret parameters; RINIT and RSHUTDOWN forget the request's configuration.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::zend::ClassEntry;
@@ -8,7 +10,7 @@ use ext_php_rs::zend::ClassEntry;
 use crate::bridge::Core;
 use crate::client::ZohoOAuthClient;
 use crate::engine::class::{
-    drop_return_types, make_constructor_private, make_serializable, register_class, store,
+    make_constructor_private, make_serializable, register_class, store, unregister,
 };
 use crate::engine::sensitive::{self, Parameters};
 use crate::engine::startup::{StartupError, guard};
@@ -18,7 +20,7 @@ use crate::params::ZohoOAuthParams;
 use crate::rest_client::ZCRMRestClient;
 use crate::sdk_persistence::{ZohoOAuthPersistenceByFile, ZohoOAuthPersistenceHandler};
 use crate::tokens::ZohoOAuthTokens;
-use crate::{config_state, constants, crm_exception, exception, ini, persistence};
+use crate::{config_state, constants, crm_exception, exception, ini, persistence, sdk_types};
 
 /// MINIT: settings, the exception, the interface, then the classes (`ZCRMRestClient` only
 /// when `zoho_oauth.define_rest_client` is on), then `#[\SensitiveParameter]` on every
@@ -33,7 +35,7 @@ pub extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
         persistence::register_interface()?;
         register_class::<ZohoOAuthTokens>(tokens_registered)?;
         constants::register()?;
-        register_class::<ZohoOAuthParams>(store::<ZohoOAuthParams>)?;
+        register_class::<ZohoOAuthParams>(params_registered)?;
         register_class::<ZohoOAuthPersistenceByFile>(by_file_registered)?;
         register_class::<ZohoOAuthPersistenceHandler>(handler_registered)?;
         register_class::<ZohoOAuthClient>(private_constructor::<ZohoOAuthClient>)?;
@@ -43,8 +45,10 @@ pub extern "C" fn minit(_ty: i32, module_number: i32) -> i32 {
         if rest_client {
             register_class::<ZCRMRestClient>(private_constructor::<ZCRMRestClient>)?;
         }
+        REST_CLIENT_DEFINED.store(rest_client, Ordering::Relaxed);
         if ini::defines_crm_exception() {
             crm_exception::register()?;
+            CRM_EXCEPTION_DEFINED.store(true, Ordering::Relaxed);
         }
         mark_sensitive(rest_client)
     })
@@ -60,7 +64,10 @@ const SENSITIVE: &Parameters<'static> = &[
             ("__unserialize", 0),
         ],
     ),
-    (ZohoOAuthParams::CLASS_NAME, &[("setClientSecret", 0)]),
+    (
+        ZohoOAuthParams::CLASS_NAME,
+        &[("setClientSecret", 0), ("__unserialize", 0)],
+    ),
     (
         ZohoOAuthClient::CLASS_NAME,
         &[
@@ -121,10 +128,34 @@ fn test_sensitive_hook() -> Result<(), StartupError> {
     Ok(())
 }
 
-/// RINIT: a request starts with no configuration.
+/// Whether MINIT defined `ZCRMRestClient` / `ZCRMException` (so a pool may take it out).
+static REST_CLIENT_DEFINED: AtomicBool = AtomicBool::new(false);
+static CRM_EXCEPTION_DEFINED: AtomicBool = AtomicBool::new(false);
+/// Set once this process applied its pool's settings (PHP-FPM forks its workers after MINIT,
+/// so each worker starts with it unset).
+static POOL_SETTINGS_APPLIED: AtomicBool = AtomicBool::new(false);
+
+/// The first request of a process takes out the classes its settings turn off after MINIT
+/// defined them: a PHP-FPM pool's `php_admin_value[zoho_oauth.define_rest_client]=0` (FPM
+/// applies it in the worker, after the master's MINIT), so the SDK's own class loads there.
+pub fn apply_pool_settings() {
+    if POOL_SETTINGS_APPLIED.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    if REST_CLIENT_DEFINED.load(Ordering::Relaxed) && !ini::process_defines_rest_client() {
+        REST_CLIENT_DEFINED.store(!unregister(ZCRMRestClient::CLASS_NAME), Ordering::Relaxed);
+    }
+    if CRM_EXCEPTION_DEFINED.load(Ordering::Relaxed) && !ini::process_defines_crm_exception() {
+        CRM_EXCEPTION_DEFINED.store(!unregister(crm_exception::CLASS_NAME), Ordering::Relaxed);
+    }
+}
+
+/// RINIT: a request starts with no configuration (and a process's first request applies its
+/// pool's settings).
 ///
 /// Called by PHP at each request start.
 pub extern "C" fn rinit(_ty: i32, _module_number: i32) -> i32 {
+    apply_pool_settings();
     config_state::reset();
     crate::sdk_client::reset();
     crate::client::forget_client_object();
@@ -141,29 +172,37 @@ pub extern "C" fn rshutdown(_ty: i32, _module_number: i32) -> i32 {
     0
 }
 
+/// Keeps the class entry, after dropping the declared types of the SDK's methods.
+fn sdk_class<T: RegisteredClass>(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    sdk_types::untype(ce, T::CLASS_NAME);
+    store::<T>(ce, arg_info);
+}
+
 /// `ZohoOAuthTokens` is serializable (the SDK's format) and extendable from PHP.
 fn tokens_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     make_serializable(ce);
     subclass::enable::<ZohoOAuthTokens>(ce);
-    store::<ZohoOAuthTokens>(ce, arg_info);
+    sdk_class::<ZohoOAuthTokens>(ce, arg_info);
 }
 
-/// The store methods, untyped in the SDK: subclasses may override them without return types.
-const STORE_METHODS: [&str; 3] = ["saveoauthdata", "getoauthtokens", "deleteoauthtokens"];
+/// `ZohoOAuthParams` too: serializable (the SDK's format), clonable, extendable from PHP.
+fn params_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    make_serializable(ce);
+    subclass::enable::<ZohoOAuthParams>(ce);
+    sdk_class::<ZohoOAuthParams>(ce, arg_info);
+}
 
 fn by_file_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    drop_return_types(ce, &STORE_METHODS);
-    store::<ZohoOAuthPersistenceByFile>(ce, arg_info);
+    sdk_class::<ZohoOAuthPersistenceByFile>(ce, arg_info);
 }
 
 fn handler_registered(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
-    drop_return_types(ce, &STORE_METHODS);
-    store::<ZohoOAuthPersistenceHandler>(ce, arg_info);
+    sdk_class::<ZohoOAuthPersistenceHandler>(ce, arg_info);
 }
 
 /// Classes PHP code gets from a factory (or only calls statically): `new` is refused, as in
 /// the SDK.
 fn private_constructor<T: RegisteredClass>(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     make_constructor_private(ce);
-    store::<T>(ce, arg_info);
+    sdk_class::<T>(ce, arg_info);
 }

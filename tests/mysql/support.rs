@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
-use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
+use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
 
 /// The test server's URL, or `None` (with a message) when the tests should skip. With
 /// `ZOHO_REQUIRE_MYSQL=1` a missing server fails the test instead.
@@ -83,8 +83,10 @@ pub fn settings(url: &str, table: &str) -> MysqlSettings {
                 .find(|(key, _)| key == k)
                 .map(|(_, v)| v.as_str())
         },
-        Duration::from_secs(2),
-        Duration::from_secs(5),
+        Bounds {
+            call: Duration::from_secs(5),
+            lease: Duration::from_secs(10),
+        },
     )
     .expect("settings")
 }
@@ -111,10 +113,17 @@ pub fn repo() -> PathBuf {
 /// A throwaway server of the test's own (for restarts and kills), started by
 /// `scripts/mariadb.sh` in `dir`; returns its URL.
 pub fn own_server(dir: &Path, port: Option<u16>) -> String {
+    own_server_with(dir, port, "")
+}
+
+/// [`own_server`] with extra server options (`MARIADB_EXTRA_ARGS`, e.g.
+/// `--max-connections=151` or `--character-set-server=latin1`).
+pub fn own_server_with(dir: &Path, port: Option<u16>, extra: &str) -> String {
     let mut cmd = Command::new("bash");
     cmd.arg(repo().join("scripts/mariadb.sh"))
         .arg("start")
-        .arg(dir);
+        .arg(dir)
+        .env("MARIADB_EXTRA_ARGS", extra);
     if let Some(port) = port {
         cmd.arg(port.to_string());
     }
@@ -157,4 +166,144 @@ pub fn crash_server(dir: &Path) {
         std::thread::sleep(Duration::from_millis(25));
     }
     panic!("mariadbd {pid} did not die");
+}
+
+/// A server of the test's own, stopped (and removed) when dropped.
+pub struct OwnServer {
+    pub dir: PathBuf,
+    pub url: String,
+    _parent: tempfile::TempDir,
+}
+
+impl OwnServer {
+    /// Starts one with `extra` server options.
+    pub fn start(extra: &str) -> OwnServer {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("db");
+        let url = own_server_with(&dir, None, extra);
+        OwnServer {
+            dir,
+            url,
+            _parent: parent,
+        }
+    }
+
+    /// The server process's id.
+    pub fn pid(&self) -> i32 {
+        std::fs::read_to_string(self.dir.join("pid"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    /// Pauses the server (SIGSTOP) until the guard is dropped (SIGCONT), panics included.
+    pub fn pause(&self) -> Paused {
+        let pid = self.pid();
+        // SAFETY: signals the test's own server process.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+        Paused(pid)
+    }
+}
+
+impl Drop for OwnServer {
+    fn drop(&mut self) {
+        stop_server(&self.dir);
+    }
+}
+
+/// A process stopped with SIGSTOP; continued (SIGCONT) when dropped, on every exit path.
+pub struct Paused(pub i32);
+
+impl Drop for Paused {
+    fn drop(&mut self) {
+        // SAFETY: signals a process this test stopped.
+        unsafe { libc::kill(self.0, libc::SIGCONT) };
+    }
+}
+
+/// A user of its own on `url`'s server (so its connections can be counted), with `grants`
+/// on `zohooauth.*` and no password; dropped with the server or by [`drop_user`].
+pub fn user_with(url: &str, prefix: &str, grants: &str) -> String {
+    let user = unique_table(prefix);
+    let mut conn = admin(url);
+    conn.query_drop(format!("CREATE USER '{user}'@'127.0.0.1'"))
+        .unwrap();
+    conn.query_drop(format!(
+        "GRANT {grants} ON zohooauth.* TO '{user}'@'127.0.0.1'"
+    ))
+    .unwrap();
+    user
+}
+
+/// Drops a user made by [`user_with`].
+pub fn drop_user(url: &str, user: &str) {
+    let _ = admin(url).query_drop(format!("DROP USER '{user}'@'127.0.0.1'"));
+}
+
+/// `url` with the user `user` (no password) instead of root.
+pub fn url_as(url: &str, user: &str) -> String {
+    url.replacen("root@", &format!("{user}@"), 1)
+}
+
+/// The ids of the connections `user` has open on `url`'s server.
+pub fn connections_of(url: &str, user: &str) -> Vec<u64> {
+    admin(url)
+        .exec(
+            "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? ORDER BY ID",
+            (user,),
+        )
+        .unwrap()
+}
+
+/// Waits (at most 5 s) until `user` has `n` connections open; returns how many it has.
+pub fn settle_connections(url: &str, user: &str, n: usize) -> usize {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let open = connections_of(url, user).len();
+        if open == n || std::time::Instant::now() > deadline {
+            return open;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Settings for `url` and `table` with the given bounds.
+pub fn settings_with(url: &str, table: &str, call: Duration, lease: Duration) -> MysqlSettings {
+    let mut s = settings(url, table);
+    s.bounds = Bounds { call, lease };
+    s
+}
+
+/// This test binary re-run with the ignored test `test` selected, as a child process with
+/// `CHILD_DIR`, `CHILD_ID` and `vars` in its environment.
+pub fn spawn_child(
+    test: &str,
+    dir: &Path,
+    id: usize,
+    vars: &[(&str, String)],
+) -> std::process::Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--ignored", "--exact", test, "--test-threads=1", "--quiet"])
+        .env("CHILD_DIR", dir)
+        .env("CHILD_ID", id.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit());
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.spawn().unwrap()
+}
+
+/// Waits until `path` exists, at most `limit`; whether it does.
+pub fn wait_for(path: &Path, limit: Duration) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while !path.exists() {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    true
 }

@@ -7,8 +7,6 @@ namespace ZohoOAuth\Bridge;
 use com\zoho\api\authenticator\OAuthToken;
 use com\zoho\api\authenticator\store\TokenStore;
 use com\zoho\api\authenticator\Token;
-use zcrmsdk\oauth\exception\ZohoOAuthException;
-use zoho_oauth\bridge\Core;
 
 /**
  * A TokenStore for Zoho's current SDK on our stores (the token file, MySQL or Redis), for
@@ -19,12 +17,11 @@ use zoho_oauth\bridge\Core;
  * Tokens live under their user name, else their id, else a key derived from the client id
  * and the grant (or refresh) token; that key is the id the store gives a token. Matching
  * follows the SDK's stores: the user name; else the access token (for a token without client
- * credentials); else the grant token, then the refresh token.
+ * credentials); else the grant token, then the refresh token. Errors are TokenException, an
+ * SDKException, as the SDK's stores throw.
  */
 class LockedTokenStore implements TokenStore
 {
-    private const NO_TOKENS = 400;
-
     private array $configuration;
 
     /**
@@ -38,8 +35,10 @@ class LockedTokenStore implements TokenStore
 
     /**
      * $configuration: the extension's configuration keys for the store; `client_id` and
-     * `client_secret` too when tokens are looked up by id (findTokenById cannot refresh
-     * without them).
+     * `client_secret` too when tokens are looked up by id (`->id(...)` tokens of the SDK):
+     * findTokenById() refreshes with them and gives them to the token it returns, which the
+     * SDK refreshes with; without them it refuses (TOKEN_STORE) instead of handing out a
+     * token that fails at its first refresh.
      */
     public function __construct(#[\SensitiveParameter] array $configuration)
     {
@@ -57,32 +56,44 @@ class LockedTokenStore implements TokenStore
         if (!($token instanceof OAuthToken)) {
             return $token;
         }
-        $configuration = Tokens::configuration($this->configuration, $token);
-        $key = $this->match($configuration, $token);
-        $key ??= $this->seed($configuration, $token);
+        $store = $this->store($token);
+        $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
+        // A user name is the key itself: one read, which is also the row (refreshed when due).
+        $name = $token->getUserSignature() === null ? null : (string) $token->getUserSignature()->getName();
+        $row = $name === null ? null : $this->freshRow($store, $name, $credentials);
+        $key = $row !== null ? $name : ($name === null ? $this->match($store, $token) : null);
+        $key ??= $this->seed($store, $token);
         if ($key === null) {
             return $token;
         }
         $this->learn($key, $token);
-        $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
-        $row = $this->freshRow($configuration, $key, $credentials);
+        $row ??= $this->freshRow($store, $key, $credentials);
         return $row === null ? $token : Tokens::apply($token, $row, str_starts_with($key, Tokens::DERIVED_PREFIX));
     }
 
+    /**
+     * The token stored under $id (refreshed first when due), with the client keys the SDK
+     * refreshes with; a TokenException (TOKEN_STORE) for an unknown id, as the SDK's
+     * FileStore throws, or when the store has no client keys to give it.
+     */
     public function findTokenById($id)
     {
         $live = $this->live((string) $id);
-        $configuration = Tokens::configuration($this->configuration, $live[0] ?? null);
-        $refresh = $configuration['client_id'] !== '-' && $configuration['client_secret'] !== '-';
-        $row = $this->freshRow($configuration, (string) $id, $refresh);
-        if ($row === null) {
-            return null;
+        $store = $this->store($live[0] ?? null);
+        $configuration = $store->configuration();
+        if ($configuration['client_id'] === '-' || $configuration['client_secret'] === '-') {
+            throw $store->find((string) $id) === null ? self::byIdError('Given ID is invalid', 400)
+                : self::byIdError('the store has no client_id and client_secret to refresh tokens found by id; '
+                    . 'give them to new LockedTokenStore([...])', 101);
         }
+        $row = $this->freshRow($store, (string) $id, true) ?? throw self::byIdError('Given ID is invalid', 400);
         $derived = str_starts_with((string) $id, Tokens::DERIVED_PREFIX);
         foreach ($live as $held) {
             Tokens::apply($held, $row, $derived);
         }
         $token = (new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor();
+        $token->setClientId($configuration['client_id']);
+        $token->setClientSecret($configuration['client_secret']);
         return Tokens::apply($token, $row, $derived);
     }
 
@@ -91,12 +102,16 @@ class LockedTokenStore implements TokenStore
         if (!($token instanceof OAuthToken)) {
             return;
         }
-        $configuration = Tokens::configuration($this->configuration, $token);
-        $key = $this->match($configuration, $token) ?? Tokens::key($token);
+        $store = $this->store($token);
+        $key = $this->match($store, $token) ?? Tokens::key($token);
         if ($key === null) {
-            throw new ZohoOAuthException('the token needs a user signature, an id, or a grant or refresh token to be saved', 100);
+            throw new TokenException(
+                'TOKEN_STORE',
+                'the token needs a user signature, an id, or a grant or refresh token to be saved',
+                100
+            );
         }
-        Core::save($configuration, Tokens::row($token, $key));
+        $store->save(Tokens::row($token, $key));
         $this->learn($key, $token);
         if ($token->getId() === null) {
             $token->setId($key);
@@ -105,14 +120,13 @@ class LockedTokenStore implements TokenStore
 
     public function deleteToken($id)
     {
-        Core::delete(Tokens::configuration($this->configuration, null), (string) $id);
+        $this->store(null)->delete((string) $id);
     }
 
     public function getTokens()
     {
-        $configuration = Tokens::configuration($this->configuration, null);
         $tokens = [];
-        foreach (Core::rows($configuration) as $row) {
+        foreach ($this->store(null)->rows() as $row) {
             $token = (new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor();
             $tokens[] = Tokens::apply($token, $row, str_starts_with((string) $row['user'], Tokens::DERIVED_PREFIX));
         }
@@ -121,30 +135,32 @@ class LockedTokenStore implements TokenStore
 
     public function deleteTokens()
     {
-        $configuration = Tokens::configuration($this->configuration, null);
-        foreach (Core::rows($configuration) as $row) {
-            Core::delete($configuration, (string) $row['user']);
+        $store = $this->store(null);
+        foreach ($store->rows() as $row) {
+            $store->delete((string) $row['user']);
         }
     }
 
-    /** The key of the stored row the SDK's stores would match, or null. */
-    private function match(array $configuration, OAuthToken $token): ?string
+    /**
+     * The key of the stored row the SDK's stores would match, or null; a token with a user
+     * name has that name as its key, stored or not.
+     */
+    private function match(Store $store, OAuthToken $token): ?string
     {
         $signature = $token->getUserSignature();
         if ($signature !== null) {
-            $name = (string) $signature->getName();
-            return Core::find($configuration, $name) !== null ? $name : null;
+            return (string) $signature->getName();
         }
         $credentials = $token->getClientId() !== null && $token->getClientSecret() !== null;
         if ($token->getAccessToken() !== null && !$credentials) {
-            return $this->scan($configuration, fn(array $row) => $row['access_token'] === $token->getAccessToken());
+            return $this->scan($store, fn(array $row) => $row['access_token'] === $token->getAccessToken());
         }
         if (!$credentials || ($token->getGrantToken() === null && $token->getRefreshToken() === null)) {
             return null;
         }
         if ($token->getGrantToken() !== null) {
             $byGrant = Tokens::derived($token, (string) $token->getGrantToken());
-            if (Core::find($configuration, $byGrant) !== null) {
+            if ($store->find($byGrant) !== null) {
                 return $byGrant;
             }
         }
@@ -153,12 +169,12 @@ class LockedTokenStore implements TokenStore
             return null;
         }
         $derived = Tokens::derived($token, (string) $refresh);
-        return $this->scan($configuration, fn(array $row) => $row['user'] === $derived || $row['refresh_token'] === $refresh);
+        return $this->scan($store, fn(array $row) => $row['user'] === $derived || $row['refresh_token'] === $refresh);
     }
 
-    private function scan(array $configuration, callable $wanted): ?string
+    private function scan(Store $store, callable $wanted): ?string
     {
-        foreach (Core::rows($configuration) as $row) {
+        foreach ($store->rows() as $row) {
             if ($wanted($row)) {
                 return (string) $row['user'];
             }
@@ -170,13 +186,13 @@ class LockedTokenStore implements TokenStore
      * Nothing stored yet for a token with a refresh token and credentials: store the refresh
      * token (unless another process did meanwhile), so the first refresh is ours, single-flight.
      */
-    private function seed(array $configuration, OAuthToken $token): ?string
+    private function seed(Store $store, OAuthToken $token): ?string
     {
         if (!$this->canRefresh($token)) {
             return null;
         }
         $key = Tokens::key($token);
-        Core::save($configuration, ['user' => $key, 'refresh_token' => $token->getRefreshToken()], true);
+        $store->save(['user' => $key, 'refresh_token' => $token->getRefreshToken()], true);
         return $key;
     }
 
@@ -192,28 +208,32 @@ class LockedTokenStore implements TokenStore
     /** The token objects seen under $key that still exist (the others are forgotten). */
     private function live(string $key): array
     {
-        $this->seen[$key] = array_values(array_filter($this->seen[$key] ?? [], fn(\WeakReference $w) => $w->get() !== null));
+        $alive = fn(\WeakReference $w) => $w->get() !== null;
+        $this->seen[$key] = array_values(array_filter($this->seen[$key] ?? [], $alive));
         return array_map(fn(\WeakReference $w) => $w->get(), $this->seen[$key]);
     }
 
     private function canRefresh(OAuthToken $token): bool
     {
-        return $token->getRefreshToken() !== null && $token->getClientId() !== null && $token->getClientSecret() !== null;
+        return $token->getRefreshToken() !== null && $token->getClientId() !== null
+            && $token->getClientSecret() !== null;
+    }
+
+    /** The SDK's FileStore's error for findTokenById(), with our reason. */
+    private static function byIdError(string $why, int $code): TokenException
+    {
+        return new TokenException('TOKEN_STORE', "Exception in getTokenById - LockedTokenStore : $why", $code);
     }
 
     /** The stored row, refreshed under our lock when due and possible; null when absent. */
-    private function freshRow(array $configuration, string $key, bool $refresh): ?array
+    private function freshRow(Store $store, string $key, bool $refresh): ?array
     {
-        if (!$refresh) {
-            return Core::find($configuration, $key);
-        }
-        try {
-            return Core::tokens($configuration, $key);
-        } catch (ZohoOAuthException $e) {
-            if ($e->getCode() === self::NO_TOKENS) {
-                return null;
-            }
-            throw $e;
-        }
+        return $refresh ? $store->tokensOrNull($key) : $store->find($key);
+    }
+
+    /** Our store for a token (its client keys fill what the configuration lacks). */
+    private function store(?OAuthToken $token): Store
+    {
+        return new Store(Tokens::configuration($this->configuration, $token, $token?->getAPIDomain()));
     }
 }

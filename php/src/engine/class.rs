@@ -9,9 +9,10 @@ use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::builders::ClassBuilder;
 use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::ffi::{
-    HashTable, ZEND_ACC_FINAL, ZEND_ACC_HAS_RETURN_TYPE, ZEND_ACC_PRIVATE, ZEND_ACC_PROTECTED,
-    ZEND_ACC_PUBLIC, ext_php_rs_compiler_globals, zend_class_entry, zend_function,
-    zend_hash_str_find_ptr_lc, zend_lookup_class_ex,
+    _ZEND_SEND_MODE_SHIFT, HashTable, ZEND_ACC_FINAL, ZEND_ACC_HAS_RETURN_TYPE,
+    ZEND_ACC_HAS_TYPE_HINTS, ZEND_ACC_PRIVATE, ZEND_ACC_PROTECTED, ZEND_ACC_PUBLIC,
+    ZEND_ACC_VARIADIC, ext_php_rs_compiler_globals, zend_class_entry, zend_function,
+    zend_hash_str_del, zend_hash_str_find_ptr_lc, zend_internal_function, zend_lookup_class_ex,
 };
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::types::ZendStr;
@@ -144,6 +145,36 @@ pub fn registered(name: &str) -> Option<&'static ClassEntry> {
     }
 }
 
+/// Takes an internal class registered in MINIT out of this process's class table, so PHP code
+/// can declare (or autoload) a class of that name instead: a PHP-FPM pool that turns off one
+/// of the extension's classes after the master registered it. The class entry itself is kept
+/// (not destroyed: nothing refers to it by name any more, and freeing an internal class
+/// outside MSHUTDOWN is not something the engine expects). Must run at request start-up,
+/// before any PHP code of the request. Returns whether the class was there.
+pub fn unregister(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    // SAFETY: the engine's compiler globals, declared statically; this runs at request
+    // start-up, single-threaded (NTS), before any PHP code of the request.
+    let Some(globals) = (unsafe { ext_php_rs_compiler_globals().as_mut() }) else {
+        return false;
+    };
+    // SAFETY: `CG(class_table)` is the live class table (the executor's too).
+    let Some(table) = (unsafe { globals.class_table.as_mut() }) else {
+        return false;
+    };
+    let used = table.nNumUsed;
+    let destructor = table.pDestructor.take();
+    // SAFETY: a live table and a valid buffer of the given length. With the destructor
+    // detached, deleting only empties the bucket; the class entry stays alive.
+    let deleted = unsafe { zend_hash_str_del(table, lower.as_ptr().cast(), lower.len()) };
+    table.pDestructor = destructor;
+    // Deleting the last bucket shrinks `nNumUsed`; the executor's boundary between the
+    // process's classes and a request's (`EG(persistent_classes_count)`, taken from
+    // `nNumUsed` at request start) must not move, so the emptied slots stay counted.
+    table.nNumUsed = table.nNumUsed.max(used);
+    deleted == 0
+}
+
 /// The method `name` (any case) of `ce`, as a raw pointer into the class's method table.
 pub(super) fn method(ce: &ClassEntry, name: &str) -> *mut zend_function {
     // SAFETY: the function table of a live class; the name is a valid buffer of the given
@@ -171,16 +202,42 @@ pub fn make_constructor_private(ce: &mut ClassEntry) {
     }
 }
 
-/// Removes the declared return type of the named methods, so PHP classes extending this one
-/// may override them without a return type, as code written for the SDK's untyped classes
-/// does. Must run in a registration function.
-pub fn drop_return_types(ce: &mut ClassEntry, methods: &[&str]) {
-    for name in methods {
+/// Removes the declared types (return and parameters) of the named methods and makes their
+/// first `required` parameters required (no default), so PHP classes extending this one may
+/// override them as code written for the SDK's untyped classes does, and reflection shows
+/// them as the SDK declares them. The by-reference and variadic flags kept in the same words
+/// stay. Must run in a registration function.
+pub fn drop_types(ce: &mut ClassEntry, methods: &[(&str, u32)]) {
+    for (name, required) in methods {
         // SAFETY: a non-null entry is a live internal function of this class, being
-        // registered (MINIT); every member of the `zend_function` union starts with `common`.
+        // registered (MINIT, single-threaded); the class's methods are internal functions.
         if let Some(func) = unsafe { method(ce, name).as_mut() } {
-            let flags = unsafe { &mut func.common.fn_flags };
-            *flags &= !ZEND_ACC_HAS_RETURN_TYPE;
+            // SAFETY: as above: the `internal_function` member is the one in use.
+            untype(unsafe { &mut func.internal_function }, *required);
+        }
+    }
+}
+
+/// [`drop_types`] for one internal function.
+fn untype(internal: &mut zend_internal_function, required: u32) {
+    let type_bits = (1u32 << _ZEND_SEND_MODE_SHIFT) - 1;
+    internal.fn_flags &= !(ZEND_ACC_HAS_RETURN_TYPE | ZEND_ACC_HAS_TYPE_HINTS);
+    if internal.arg_info.is_null() {
+        return;
+    }
+    internal.required_num_args = required.min(internal.num_args);
+    let variadic = u32::from(internal.fn_flags & ZEND_ACC_VARIADIC != 0);
+    let count = isize::try_from(internal.num_args + variadic).unwrap_or(0);
+    for i in -1..count {
+        // SAFETY: `zend_register_functions` gave an internal function with argument
+        // information a table of `num_args` (+1 if variadic) entries, preceded by the return
+        // type's entry at -1; it is the engine's own (malloc'd) copy, written only here, in
+        // MINIT, before any call.
+        let info = unsafe { &mut *internal.arg_info.offset(i) };
+        info.type_.ptr = std::ptr::null_mut();
+        info.type_.type_mask &= !type_bits;
+        if i >= 0 && i < isize::try_from(required).unwrap_or(0) {
+            info.default_value = std::ptr::null();
         }
     }
 }

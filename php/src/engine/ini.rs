@@ -20,6 +20,15 @@ pub fn int_value(name: &str) -> i64 {
     unsafe { zend_ini_long(name.as_ptr().cast(), name.len(), 0) }
 }
 
+/// The integer value of a setting for this process: php.ini, `-d`, or a PHP-FPM pool's
+/// `php_value`/`php_admin_value` (which FPM writes into the setting itself when it starts the
+/// pool's worker), but not a change made for one request (FastCGI `PHP_VALUE`, Apache's
+/// `php_admin_value`), which is undone at the request's end.
+pub fn process_int_value(name: &str) -> i64 {
+    // SAFETY: as in `int_value`; `orig = 1` asks for the value before request changes.
+    unsafe { zend_ini_long(name.as_ptr().cast(), name.len(), 1) }
+}
+
 /// The string value of a setting (`INI_STR`); `None` when unknown or not UTF-8.
 pub fn string_value(name: &str) -> Option<String> {
     let mut exists = false;

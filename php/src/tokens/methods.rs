@@ -47,15 +47,29 @@ fn expiry_from(value: &Zval) -> PhpResult<Option<f64>> {
     ))
 }
 
-fn text_from(value: Option<&Zval>) -> Option<String> {
-    let value = value?;
-    if value.is_null() {
-        return None;
+/// A serialized text field: null stays null, a scalar becomes its string; a string that is
+/// not UTF-8 (the SDK serialized bytes in another encoding) or an array or object is an error
+/// naming the field, never a silent null.
+fn text_from(value: Option<&Zval>, field: &str) -> PhpResult<Option<String>> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    if let Some(text) = value.str() {
+        return Ok(Some(text.to_string()));
     }
-    value
-        .str()
-        .map(str::to_string)
-        .or_else(|| value.coerce_to_string())
+    let what = if value.is_string() {
+        "a string that is not UTF-8"
+    } else if value.is_array() || value.is_object() {
+        "not text"
+    } else {
+        return Ok(value.coerce_to_string());
+    };
+    Err(exception::with_kind(
+        format!(
+            "unserialize(): the {CLASS_NAME} field {field} is {what}; the tokens were not read"
+        ),
+        ErrorKind::StoreCorrupt,
+    ))
 }
 
 #[php_impl]
@@ -174,13 +188,16 @@ impl ZohoOAuthTokens {
     pub fn unserialize(&mut self, data: &ZendHashTable) -> PhpResult<()> {
         guard(|| {
             let field = |name: &str| data.get(mangled(name).as_str()).or_else(|| data.get(name));
-            self.refresh_token = text_from(field(FIELDS[0])).map(Secret::new);
-            self.access_token = text_from(field(FIELDS[1])).map(Secret::new);
-            self.expiry_time = match field(FIELDS[2]) {
+            let refresh = text_from(field(FIELDS[0]), FIELDS[0])?;
+            let access = text_from(field(FIELDS[1]), FIELDS[1])?;
+            let expiry = match field(FIELDS[2]) {
                 Some(value) => expiry_from(value)?,
                 None => None,
             };
-            self.user_email_id = text_from(field(FIELDS[3]));
+            self.user_email_id = text_from(field(FIELDS[3]), FIELDS[3])?;
+            self.refresh_token = refresh.map(Secret::new);
+            self.access_token = access.map(Secret::new);
+            self.expiry_time = expiry;
             Ok(())
         })
     }

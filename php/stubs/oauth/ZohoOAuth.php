@@ -19,15 +19,18 @@ class ZohoOAuth
      *
      * @param array<string, scalar> $configuration
      * @throws exception\ZohoOAuthException "<key> is mandatory", "<key> value is missing", invalid values
+     * @param array $configuration
+     * @return void
      */
-    public static function initialize(#[\SensitiveParameter] array $configuration): void {}
+    public static function initialize(#[\SensitiveParameter] $configuration) {}
 
     /**
      * The OAuth client for this request's configuration.
      *
      * @throws exception\ZohoOAuthException "ZCRMRestClient::initialize($configMap) must be called before this."
+     * @return ZohoOAuthClient
      */
-    public static function getClientInstance(): ZohoOAuthClient {}
+    public static function getClientInstance() {}
 
     /**
      * A new store object for this request's configuration, chosen as the SDK chooses:
@@ -38,10 +41,15 @@ class ZohoOAuth
      * @return persistence\ZohoOAuthPersistenceInterface
      * @throws exception\ZohoOAuthException before initialize(), or when the custom class cannot be loaded
      */
-    public static function getPersistenceHandlerInstance(): mixed {}
+    public static function getPersistenceHandlerInstance() {}
 
-    /** A configuration value, or "" when it is not set (as the SDK answers). */
-    public static function getConfigValue(string $key): string {}
+    /**
+     * A configuration value, or "" when it is not set (as the SDK answers).
+     *
+     * @param string $key
+     * @return string
+     */
+    public static function getConfigValue($key) {}
 
     /**
      * The OAuth configuration in the SDK's order with its defaults; client_secret and
@@ -49,35 +57,75 @@ class ZohoOAuth
      *
      * @return array<string, string>
      */
-    public static function getAllConfigs(): array {}
+    public static function getAllConfigs() {}
 
-    /** accounts_url, e.g. https://accounts.zoho.com. */
-    public static function getIAMUrl(): string {}
+    /**
+     * accounts_url, e.g. https://accounts.zoho.com.
+     *
+     * @return string
+     */
+    public static function getIAMUrl() {}
 
-    /** accounts_url + "/oauth/v2/auth". */
-    public static function getGrantURL(): string {}
+    /**
+     * accounts_url + "/oauth/v2/auth".
+     *
+     * @return string
+     */
+    public static function getGrantURL() {}
 
-    /** accounts_url + "/oauth/v2/token". */
-    public static function getTokenURL(): string {}
+    /**
+     * accounts_url + "/oauth/v2/token".
+     *
+     * @return string
+     */
+    public static function getTokenURL() {}
 
-    /** accounts_url + "/oauth/v2/token". */
-    public static function getRefreshTokenURL(): string {}
+    /**
+     * accounts_url + "/oauth/v2/token".
+     *
+     * @return string
+     */
+    public static function getRefreshTokenURL() {}
 
-    /** accounts_url + "/oauth/v2/token/revoke". */
-    public static function getRevokeTokenURL(): string {}
+    /**
+     * accounts_url + "/oauth/v2/token/revoke".
+     *
+     * @return string
+     */
+    public static function getRevokeTokenURL() {}
 
-    /** accounts_url + "/oauth/user/info". */
-    public static function getUserInfoURL(): string {}
+    /**
+     * accounts_url + "/oauth/user/info".
+     *
+     * @return string
+     */
+    public static function getUserInfoURL() {}
 
-    /** client_id. */
-    public static function getClientID(): string {}
+    /**
+     * client_id.
+     *
+     * @return string
+     */
+    public static function getClientID() {}
 
-    /** client_secret. */
-    public static function getClientSecret(): string {}
+    /**
+     * client_secret.
+     *
+     * @return string
+     */
+    public static function getClientSecret() {}
 
-    /** redirect_uri. */
-    public static function getRedirectURL(): string {}
+    /**
+     * redirect_uri.
+     *
+     * @return string
+     */
+    public static function getRedirectURL() {}
 
-    /** access_type ("offline" by default). */
-    public static function getAccessType(): string {}
+    /**
+     * access_type ("offline" by default).
+     *
+     * @return string
+     */
+    public static function getAccessType() {}
 }

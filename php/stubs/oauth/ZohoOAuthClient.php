@@ -28,29 +28,41 @@ class ZohoOAuthClient
      * initialize()).
      *
      * @throws ZohoOAuthException "client_id is mandatory" and the like, when a value is missing
+     * @param ZohoOAuthParams $params
+     * @return ZohoOAuthClient
      */
-    public static function getInstance(ZohoOAuthParams $params): ZohoOAuthClient {}
+    public static function getInstance($params) {}
 
-    /** The request's client, or null before initialize() / getInstance(). */
-    public static function getInstanceWithOutParam(): ?ZohoOAuthClient {}
+    /**
+     * The request's client, or null before initialize() / getInstance().
+     *
+     * @return ZohoOAuthClient|null
+     */
+    public static function getInstanceWithOutParam() {}
 
-    /** This client's parameters (a new object; scopes null). */
-    public function getZohoOAuthParams(): ZohoOAuthParams {}
+    /**
+     * This client's parameters (a new object; scopes null).
+     *
+     * @return ZohoOAuthParams
+     */
+    public function getZohoOAuthParams() {}
 
     /**
      * Gives this client the parameters' settings (null ones keep theirs); when it is the
      * request's client, ZohoOAuth::getClientInstance() gets them too.
      *
      * @throws ZohoOAuthException when a value is empty or invalid (the client is left as it was)
+     * @param ZohoOAuthParams $zohoOAuthParams
+     * @return void
      */
-    public function setZohoOAuthParams(ZohoOAuthParams $zohoOAuthParams): void {}
+    public function setZohoOAuthParams($zohoOAuthParams) {}
 
     /**
      * The SDK's processResponse(): the raw response (headers, a blank line, the body) split at
      * the first blank line, the body decoded as json_decode($body, true). Null without a blank
      * line or JSON.
      */
-    public function processResponse(mixed $apiResponse): mixed {}
+    public function processResponse($apiResponse) {}
 
     /**
      * Exchanges a (single-use) grant token for tokens, finds the user's e-mail through
@@ -58,38 +70,50 @@ class ZohoOAuthClient
      * and returns them.
      *
      * @throws ZohoOAuthException "Grant Token is not provided.", Zoho's errors
+     * @param string|null $grantToken
+     * @return ZohoOAuthTokens
      */
-    public function generateAccessToken(#[\SensitiveParameter] ?string $grantToken = null): ZohoOAuthTokens {}
+    public function generateAccessToken(#[\SensitiveParameter] $grantToken) {}
 
     /**
      * Gets an access token from a refresh token and saves the tokens under $userEmailId.
      * Returns the tokens (Zoho's SDK returned null).
      *
      * @throws ZohoOAuthException "Refresh token is not provided.", Zoho's errors
+     * @param string|null $refreshToken
+     * @param string|null $userEmailId
+     * @return ZohoOAuthTokens
      */
-    public function generateAccessTokenFromRefreshToken(#[\SensitiveParameter] ?string $refreshToken = null, ?string $userEmailId = null): ZohoOAuthTokens {}
+    public function generateAccessTokenFromRefreshToken(#[\SensitiveParameter] $refreshToken, $userEmailId) {}
 
     /**
      * Refreshes with this refresh token, saves the tokens under $userEmailId, returns them.
      *
      * @throws ZohoOAuthException "Refresh token is not provided.", Zoho's errors
+     * @param string|null $refreshToken
+     * @param string|null $userEmailId
+     * @return ZohoOAuthTokens
      */
-    public function refreshAccessToken(#[\SensitiveParameter] ?string $refreshToken = null, ?string $userEmailId = null): ZohoOAuthTokens {}
+    public function refreshAccessToken(#[\SensitiveParameter] $refreshToken, $userEmailId) {}
 
     /**
      * A valid access token for the user (for "Authorization: Zoho-oauthtoken <token>"):
      * from memory while it is fresh, refreshed once for all processes when it is not.
      *
      * @throws ZohoOAuthException "No Tokens exist for the given user-identifier,Please generate and try again.", ...
+     * @param string|null $userEmailId
+     * @return string
      */
-    public function getAccessToken(?string $userEmailId = null): string {}
+    public function getAccessToken($userEmailId) {}
 
     /**
      * The e-mail of the user behind an access token.
      *
      * @throws ZohoOAuthException "Exception while fetching UserID from access token, Make sure AAAserver.profile.Read scope is included ..."
+     * @param string|null $accessToken
+     * @return string
      */
-    public function getUserEmailIdFromIAM(#[\SensitiveParameter] ?string $accessToken = null): string {}
+    public function getUserEmailIdFromIAM(#[\SensitiveParameter] $accessToken) {}
 
     /**
      * Revokes the user's refresh token at Zoho (and the access tokens minted from it), then

@@ -30,6 +30,7 @@ if ($redis === '') {
 }
 foreach ($modes as $mode) {
     emu('POST', '/_emulator/reset', []);
+    unset($GLOBALS['__bridge_api_domain_for']);          // the reset forgets the emulator's settings
     emu_client();
     $dir = temp_dir("bridge-$mode");
     $store = bridge_store_config($mode === 'csv' ? "$dir/sdk_tokens.txt" : $dir, ['refresh_margin_secs' => '60']);
@@ -56,7 +57,7 @@ foreach ($modes as $mode) {
     $expired = (string) ((int) round(microtime(true) * 1000) - 60000);
     if ($mode === 'sdk') {
         file_put_contents("$dir/sdk_tokens.txt", "id,user_name,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time,redirect_url,api_domain\n"
-            . "1,ada@example.com," . TEST_CLIENT_ID . "," . TEST_CLIENT_SECRET . ",$refresh,1000.old.old,,$expired," . TEST_REDIRECT_URI . ",https://www.zohoapis.com");
+            . "1,ada@example.com," . TEST_CLIENT_ID . "," . TEST_CLIENT_SECRET . ",$refresh,1000.old.old,,$expired," . TEST_REDIRECT_URI . "," . BRIDGE_API_URL);
     } else {
         zoho_oauth\bridge\Core::save(array_merge($store, ['client_id' => TEST_CLIENT_ID, 'client_secret' => TEST_CLIENT_SECRET, 'redirect_uri' => TEST_REDIRECT_URI]),
             ['user' => 'ada@example.com', 'access_token' => '1000.old.old', 'refresh_token' => $refresh, 'expiry_time' => $expired]);

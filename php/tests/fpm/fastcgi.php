@@ -12,8 +12,11 @@ function fcgi_pair(string $name, string $value): string
     return $len($name) . $len($value) . $name . $value;
 }
 
-/** Runs $script through FPM at $address (host:port) with a query string; returns the body. */
-function fcgi_get(string $address, string $script, string $query = ''): string
+/**
+ * Runs $script through FPM at $address (host:port) with a query string (and extra FastCGI
+ * parameters, e.g. PHP_ADMIN_VALUE); returns the body.
+ */
+function fcgi_get(string $address, string $script, string $query = '', array $extra = []): string
 {
     $socket = stream_socket_client("tcp://$address", $errno, $error, 5);
     if (!$socket) {
@@ -23,7 +26,7 @@ function fcgi_get(string $address, string $script, string $query = ''): string
     $params = '';
     foreach (['SCRIPT_FILENAME' => $script, 'SCRIPT_NAME' => '/' . basename($script), 'REQUEST_METHOD' => 'GET',
         'QUERY_STRING' => $query, 'SERVER_PROTOCOL' => 'HTTP/1.1', 'GATEWAY_INTERFACE' => 'CGI/1.1',
-        'REMOTE_ADDR' => '127.0.0.1', 'SERVER_NAME' => 'localhost'] as $k => $v) {
+        'REMOTE_ADDR' => '127.0.0.1', 'SERVER_NAME' => 'localhost'] + $extra as $k => $v) {
         $params .= fcgi_pair($k, $v);
     }
     fwrite($socket, fcgi_record(1, pack('nCx5', 1, 0)) . fcgi_record(4, $params) . fcgi_record(4, '') . fcgi_record(5, ''));

@@ -1,6 +1,6 @@
 <?php
 /*
- * A real PHP-FPM (Debian's php-fpm8.2) with the extension: workers forked from the master
+ * A real PHP-FPM (Debian's php-fpmX.Y of the running PHP, or $PHP_FPM) with the extension: workers forked from the master
  * serve the seed's flow; the core client (and its token cache) survives from one request to
  * the next in a worker, while the configuration and current user do not; an expired token is
  * refreshed once for all workers; no worker crashes.
@@ -8,10 +8,11 @@
 require __DIR__ . '/../lib/helpers.php';
 require __DIR__ . '/fastcgi.php';
 
-$fpm = getenv('PHP_FPM') ?: trim((string) shell_exec('command -v php-fpm8.2 || command -v php-fpm'));
+$fpmName = 'php-fpm' . PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;
+$fpm = getenv('PHP_FPM') ?: trim((string) shell_exec("command -v $fpmName || command -v php-fpm"));
 if ($fpm === '' || !is_executable($fpm)) {
-    echo "skip: php-fpm is not installed\n";
-    exit(0);
+    echo "skip: php-fpm is not installed ($fpmName)\n";
+    exit(getenv('ZOHO_REQUIRE_PHP') === '1' ? 1 : 0);
 }
 $url = emulator_start(shared: true);
 emu_client();

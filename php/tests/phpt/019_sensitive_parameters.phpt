@@ -23,6 +23,7 @@ $expected = [
     'zcrmsdk\oauth\ZohoOAuthClient::generateAccessTokenFromRefreshToken $refreshToken',
     'zcrmsdk\oauth\ZohoOAuthClient::getUserEmailIdFromIAM $accessToken',
     'zcrmsdk\oauth\ZohoOAuthClient::refreshAccessToken $refreshToken',
+    'zcrmsdk\oauth\utility\ZohoOAuthParams::__unserialize $data',
     'zcrmsdk\oauth\utility\ZohoOAuthParams::setClientSecret $clientSecret',
     'zcrmsdk\oauth\utility\ZohoOAuthTokens::__unserialize $data',
     'zcrmsdk\oauth\utility\ZohoOAuthTokens::setAccessToken $accessToken',

@@ -4,13 +4,14 @@ The default ini (define_rest_client=1) with Zoho's full SDK installed: the SDK's
 <?php
 require __DIR__ . '/../lib/helpers.php';
 require __DIR__ . '/../lib/sdk_standin.php';
+$ca = sdk_standin_trust_test_ca();                // the rest runs in a PHP whose curl.cainfo is a test CA
 $url = emulator_start();
 emu_client();
 $dir = temp_dir();
 $sdk = sdk_standin_write($dir);
-$crm = crm_server_start($dir, $url);
+$crm = crm_server_start($dir, $url, $ca);
 
-use zcrmsdk\crm\api\APIRequest;
+use zcrmsdk\crm\crud\ZCRMModule;
 use zcrmsdk\crm\exception\ZCRMException;
 use zcrmsdk\crm\setup\restclient\ZCRMRestClient;
 use zcrmsdk\crm\utility\ZCRMConfigUtil;
@@ -36,9 +37,11 @@ ZCRMRestClient::initialize(test_config($dir, ['apiBaseUrl' => $crm, 'apiVersion'
 check_same(1, ZCRMConfigUtil::$initializeCalls, 'initialize() calls the SDK\'s ZCRMConfigUtil::initialize once');
 check_same([$crm, 'v2'], [ZCRMConfigUtil::getAPIBaseUrl(), ZCRMConfigUtil::getAPIVersion()], '... which now knows the API base URL and version');
 $tokens = ZohoOAuth::getClientInstance()->generateAccessToken(emu_grant('ada@example.com'));
-check_same('ada@example.com', APIRequest::get('users')['users'][0]['email'], 'a CRM class called directly makes its request to the configured CRM (not https:///crm//...)');
+check_same('Lovelace', ZCRMModule::getInstance('Leads')->getRecords()->getData()[0]?->getFieldValue('Last_Name'),
+    'a CRM class called directly (ZCRMModule::getInstance(\'Leads\')->getRecords()) makes its request to the configured CRM (not https:///crm//...)');
+check_same(['/crm/v2/Leads'], array_column(crm_requests($dir), 'target'), '... https://<apiBaseUrl>/crm/v2/Leads');
 check_same('ada@example.com', ZCRMRestClient::getCurrentUserEmailID(), '... and the current user is set once, by both');
-check_throws(fn() => APIRequest::get('NoSuchModule'), ZCRMException::class, 'Please check if the URL trying to access is a correct one', 404,
+check_throws(fn() => ZCRMModule::getInstance('NoSuchModule')->getRecords(), ZCRMException::class, 'the module name given seems to be invalid', 400,
     'its API errors are catchable ZCRMExceptions (the extension\'s class, on by default)');
 
 // An exception thrown inside the SDK's initialize reaches the caller unchanged.
@@ -65,7 +68,8 @@ ok - ... and so does every other static method of the SDK's class
 ok - the extension's own methods still work
 ok - initialize() calls the SDK's ZCRMConfigUtil::initialize once
 ok - ... which now knows the API base URL and version
-ok - a CRM class called directly makes its request to the configured CRM (not https:///crm//...)
+ok - a CRM class called directly (ZCRMModule::getInstance('Leads')->getRecords()) makes its request to the configured CRM (not https:///crm//...)
+ok - ... https://<apiBaseUrl>/crm/v2/Leads
 ok - ... and the current user is set once, by both
 ok - its API errors are catchable ZCRMExceptions (the extension's class, on by default)
 ok - an exception from the SDK's ZCRMConfigUtil::initialize reaches the caller

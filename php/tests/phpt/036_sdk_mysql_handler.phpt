@@ -6,7 +6,7 @@ if (getenv('ZOHO_TEST_MYSQL_URL') === false || getenv('ZOHO_TEST_MYSQL_URL') ===
     if (getenv('ZOHO_REQUIRE_MYSQL') === '1') { echo 'fail ZOHO_REQUIRE_MYSQL=1 but ZOHO_TEST_MYSQL_URL is not set'; exit; }
     echo 'skip ZOHO_TEST_MYSQL_URL is not set (eval "$(scripts/mariadb.sh start DIR)")';
 } elseif (!extension_loaded('mysqli')) {
-    echo 'skip mysqli is not available (php8.2-mysql)';
+    echo 'skip mysqli is not available (php8.X-mysql)';
 }
 --FILE--
 <?php
@@ -63,6 +63,17 @@ $conn = $store->getMysqlConnection();
 check($conn instanceof mysqli, 'getMysqlConnection() is a mysqli connection');
 check_same([['ada@example.com']], $conn->query("SELECT useridentifier FROM $table")->fetch_all(), '... to the same server and database');
 $conn->close();
+
+// The workaround many applications carry: the SDK's handler named by its file and full class
+// name. It means the SDK's MySQL store with the SDK's keys, as the short name does (issue 22).
+ZohoOAuth::initialize(test_config('', ['host_address' => '127.0.0.1', 'db_port' => (string) $db['port'], 'db_username' => 'root',
+    'db_password' => '', 'mysql_table' => $table,
+    'persistence_handler_class' => '/srv/app/vendor/zohocrm/php-sdk-archive/src/oauth/persistence/ZohoOAuthPersistenceHandler.php',
+    'persistence_handler_class_name' => 'zcrmsdk\oauth\persistence\ZohoOAuthPersistenceHandler']));
+$named = ZohoOAuth::getPersistenceHandlerInstance();
+check($named instanceof ZohoOAuthPersistenceHandler, 'the SDK\'s handler by file and full class name: a ZohoOAuthPersistenceHandler');
+check_same($issued->getRefreshToken(), $named->getOAuthTokens('ada@example.com')->getRefreshToken(), '... on the same MySQL rows (no code 102)');
+check_same($issued->getAccessToken(), ZohoOAuth::getClientInstance()->getAccessToken('ada@example.com'), '... and the client serves them');
 --EXPECT--
 ok - no token path: getPersistenceHandlerInstance() is a ZohoOAuthPersistenceHandler
 ok - getOAuthTokens() reads what the client saved into MySQL
@@ -75,3 +86,6 @@ ok - ... and the client no longer serves it
 ok - getOAuthTokens() of a deleted user: "No Tokens exist" (the SDK returned an empty object)
 ok - getMysqlConnection() is a mysqli connection
 ok - ... to the same server and database
+ok - the SDK's handler by file and full class name: a ZohoOAuthPersistenceHandler
+ok - ... on the same MySQL rows (no code 102)
+ok - ... and the client serves them

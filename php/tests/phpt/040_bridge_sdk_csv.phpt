@@ -1,5 +1,5 @@
 --TEST--
-Bridge for Zoho's current SDK: sdk_tokens.txt written by the SDK's FileStore is read by the core and the other way round; a 9-column file is converted; commas and quotes cannot corrupt the file; a corrupt file is an error and stays untouched
+Bridge for Zoho's current SDK: sdk_tokens.txt written by the SDK's FileStore is read by the core and the other way round; a 9-column file is converted; commas and quotes cannot corrupt the file; a corrupt file is an error and stays untouched; a file the SDK left without its header is read and gets it back
 --FILE--
 <?php
 use com\zoho\api\authenticator\OAuthToken;
@@ -81,6 +81,30 @@ $e = check_throws(fn() => Core::rows($config), ZohoOAuthException::class, '/line
 check($e !== null && !str_contains($e->getMessage(), TEST_CLIENT_SECRET) && !str_contains($e->getMessage(), '1000.'), 'the message shows no secret and no token');
 check_throws(fn() => Core::save($config, ['user' => 'erin@example.com', 'refresh_token' => '1000.r.e']), ZohoOAuthException::class, null, 402, 'a save into it is refused too');
 check_same($corrupt, file_get_contents($file), 'the corrupt file is left untouched');
+
+// 6. What the SDK leaves when one of its processes reads the file empty while another rewrites
+// it (file_put_contents truncates, then writes): its saveToken() keeps line 0 as the header,
+// and an empty read has none, so the file starts with a row (issue 22's mixed fleet).
+$race = "$dir/race/sdk_tokens.txt";
+mkdir(dirname($race));
+$sdkRace = new FileStore($race);                                   // writes the header
+file_put_contents($race, '');                                      // another SDK process: truncated, not yet written
+$t = new OAuthToken(TEST_CLIENT_ID, TEST_CLIENT_SECRET, null, '1000.r.fay', TEST_REDIRECT_URI, null, '1000.a.fay', new UserSignature('fay@example.com'), false);
+$t->setExpiresIn($later);
+$sdkRace->saveToken($t);
+check(str_starts_with(file_get_contents($race), '1,fay@example.com,'), 'the SDK\'s FileStore wrote the file without its header');
+check_same([], (new FileStore($race))->getTokens(), '... and then takes its only row for the header (the SDK itself loses it)');
+$raceConfig = ['token_persistence_path' => $race] + $config;
+check_same('1000.a.fay', Core::find($raceConfig, 'fay@example.com')['access_token'] ?? null, 'the core reads that row all the same (not store_corrupt)');
+Core::save($raceConfig, ['user' => 'gus@example.com', 'refresh_token' => '1000.r.gus']);
+check_same(['fay@example.com', 'gus@example.com'], array_map(fn($t) => $t->getUserSignature()?->getName(), (new FileStore($race))->getTokens()),
+    'our next save writes the header back: the SDK sees both rows again');
+// The SDK's FileStore constructor appends the header to a file it found empty (mode "a"): when
+// another SDK process filled the file in between, the header lands on the last row's line.
+$glued = file_get_contents($race) . implode(',', FileStore::HEADER);
+file_put_contents($race, $glued);
+check_same(['gus@example.com', '1000.r.gus'], [Core::find($raceConfig, 'gus@example.com')['user'] ?? null, Core::find($raceConfig, 'gus@example.com')['refresh_token'] ?? null],
+    'a last row with the SDK\'s header glued to it is read as the row');
 finish();
 --EXPECT--
 ok - the core reads the SDK's rows (a row without user name by its id)
@@ -105,4 +129,9 @@ ok - a row with 11 fields: store_corrupt (402), naming the line
 ok - the message shows no secret and no token
 ok - a save into it is refused too
 ok - the corrupt file is left untouched
+ok - the SDK's FileStore wrote the file without its header
+ok - ... and then takes its only row for the header (the SDK itself loses it)
+ok - the core reads that row all the same (not store_corrupt)
+ok - our next save writes the header back: the SDK sees both rows again
+ok - a last row with the SDK's header glued to it is read as the row
 all checks passed

@@ -47,21 +47,25 @@ $other = (new LockedOAuthBuilder())->store($store)->clientId(TEST_CLIENT_ID)->cl
     ->refreshToken(Core::find($full, 'ada@example.com')['refresh_token'])->userSignature(new UserSignature('ada@example.com'))->build();
 check($other->revoke(null) === true && Core::find($full, 'ada@example.com') === null, 'revoke() revokes at Zoho and deletes the stored tokens');
 check_same(1, emu_counters()['revoke'], 'one revoke request');
-check_throws(fn() => (new LockedOAuthBuilder())->clientId('x')->build(), InvalidArgumentException::class, null, null, 'build() without a secret or a token is refused');
+check_throws(fn() => (new LockedOAuthBuilder())->clientId('x')->build(), com\zoho\crm\api\exception\SDKException::class,
+    'clientId and clientSecret are mandatory', 101, 'build() without a secret or a token is refused (an SDKException, as the SDK\'s build())');
 
 // LockedTokenStore with the SDK's own OAuthToken
 emu('POST', '/_emulator/reset', []);
+unset($GLOBALS['__bridge_api_domain_for']);                  // the reset forgets the emulator's settings
 emu_client();
 $locked = new LockedTokenStore($store);
 check(!str_contains(print_r($locked, true), $url), 'print_r of the store shows keys only');
 $refresh = '1000.' . bin2hex(random_bytes(8)) . '.r';
 emu_refresh_token($refresh, 'bob@example.com');
+bridge_new_request();
 $sdkToken = fn() => (new OAuthBuilder())->clientId(TEST_CLIENT_ID)->clientSecret(TEST_CLIENT_SECRET)->refreshToken($refresh)->findUser(false)->build();
 (new InitializeBuilder())->environment(bridge_environment())->token($t = $sdkToken())->store($locked)->initialize();
 $key = $t->getId();
 check(str_starts_with((string) $key, 'sdk-') && !str_contains((string) $key, $refresh), 'a token without user gets a derived id that reveals no token');
 check(str_starts_with((string) $t->getAccessToken(), '1000.') && (int) $t->getExpiresIn() > $now() + 3000000, 'findToken() stored the refresh token and refreshed it under our lock');
 check_same(1, emu_counters()['token.refresh_token'], 'one refresh, by us (the SDK found a valid token)');
+bridge_new_request();
 (new InitializeBuilder())->environment(bridge_environment())->token($sdkToken())->store($locked)->initialize();
 check_same(1, emu_counters()['token.refresh_token'], 'the next request matches the row by refresh token: no refresh');
 
@@ -76,7 +80,8 @@ check_same(2, emu_counters()['token.refresh_token'], 'one refresh, by us');
 
 $byId = $locked->findTokenById($key);
 check($byId instanceof OAuthToken && $byId->getRefreshToken() === $refresh && $byId->getAccessToken() === $t->getAccessToken(), 'findTokenById() returns an OAuthToken with the row merged in');
-check_same(null, $locked->findTokenById('nobody'), 'findTokenById() of an unknown id: null (as DBStore)');
+check_throws(fn() => $locked->findTokenById('nobody'), com\zoho\crm\api\exception\SDKException::class,
+    'Exception in getTokenById - LockedTokenStore : Given ID is invalid', 400, 'findTokenById() of an unknown id: an SDKException (as the SDK\'s FileStore; null made the SDK die with a TypeError)');
 $plain = new stdClass();
 $nonOAuth = new class implements com\zoho\api\authenticator\Token {
     public function authenticate(com\zoho\crm\api\util\APIHTTPConnector $c) {}
@@ -100,7 +105,7 @@ $locked->deleteToken('carol@example.com');
 check_same([$key], array_map(fn($x) => $x->getId(), $locked->getTokens()), 'deleteToken() deletes one');
 $locked->deleteTokens();
 check_same([], $locked->getTokens(), 'deleteTokens() deletes all');
-check_throws(fn() => $locked->saveToken(new OAuthToken(null, null, null, null)), ZohoOAuthException::class, null, 100, 'a token with nothing to key it by cannot be saved');
+check_throws(fn() => $locked->saveToken(new OAuthToken(null, null, null, null)), com\zoho\crm\api\exception\SDKException::class, null, 100, 'a token with nothing to key it by cannot be saved');
 finish();
 --EXPECT--
 ok - the bridge token is an SDK OAuthToken
@@ -113,7 +118,7 @@ ok - a token with 30 s left is refreshed (our 60 s margin; the SDK waits for 5 s
 ok - one refresh
 ok - revoke() revokes at Zoho and deletes the stored tokens
 ok - one revoke request
-ok - build() without a secret or a token is refused
+ok - build() without a secret or a token is refused (an SDKException, as the SDK's build())
 ok - print_r of the store shows keys only
 ok - a token without user gets a derived id that reveals no token
 ok - findToken() stored the refresh token and refreshed it under our lock
@@ -122,7 +127,7 @@ ok - the next request matches the row by refresh token: no refresh
 ok - the SDK looks it up by id: findTokenById() refreshes it and updates the token object the SDK holds
 ok - one refresh, by us
 ok - findTokenById() returns an OAuthToken with the row merged in
-ok - findTokenById() of an unknown id: null (as DBStore)
+ok - findTokenById() of an unknown id: an SDKException (as the SDK's FileStore; null made the SDK die with a TypeError)
 ok - findToken() returns a token that is not an OAuthToken unchanged
 ok - a token with only an access token matches by access token and is merged
 ok - saveToken() gives a token with a user its user name as id

@@ -6,7 +6,7 @@ if (getenv('ZOHO_TEST_MYSQL_URL') === false || getenv('ZOHO_TEST_MYSQL_URL') ===
     if (getenv('ZOHO_REQUIRE_MYSQL') === '1') { echo 'fail ZOHO_REQUIRE_MYSQL=1 but ZOHO_TEST_MYSQL_URL is not set'; exit; }
     echo 'skip ZOHO_TEST_MYSQL_URL is not set (eval "$(scripts/mariadb.sh start DIR)")';
 } elseif (!extension_loaded('mysqli')) {
-    echo 'skip mysqli is not available (php8.2-mysql)';
+    echo 'skip mysqli is not available (php8.X-mysql)';
 }
 --FILE--
 <?php

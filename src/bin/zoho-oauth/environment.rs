@@ -12,6 +12,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("ZOHO_STORE_FORMAT", "token_store_format"),
     ("ZOHO_CURRENT_USER_EMAIL", "currentUserEmail"),
     ("ZOHO_SCOPE", "scope"),
+    ("ZOHO_DB_PASSWORD", "db_password"),
 ];
 
 #[cfg(test)]

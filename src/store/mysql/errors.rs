@@ -2,8 +2,10 @@
 //!
 //! Server messages can quote values (a rejected string, a duplicate key), so they are never
 //! passed on: each known error number gets a message of ours, and any other shows only its
-//! number and SQLSTATE. Unreachable, timed out and gone-away servers are
-//! [`ErrorKind::StoreUnavailable`] (transient).
+//! number and SQLSTATE. Unreachable, timed out, full ("too many connections") and
+//! gone-away servers are [`ErrorKind::StoreUnavailable`] (transient), each with its own
+//! hint; a CA file that cannot be read and an untrusted server certificate are
+//! [`ErrorKind::ConfigInvalid`].
 
 use mysql::{DriverError, MySqlError};
 
@@ -13,7 +15,6 @@ use crate::error::{Error, ErrorKind};
 
 /// Server error numbers that mean "the server went away or is going away".
 const GONE: &[u16] = &[
-    1040, // ER_CON_COUNT_ERROR: too many connections
     1053, // ER_SERVER_SHUTDOWN
     1077, // ER_NORMAL_SHUTDOWN
     1152, // ER_ABORTING_CONNECTION
@@ -23,8 +24,34 @@ const GONE: &[u16] = &[
     4031, // ER_CLIENT_INTERACTION_TIMEOUT
 ];
 
-/// Lock wait timeout and deadlock: the transaction may simply be tried again.
-pub const RETRYABLE: &[u16] = &[1205, 1213];
+/// The server (or this user) has no connection to spare: worth another try shortly.
+const BUSY: &[u16] = &[
+    1040, // ER_CON_COUNT_ERROR: max_connections
+    1203, // ER_TOO_MANY_USER_CONNECTIONS: max_user_connections
+];
+
+/// Lock wait timeout, deadlock, and a group replication conflict (another member committed
+/// first): the transaction may simply be tried again.
+pub const RETRYABLE: &[u16] = &[1205, 1213, 3101];
+
+/// `GET_LOCK` refused: MariaDB Galera (`wsrep_on`) answers ER_NOT_SUPPORTED_YET.
+pub const NOT_SUPPORTED_YET: u16 = 1235;
+
+/// The innermost I/O error of `e` (the driver wraps socket errors in codec errors).
+fn innermost_io(e: &mysql::Error) -> Option<&std::io::Error> {
+    match e {
+        mysql::Error::IoError(io) => Some(io),
+        mysql::Error::CodecError(codec) => {
+            std::error::Error::source(codec).and_then(|inner| inner.downcast_ref())
+        }
+        _ => None,
+    }
+}
+
+/// The TLS error inside `e`, if the failure was TLS's (an untrusted certificate, say).
+fn tls_failure(e: &mysql::Error) -> Option<&rustls::Error> {
+    innermost_io(e)?.get_ref()?.downcast_ref::<rustls::Error>()
+}
 
 /// Whether `e` means the connection is unusable (so a fresh one may work).
 pub fn is_connectivity(e: &mysql::Error) -> bool {
@@ -37,19 +64,42 @@ pub fn is_connectivity(e: &mysql::Error) -> bool {
                 | DriverError::PacketOutOfSync
                 | DriverError::UnexpectedPacket
         ),
-        mysql::Error::MySqlError(m) => GONE.contains(&m.code),
+        mysql::Error::MySqlError(m) => GONE.contains(&m.code) || BUSY.contains(&m.code),
         _ => false,
     }
 }
 
-/// Whether `e` is a read, write or connect timeout (a hung server: not worth retrying).
+/// The server ended a statement at the session's bound: MariaDB's `max_statement_time`
+/// (ER_STATEMENT_TIMEOUT) and MySQL's `max_execution_time` (ER_QUERY_TIMEOUT).
+const STATEMENT_TIMEOUT: &[u16] = &[1969, 3024];
+
+/// Whether `e` is a read, write or connect timeout, by its innermost I/O error kind (the
+/// server may still be running the statement, so the connection must never be used again),
+/// or the server ending a statement at the session's bound: trying again would only wait
+/// again.
 pub fn is_timeout(e: &mysql::Error) -> bool {
     use std::io::ErrorKind as K;
+    if let Some(io) = innermost_io(e) {
+        return matches!(io.kind(), K::TimedOut | K::WouldBlock);
+    }
     match e {
-        mysql::Error::IoError(io) => matches!(io.kind(), K::TimedOut | K::WouldBlock),
-        mysql::Error::DriverError(DriverError::ConnectTimeout) => true,
+        mysql::Error::MySqlError(m) => STATEMENT_TIMEOUT.contains(&m.code),
+        mysql::Error::DriverError(d) => matches!(
+            d,
+            DriverError::ConnectTimeout | DriverError::CouldNotConnect(Some((_, _, K::TimedOut)))
+        ),
         _ => false,
     }
+}
+
+/// Whether the server refused the connection for lack of connections (`max_connections`).
+pub fn is_busy(e: &mysql::Error) -> bool {
+    matches!(e, mysql::Error::MySqlError(m) if BUSY.contains(&m.code))
+}
+
+/// Whether the connection died under the statement (not a timeout): a new one may work.
+pub fn is_dead(e: &mysql::Error) -> bool {
+    is_connectivity(e) && !is_timeout(e) && !is_busy(e) && tls_failure(e).is_none()
 }
 
 /// Whether the transaction that failed with `e` may be retried as it is.
@@ -58,19 +108,35 @@ pub fn is_retryable(e: &mysql::Error) -> bool {
 }
 
 /// The library error for a driver error met while doing `action` (e.g. "read the tokens of
-/// ada@example.com").
-pub fn convert(e: &mysql::Error, settings: &MysqlSettings, action: &str) -> Error {
+/// ada@example.com") in a call bounded by `bound`.
+pub fn convert(
+    e: &mysql::Error,
+    settings: &MysqlSettings,
+    action: &str,
+    bound: std::time::Duration,
+) -> Error {
     let at = settings.endpoint();
+    if is_timeout(e) {
+        return super::deadline::out_of_time(settings, action, bound);
+    }
+    if is_busy(e) {
+        return busy(e, &at, action);
+    }
+    if let Some(tls) = tls_failure(e) {
+        return untrusted(tls, settings, action);
+    }
+    if let mysql::Error::TlsError(_) = e {
+        return Error::new(
+            ErrorKind::ConfigInvalid,
+            format!("cannot {action}: TLS to the MySQL server {at} cannot be set up with the CA that mysql_ssl names"),
+        )
+        .with_hint("mysql_ssl must name a PEM file holding the CA certificate that signed the server's certificate");
+    }
     if is_connectivity(e) {
-        return unavailable(e, &at, action, settings.tls != Tls::Off);
+        return unavailable(e, &at, action);
     }
     match e {
         mysql::Error::MySqlError(m) => server_error(m, settings, action),
-        mysql::Error::DriverError(DriverError::Timeout) => Error::new(
-            ErrorKind::StoreUnavailable,
-            format!("cannot {action}: every connection to the MySQL server {at} is busy"),
-        )
-        .with_hint("more threads use the store than the pool allows; try again shortly"),
         mysql::Error::DriverError(d) => Error::new(
             ErrorKind::StoreIo,
             format!(
@@ -85,22 +151,50 @@ pub fn convert(e: &mysql::Error, settings: &MysqlSettings, action: &str) -> Erro
     }
 }
 
-fn unavailable(e: &mysql::Error, at: &str, action: &str, tls: bool) -> Error {
+/// "Too many connections": the server is up but full. Transient, with its own remedy.
+fn busy(e: &mysql::Error, at: &str, action: &str) -> Error {
+    let per_user = matches!(e, mysql::Error::MySqlError(m) if m.code == 1203);
+    let limit = if per_user {
+        "max_user_connections of this user"
+    } else {
+        "max_connections"
+    };
+    Error::new(
+        ErrorKind::StoreUnavailable,
+        format!("cannot {action}: the MySQL server {at} has no connection to spare ({limit} reached)"),
+    )
+    .with_hint(format!(
+        "the server is up but full; this store holds no idle connection and retries within store_timeout_secs; raise {limit} or find what else holds connections (SHOW PROCESSLIST); nothing stored is lost"
+    ))
+}
+
+/// A TLS handshake that failed: the server's certificate is not trusted (or TLS itself
+/// failed). Not transient: it needs a configuration change (or a server that is ours).
+fn untrusted(tls: &rustls::Error, s: &MysqlSettings, action: &str) -> Error {
+    let trusted = match &s.tls {
+        Tls::Verified(Some(ca)) => format!("the CA in {}", ca.display()),
+        _ => "the public web roots".to_string(),
+    };
+    let why = match tls {
+        rustls::Error::InvalidCertificate(_) => "its certificate is not trusted",
+        _ => "the TLS handshake failed",
+    };
+    Error::new(
+        ErrorKind::ConfigInvalid,
+        format!(
+            "cannot {action}: TLS to the MySQL server {} failed: {why} (mysql_ssl trusts {trusted})",
+            s.endpoint()
+        ),
+    )
+    .with_hint("set mysql_ssl to the CA file that signed the server's certificate (whose name must match host_address); if the certificate is right, something else answers at that address")
+}
+
+fn unavailable(e: &mysql::Error, at: &str, action: &str) -> Error {
     let reason = match e {
-        // rustls reports an untrusted or invalid certificate as invalid data.
-        mysql::Error::CodecError(_) if tls => {
-            "the TLS handshake failed: is the server's certificate signed by the CA mysql_ssl names?"
-        }
-        mysql::Error::IoError(io) if tls && io.kind() == std::io::ErrorKind::InvalidData => {
-            "the TLS handshake failed: is the server's certificate signed by the CA mysql_ssl names?"
-        }
         mysql::Error::IoError(io) => io_reason(io.kind()),
-        mysql::Error::DriverError(DriverError::ConnectTimeout) => "the connection timed out",
         mysql::Error::DriverError(DriverError::CouldNotConnect(Some((_, _, kind)))) => {
             io_reason(*kind)
         }
-        mysql::Error::TlsError(_) => "the TLS handshake failed",
-        mysql::Error::MySqlError(m) if m.code == 1040 => "the server has too many connections",
         mysql::Error::MySqlError(m) if [1053, 1077].contains(&m.code) => {
             "the server is shutting down"
         }

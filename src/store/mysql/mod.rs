@@ -3,17 +3,24 @@
 //! Rows keep the SDK's layout (`useridentifier, accesstoken, refreshtoken, expirytime`), so
 //! the SDK and this library read each other's rows. Every statement is prepared (tokens and
 //! identifiers travel as bound parameters, never in SQL text); every save is one transaction
-//! that removes the user's rows (the SDK's duplicates included) and inserts one. Refreshes
-//! are serialized across machines with `GET_LOCK` on a connection of its own. Nothing
-//! connects until the first call; see `settings` for the configuration keys.
+//! that removes the user's rows (the SDK's duplicates included) and inserts one, and a
+//! refresh's save checks, in the same transaction, that the row still holds the refresh
+//! token the refresh used. Every call is bounded by `store_timeout_secs` (`call`, `session`)
+//! and holds no connection after it returns; refreshes are serialized across machines with
+//! a leased `GET_LOCK` (`lock`). Nothing connects until the first call; see `settings` for
+//! the configuration keys.
 
+mod call;
+mod deadline;
 mod errors;
 mod lock;
 pub mod oauthtoken;
-mod pool;
 mod rows;
 pub mod schema;
+mod session;
 pub(crate) mod settings;
+#[allow(unsafe_code)] // libc: setsockopt (the socket timeouts of an open connection)
+mod socket;
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -21,11 +28,12 @@ use std::time::Duration;
 use mysql::TxOpts;
 use mysql::prelude::Queryable;
 
-pub use settings::MysqlSettings;
+pub use settings::{Bounds, MysqlSettings};
 
-use super::{LockGuard, TokenStore, find_user};
+use super::{LockGuard, RefreshSave, TokenStore, find_user};
 use crate::config::Config;
 use crate::error::Result;
+use crate::secret::Secret;
 use crate::token::Tokens;
 use schema::Limits;
 
@@ -36,6 +44,7 @@ pub struct MysqlStore {
     limits: Mutex<Option<Limits>>,
     select_user: String,
     select_user_ci: String,
+    select_user_locked: String,
     select_all: String,
     delete_exact: String,
     insert: String,
@@ -59,6 +68,9 @@ impl MysqlStore {
             select_user_ci: format!(
                 "SELECT {columns} FROM {table} WHERE LOWER(useridentifier) = LOWER(?)"
             ),
+            select_user_locked: format!(
+                "SELECT {columns} FROM {table} WHERE useridentifier = ? FOR UPDATE"
+            ),
             select_all: format!("SELECT {columns} FROM {table}"),
             delete_exact: format!(
                 "DELETE FROM {table} WHERE useridentifier = ? AND CONVERT(useridentifier USING utf8mb4) COLLATE utf8mb4_bin = ?"
@@ -78,7 +90,7 @@ impl MysqlStore {
     /// they do not exist; returns the statements it ran.
     pub fn create_schema(&self) -> Result<[String; 2]> {
         let statements = schema::create_statements(&self.settings);
-        pool::run(&self.settings, "create the token table", |conn| {
+        call::run(&self.settings, "create the token table", |conn| {
             statements.iter().try_for_each(|sql| conn.query_drop(sql))
         })?;
         if let Ok(mut limits) = self.limits.lock() {
@@ -94,8 +106,19 @@ impl MysqlStore {
         {
             return Ok(limits);
         }
-        let limits = pool::run(&self.settings, "read the token table's layout", |conn| {
-            schema::read_limits(conn, &self.settings)
+        self.read_limits()
+    }
+
+    /// Reads the column sizes (the table exists, with the SDK's columns) and keeps them.
+    fn read_limits(&self) -> Result<Limits> {
+        let select_none = format!("{} LIMIT 0", self.select_all);
+        let limits = call::run(&self.settings, "read the token table's layout", |conn| {
+            let limits = schema::read_limits(conn, &self.settings)?;
+            if limits.is_ok() {
+                // Readable by this user, columns and all.
+                conn.query_drop(&select_none)?;
+            }
+            Ok(limits)
         })??;
         if let Ok(mut cached) = self.limits.lock() {
             *cached = Some(limits);
@@ -103,36 +126,69 @@ impl MysqlStore {
         Ok(limits)
     }
 
-    /// The rows for `user`: exact (and, under a case-insensitive collation, case variants),
-    /// then, when there are none and the identifier is an e-mail, any case variant.
-    fn candidates(&self, user: &str) -> Result<Vec<Tokens>> {
+    /// The table, for messages.
+    fn table(&self) -> String {
+        self.settings.qualified_table()
+    }
+
+    /// The entries for `user`: exact (and, under a case-insensitive collation, case
+    /// variants), then, when there are none and the identifier is an e-mail, any case variant.
+    fn candidates(&self, user: &str) -> Result<Vec<rows::Entry>> {
         let action = format!("read the tokens of {user}");
-        let rows: Vec<rows::Row> = pool::run(&self.settings, &action, |conn| {
-            conn.exec(&self.select_user, (user,))
+        let found: Vec<rows::Row> = call::run(&self.settings, &action, |conn| {
+            let found: Vec<rows::Row> = conn.exec(&self.select_user, (user,))?;
+            // Under a case-insensitive collation the first query already returned the case
+            // variants; only an exact (binary) collation needs the second, scanning, query.
+            if user.contains('@') && found.is_empty() {
+                return conn.exec(&self.select_user_ci, (user,));
+            }
+            Ok(found)
         })?;
-        let mut found = rows::decode_all(rows);
-        // Under a case-insensitive collation the first query already returned the case
-        // variants; only an exact (binary) collation needs the second, scanning, query.
-        if user.contains('@') && found.is_empty() {
-            let rows: Vec<rows::Row> = pool::run(&self.settings, &action, |conn| {
-                conn.exec(&self.select_user_ci, (user,))
-            })?;
-            found = rows::decode_all(rows);
+        Ok(rows::decode_all(found, &self.table()))
+    }
+
+    /// In one transaction: locks `fresh.user`'s rows, decides ([`RefreshSave::decide`])
+    /// against the row of exactly that user, and replaces it only when that says so.
+    fn save_if_current(
+        &self,
+        conn: &mut mysql::Conn,
+        encoded: &(String, String, String, i64),
+        fresh: &Tokens,
+        used_refresh: &Secret,
+    ) -> mysql::Result<Result<RefreshSave>> {
+        let (user, access, refresh, expiry) = encoded;
+        let mut tx = conn.start_transaction(TxOpts::default())?;
+        let locked: Vec<rows::Row> = tx.exec(&self.select_user_locked, (user,))?;
+        let stored = rows::decode_all(locked, &self.table())
+            .into_iter()
+            .find(|e| e.user.as_deref() == Some(user.as_str()));
+        let stored = match stored.map(|e| e.tokens).transpose() {
+            Ok(stored) => stored,
+            Err(e) => return Ok(Err(e)),
+        };
+        let outcome = RefreshSave::decide(stored.as_ref(), fresh, used_refresh);
+        if outcome == RefreshSave::Saved {
+            tx.exec_drop(&self.delete_exact, (user, user))?;
+            tx.exec_drop(&self.insert, (user, access, refresh, *expiry))?;
         }
-        Ok(found)
+        tx.commit()?;
+        Ok(Ok(outcome))
     }
 }
 
 impl TokenStore for MysqlStore {
     fn get(&self, user: &str) -> Result<Option<Tokens>> {
-        let found = self.candidates(user)?;
-        Ok(find_user(&found, user).map(|i| found[i].clone()))
+        let mut found = self.candidates(user)?;
+        match find_user(&rows::users(&found), user) {
+            Some(i) => found.swap_remove(i).tokens.map(Some),
+            None => Ok(None),
+        }
     }
 
     fn save(&self, tokens: &Tokens) -> Result<()> {
         let (user, access, refresh, expiry) = rows::encode(tokens, &self.limits()?)?;
         let action = format!("save the tokens of {user}");
-        pool::run(&self.settings, &action, |conn| {
+        call::run(&self.settings, &action, |conn| {
             let mut tx = conn.start_transaction(TxOpts::default())?;
             tx.exec_drop(&self.delete_exact, (&user, &user))?;
             tx.exec_drop(&self.insert, (&user, &access, &refresh, expiry))?;
@@ -140,25 +196,43 @@ impl TokenStore for MysqlStore {
         })
     }
 
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        if fresh.user.is_none() {
+            return Ok(RefreshSave::Superseded);
+        }
+        let encoded = rows::encode(fresh, &self.limits()?)?;
+        let action = format!("save the refreshed tokens of {}", encoded.0);
+        call::run(&self.settings, &action, |conn| {
+            self.save_if_current(conn, &encoded, fresh, used_refresh)
+        })?
+    }
+
     fn delete(&self, user: &str) -> Result<bool> {
         let found = self.candidates(user)?;
-        let Some(i) = find_user(&found, user) else {
+        let Some(i) = find_user(&rows::users(&found), user) else {
             return Ok(false);
         };
-        let exact = found[i].user_or_empty().to_string();
+        let exact = found[i].user.clone().unwrap_or_default();
         let action = format!("delete the tokens of {user}");
-        let deleted = pool::run(&self.settings, &action, |conn| {
+        let deleted = call::run(&self.settings, &action, |conn| {
             conn.exec_drop(&self.delete_exact, (&exact, &exact))?;
             Ok(conn.affected_rows())
         })?;
         Ok(deleted > 0)
     }
 
+    fn prepare(&self) -> Result<()> {
+        self.read_limits().map(drop)
+    }
+
     fn list(&self) -> Result<Vec<Tokens>> {
-        let rows: Vec<rows::Row> = pool::run(&self.settings, "list the stored tokens", |conn| {
+        let found: Vec<rows::Row> = call::run(&self.settings, "list the stored tokens", |conn| {
             conn.exec(&self.select_all, ())
         })?;
-        Ok(rows::decode_all(rows))
+        rows::decode_all(found, &self.table())
+            .into_iter()
+            .map(|e| e.tokens)
+            .collect()
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {

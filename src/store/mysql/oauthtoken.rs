@@ -5,8 +5,10 @@
 //! Selected with `token_store=mysql` and `mysql_table=oauthtoken`. Unmodified SDK processes
 //! can share the table: each of their statements is one atomic `UPDATE` or
 //! `INSERT ... ON DUPLICATE KEY UPDATE`; ours run in transactions, and refreshes are serialized
-//! among our processes with `GET_LOCK` (as the MySQL store's). A row the SDK saved without a
-//! user (`findUser(false)`) is found by its id. Every value travels as a bound parameter.
+//! among our processes with `GET_LOCK` (as the MySQL store's); a refresh's save checks, in the
+//! same transaction, that the row still holds the refresh token the refresh used. A row the
+//! SDK saved without a user (`findUser(false)`) is found by its id. Every value travels as a
+//! bound parameter; token values read are checked before use (see `rows`).
 
 use std::time::Duration;
 
@@ -14,12 +16,12 @@ use mysql::prelude::Queryable;
 use mysql::{TxOpts, Value};
 
 use super::settings::MysqlSettings;
-use super::{lock, pool};
+use super::{call, lock, rows as checks};
 use crate::config::Config;
 use crate::error::Result;
 use crate::secret::Secret;
 use crate::store::sdk_csv::{SdkRow, rows as csv_rows};
-use crate::store::{LockGuard, TokenStore};
+use crate::store::{LockGuard, RefreshSave, TokenStore};
 use crate::token::Tokens;
 
 /// The table name that selects this layout.
@@ -94,7 +96,7 @@ impl OauthtokenStore {
     /// Creates the table when it does not exist.
     pub fn create_table(&self) -> Result<String> {
         let sql = create_table(&self.settings.qualified_table());
-        pool::run(&self.settings, "create the oauthtoken table", |conn| {
+        call::run(&self.settings, "create the oauthtoken table", |conn| {
             conn.query_drop(&sql)
         })?;
         Ok(sql)
@@ -103,11 +105,94 @@ impl OauthtokenStore {
     /// Every row, in id order.
     pub fn rows(&self) -> Result<Vec<SdkRow>> {
         let rows: Vec<mysql::Row> =
-            pool::run(&self.settings, "read the oauthtoken table", |conn| {
+            call::run(&self.settings, "read the oauthtoken table", |conn| {
                 conn.exec(&self.select_all, ())
             })?;
         Ok(rows.into_iter().map(decode).collect())
     }
+
+    /// The tokens of `row`, once its values are checked (see [`checked`]).
+    fn tokens_of(&self, row: &SdkRow) -> Result<Tokens> {
+        checked(row, &self.settings.qualified_table())?;
+        Ok(csv_rows::to_tokens(row))
+    }
+
+    /// Writes `tokens` into `rows` (read under `FOR UPDATE` in `tx`): updates the user's row
+    /// (keeping its id and client columns) or inserts one with the next id.
+    fn write(
+        &self,
+        tx: &mut mysql::Transaction<'_>,
+        mut rows: Vec<SdkRow>,
+        tokens: &Tokens,
+    ) -> mysql::Result<()> {
+        let user = tokens.user_or_empty();
+        let existing = csv_rows::find(&rows, user).map(|i| rows[i].id.clone());
+        csv_rows::upsert(&mut rows, tokens, || self.new_row.clone());
+        let row = match &existing {
+            Some(id) => rows.iter().find(|r| r.id == *id),
+            None => rows.last(),
+        };
+        let Some(row) = row.cloned() else {
+            return Ok(());
+        };
+        if let Some(id) = existing {
+            let values = (
+                row.access_token.expose(),
+                null_if_empty(row.refresh_token.expose()),
+                null_if_empty(&row.expiry_time),
+                null_if_empty(&row.api_domain),
+                id,
+            );
+            return tx.exec_drop(&self.update, values);
+        }
+        let next: Option<u64> = tx.exec_first(&self.max_id, ())?;
+        let values: Vec<Value> = vec![
+            next.unwrap_or(1).to_string().into(),
+            null_if_empty(&row.user_name),
+            null_if_empty(&row.client_id),
+            null_if_empty(row.client_secret.expose()),
+            null_if_empty(row.refresh_token.expose()),
+            null_if_empty(row.access_token.expose()),
+            Value::NULL,
+            null_if_empty(&row.expiry_time),
+            null_if_empty(&row.redirect_url),
+            null_if_empty(&row.api_domain),
+        ];
+        tx.exec_drop(&self.insert, values)
+    }
+
+    /// Every row, read with `FOR UPDATE` in `tx`: our writers run one after the other, so a
+    /// user is inserted once and ids are not allocated twice.
+    fn locked_rows(&self, tx: &mut mysql::Transaction<'_>) -> mysql::Result<Vec<SdkRow>> {
+        let rows: Vec<mysql::Row> = tx.exec(&self.select_all_locked, ())?;
+        Ok(rows.into_iter().map(decode).collect())
+    }
+}
+
+/// Checks the values of `row` of `table` that the library hands out or computes with: the
+/// tokens (UTF-8, no control characters, at most [`checks::MAX_VALUE_BYTES`]) and the expiry
+/// (a number, or empty).
+fn checked(row: &SdkRow, table: &str) -> Result<()> {
+    let user = csv_rows::key(row);
+    checks::checked_user(table, user)?;
+    for (column, value) in [
+        ("access_token", row.access_token.expose()),
+        ("refresh_token", row.refresh_token.expose()),
+    ] {
+        if value.contains('\u{fffd}') {
+            return Err(checks::corrupt(table, user, column, "is not UTF-8 text"));
+        }
+        checks::checked_text(table, user, column, Value::Bytes(value.as_bytes().to_vec()))?;
+    }
+    if checks::number(Value::Bytes(row.expiry_time.as_bytes().to_vec())).is_none() {
+        return Err(checks::corrupt(
+            table,
+            user,
+            "expiry_time",
+            "is not a number",
+        ));
+    }
+    Ok(())
 }
 
 fn text(value: Option<Value>) -> String {
@@ -148,58 +233,49 @@ fn null_if_empty(value: &str) -> Value {
 impl TokenStore for OauthtokenStore {
     fn get(&self, user: &str) -> Result<Option<Tokens>> {
         let rows = self.rows()?;
-        Ok(csv_rows::find(&rows, user).map(|i| csv_rows::to_tokens(&rows[i])))
+        csv_rows::find(&rows, user)
+            .map(|i| self.tokens_of(&rows[i]))
+            .transpose()
     }
 
     fn save(&self, tokens: &Tokens) -> Result<()> {
         csv_rows::check_storable(tokens)?;
-        let user = tokens.user_or_empty().to_string();
-        let action = format!("save the tokens of {user}");
-        pool::run(&self.settings, &action, |conn| {
+        let action = format!("save the tokens of {}", tokens.user_or_empty());
+        call::run(&self.settings, &action, |conn| {
             let mut tx = conn.start_transaction(TxOpts::default())?;
-            // Locking reads: concurrent saves (ours) run one after the other, so a user is
-            // inserted once and ids are not allocated twice.
-            let rows: Vec<mysql::Row> = tx.exec(&self.select_all_locked, ())?;
-            let mut rows: Vec<SdkRow> = rows.into_iter().map(decode).collect();
-            let existing = csv_rows::find(&rows, &user).map(|i| rows[i].id.clone());
-            csv_rows::upsert(&mut rows, tokens, || self.new_row.clone());
-            let row = match &existing {
-                Some(id) => rows.iter().find(|r| r.id == *id),
-                None => rows.last(),
-            };
-            let Some(row) = row.cloned() else {
-                return tx.commit();
-            };
-            match existing {
-                Some(id) => tx.exec_drop(
-                    &self.update,
-                    (
-                        row.access_token.expose(),
-                        null_if_empty(row.refresh_token.expose()),
-                        null_if_empty(&row.expiry_time),
-                        null_if_empty(&row.api_domain),
-                        id,
-                    ),
-                )?,
-                None => {
-                    let next: Option<u64> = tx.exec_first(&self.max_id, ())?;
-                    let id = next.unwrap_or(1).to_string();
-                    let values: Vec<Value> = vec![
-                        id.into(),
-                        null_if_empty(&row.user_name),
-                        null_if_empty(&row.client_id),
-                        null_if_empty(row.client_secret.expose()),
-                        null_if_empty(row.refresh_token.expose()),
-                        null_if_empty(row.access_token.expose()),
-                        Value::NULL,
-                        null_if_empty(&row.expiry_time),
-                        null_if_empty(&row.redirect_url),
-                        null_if_empty(&row.api_domain),
-                    ];
-                    tx.exec_drop(&self.insert, values)?;
-                }
-            }
+            let rows = self.locked_rows(&mut tx)?;
+            self.write(&mut tx, rows, tokens)?;
             tx.commit()
+        })
+    }
+
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        csv_rows::check_storable(fresh)?;
+        let Some(user) = fresh.user.as_deref() else {
+            return Ok(RefreshSave::Superseded);
+        };
+        let action = format!("save the refreshed tokens of {user}");
+        call::run(&self.settings, &action, |conn| {
+            let mut tx = conn.start_transaction(TxOpts::default())?;
+            let rows = self.locked_rows(&mut tx)?;
+            let stored = rows.iter().find(|r| csv_rows::key(r) == user);
+            let stored = match stored.map(|r| self.tokens_of(r)).transpose() {
+                Ok(stored) => stored,
+                Err(e) => return Ok(Err(e)),
+            };
+            let outcome = RefreshSave::decide(stored.as_ref(), fresh, used_refresh);
+            if outcome == RefreshSave::Saved {
+                self.write(&mut tx, rows, fresh)?;
+            }
+            tx.commit()?;
+            Ok(Ok(outcome))
+        })?
+    }
+
+    fn prepare(&self) -> Result<()> {
+        let select_none = format!("{} LIMIT 0", self.select_all);
+        call::run(&self.settings, "check the oauthtoken table", |conn| {
+            conn.query_drop(&select_none)
         })
     }
 
@@ -209,7 +285,7 @@ impl TokenStore for OauthtokenStore {
             return Ok(false);
         };
         let id = rows[i].id.clone();
-        let deleted = pool::run(
+        let deleted = call::run(
             &self.settings,
             &format!("delete the tokens of {user}"),
             |conn| {
@@ -221,7 +297,7 @@ impl TokenStore for OauthtokenStore {
     }
 
     fn list(&self) -> Result<Vec<Tokens>> {
-        Ok(self.rows()?.iter().map(csv_rows::to_tokens).collect())
+        self.rows()?.iter().map(|row| self.tokens_of(row)).collect()
     }
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {

@@ -75,6 +75,15 @@ pub fn read_limits(conn: &mut impl Queryable, s: &MysqlSettings) -> mysql::Resul
     let has_expiry = rows
         .iter()
         .any(|(c, _, _)| c.eq_ignore_ascii_case(COLUMNS[3]));
+    // A single-byte connection character set (latin1, as the SDK gets on a latin1 server)
+    // hands the server every byte as one character: lengths then count bytes.
+    let single_byte: Option<u64> = conn.query_first(
+        "SELECT MAXLEN FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME = @@SESSION.character_set_connection",
+    )?;
+    let per_byte = |limit: Limit| Limit {
+        bytes: limit.bytes || single_byte == Some(1),
+        ..limit
+    };
     match (
         limit(COLUMNS[0]),
         limit(COLUMNS[1]),
@@ -82,9 +91,9 @@ pub fn read_limits(conn: &mut impl Queryable, s: &MysqlSettings) -> mysql::Resul
         has_expiry,
     ) {
         (Some(user), Some(access), Some(refresh), true) => Ok(Ok(Limits {
-            user,
-            access,
-            refresh,
+            user: per_byte(user),
+            access: per_byte(access),
+            refresh: per_byte(refresh),
         })),
         _ => Ok(Err(wrong_columns(s, "use the token table"))),
     }
@@ -126,13 +135,19 @@ pub fn missing(s: &MysqlSettings, action: &str) -> Error {
     .with_hint(format!("create it: {db}; {table};"))
 }
 
-/// The error for a table without the SDK's columns.
+/// The error for a table without the SDK's columns (the old SDK's four, or the current
+/// SDKs' ten for a table named `oauthtoken`).
 pub fn wrong_columns(s: &MysqlSettings, action: &str) -> Error {
     let [_, table] = create_statements(s);
+    let columns = if s.table.eq_ignore_ascii_case(super::oauthtoken::TABLE) {
+        super::oauthtoken::COLUMNS.join(", ")
+    } else {
+        COLUMNS.join(", ")
+    };
     Error::new(
         ErrorKind::StoreIo,
         format!(
-            "cannot {action}: the table {} lacks the columns useridentifier, accesstoken, refreshtoken, expirytime",
+            "cannot {action}: the table {} lacks the columns {columns}",
             s.qualified_table()
         ),
     )

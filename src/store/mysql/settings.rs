@@ -7,6 +7,9 @@
 //! keys), `mysql_database`, `mysql_table`, `mysql_socket` (a Unix socket path: used instead
 //! of TCP) and `mysql_ssl` (`off`, `on` = TLS checked against the public web roots, or the
 //! path of a PEM file with the CA to trust). Like the SDK, `localhost` means TCP to the port.
+//!
+//! Two durations come from the configuration's timeouts: the bound on one store call
+//! (`store_timeout_secs`, see `session`) and the lease of a refresh lock (see `lock`).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -21,6 +24,30 @@ pub const SDK_DATABASE: &str = "zohooauth";
 pub const SDK_TABLE: &str = "oauthtokens";
 /// The SDK's default port.
 pub const SDK_PORT: u16 = 3306;
+/// Added to the connect and request timeouts to make the lease of a refresh lock: the
+/// longest a holder stays silent on its lock's connection is one refresh request.
+pub const LEASE_SLACK: Duration = Duration::from_secs(2);
+
+/// How long things may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Bounds {
+    /// The longest one store call may take, whatever happens inside (`store_timeout_secs`).
+    pub call: Duration,
+    /// How long a refresh lock outlives its holder's last statement when the holder stops
+    /// (frozen, partitioned): the session `wait_timeout` of the lock's connection.
+    pub lease: Duration,
+}
+
+impl Bounds {
+    /// The bounds a configuration gives: `store_timeout_secs`, and a lease of the connect
+    /// timeout plus the request timeout plus [`LEASE_SLACK`] (longer than one refresh).
+    pub fn from_config(config: &crate::config::Config) -> Bounds {
+        Bounds {
+            call: config.store_timeout(),
+            lease: config.connect_timeout() + config.request_timeout() + LEASE_SLACK,
+        }
+    }
+}
 
 /// TLS to the server.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -51,10 +78,8 @@ pub struct MysqlSettings {
     pub socket: Option<PathBuf>,
     /// TLS settings.
     pub tls: Tls,
-    /// Bound on establishing a connection.
-    pub connect_timeout: Duration,
-    /// Bound on each read and write on a connection.
-    pub io_timeout: Duration,
+    /// The bound on one call and the lease of a refresh lock.
+    pub bounds: Bounds,
 }
 
 impl fmt::Debug for MysqlSettings {
@@ -68,6 +93,7 @@ impl fmt::Debug for MysqlSettings {
             .field("table", &self.table)
             .field("socket", &self.socket)
             .field("tls", &self.tls)
+            .field("bounds", &self.bounds)
             .finish()
     }
 }
@@ -77,17 +103,15 @@ impl MysqlSettings {
     pub fn from_config(config: &crate::config::Config) -> Result<MysqlSettings> {
         MysqlSettings::from_keys(
             |key| config.store_settings().get(key),
-            config.connect_timeout(),
-            config.request_timeout(),
+            Bounds::from_config(config),
         )
     }
 
     /// Settings from store keys (`get` returns a key's trimmed value, `None` when absent or
-    /// empty) and the configured timeouts.
+    /// empty) and the bounds.
     pub fn from_keys<'a>(
         get: impl Fn(&str) -> Option<&'a str>,
-        connect_timeout: Duration,
-        io_timeout: Duration,
+        bounds: Bounds,
     ) -> Result<MysqlSettings> {
         let mut s = MysqlSettings {
             host: get("host_address").unwrap_or("localhost").to_string(),
@@ -101,8 +125,7 @@ impl MysqlSettings {
             table: SDK_TABLE.to_string(),
             socket: get("mysql_socket").map(PathBuf::from),
             tls: parse_tls(get("mysql_ssl"))?,
-            connect_timeout,
-            io_timeout,
+            bounds,
         };
         if let Some(url) = get("mysql_url") {
             s.apply_url(url)?;
@@ -160,6 +183,21 @@ impl MysqlSettings {
             self.database = decode(path)?;
         }
         Ok(())
+    }
+
+    /// Where and as whom a connection goes (everything but the table and the bounds): a
+    /// connection made for one store serves another with the same identity. Holds the
+    /// password: never shown.
+    pub fn identity(&self) -> String {
+        format!(
+            "{}\0{}\0{}\0{}\0{:?}\0{:?}",
+            self.host,
+            self.port,
+            self.user,
+            self.password.expose(),
+            self.socket,
+            self.tls
+        )
     }
 
     /// `user@host:port` (or the socket), for messages; never the password.
@@ -268,8 +306,10 @@ mod tests {
         let map: HashMap<&str, &str> = pairs.iter().copied().collect();
         MysqlSettings::from_keys(
             |k| map.get(k).copied(),
-            Duration::from_secs(1),
-            Duration::from_secs(2),
+            Bounds {
+                call: Duration::from_secs(1),
+                lease: Duration::from_secs(2),
+            },
         )
     }
 

@@ -7,7 +7,11 @@
 //! without a trailing newline, and reads with `str_getcsv`; Python writes the same layout
 //! with minimal quoting (and names column 9 `redirect_uri`). A 9-column file
 //! (php-sdk 2.x: `user_mail` and no `api_domain`) is read as such and written back in
-//! 10 columns, as the SDK's `FileStore` constructor converts it.
+//! 10 columns, as the SDK's `FileStore` constructor converts it. A file whose first line is
+//! one of the SDK's rows, not its header (the SDK's `FileStore` writes one when it read the
+//! file empty while another SDK process rewrote it), is read as rows, and written back with
+//! the header; so is a last row with the header glued to it (the `FileStore` constructor
+//! appends the header to a file it found empty, after another process filled it).
 //!
 //! Quoting: we read quoted fields as `str_getcsv` does (`"a,b"`, `""` for a quote). Values we
 //! are asked to store may not contain a comma, a double quote or a line break: the SDK would
@@ -96,39 +100,77 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
+    let Some((_, first)) = lines.next() else {
         return Ok(Decoded::default());
     };
-    let header = split_line(header).map_err(|why| format!("line 1: {why}"))?;
-    let columns = header.len();
-    if !(columns == 9 || columns == 10) || header[0].trim() != "id" {
+    let mut first = split_line(first).map_err(|why| format!("line 1: {why}"))?;
+    unglue_header(&mut first);
+    let columns = first.len();
+    let mut rows = Vec::new();
+    if sdk_row_without_header(&first) {
+        rows.push(row_from(first));
+    } else if !(columns == 9 || columns == 10) || first[0].trim() != "id" {
         return Err(format!(
             "line 1 is not the SDK's header (id,user_name,...; {columns} columns)"
         ));
     }
-    let mut rows = Vec::new();
     for (index, line) in lines {
-        let number = index + 1;
-        let mut fields = split_line(line).map_err(|why| format!("line {number}: {why}"))?;
-        if fields.len() != columns {
-            return Err(format!(
-                "line {number} has {} fields, the header {columns} (a value with a comma written without quotes?)",
-                fields.len()
-            ));
-        }
-        fields.resize(10, String::new());
-        let expiry = fields[7].trim();
-        if !expiry.is_empty() && expiry.parse::<i64>().is_err() {
-            return Err(format!(
-                "line {number}: expiry_time is not epoch milliseconds"
-            ));
-        }
-        rows.push(row_from(fields));
+        rows.push(parse_row(line, index + 1, columns)?);
     }
     Ok(Decoded {
         rows,
         legacy: columns == 9,
     })
+}
+
+/// One data line (line `number`) of a file with `columns` columns.
+fn parse_row(line: &str, number: usize, columns: usize) -> Result<SdkRow, String> {
+    let mut fields = split_line(line).map_err(|why| format!("line {number}: {why}"))?;
+    if fields.len() != columns && !unglue_header(&mut fields) {
+        return Err(format!(
+            "line {number} has {} fields, the header {columns} (a value with a comma written without quotes?)",
+            fields.len()
+        ));
+    }
+    fields.resize(10, String::new());
+    let expiry = fields[7].trim();
+    if !expiry.is_empty() && expiry.parse::<i64>().is_err() {
+        return Err(format!(
+            "line {number}: expiry_time is not epoch milliseconds"
+        ));
+    }
+    Ok(row_from(fields))
+}
+
+/// The SDK's `FileStore` constructor appends its header (mode "a", no line break) to a file it
+/// found empty; when another SDK process wrote the file in between, the header lands on the
+/// last row's line: the row's 10 fields, the last one ending in `id`, then the header's other
+/// 9. Such a line is cut back to its row (true); any other line is left as it is (false).
+fn unglue_header(fields: &mut Vec<String>) -> bool {
+    let n = HEADER.len();
+    let glued = fields.len() == 2 * n - 1
+        && fields[n..].iter().zip(&HEADER[1..]).all(|(f, h)| f == h)
+        && fields[n - 1].ends_with("id");
+    if glued {
+        fields.truncate(n);
+        let last = &mut fields[n - 1];
+        last.truncate(last.len() - "id".len());
+    }
+    glued
+}
+
+/// Whether a file's first line is one of the SDK's rows where its header should be: 10
+/// fields, an id of digits and a valid expiry. The SDK's `FileStore` writes such a file when
+/// its `saveToken()` read the file empty while another SDK process was rewriting it (it keeps
+/// line 0 as the header, and an empty read has none); the SDK then takes that row for the
+/// header. The rows are read, and the next save writes the header back.
+fn sdk_row_without_header(fields: &[String]) -> bool {
+    let id = fields.first().map_or("", |f| f.trim());
+    let expiry = fields.get(7).map_or("", |f| f.trim());
+    fields.len() == HEADER.len()
+        && !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && (expiry.is_empty() || expiry.parse::<i64>().is_ok())
 }
 
 fn row_from(fields: Vec<String>) -> SdkRow {
@@ -277,6 +319,71 @@ mod tests {
         assert!(check_value("user_name", "say \"hi\"").is_err());
         assert!(check_value("user_name", "a\nb").is_err());
         assert!(check_value("user_name", "ada@example.com").is_ok());
+    }
+
+    #[test]
+    fn reads_a_file_the_sdk_left_without_its_header() {
+        let headerless = SDK_FILE.split_once('\n').expect("two lines").1;
+        let decoded = decode(headerless.as_bytes()).expect("decoded");
+        assert_eq!(
+            decoded.rows,
+            decode(SDK_FILE.as_bytes()).expect("decoded").rows
+        );
+        assert!(!decoded.legacy);
+        assert_eq!(
+            encode(&decoded.rows),
+            SDK_FILE.as_bytes(),
+            "the header is written back"
+        );
+        let one = "7,,1000.C,sec,1000.r.r,,,,,";
+        assert_eq!(decode(one.as_bytes()).expect("one row").rows[0].id, "7");
+        for not_a_row in [
+            "x7,,1000.C,sec,1000.r.r,,,,,",
+            "7,,1000.C,sec,1000.r.r,,,soon,,",
+            "7,,1000.C,sec,1000.r.r,,,,",
+        ] {
+            assert!(decode(not_a_row.as_bytes()).is_err(), "{not_a_row}");
+        }
+    }
+
+    #[test]
+    fn reads_a_row_the_sdk_glued_its_header_to() {
+        let glued = format!("{SDK_FILE}{}", HEADER.join(","));
+        let decoded = decode(glued.as_bytes()).expect("decoded");
+        assert_eq!(
+            decoded.rows,
+            decode(SDK_FILE.as_bytes()).expect("decoded").rows
+        );
+        assert_eq!(
+            encode(&decoded.rows),
+            SDK_FILE.as_bytes(),
+            "written back whole"
+        );
+        let with_domain = format!(
+            "{}\n1,a,c,s,r,,,,,https://www.zohoapis.comid,{}",
+            HEADER.join(","),
+            HEADER[1..].join(",")
+        );
+        assert_eq!(
+            decode(with_domain.as_bytes()).expect("decoded").rows[0].api_domain,
+            "https://www.zohoapis.com"
+        );
+        let on_the_header = format!("{}{}", HEADER.join(","), HEADER.join(","));
+        assert_eq!(
+            decode(on_the_header.as_bytes()).expect("header only").rows,
+            vec![]
+        );
+        let on_a_lone_row = format!("7,,c,s,r,,,,,{}", HEADER.join(","));
+        assert_eq!(
+            decode(on_a_lone_row.as_bytes()).expect("one row").rows[0].id,
+            "7"
+        );
+        let not_glued = format!(
+            "{}\n1,a,c,s,r,,,,,x,{}",
+            HEADER.join(","),
+            HEADER[1..].join(",")
+        );
+        assert!(decode(not_glued.as_bytes()).is_err());
     }
 
     #[test]

@@ -1,25 +1,73 @@
 <?php
 /*
  * A stand-in for the auth layer of Zoho's current PHP SDK (zohocrm/php-sdk-8.0, SDK 5.0.0; the
- * same in 5.0-7.0), written from ../shared/reference/zoho-current-sdk-and-shared-stores.md §1
- * (the SDK cannot be fetched here). Faithful where our bridge depends on it: the namespaces,
- * the Token and TokenStore interfaces, OAuthToken's constructor, getters, setters and
+ * same in 5.0-7.0), written from the reference notes on Zoho's current SDK (§1) and checked by
+ * hand against zohocrm/php-sdk-8.0 (no code of it is copied, and no test needs it). Faithful
+ * where our bridge depends on it: the namespaces, the Token and TokenStore interfaces, OAuthToken's constructor, getters, setters and
  * getToken() flow (find or findById, 5 s margin, refresh or grant exchange, saveToken; no lock,
  * no retry), OAuthBuilder, the Initializer calling generateToken() eagerly and authenticate()
  * per request, and FileStore's CSV (10 columns, implode without quoting, str_getcsv, header
  * written once, 9-column legacy files converted, max(id)+1, no lock).
  * DBStore: mysqli, a new connection per call, the UPDATE's SET built by concatenation and its
  * WHERE bound, INSERT ... ON DUPLICATE KEY UPDATE, max(id)+1 ids, no transaction, no lock.
- * Simplified: no CRM API calls (findUser's users lookup is skipped), a 10 s HTTP timeout (the
- * SDK sets none, which would let a broken test hang), no logger.
+ * Also as the SDK (checked against zohocrm/php-sdk-8.0 5.0.0): SDKException (getMessage() is the
+ * message argument, "" when there is none; getCode() 0; getErrorCode(), getErrorMessage() (the
+ * cause's message when there is none), getCause(), getDetails()); Initializer keeps
+ * initializers in $LOCAL by environment URL, so on a second initialize() or a switchUser()
+ * the token's generateToken() gets the *previous* initializer (and its store) from
+ * getInitializer(), and initialize() rethrows an SDKException unchanged but wraps any other
+ * exception in one with an empty getMessage(); Environment takes three arguments;
+ * DataCenter::get() maps the SDK's API and accounts URLs and codes to environments; getToken()
+ * takes a token found by id as the token to refresh (with *its* client keys), checks a token
+ * with a user name that a store did not find has a grant or refresh token (checkTokenDetails),
+ * switches the Initializer's environment by the token's API domain (after setting an empty
+ * domain to the environment's URL), stores a bare access token (no expiry, no id) as it is, and
+ * wraps a failed save in SDKException("Exception in saving tokens : ").
+ * Where it still differs: no CRM API calls (findUser's users lookup is skipped); the token
+ * request goes through PHP streams with a 10 s timeout, form-encoded, its JSON read from the
+ * body (the SDK uses curl with CURLOPT_HEADER and no timeout, sends the values unencoded and
+ * reads the last line of headers and body; the accounts server here is the emulator over plain
+ * HTTP, so no TLS is involved; the archived SDK's stand-in, php/tests/lib/sdk_standin.php, has
+ * the curl and HTTPS path); the reply's api_domain is always applied (the SDK's default,
+ * updateAPIDomain(true)); no SDKConfig, logger, resource path or JSON details file (the SDK
+ * reads its 2.4 MB JSON resource on the first initialize of each process); only the US and EU
+ * data centres have environment classes (DataCenter::get() knows all eight and returns null
+ * for the others, which then keep the Initializer's environment); revoke() posts the stored
+ * refresh token found by id.
  */
 
 namespace com\zoho\crm\api\exception {
     class SDKException extends \Exception
     {
-        public function __construct($code = null, $message = null, $details = null, $cause = null)
+        private $_message;
+        private $_code = 0;
+        private $_cause;
+        private $_details;
+
+        public function __construct($code, $message, $details = null, ?\Exception $cause = null)
         {
-            parent::__construct((string) ($message ?? $code));
+            $this->_code = $code;
+            $this->_message = $message;
+            $this->_cause = $cause;
+            $this->_details = $details;
+            if (!$message && $cause != null) {
+                $this->_message = $cause->getMessage();
+            }
+            parent::__construct(is_null($message) ? "" : (string) $message);
+        }
+
+        public function getErrorCode() { return $this->_code; }
+
+        public function getErrorMessage() { return $this->_message; }
+
+        public function getCause() { return $this->_cause; }
+
+        public function getDetails() { return $this->_details; }
+
+        public function __toString()
+        {
+            $text = get_class($this) . " Caused by : ";
+            return $text . ($this->_code != null ? $this->_code . " - " . $this->_message : $this->_message);
         }
     }
 }
@@ -40,6 +88,7 @@ namespace com\zoho\crm\api {
     use com\zoho\api\authenticator\store\FileStore;
     use com\zoho\api\authenticator\store\TokenStore;
     use com\zoho\crm\api\dc\Environment;
+    use com\zoho\crm\api\exception\SDKException;
     use com\zoho\crm\api\util\APIHTTPConnector;
 
     class UserSignature
@@ -53,27 +102,58 @@ namespace com\zoho\crm\api {
 
     class Initializer
     {
+        public static $LOCAL = array();
         private static $initializer = null;
         private $environment;
         private $store;
         private $token;
 
-        public static function initialize(Environment $environment, Token $token, TokenStore $store = null)
+        public static function initialize($environment, $token, $store = null, $sdkConfig = null, $resourcePath = null, $logger = null, $proxy = null)
+        {
+            try {
+                $initializer = new Initializer();
+                $initializer->environment = $environment;
+                $initializer->token = $token;
+                $initializer->store = $store;
+                self::$initializer = $initializer;
+                if ($token != null) {
+                    $token->generateToken();             // eagerly, as the SDK does
+                }
+                self::$LOCAL[self::getEncodedKey()] = $initializer;
+            } catch (SDKException $e) {
+                throw $e;
+            } catch (\Exception $e) {
+                throw new SDKException("Exception in initialization : ", null, null, $e);
+            }
+        }
+
+        public static function switchUser($environment, $token, $sdkConfig = null, $proxy = null)
         {
             $initializer = new Initializer();
             $initializer->environment = $environment;
+            $initializer->store = self::$initializer->store;
             $initializer->token = $token;
-            $initializer->store = $store;
+            if ($token != null) {
+                $token->generateToken();
+            }
+            self::$LOCAL[self::getEncodedKey()] = $initializer;
             self::$initializer = $initializer;
-            $token->generateToken();                     // eagerly, as the SDK does
         }
 
-        public static function switchUser(Environment $environment, Token $token)
+        /** The SDK's: the one kept in $LOCAL under the current environment's URL, else the last made. */
+        public static function getInitializer()
         {
-            self::initialize($environment, $token, self::$initializer->store);
+            if (!empty(self::$LOCAL) && self::$initializer !== null && array_key_exists(self::getEncodedKey(), self::$LOCAL)) {
+                return self::$LOCAL[self::getEncodedKey()];
+            }
+            return self::$initializer;
         }
 
-        public static function getInitializer() { return self::$initializer; }
+        /** The SDK's key: it reads the token of a new Initializer (always null), so it is the environment's URL. */
+        public static function getEncodedKey()
+        {
+            return base64_encode(self::$initializer->getEnvironment()->getUrl());
+        }
 
         public function getEnvironment() { return $this->environment; }
 
@@ -85,7 +165,7 @@ namespace com\zoho\crm\api {
         public static function authenticateRequest(): array
         {
             $connector = new APIHTTPConnector();
-            self::$initializer->token->authenticate($connector);
+            self::getInitializer()->getToken()->authenticate($connector);
             return $connector->getHeaders();
         }
     }
@@ -113,35 +193,82 @@ namespace com\zoho\crm\api {
 namespace com\zoho\crm\api\dc {
     class Environment
     {
-        private $url;
-        private $accountsUrl;
-        private $fileUploadUrl;
-        private $name;
+        public $url = null;
+        public $accountUrl = null;
+        public $fileUploadUrl = null;
 
-        public function __construct($url, $accountsUrl, $fileUploadUrl, $name)
+        public function __construct($url, $accountUrl, $fileUploadUrl)
         {
-            [$this->url, $this->accountsUrl, $this->fileUploadUrl, $this->name] = [$url, $accountsUrl, $fileUploadUrl, $name];
+            [$this->url, $this->accountUrl, $this->fileUploadUrl] = [$url, $accountUrl, $fileUploadUrl];
         }
 
         public function getUrl() { return $this->url; }
 
-        public function getAccountsUrl() { return $this->accountsUrl; }
+        public function getAccountsUrl() { return $this->accountUrl; }
 
         public function getFileUploadUrl() { return $this->fileUploadUrl; }
-
-        public function getName() { return $this->name; }
     }
 
-    class USDataCenter
+    abstract class DataCenter
     {
-        public static function PRODUCTION()
+        /** The SDK's Constants::*_DATACENTER: API URLs (production, sandbox, developer), accounts URL, code. */
+        const DATACENTERS = [
+            'us' => ['https://www.zohoapis.com', 'https://sandbox.zohoapis.com', 'https://developer.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'us'],
+            'eu' => ['https://www.zohoapis.eu', 'https://sandbox.zohoapis.eu', 'https://developer.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'eu'],
+            'in' => ['https://www.zohoapis.in', 'https://sandbox.zohoapis.in', 'https://developer.zohoapis.in', 'https://accounts.zoho.in/oauth/v2/token', 'in'],
+            'cn' => ['https://www.zohoapis.com.cn', 'https://sandbox.zohoapis.com.cn', 'https://developer.zohoapis.com.cn', 'https://accounts.zoho.com.cn/oauth/v2/token', 'cn'],
+            'au' => ['https://www.zohoapis.com.au', 'https://sandbox.zohoapis.com.au', 'https://developer.zohoapis.com.au', 'https://accounts.zoho.com.au/oauth/v2/token', 'au'],
+            'jp' => ['https://www.zohoapis.jp', 'https://sandbox.zohoapis.jp', 'https://developer.zohoapis.jp', 'https://accounts.zoho.jp/oauth/v2/token', 'jp'],
+            'ca' => ['https://www.zohoapis.ca', 'https://sandbox.zohoapis.ca', 'https://developer.zohoapis.ca', 'https://accounts.zohocloud.ca/oauth/v2/token', 'ca'],
+            'sa' => ['https://www.zohoapis.sa', 'https://sandbox.zohoapis.sa', 'https://developer.zohoapis.sa', 'https://accounts.zoho.sa/oauth/v2/token', 'sa'],
+        ];
+
+        public static function setEnvironment($url, $accountUrl, $fileUploadUrl)
         {
-            return new Environment('https://www.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com', 'us_prd');
+            return new Environment($url, $accountUrl, $fileUploadUrl);
         }
+
+        /** The SDK's DataCenter::get(): an API or accounts URL or a code to its environment, else null. */
+        public static function get($config)
+        {
+            $classes = ['us' => USDataCenter::class, 'eu' => EUDataCenter::class];
+            foreach (self::DATACENTERS as $code => $known) {
+                if (!in_array($config, $known)) {
+                    continue;
+                }
+                if (!isset($classes[$code])) {
+                    return null;                                // stand-in: no class for this data centre
+                }
+                if (strpos($config, 'sandbox') !== false) {
+                    return $classes[$code]::SANDBOX();
+                }
+                return strpos($config, 'developer') !== false ? $classes[$code]::DEVELOPER() : $classes[$code]::PRODUCTION();
+            }
+            return null;
+        }
+    }
+
+    class USDataCenter extends DataCenter
+    {
+        public static function PRODUCTION() { return self::setEnvironment('https://www.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com'); }
+
+        public static function SANDBOX() { return self::setEnvironment('https://sandbox.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com'); }
+
+        public static function DEVELOPER() { return self::setEnvironment('https://developer.zohoapis.com', 'https://accounts.zoho.com/oauth/v2/token', 'https://content.zohoapis.com'); }
+    }
+
+    class EUDataCenter extends DataCenter
+    {
+        public static function PRODUCTION() { return self::setEnvironment('https://www.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'https://content.zohoapis.eu'); }
+
+        public static function SANDBOX() { return self::setEnvironment('https://sandbox.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'https://content.zohoapis.eu'); }
+
+        public static function DEVELOPER() { return self::setEnvironment('https://developer.zohoapis.eu', 'https://accounts.zoho.eu/oauth/v2/token', 'https://content.zohoapis.eu'); }
     }
 }
 
 namespace com\zoho\api\authenticator {
+    use com\zoho\crm\api\dc\DataCenter;
     use com\zoho\crm\api\exception\SDKException;
     use com\zoho\crm\api\Initializer;
     use com\zoho\crm\api\UserSignature;
@@ -218,38 +345,64 @@ namespace com\zoho\api\authenticator {
             $this->getToken();
         }
 
-        /** §1.5: find (by id or match), then refresh / exchange / keep, then save. No lock. */
+        /** §1.5: find (by id or match), switch data centre, refresh / exchange / keep, save. No lock. */
         public function getToken()
         {
             $initializer = Initializer::getInitializer();
             $store = $initializer->getStore();
             if ($this->id !== null) {
-                $found = $store->findTokenById($this->id);
-                if ($found !== null) {
-                    $this->mergeObjects($this, $found);
-                }
-                $oauthToken = $this;
+                $oauthToken = $store->findTokenById($this->id);          // refreshed with *its* client keys
+                $this->mergeObjects($this, $oauthToken);
             } else {
                 $oauthToken = $store->findToken($this);
             }
+            if ($oauthToken == null) {                                      // a store that returns null on a miss
+                if ($this->getUserSignature() != null) {
+                    $this->checkTokenDetails();
+                }
+                $oauthToken = $this;
+            }
+            if ($oauthToken->getAPIDomain() == null || $oauthToken->getAPIDomain() === '') {
+                $oauthToken->setAPIDomain($initializer->getEnvironment()->getUrl());
+            }
+            $environment = DataCenter::get($oauthToken->getAPIDomain());
+            if ($environment !== null) {                                    // the SDK sets it by reflection
+                $property = new \ReflectionProperty($initializer, 'environment');
+                $property->setAccessible(true);
+                $property->setValue($initializer, $environment);
+            }
             $url = $initializer->getEnvironment()->getAccountsUrl();
             $save = false;
-            if ($oauthToken === null || $oauthToken->getAccessToken() === null) {
-                $oauthToken = $oauthToken ?? $this;
-                if ($oauthToken->getRefreshToken() !== null) {
-                    $this->refreshAccessToken($oauthToken, $url);
+            if ($oauthToken->getAccessToken() == null) {
+                if ($oauthToken->getRefreshToken() != null) {
+                    $oauthToken->refreshAccessToken($oauthToken, $url);
                 } else {
-                    $this->generateAccessToken($oauthToken, $url);
+                    $oauthToken->generateAccessToken($oauthToken, $url);
                 }
                 $save = true;
-            } elseif ($oauthToken->getExpiresIn() !== null && $this->isAccessTokenExpired($oauthToken->getExpiresIn())) {
-                $this->refreshAccessToken($oauthToken, $url);
+            } elseif ($oauthToken->getExpiresIn() != null && $this->isAccessTokenExpired($oauthToken->getExpiresIn())) {
+                $oauthToken->refreshAccessToken($oauthToken, $url);
                 $save = true;
+            } elseif ($oauthToken->getExpiresIn() == null && $oauthToken->getAccessToken() != null && $oauthToken->getId() == null) {
+                $save = true;                                               // a bare access token is stored as it is
             }
             if ($save) {
-                $store->saveToken($oauthToken);
+                try {
+                    $store->saveToken($oauthToken);
+                } catch (\Exception $ex) {
+                    throw new SDKException("Exception in saving tokens : ", $ex);
+                }
             }
             return $oauthToken->getAccessToken();
+        }
+
+        /** The SDK's: a token looked up by user name needs a grant or refresh token. */
+        public function checkTokenDetails()
+        {
+            if ($this->getGrantToken() == null && $this->getRefreshToken() == null) {
+                throw new SDKException('MANDATORY VALUE ERROR', 'Exception in getToken() - OAuthToken : Given user_name token details not found, Please give required item - grant_token, refresh_token');
+            }
+            return true;
         }
 
         public function isAccessTokenExpired($expiry)
@@ -281,7 +434,7 @@ namespace com\zoho\api\authenticator {
         {
             $json = json_decode((string) $response, true);
             if (!is_array($json) || !isset($json['access_token'])) {
-                throw new SDKException('INVALID_CLIENT_ERROR', is_array($json) ? ($json['error'] ?? 'no access token') : 'invalid response');
+                throw new SDKException('INVALID TOKEN ERROR', is_array($json) ? ($json['error'] ?? 'ACCESS TOKEN IS NOT PRESENT IN RESPONSE') : 'invalid response');
             }
             $token->setAccessToken($json['access_token']);
             $expiresIn = isset($json['expires_in_sec']) ? (int) $json['expires_in'] : (int) $json['expires_in'] * 1000;
@@ -388,7 +541,14 @@ namespace com\zoho\api\authenticator\store {
         public function deleteTokens();
     }
 
-    /** The SDK's FileStore: CSV without quoting, no lock, read-all / write-all. */
+    /**
+     * The SDK's FileStore: CSV without quoting, no lock, read-all / write-all, as its file
+     * handling goes: the constructor appends the header to a file it finds empty (mode "a",
+     * so into a file another process is rewriting at that moment too); saveToken() keeps
+     * whatever line 0 it read as the header (none when it read the file empty, mid-rewrite)
+     * and writes the lines back joined by PHP_EOL; lines of one field are dropped; deleteToken()
+     * joins by "\n" and throws for an unknown id.
+     */
     class FileStore implements TokenStore
     {
         const HEADER = ['id', 'user_name', 'client_id', 'client_secret', 'refresh_token', 'access_token', 'grant_token', 'expiry_time', 'redirect_url', 'api_domain'];
@@ -396,33 +556,30 @@ namespace com\zoho\api\authenticator\store {
 
         public function __construct($filePath)
         {
-            $this->filePath = $filePath;
-            $csv = @file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
-            if (!$csv || trim($csv[0]) === '') {
-                file_put_contents($this->filePath, implode(',', self::HEADER));
-            } elseif (count(str_getcsv($csv[0])) === 9) {            // php-sdk-2.x: add api_domain
+            $this->filePath = trim($filePath);
+            $writer = fopen($this->filePath, 'a');
+            $created = false;
+            if (trim((string) file_get_contents($this->filePath)) == false) {
+                $created = true;
+                fwrite($writer, implode(',', self::HEADER));
+            }
+            fclose($writer);
+            $csv = $created ? [] : (file($this->filePath, FILE_IGNORE_NEW_LINES) ?: []);
+            if ($csv && count(str_getcsv($csv[0], ',', '"', '\\')) === 9) {            // php-sdk-2.x: add api_domain
                 $csv[0] = implode(',', self::HEADER);
                 for ($i = 1; $i < count($csv); $i++) {
                     $csv[$i] .= ',';
                 }
-                file_put_contents($this->filePath, implode(PHP_EOL, $csv));
+                file_put_contents($this->filePath, implode("\n", $csv));
             }
         }
 
+        /** The data lines (after line 0, the header), as fields; lines of one field are skipped. */
         private function rows(): array
         {
             $csv = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
             array_shift($csv);
-            return array_map('str_getcsv', array_filter($csv, fn($l) => $l !== ''));
-        }
-
-        private function write(array $rows, string $eol = PHP_EOL): void
-        {
-            $lines = [implode(',', self::HEADER)];
-            foreach ($rows as $row) {
-                $lines[] = implode(',', $row);
-            }
-            file_put_contents($this->filePath, implode($eol, $lines));
+            return array_values(array_filter(array_map(fn($l) => str_getcsv($l, ',', '"', '\\'), $csv), fn($r) => count($r) > 1));
         }
 
         private function matches(array $row, OAuthToken $t): bool
@@ -477,7 +634,7 @@ namespace com\zoho\api\authenticator\store {
                     return $this->merge($token, $row);
                 }
             }
-            throw new SDKException('TOKEN_STORE', 'No Token exist for the given id');
+            throw new SDKException('TOKEN_STORE', 'Exception in getTokenById - FileStore : Given ID is invalid');
         }
 
         private static function row(OAuthToken $t): array
@@ -493,30 +650,46 @@ namespace com\zoho\api\authenticator\store {
             if (!($token instanceof OAuthToken)) {
                 return;
             }
-            $rows = $this->rows();
+            $lines = file($this->filePath, FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [];
             $found = false;
-            foreach ($rows as $i => $row) {
-                $hit = $token->getId() !== null ? $row[0] === (string) $token->getId() : $this->matches($row, $token);
-                if ($hit) {
+            foreach (array_slice($lines, 1, null, true) as $i => $line) {     // line 0 stays as read
+                $row = str_getcsv($line, ',', '"', '\\');
+                if (count($row) <= 1) {
+                    unset($lines[$i]);
+                    continue;
+                }
+                $found = $token->getId() !== null ? $row[0] === (string) $token->getId() : $this->matches($row, $token);
+                if ($found) {
                     $token->setId($row[0]);
-                    $rows[$i] = self::row($token);
-                    $found = true;
+                    $lines[$i] = implode(',', self::row($token));
                     break;
                 }
             }
             if (!$found) {
                 if ($token->getId() === null) {
-                    $ids = array_map(fn($r) => (int) $r[0], $rows);
+                    $ids = array_map(fn($l) => (int) str_getcsv($l, ',', '"', '\\')[0], array_slice($lines, 1));
                     $token->setId((string) (($ids ? max($ids) : 0) + 1));
                 }
-                $rows[] = self::row($token);
+                $lines[] = implode(',', self::row($token));
             }
-            $this->write($rows);
+            file_put_contents($this->filePath, implode(PHP_EOL, $lines));
         }
 
         public function deleteToken($id)
         {
-            $this->write(array_values(array_filter($this->rows(), fn($r) => $r[0] !== (string) $id)), "\n");
+            $lines = file($this->filePath, FILE_IGNORE_NEW_LINES) ?: [];
+            $found = false;
+            foreach (array_slice($lines, 1, null, true) as $i => $line) {
+                $row = str_getcsv($line, ',', '"', '\\');
+                if (count($row) > 1 && $row[0] === (string) $id) {
+                    $found = true;
+                    unset($lines[$i]);
+                }
+            }
+            if (!$found) {
+                throw new SDKException('TOKEN_STORE', 'Exception in getTokenById - FileStore : Given ID is invalid');
+            }
+            file_put_contents($this->filePath, implode("\n", $lines));
         }
 
         public function getTokens()
@@ -530,7 +703,7 @@ namespace com\zoho\api\authenticator\store {
 
         public function deleteTokens()
         {
-            $this->write([]);
+            file_put_contents($this->filePath, implode(',', self::HEADER));
         }
     }
 

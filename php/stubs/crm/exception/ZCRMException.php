@@ -20,8 +20,10 @@ class ZCRMException extends \Exception
     /**
      * The SDK's constructor: a falsy $message throws a new instance of the same class with
      * the message "Unknown <class>". Also takes \Exception's $previous.
+     *
+     * @param \Throwable|null $previous
      */
-    public function __construct(mixed $message = null, mixed $code = 0, ?\Throwable $previous = null) {}
+    public function __construct($message = null, $code = 0, $previous = null) {}
 
     /** "<class> Caused by:'<message>' in <file>(<line>)", a newline, the trace. */
     public function __toString(): string {}
@@ -29,10 +31,10 @@ class ZCRMException extends \Exception
     /** Zoho's error code (e.g. INVALID_TOKEN), "Unknown" by default. */
     public function getExceptionCode() {}
 
-    public function setExceptionCode(mixed $exceptionCode) {}
+    public function setExceptionCode($exceptionCode) {}
 
     /** Zoho's error details, array() by default. */
     public function getExceptionDetails() {}
 
-    public function setExceptionDetails(mixed $exceptionDetails) {}
+    public function setExceptionDetails($exceptionDetails) {}
 }

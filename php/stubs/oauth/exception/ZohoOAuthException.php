@@ -40,8 +40,9 @@ class ZohoOAuthException extends \Exception
      *
      * @param mixed $message
      * @param mixed $code an int
+     * @param \Throwable|null $previous
      */
-    public function __construct(mixed $message = null, mixed $code = 0, ?\Throwable $previous = null) {}
+    public function __construct($message = null, $code = 0, $previous = null) {}
 
     /**
      * As in Zoho's SDK: "<class> Caused by:'<message>' in <file>(<line>)", a newline, then

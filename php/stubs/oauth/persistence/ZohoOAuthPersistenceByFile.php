@@ -25,7 +25,7 @@ class ZohoOAuthPersistenceByFile implements ZohoOAuthPersistenceInterface
      * @return void
      * @throws \zcrmsdk\oauth\exception\ZohoOAuthException code 100 for anything but tokens with a user
      */
-    public function saveOAuthData(mixed $zohoOAuthTokens) {}
+    public function saveOAuthData($zohoOAuthTokens) {}
 
     /**
      * The user's stored tokens (not refreshed).
@@ -34,7 +34,7 @@ class ZohoOAuthPersistenceByFile implements ZohoOAuthPersistenceInterface
      * @return \zcrmsdk\oauth\utility\ZohoOAuthTokens
      * @throws \zcrmsdk\oauth\exception\ZohoOAuthException "No Tokens exist for the given user-identifier,Please generate and try again." (code 400)
      */
-    public function getOAuthTokens(mixed $userEmailId) {}
+    public function getOAuthTokens($userEmailId) {}
 
     /**
      * Deletes the user's tokens.
@@ -42,8 +42,12 @@ class ZohoOAuthPersistenceByFile implements ZohoOAuthPersistenceInterface
      * @param string $userEmailId
      * @return bool whether the user had tokens (the SDK returned nothing)
      */
-    public function deleteOAuthTokens(mixed $userEmailId) {}
+    public function deleteOAuthTokens($userEmailId) {}
 
-    /** token_persistence_path, trimmed ("" when not set). */
-    public function getTokenPersistencePath(): string {}
+    /**
+     * token_persistence_path, trimmed ("" when not set).
+     *
+     * @return string
+     */
+    public function getTokenPersistencePath() {}
 }

@@ -23,7 +23,7 @@ class ZohoOAuthPersistenceHandler implements ZohoOAuthPersistenceInterface
      * @param \zcrmsdk\oauth\utility\ZohoOAuthTokens $zohoOAuthTokens
      * @return void
      */
-    public function saveOAuthData(mixed $zohoOAuthTokens) {}
+    public function saveOAuthData($zohoOAuthTokens) {}
 
     /**
      * The user's stored tokens (not refreshed).
@@ -32,7 +32,7 @@ class ZohoOAuthPersistenceHandler implements ZohoOAuthPersistenceInterface
      * @return \zcrmsdk\oauth\utility\ZohoOAuthTokens
      * @throws \zcrmsdk\oauth\exception\ZohoOAuthException "No Tokens exist ..." (code 400; the SDK returned an empty object)
      */
-    public function getOAuthTokens(mixed $userEmailId) {}
+    public function getOAuthTokens($userEmailId) {}
 
     /**
      * Deletes the user's tokens.
@@ -40,7 +40,7 @@ class ZohoOAuthPersistenceHandler implements ZohoOAuthPersistenceInterface
      * @param string $userEmailId
      * @return bool whether the user had tokens
      */
-    public function deleteOAuthTokens(mixed $userEmailId) {}
+    public function deleteOAuthTokens($userEmailId) {}
 
     /**
      * A new \mysqli connection with the SDK's settings (host_address:db_port, db_username,
@@ -48,5 +48,5 @@ class ZohoOAuthPersistenceHandler implements ZohoOAuthPersistenceInterface
      *
      * @return \mysqli
      */
-    public function getMysqlConnection(): mixed {}
+    public function getMysqlConnection() {}
 }

@@ -19,7 +19,7 @@ interface ZohoOAuthPersistenceInterface
      *
      * @param \zcrmsdk\oauth\utility\ZohoOAuthTokens $zohoOAuthTokens
      */
-    public function saveOAuthData(mixed $zohoOAuthTokens);
+    public function saveOAuthData($zohoOAuthTokens);
 
     /**
      * The user's tokens (a ZohoOAuthTokens); throw, or return null, when there are none.
@@ -27,12 +27,12 @@ interface ZohoOAuthPersistenceInterface
      * @param string $userEmailId
      * @return \zcrmsdk\oauth\utility\ZohoOAuthTokens|null
      */
-    public function getOAuthTokens(mixed $userEmailId);
+    public function getOAuthTokens($userEmailId);
 
     /**
      * Deletes the user's tokens.
      *
      * @param string $userEmailId
      */
-    public function deleteOAuthTokens(mixed $userEmailId);
+    public function deleteOAuthTokens($userEmailId);
 }

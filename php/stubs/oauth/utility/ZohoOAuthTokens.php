@@ -27,41 +27,75 @@ class ZohoOAuthTokens implements \JsonSerializable
     /** An empty tokens object. */
     public function __construct() {}
 
-    /** The refresh token, or null (online access). */
-    public function getRefreshToken(): ?string {}
+    /**
+     * The refresh token, or null (online access).
+     *
+     * @return string|null
+     */
+    public function getRefreshToken() {}
 
-    public function setRefreshToken(#[\SensitiveParameter] ?string $refreshToken = null): void {}
+    /**
+     * @param string|null $refreshToken
+     * @return void
+     */
+    public function setRefreshToken(#[\SensitiveParameter] $refreshToken) {}
 
     /**
      * The access token while more than one second of it is left.
      *
      * @throws ZohoOAuthException "Access token got expired!"
+     * @return string|null
      */
-    public function getAccessToken(): ?string {}
+    public function getAccessToken() {}
 
-    public function setAccessToken(#[\SensitiveParameter] ?string $accessToken = null): void {}
+    /**
+     * @param string|null $accessToken
+     * @return void
+     */
+    public function setAccessToken(#[\SensitiveParameter] $accessToken) {}
 
-    /** Expiry in milliseconds since the epoch. */
-    public function getExpiryTime(): ?float {}
+    /**
+     * Expiry in milliseconds since the epoch.
+     *
+     * @return float|null
+     */
+    public function getExpiryTime() {}
 
     /**
      * Sets the expiry (a float, an integer or a numeric string of milliseconds) and returns it.
      *
      * @param float|int|string|null $expiryTime
      * @throws \TypeError for anything else
+     * @return float|null
      */
-    public function setExpiryTime(mixed $expiryTime): ?float {}
+    public function setExpiryTime($expiryTime) {}
 
-    /** True while more than one second of the access token is left. */
-    public function isValidAccessToken(): bool {}
+    /**
+     * True while more than one second of the access token is left.
+     *
+     * @return bool
+     */
+    public function isValidAccessToken() {}
 
-    /** Now, in milliseconds since the epoch. */
-    public function getCurrentTimeInMillis(): float {}
+    /**
+     * Now, in milliseconds since the epoch.
+     *
+     * @return float
+     */
+    public function getCurrentTimeInMillis() {}
 
-    /** The identifier the tokens are stored under (the user's e-mail). */
-    public function getUserEmailId(): ?string {}
+    /**
+     * The identifier the tokens are stored under (the user's e-mail).
+     *
+     * @return string|null
+     */
+    public function getUserEmailId() {}
 
-    public function setUserEmailId(?string $userEmailId = null): void {}
+    /**
+     * @param string|null $userEmailId
+     * @return void
+     */
+    public function setUserEmailId($userEmailId) {}
 
     /** The API domain Zoho returned with the tokens (e.g. https://www.zohoapis.eu), if known. */
     public function getApiDomain(): ?string {}

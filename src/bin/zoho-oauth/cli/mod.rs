@@ -225,9 +225,13 @@ pub struct MigrateArgs {
 /// `mysql-create`.
 #[derive(Args, Debug)]
 pub struct MysqlCreateArgs {
-    /// a store key for the target only (host_address, mysql_url, mysql_table, ...); repeatable
+    /// a store key for the target only (host_address, mysql_url, mysql_table, ...); repeatable;
+    /// never a password
     #[arg(long, value_name = "KEY=VALUE")]
     pub to_set: Vec<String>,
+    /// ask for the database password on the terminal, without echo
+    #[arg(long)]
+    pub ask_password: bool,
 }
 
 /// `completions`.

@@ -28,14 +28,25 @@ class ZCRMRestClient
      *
      * @param array<string, scalar> $configuration the SDK's configuration keys (and ours)
      * @throws \zcrmsdk\oauth\exception\ZohoOAuthException
+     * @param array $configuration
+     * @return void
      */
-    public static function initialize(#[\SensitiveParameter] array $configuration): void {}
+    public static function initialize(#[\SensitiveParameter] $configuration) {}
 
-    /** Sets the user whose tokens CRM calls use, for this request. */
-    public static function setCurrentUserEmailId(?string $UserEmailId = null): void {}
+    /**
+     * Sets the user whose tokens CRM calls use, for this request.
+     *
+     * @param string|null $UserEmailId
+     * @return void
+     */
+    public static function setCurrentUserEmailId($UserEmailId) {}
 
-    /** The current user (setCurrentUserEmailId() or currentUserEmail), or null. */
-    public static function getCurrentUserEmailID(): ?string {}
+    /**
+     * The current user (setCurrentUserEmailId() or currentUserEmail), or null.
+     *
+     * @return string|null
+     */
+    public static function getCurrentUserEmailID() {}
 
     /**
      * Any other static method of the full SDK's ZCRMRestClient (getInstance(), ...): throws an

@@ -1,0 +1,146 @@
+<?php
+
+declare(strict_types=1);
+
+namespace ZohoOAuth\Bridge;
+
+use zcrmsdk\oauth\exception\ZohoOAuthException;
+use zoho_oauth\bridge\Core;
+
+/**
+ * The extension's store for one configuration, as the bridge uses it: every call goes to
+ * zoho_oauth\bridge\Core, and its errors come out as TokenException (an SDKException).
+ *
+ * Reads are repeated, bounded, when they meet a file that an SDK process is rewriting in
+ * place at that moment (the SDK's FileStore truncates sdk_tokens.txt and writes it again,
+ * without a lock): a torn file (`store_corrupt`, 402), or an empty one where the SDK always
+ * writes at least its header. Up to READS attempts, about 0.8 s in all; then the error is
+ * reported.
+ *
+ * @internal
+ */
+final class Store
+{
+    /** The extension's codes: nothing stored, a torn file. */
+    public const NO_TOKENS = 400;
+    public const TORN = 402;
+
+    /** How many times a read meets a torn file before the error is reported. */
+    private const READS = 12;
+
+    private array $configuration;
+
+    public function __construct(#[\SensitiveParameter] array $configuration)
+    {
+        $this->configuration = $configuration;
+    }
+
+    public function configuration(): array
+    {
+        return $this->configuration;
+    }
+
+    /** The user's tokens, refreshed when due (once for all processes). */
+    public function tokens(string $user): array
+    {
+        return $this->read(fn() => Core::tokens($this->configuration, $user), true);
+    }
+
+    /** The user's tokens, refreshed when due; null when nothing is stored. */
+    public function tokensOrNull(string $user): ?array
+    {
+        try {
+            return Core::tokens($this->configuration, $user);   // the common case, in one call
+        } catch (ZohoOAuthException $e) {
+            if ($e->getCode() !== self::NO_TOKENS && $e->getCode() !== self::TORN) {
+                throw TokenException::from($e);
+            }
+        }
+        try {
+            return $this->tokens($user);                        // again, bounded, while torn
+        } catch (TokenException $e) {
+            if ($e->getCode() === self::NO_TOKENS) {
+                return null;
+            }
+            throw $e;
+        }
+    }
+
+    /** The stored row as it is, or null. */
+    public function find(string $user): ?array
+    {
+        return $this->read(fn() => Core::find($this->configuration, $user), false);
+    }
+
+    /** Every stored row. */
+    public function rows(): array
+    {
+        return $this->read(fn() => Core::rows($this->configuration), false);
+    }
+
+    public function save(array $row, bool $onlyIfAbsent = false): bool
+    {
+        return $this->read(fn() => Core::save($this->configuration, $row, $onlyIfAbsent), false);
+    }
+
+    public function delete(string $user): bool
+    {
+        return self::call(fn() => Core::delete($this->configuration, $user));
+    }
+
+    public function exchangeGrant(string $grantToken, string $user): array
+    {
+        return self::call(fn() => Core::exchangeGrant($this->configuration, $grantToken, $user));
+    }
+
+    public function revoke(string $user): bool
+    {
+        return self::call(fn() => Core::revoke($this->configuration, $user));
+    }
+
+    /** Runs a call of the extension, its errors as TokenException. */
+    public static function call(callable $call)
+    {
+        try {
+            return $call();
+        } catch (ZohoOAuthException $e) {
+            throw TokenException::from($e);
+        }
+    }
+
+    /**
+     * Runs a call that reads the store, again (bounded) while the file is torn; `$missIsTorn`:
+     * "nothing stored" while the SDK's file is empty counts as torn too.
+     */
+    private function read(callable $call, bool $missIsTorn)
+    {
+        for ($attempt = 1;; $attempt++) {
+            try {
+                $result = self::call($call);
+                if (($result === null || $result === []) && $attempt < self::READS && $this->emptySdkFile()) {
+                    usleep(10000 * $attempt);
+                    continue;
+                }
+                return $result;
+            } catch (TokenException $e) {
+                $torn = $e->getCode() === self::TORN
+                    || ($missIsTorn && $e->getCode() === self::NO_TOKENS && $this->emptySdkFile());
+                if (!$torn || $attempt >= self::READS) {
+                    throw $e;
+                }
+                usleep(10000 * $attempt);
+            }
+        }
+    }
+
+    /** True while the configured sdk_tokens.txt exists and is empty (mid-rewrite by the SDK). */
+    private function emptySdkFile(): bool
+    {
+        $path = (string) ($this->configuration['token_persistence_path'] ?? '');
+        if (basename($path) !== 'sdk_tokens.txt') {
+            return false;
+        }
+        clearstatcache(true, $path);
+        return @filesize($path) === 0;
+    }
+}
