@@ -49,6 +49,20 @@ fn timed_get(client: &OAuthClient, expected: &zoho_oauth::Secret) -> Duration {
     started.elapsed()
 }
 
+/// A client on the store `keys` select, with ADA's new token cached (as a worker has it).
+fn worker_with_a_cached_token(
+    env: &TestEnv,
+    keys: &[(&str, &str)],
+) -> (OAuthClient, zoho_oauth::Secret) {
+    let client = env.client_for(config(env, keys));
+    let token = client
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap()
+        .access_token;
+    timed_get(&client, &token);
+    (client, token)
+}
+
 /// With the store stalled: 12 calls, each past `store_recheck_ms`, wait for the store once
 /// (a call slower than half the bound), the others are served at once; after the back-off
 /// interval, one call asks the store again.
@@ -82,12 +96,7 @@ fn a_locked_mysql_table_costs_a_worker_one_bounded_call_per_interval() {
         ("mysql_url", url.as_str()),
         ("mysql_table", table.as_str()),
     ];
-    let client = env.client_for(config(&env, &keys));
-    let token = client
-        .generate_access_token(&env.grant(ADA, SCOPES))
-        .unwrap()
-        .access_token;
-    timed_get(&client, &token); // the worker has it cached
+    let (client, token) = worker_with_a_cached_token(&env, &keys);
     let mut admin = mysql_support::admin(&url);
     admin
         .query_drop(format!("LOCK TABLES zohooauth.`{table}` WRITE"))
@@ -109,12 +118,7 @@ fn a_paused_redis_costs_a_worker_one_bounded_call_per_interval() {
         ("redis_url", url.as_str()),
         ("redis_key_prefix", prefix.as_str()),
     ];
-    let client = env.client_for(config(&env, &keys));
-    let token = client
-        .generate_access_token(&env.grant(ADA, SCOPES))
-        .unwrap()
-        .access_token;
-    timed_get(&client, &token); // the worker has it cached
+    let (client, token) = worker_with_a_cached_token(&env, &keys);
     let mut admin = redis_support::raw(&url);
     redis::cmd("CLIENT")
         .arg("PAUSE")
