@@ -43,7 +43,8 @@ pub enum Exchanged {
 }
 
 /// Exchanges a grant code and saves the tokens, as
-/// [`OAuthClient::generate_access_token`], but never loses them: when the user cannot be
+/// [`OAuthClient::generate_access_token`] (the store checked before the code is spent, the
+/// save under the user's refresh lock), but never loses them: when the user cannot be
 /// identified they are saved under an [`unidentified_name`]. An error either means nothing
 /// was issued, or carries the issued tokens that no store took
 /// ([`Error::take_unsaved_tokens`]; the grant code is spent, so hand them to the user).
@@ -59,14 +60,17 @@ pub fn exchange_keeping_tokens(client: &OAuthClient, code: &str) -> Result<Excha
         return Err(error.with_unsaved_tokens(tokens)); // the store refused them
     }
     tokens.user = Some(unidentified_name(client.now_ms()));
-    match client.store().save(&tokens) {
-        Ok(()) => Ok(Exchanged::SavedUnidentified {
+    match client.save_granted(tokens) {
+        Ok(tokens) => Ok(Exchanged::SavedUnidentified {
             tokens,
             reason: error,
         }),
-        Err(store_error) => {
-            tokens.user = None;
-            Err(store_error.with_unsaved_tokens(tokens))
+        Err(mut store_error) => {
+            if let Some(mut tokens) = store_error.take_unsaved_tokens() {
+                tokens.user = None;
+                store_error = store_error.with_unsaved_tokens(tokens);
+            }
+            Err(store_error)
         }
     }
 }

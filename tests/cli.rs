@@ -632,6 +632,44 @@ fn usage_and_configuration_errors_exit_2() {
 }
 
 #[test]
+fn a_blank_token_directory_is_refused_and_nothing_is_guessed() {
+    let env = Env::start();
+    let cwd = tempfile::tempdir().unwrap();
+    // Without a store, the CLI keeps its tokens in its data directory (HOME's); a blank
+    // directory names none, and no other store (MySQL on localhost, the working directory)
+    // is guessed: the error says what to set.
+    let run = support::run({
+        let mut cmd = env.cmd(&["exchange", "--grant-token", "x", "--token-dir", ""]);
+        cmd.current_dir(cwd.path());
+        cmd
+    })
+    .expect(2);
+    assert!(
+        run.stderr.contains("no token store is configured"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("token_persistence_path"), "{run:?}");
+    assert_eq!(
+        env.counter("token.authorization_code"),
+        0,
+        "nothing was exchanged"
+    );
+    assert_eq!(std::fs::read_dir(cwd.path()).unwrap().count(), 0);
+    // With no directory given at all, the data directory is used.
+    let home = support::run({
+        let mut cmd = env.cmd(&["users"]);
+        cmd.env_remove("ZOHO_TOKEN_DIR");
+        cmd
+    })
+    .expect(0);
+    assert!(
+        home.stdout
+            .contains(".local/share/zoho-oauth/zcrm_oauthtokens.txt"),
+        "{home:?}"
+    );
+}
+
+#[test]
 fn transport_failures_exit_3() {
     let env = Env::start();
     env.emulator.inject_fault(FaultSpec {

@@ -365,23 +365,41 @@ fn run_as_nobody(name: &str, envs: &[(&str, String)]) -> Option<bool> {
     Some(command.status().unwrap().success())
 }
 
-#[test]
-#[ignore = "child process of a_directory_the_app_cannot_write_costs_no_refresh"]
-fn child_app_user_in_a_read_only_directory() {
-    let dir = std::env::var("CHILD_DIR").unwrap();
-    let config = zoho_oauth::Config::new(
+fn app_config(dir: &str) -> zoho_oauth::Config {
+    zoho_oauth::Config::new(
         common::CLIENT_ID,
         common::CLIENT_SECRET,
         common::REDIRECT_URI,
     )
     .with_accounts_url(std::env::var("CHILD_EMULATOR").unwrap())
-    .with_token_persistence_path(&dir);
-    let client = OAuthClient::from_config(config).unwrap();
+    .with_token_persistence_path(dir)
+}
+
+#[test]
+#[ignore = "child process of a_directory_the_app_cannot_write_costs_no_refresh"]
+fn child_app_user_in_a_read_only_directory() {
+    // Issue 21: the app (nobody) may write the token file but not its directory, as Zoho's
+    // SDK (which rewrites the file in place) is often deployed. No refreshed token could
+    // ever be saved there: refused when the client is made, with the fix, not an hour later.
+    let err = OAuthClient::from_config(app_config(&std::env::var("CHILD_DIR").unwrap()))
+        .err()
+        .expect("refused at client creation");
+    assert_eq!(err.kind(), ErrorKind::StoreIo, "{err}");
+    assert!(
+        err.message()
+            .contains("can be written by this process but its directory"),
+        "{err}"
+    );
+    assert!(err.message().contains("replaced by a rename"), "{err}");
+    assert!(err.hint().is_some_and(|h| h.contains("chown")), "{err}");
+    // A token file the app may only read (another user refreshes it) is used while its
+    // token is valid (30 s left, inside the refresh margin: served, since a new one could
+    // not be saved), and a forced refresh fails before asking Zoho, saying what to change.
+    let client =
+        OAuthClient::from_config(app_config(&std::env::var("CHILD_READ_ONLY_DIR").unwrap()))
+            .unwrap();
     let stale = std::env::var("CHILD_TOKEN").unwrap();
-    // Still valid for 30 s, inside the refresh margin: served, since a new one could not
-    // be saved.
     assert_eq!(client.get_access_token(ADA).unwrap().expose(), stale);
-    // A forced refresh fails before asking Zoho, and says what to change.
     let err = client.refresh_user(ADA).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::StoreIo, "{err}");
     assert!(err.message().contains("no refresh is made"), "{err}");
@@ -399,27 +417,34 @@ fn child_app_user_in_a_read_only_directory() {
     assert_eq!(err.remedy(), Some(Remedy::RunAsOwner), "{err}");
 }
 
-#[test]
-fn a_directory_the_app_cannot_write_costs_no_refresh() {
-    let env = TestEnv::start();
-    env.set_settings(|s| s.access_token_ttl_secs = 30);
-    let parent = tempfile::tempdir().unwrap();
-    chmod(parent.path(), 0o755);
-    let dir = parent.path().join("tokens");
+/// A directory `parent/name` (0755, root's) holding ADA's tokens 30 s from expiry, with
+/// the lock files made; returns it and the tokens.
+fn token_dir_with_a_stale_token(env: &TestEnv, parent: &Path, name: &str) -> (PathBuf, Tokens) {
+    let dir = parent.join(name);
     std::fs::create_dir(&dir).unwrap();
     chmod(&dir, 0o755);
     let client = OAuthClient::from_config(env.config().with_token_persistence_path(&dir)).unwrap();
     let stale = client
         .generate_access_token(&env.grant(ADA, SCOPES))
         .unwrap();
-    // How Zoho's SDK is often deployed: the app (nobody) may write the file, not the
-    // directory; the lock files already exist and are the app's.
     drop(
         client
             .store()
             .lock_user(ADA, std::time::Duration::from_secs(1))
             .unwrap(),
     );
+    (dir, stale)
+}
+
+#[test]
+fn a_directory_the_app_cannot_write_costs_no_refresh() {
+    let env = TestEnv::start();
+    env.set_settings(|s| s.access_token_ttl_secs = 30);
+    let parent = tempfile::tempdir().unwrap();
+    chmod(parent.path(), 0o755);
+    // How Zoho's SDK is often deployed: the app (nobody) may write the file, not the
+    // directory; the lock files already exist and are the app's.
+    let (dir, _) = token_dir_with_a_stale_token(&env, parent.path(), "tokens");
     for entry in [
         "zcrm_oauthtokens.txt",
         "zcrm_oauthtokens.txt.lock",
@@ -430,6 +455,9 @@ fn a_directory_the_app_cannot_write_costs_no_refresh() {
     for stripe in std::fs::read_dir(dir.join("zcrm_oauthtokens.txt.locks")).unwrap() {
         chown(&stripe.unwrap().path(), NOBODY);
     }
+    // A file the app may read only: root's, 0644.
+    let (read_only, stale) = token_dir_with_a_stale_token(&env, parent.path(), "read-only");
+    chmod(&read_only.join("zcrm_oauthtokens.txt"), 0o644);
     let root_dir = parent.path().join("root");
     std::fs::create_dir(&root_dir).unwrap();
     chmod(&root_dir, 0o755);
@@ -441,6 +469,7 @@ fn a_directory_the_app_cannot_write_costs_no_refresh() {
         "child_app_user_in_a_read_only_directory",
         &[
             ("CHILD_DIR", dir.display().to_string()),
+            ("CHILD_READ_ONLY_DIR", read_only.display().to_string()),
             ("CHILD_EMULATOR", env.emulator.url()),
             ("CHILD_TOKEN", stale.access_token.expose().to_string()),
             ("CHILD_ROOT_FILE", root_file.display().to_string()),

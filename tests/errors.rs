@@ -252,7 +252,7 @@ fn online_grants_have_no_refresh_token_and_say_so_when_stale() {
 }
 
 #[test]
-fn store_without_path_is_the_sdks_mysql_store_and_an_unreachable_server_is_store_unavailable() {
+fn no_store_is_config_missing_and_an_unreachable_mysql_server_is_store_unavailable() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -266,6 +266,14 @@ fn store_without_path_is_the_sdks_mysql_store_and_an_unreachable_server_is_store
         ("db_port", &port.to_string()),
     ])
     .unwrap();
+    // The SDK's MySQL keys alone name no store: nothing is guessed, nothing connected to.
+    let err = OAuthClient::from_config(config.clone()).err().unwrap();
+    assert_eq!(err.kind(), ErrorKind::ConfigMissing);
+    assert!(
+        err.message().contains("no token store is configured"),
+        "{err}"
+    );
+    let config = config.with_store_kind(zoho_oauth::config::StoreKind::Mysql);
     let client = OAuthClient::from_config(config).unwrap();
     let err = client.get_access_token(ADA).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::StoreUnavailable);

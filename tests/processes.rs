@@ -94,7 +94,7 @@ fn saves_from_32_processes_lose_nothing() {
 }
 
 #[test]
-#[ignore = "child process of one_refresh_for_32_processes_with_a_stale_token"]
+#[ignore = "child process of the one-refresh tests"]
 fn child_getter() {
     let (dir, id) = child_env();
     let url = std::env::var("EMULATOR_URL").unwrap();
@@ -108,17 +108,8 @@ fn child_getter() {
     std::fs::write(dir.join(format!("child-{id}.out")), token.expose()).unwrap();
 }
 
-#[test]
-fn one_refresh_for_32_processes_with_a_stale_token() {
-    let env = TestEnv::start();
-    // The first token lives 1000 s: stale (though still valid) for children that refresh
-    // 1700 s early.
-    env.set_settings(|s| s.access_token_ttl_secs = 1000);
-    let first = env
-        .client()
-        .generate_access_token(&env.grant(ADA, SCOPES))
-        .unwrap();
-    env.set_settings(|s| s.access_token_ttl_secs = 3600);
+/// Starts 32 getters at once on `env`'s token file; returns what each got.
+fn run_getters(env: &TestEnv) -> Vec<String> {
     let url = ("EMULATOR_URL", env.emulator.url());
     let children: Vec<Child> = (0..PROCESSES)
         .map(|id| {
@@ -132,13 +123,60 @@ fn one_refresh_for_32_processes_with_a_stale_token() {
         .collect();
     std::fs::write(env.dir.path().join("go"), b"").unwrap();
     wait_all(children);
-    assert_eq!(env.counter("token.refresh_token"), 1, "exactly one refresh");
+    (0..PROCESSES)
+        .map(|id| std::fs::read_to_string(env.dir.path().join(format!("child-{id}.out"))).unwrap())
+        .collect()
+}
+
+fn stored_access_token(env: &TestEnv) -> Secret {
     let stored = FileStore::in_directory(env.dir.path(), StoreFormat::PhpSdk).unwrap();
-    let fresh = stored.get(ADA).unwrap().unwrap().access_token;
+    stored.get(ADA).unwrap().unwrap().access_token
+}
+
+#[test]
+fn one_refresh_for_32_processes_with_an_expired_token() {
+    let env = TestEnv::start();
+    let first = env
+        .client()
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    let store = FileStore::in_directory(env.dir.path(), StoreFormat::PhpSdk).unwrap();
+    let mut expired = first.clone();
+    expired.expiry_time_ms = zoho_oauth::clock::system_now_ms() - 1_000;
+    store.save(&expired).unwrap();
+    let got = run_getters(&env);
+    assert_eq!(env.counter("token.refresh_token"), 1, "exactly one refresh");
+    let fresh = stored_access_token(&env);
     assert_ne!(fresh, first.access_token);
-    for id in 0..PROCESSES {
-        let got = std::fs::read_to_string(env.dir.path().join(format!("child-{id}.out"))).unwrap();
-        assert_eq!(got, fresh.expose(), "child {id}");
+    for (id, token) in got.iter().enumerate() {
+        assert_eq!(
+            token,
+            fresh.expose(),
+            "child {id} waited for the fresh token"
+        );
+    }
+}
+
+#[test]
+fn one_refresh_for_32_processes_with_a_stale_but_working_token() {
+    let env = TestEnv::start();
+    // The first token lives 1000 s: stale (though still valid) for children that refresh
+    // 1700 s early. Nobody waits for the refresh: each child gets the old or the new token.
+    env.set_settings(|s| s.access_token_ttl_secs = 1000);
+    let first = env
+        .client()
+        .generate_access_token(&env.grant(ADA, SCOPES))
+        .unwrap();
+    env.set_settings(|s| s.access_token_ttl_secs = 3600);
+    let got = run_getters(&env);
+    assert_eq!(env.counter("token.refresh_token"), 1, "exactly one refresh");
+    let fresh = stored_access_token(&env);
+    assert_ne!(fresh, first.access_token);
+    for (id, token) in got.iter().enumerate() {
+        assert!(
+            token == fresh.expose() || token == first.access_token.expose(),
+            "child {id} got a working token"
+        );
     }
 }
 

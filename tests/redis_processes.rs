@@ -63,12 +63,14 @@ fn wait_for_go(dir: &Path) {
     }
 }
 
-/// A token for ADA with 1000 s to live (stale for the children), and one for BOB.
+/// A token for ADA that has expired (1 s to live, under the SDK's one-second validity
+/// margin), so every process waits for the one refresh (a token that still works would be
+/// served at once instead), and one for BOB.
 fn seed(env: &TestEnv, url: &str, prefix: &str) -> (zoho_oauth::Tokens, String) {
     let c = OAuthClient::from_config(config(&env.emulator.url(), url, prefix)).unwrap();
     env.set_settings(|s| s.access_token_ttl_secs = 3600);
     c.generate_access_token(&env.grant(BOB, SCOPES)).unwrap();
-    env.set_settings(|s| s.access_token_ttl_secs = 1000);
+    env.set_settings(|s| s.access_token_ttl_secs = 1);
     let first = c.generate_access_token(&env.grant(ADA, SCOPES)).unwrap();
     env.set_settings(|s| s.access_token_ttl_secs = 3600);
     let bob: String = raw(url).get(format!("{prefix}user:{BOB}")).unwrap();

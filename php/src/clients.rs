@@ -9,6 +9,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use zoho_oauth::config::StoreKind;
 use zoho_oauth::{Config, Error, ErrorKind, OAuthClient};
 
 use crate::initialized::{Initialized, StoreChoice};
@@ -69,7 +70,10 @@ fn without_user(config: &Config) -> Config {
 /// A client with `config` and the store `init` chose.
 fn build(init: &Initialized, config: Config) -> Result<OAuthClient, Error> {
     match &init.store {
-        StoreChoice::File | StoreChoice::MySql => OAuthClient::from_config(config),
+        StoreChoice::File => OAuthClient::from_config(config),
+        // The SDK's default store belongs to this door: asked for explicitly (the core
+        // guesses no store).
+        StoreChoice::MySql => OAuthClient::from_config(config.or_store_kind(StoreKind::Mysql)),
         StoreChoice::Custom { file, class } => {
             if class.trim().is_empty() {
                 return Err(Error::new(

@@ -46,8 +46,9 @@ enum Kind {
 fn kind_of(init: &Initialized) -> Option<Kind> {
     match (&init.store, init.config.store_kind()) {
         (StoreChoice::Custom { .. }, _) => None,
-        (_, StoreKind::File) => Some(Kind::File),
-        (_, StoreKind::Mysql | StoreKind::Redis) => Some(Kind::Database),
+        (_, Some(StoreKind::File)) => Some(Kind::File),
+        // No store named: the SDK's MySQL, which this door asks for.
+        (_, Some(StoreKind::Mysql | StoreKind::Redis) | None) => Some(Kind::Database),
     }
 }
 
@@ -76,7 +77,10 @@ fn wrong_store(kind: Kind, init: &Initialized) -> Error {
     let configured = match (&init.store, kind_of(init)) {
         (StoreChoice::Custom { class, .. }, _) => format!("the persistence handler {class}"),
         (_, Some(Kind::File)) => "the token file (token_persistence_path)".to_string(),
-        _ => format!("the {} store", init.config.store_kind().name()),
+        _ => format!(
+            "the {} store",
+            init.config.store_kind().unwrap_or(StoreKind::Mysql).name()
+        ),
     };
     Error::new(
         ErrorKind::ConfigInvalid,

@@ -48,12 +48,14 @@ fn build(pairs: Vec<(String, String)>, out: Out<*mut zoho_client>) -> Result<()>
 ///
 /// Keys: `client_id`, `client_secret`, `redirect_uri` (required; a missing key is
 /// `ZOHO_RESULT_CONFIG_MISSING` with the SDK's message `client_id is mandatory`),
-/// `token_persistence_path` (the directory of the token file; required, since the SDK's
-/// MySQL store is not supported: `ZOHO_RESULT_STORE_UNSUPPORTED`), `token_store_format`
-/// (`php`, the SDK's file `zcrm_oauthtokens.txt`, or `json`), `accounts_url` (https, or http
-/// to a loopback host only), `data_centre` (`us`, `eu`, `in`, `au`, `jp`, `ca`, `sa`, `uk`,
-/// `cn`), `currentUserEmail`, `access_type`, `connect_timeout_secs`, `timeout_secs`,
-/// `refresh_margin_secs` (default 60), `sandbox`, `apiBaseUrl`, `applicationLogFilePath`.
+/// a store: `token_persistence_path` (the directory of the token file) or `token_store`
+/// (`file`, `mysql` or `redis`, with that store's keys); a configuration naming neither is
+/// `ZOHO_RESULT_CONFIG_MISSING` (no store is guessed, no server is connected to), then
+/// `token_store_format` (`php`, the SDK's file `zcrm_oauthtokens.txt`, or `json`),
+/// `accounts_url` (https, or http to a loopback host only), `data_centre` (`us`, `eu`, `in`,
+/// `au`, `jp`, `ca`, `sa`, `uk`, `cn`), `currentUserEmail`, `access_type`,
+/// `connect_timeout_secs`, `timeout_secs`, `refresh_margin_secs` (default 60), `sandbox`,
+/// `apiBaseUrl`, `applicationLogFilePath`.
 /// Unknown keys are ignored; a repeated key keeps its last value.
 ///
 /// On `ZOHO_RESULT_OK`, `*out_client` is a new client that the caller frees with

@@ -1,9 +1,10 @@
-//! The fleet cache bound (`store_recheck`) and bounded lock waits, against a store that
-//! counts its reads and can be made to fail. No request reaches an accounts server: every
+//! The fleet cache bound (`store_recheck`), bounded lock waits, stale-while-revalidate and
+//! the back-off from a stalled store, against a store that counts its reads and lock
+//! attempts and can be made to fail or stall. No request reaches an accounts server: every
 //! case is decided before one would be sent (the accounts URL is a closed loopback port).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -15,17 +16,21 @@ use crate::secret::Secret;
 use crate::store::{LockGuard, MemoryStore, TokenStore};
 use crate::token::Tokens;
 
-/// A memory store that counts `get` calls and fails them while `down` is set.
+/// A memory store that counts `get` calls and lock attempts, fails reads while `down` is
+/// set, and answers each read only after `stall_ms` (a paused server, a locked table).
 #[derive(Default)]
 struct CountingStore {
     inner: MemoryStore,
     gets: AtomicUsize,
+    locks: AtomicUsize,
     down: AtomicBool,
+    stall_ms: AtomicU64,
 }
 
 impl TokenStore for CountingStore {
     fn get(&self, user: &str) -> Result<Option<Tokens>> {
         self.gets.fetch_add(1, Ordering::SeqCst);
+        thread::sleep(Duration::from_millis(self.stall_ms.load(Ordering::SeqCst)));
         if self.down.load(Ordering::SeqCst) {
             return Err(Error::new(ErrorKind::StoreUnavailable, "the store is down"));
         }
@@ -41,6 +46,7 @@ impl TokenStore for CountingStore {
         self.inner.list()
     }
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        self.locks.fetch_add(1, Ordering::SeqCst);
         self.inner.lock_user(user, wait)
     }
     fn describe(&self) -> String {
@@ -136,25 +142,109 @@ fn recheck_zero_reads_the_store_on_every_call_without_a_fingerprint() {
 }
 
 #[test]
-fn a_lock_held_too_long_serves_a_still_valid_token_after_the_bound() {
+fn a_still_valid_token_is_served_at_once_while_another_refreshes_and_the_lock_is_not_retried_per_call()
+ {
     let store = Arc::new(CountingStore::default());
     // Inside the 60 s refresh margin but still valid for 30 s.
     store
-        .save(&tokens("ada@example.com", "1000.old", 30_000))
+        .save(&tokens("busy@example.com", "1000.old", 30_000))
         .expect("save");
-    let c = client(&store, 0, 300);
+    let clock = Arc::new(crate::clock::OffsetClock::new());
+    // Waiting would take 5 s: nobody with a working token may wait for another's refresh.
+    let c = client(&store, 0, 5_000).with_clock(clock.clone());
     let held = store
-        .lock_user("ada@example.com", Duration::from_secs(1))
+        .lock_user("busy@example.com", Duration::from_secs(1))
         .expect("lock");
+    let before = store.locks.load(Ordering::SeqCst);
     let started = Instant::now();
-    let token = thread::scope(|s| s.spawn(|| c.get_access_token("ada@example.com")).join());
-    let waited = started.elapsed();
+    for _ in 0..50 {
+        let token = c.get_access_token("busy@example.com").expect("served");
+        assert_eq!(token.expose(), "1000.old");
+    }
+    assert!(started.elapsed() < Duration::from_secs(4), "nobody waited");
+    assert_eq!(
+        store.locks.load(Ordering::SeqCst) - before,
+        1,
+        "one try of the lock, then a pause"
+    );
+    // After the pause, the lock is tried again (once), still without waiting.
+    clock.advance_ms(super::pauses::BUSY_REFRESH_PAUSE_MS + 1);
+    assert_eq!(
+        c.get_access_token("busy@example.com")
+            .expect("served")
+            .expose(),
+        "1000.old"
+    );
+    assert_eq!(store.locks.load(Ordering::SeqCst) - before, 2);
     drop(held);
-    let token = token.expect("no panic").expect("old token served");
-    assert_eq!(token.expose(), "1000.old");
-    assert!(
-        waited >= Duration::from_millis(300) && waited < Duration::from_secs(5),
-        "{waited:?}"
+}
+
+#[test]
+fn a_stalled_store_costs_one_bounded_call_per_interval_not_one_per_call() {
+    let store = Arc::new(CountingStore::default());
+    store
+        .save(&tokens("stalled@example.com", "1000.cached", 3_600_000))
+        .expect("save");
+    let clock = Arc::new(crate::clock::OffsetClock::new());
+    let c = client(&store, 20, 1000).with_clock(clock.clone());
+    c.get_access_token("stalled@example.com").expect("cached");
+    // The store stalls for 300 ms per call, then fails (its call bound).
+    store.stall_ms.store(300, Ordering::SeqCst);
+    store.down.store(true, Ordering::SeqCst);
+    let gets = || store.gets.load(Ordering::SeqCst);
+    let before = gets();
+    for _ in 0..20 {
+        thread::sleep(Duration::from_millis(30)); // past store_recheck_ms every time
+        let token = c.get_access_token("stalled@example.com").expect("served");
+        assert_eq!(token.expose(), "1000.cached");
+    }
+    assert_eq!(gets() - before, 1, "one stalled call, then a back-off");
+    // After the back-off interval, the store is asked again: one call.
+    clock.advance_ms(super::pauses::STORE_RETRY_AFTER_MS);
+    c.get_access_token("stalled@example.com").expect("served");
+    assert_eq!(gets() - before, 2);
+    // The store answers again: its tokens are used, and the next re-check asks it.
+    store.stall_ms.store(0, Ordering::SeqCst);
+    store.down.store(false, Ordering::SeqCst);
+    store
+        .save(&tokens("stalled@example.com", "1000.new", 3_600_000))
+        .expect("save");
+    clock.advance_ms(super::pauses::STORE_RETRY_AFTER_MS);
+    thread::sleep(Duration::from_millis(30));
+    assert_eq!(
+        c.get_access_token("stalled@example.com")
+            .expect("read")
+            .expose(),
+        "1000.new"
+    );
+}
+
+#[test]
+fn a_stalled_store_costs_a_caller_with_a_working_token_one_call_bound_at_most() {
+    let store = Arc::new(CountingStore::default());
+    // Inside the margin: a call re-reads the store and would try to refresh.
+    store
+        .save(&tokens("working@example.com", "1000.stale", 30_000))
+        .expect("save");
+    let c = client(&store, 0, 1000);
+    c.get_access_token("working@example.com").expect("read");
+    store.stall_ms.store(300, Ordering::SeqCst);
+    store.down.store(true, Ordering::SeqCst);
+    let (gets, locks) = (
+        store.gets.load(Ordering::SeqCst),
+        store.locks.load(Ordering::SeqCst),
+    );
+    let token = c.get_access_token("working@example.com").expect("served");
+    assert_eq!(token.expose(), "1000.stale");
+    assert_eq!(
+        store.gets.load(Ordering::SeqCst) - gets,
+        1,
+        "one store call"
+    );
+    assert_eq!(
+        store.locks.load(Ordering::SeqCst),
+        locks,
+        "no lock tried behind a stalled store"
     );
 }
 

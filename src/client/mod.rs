@@ -8,7 +8,9 @@
 
 #[cfg(test)]
 mod bounded_tests;
+mod pauses;
 mod refresh;
+mod saving;
 #[cfg(test)]
 mod secretless_tests;
 mod user_map;
@@ -78,6 +80,10 @@ pub struct OAuthClient {
     /// (epoch ms, this process only): for a short while, the old token is used without
     /// asking the accounts server again.
     failed_refreshes: Mutex<HashMap<String, i64>>,
+    /// When the store last failed, and whose refresh lock was found taken (see [`pauses`]).
+    pauses: pauses::Pauses,
+    /// Refreshed tokens the store could not take, by entry key (see [`saving`]).
+    unsaved: Mutex<HashMap<String, Arc<Tokens>>>,
     log: SdkLog,
 }
 
@@ -90,19 +96,21 @@ impl OAuthClient {
             log: SdkLog::new(config.log_file()),
             recheck: config
                 .store_recheck()
-                .unwrap_or_else(|| store.default_recheck()),
+                .unwrap_or_else(|| store.defaults().recheck),
             config,
             store,
             clock: Arc::new(SystemClock),
             cache: Mutex::new(Cache::default()),
             cache_epoch: AtomicU64::new(0),
             failed_refreshes: Mutex::new(HashMap::new()),
+            pauses: pauses::Pauses::default(),
+            unsaved: Mutex::new(HashMap::new()),
         })
     }
 
     /// A client using the store the configuration selects ([`crate::store::open`]): the
-    /// token file that `token_persistence_path` names, else MySQL as Zoho's SDK, or what
-    /// `token_store` asks for.
+    /// token file that `token_persistence_path` names, or what `token_store` asks for. A
+    /// configuration naming neither is an [`ErrorKind::ConfigMissing`] error.
     pub fn from_config(config: Config) -> Result<OAuthClient> {
         config.validate()?;
         let store = crate::store::open(&config)?;
@@ -160,6 +168,10 @@ impl OAuthClient {
     /// When the user lookup fails (no `AaaServer.profile.READ` scope), the refresh token is
     /// not lost: the tokens are saved under `currentUserEmail` if configured; otherwise the
     /// error carries them ([`Error::unsaved_tokens`]).
+    ///
+    /// Before the grant is spent, the store is asked whether a save can work
+    /// ([`TokenStore::prepare`]); the tokens are saved under the user's refresh lock, so a
+    /// refresh in progress never overwrites them.
     pub fn generate_access_token(&self, grant_token: &str) -> Result<Tokens> {
         self.generate_access_token_with_fallback(grant_token, self.config.current_user_email())
     }
@@ -176,13 +188,16 @@ impl OAuthClient {
         if let Some(user) = fallback_user {
             check_user(user)?;
         }
+        let credentials = self.credentials()?;
+        self.store.prepare()?;
         let url = &self.config.accounts_url();
-        let reply =
-            self.accounts
-                .exchange_grant(url, self.credentials()?, &Secret::new(grant_token))?;
-        let mut tokens = self.tokens_from_reply(None, reply, None);
+        let sent_at = self.now_ms();
+        let reply = self
+            .accounts
+            .exchange_grant(url, credentials, &Secret::new(grant_token))?;
+        let mut tokens = self.tokens_from_reply(None, reply, None, sent_at);
         tokens.user = Some(self.user_for_new_tokens(&tokens, fallback_user)?);
-        self.save_new(tokens)
+        self.save_granted(tokens)
     }
 
     /// The e-mail behind fresh tokens. When the lookup fails because the grant lacks the
@@ -228,20 +243,22 @@ impl OAuthClient {
         check_user(user)?;
         let _lock = self.lock_user(user)?;
         let refresh = Secret::new(refresh_token);
+        let sent_at = self.now_ms();
         let reply =
             self.accounts
                 .refresh(self.config.accounts_url(), self.credentials()?, &refresh)?;
-        let tokens = self.tokens_from_reply(Some(user.to_string()), reply, Some(refresh));
+        let tokens = self.tokens_from_reply(Some(user.to_string()), reply, Some(refresh), sent_at);
         self.save_new(tokens)
     }
 
     /// Revokes `user`'s refresh token at Zoho (and with it every access token minted from
-    /// it), then deletes the stored tokens. If Zoho refuses, nothing is deleted.
+    /// it), then deletes the stored tokens. If Zoho refuses, nothing is deleted. Runs under
+    /// the user's refresh lock, as [`OAuthClient::delete_tokens`] does.
     pub fn revoke(&self, user: &str) -> Result<()> {
         check_user(user)?;
         let found = self.store.get(user)?.ok_or_else(no_tokens)?;
         let key = entry_key(&found, user).to_string();
-        let _lock = self.lock_user(&key)?;
+        let _lock = self.lock_for_removal(&key)?;
         let stored = self.store.get(&key)?.ok_or_else(no_tokens)?;
         let refresh = stored
             .refresh_token
@@ -255,8 +272,14 @@ impl OAuthClient {
     }
 
     /// Deletes `user`'s stored tokens (no call to Zoho); returns whether there were any.
+    ///
+    /// Runs under the user's refresh lock, waiting at most `lock_timeout_secs` for a refresh
+    /// in progress; when the lock is still taken then, the tokens are deleted anyway (a
+    /// warning is logged): the refresh's save finds the entry gone and saves nothing
+    /// ([`TokenStore::save_refreshed`]), so a delete is never undone.
     pub fn delete_tokens(&self, user: &str) -> Result<bool> {
         check_user(user)?;
+        let _lock = self.lock_for_removal(user)?;
         let deleted = self.store.delete(user)?;
         self.forget_cache();
         Ok(deleted)
@@ -293,39 +316,24 @@ impl OAuthClient {
             .unwrap_or_else(|| configured.to_string())
     }
 
+    /// The tokens of a reply to a request sent at `sent_at` (epoch ms): the expiry counts
+    /// from then, never from after a stall of this process between the reply and this call,
+    /// so a late reply never looks newer than it is.
     fn tokens_from_reply(
         &self,
         user: Option<String>,
         reply: TokenReply,
         refresh: Option<Secret>,
+        sent_at: i64,
     ) -> Tokens {
         Tokens {
             user,
             access_token: reply.access_token,
             refresh_token: reply.refresh_token.or(refresh),
-            expiry_time_ms: self.now_ms().saturating_add(reply.expires_in_ms),
+            expiry_time_ms: sent_at.saturating_add(reply.expires_in_ms),
             api_domain: reply.api_domain,
             scope: reply.scope,
             accounts_url: Some(self.config.accounts_url().to_string()),
-        }
-    }
-
-    /// Saves freshly issued tokens; if that fails, the error carries them.
-    fn save_new(&self, tokens: Tokens) -> Result<Tokens> {
-        let saved = self.store.save(&tokens);
-        self.forget_cache();
-        match saved {
-            Ok(()) => Ok(tokens),
-            Err(e) => {
-                self.log(
-                    Level::Severe,
-                    &format!(
-                        "Exception occured while Saving OAuthTokens ({})",
-                        e.message()
-                    ),
-                );
-                Err(e.with_unsaved_tokens(tokens))
-            }
         }
     }
 
@@ -371,8 +379,13 @@ impl OAuthClient {
     ) -> Result<Arc<Tokens>> {
         let epoch = self.cache_epoch.load(Ordering::Acquire);
         let stored = match self.store.get(user) {
-            Ok(Some(tokens)) => Arc::new(tokens),
+            Ok(Some(tokens)) => {
+                self.pauses.note_store_answered();
+                let key = entry_key(&tokens, user).to_string();
+                self.prefer_unsaved(&key, Arc::new(tokens))
+            }
             Ok(None) => {
+                self.pauses.note_store_answered();
                 self.forget_cache();
                 return Err(no_tokens());
             }
@@ -388,20 +401,41 @@ impl OAuthClient {
             }
         };
         // The epoch is read before the store was asked, so a forget during the read wins.
+        self.cache_entry(user, &stored, fingerprint, generation, epoch);
+        Ok(stored)
+    }
+
+    /// Caches `tokens` for `user` as confirmed now, under the store's `fingerprint` and
+    /// `generation` and the cache `epoch` taken before the store was read.
+    fn cache_entry(
+        &self,
+        user: &str,
+        tokens: &Arc<Tokens>,
+        fingerprint: Option<Fingerprint>,
+        generation: Option<u64>,
+        epoch: u64,
+    ) {
         if let Ok(mut cache) = self.cache.try_lock() {
             if cache.fingerprint != fingerprint {
                 cache.tokens.clear();
                 cache.fingerprint = fingerprint;
             }
             let entry = CachedTokens {
-                tokens: Arc::clone(&stored),
+                tokens: Arc::clone(tokens),
                 checked_at: Instant::now(),
                 generation,
                 epoch,
             };
             cache.tokens.insert(user, entry);
         }
-        Ok(stored)
+    }
+
+    /// Caches tokens this process obtained itself (and the store does not hold) for `user`,
+    /// as of the store's current fingerprint and generation.
+    fn remember(&self, user: &str, tokens: &Arc<Tokens>) {
+        let epoch = self.cache_epoch.load(Ordering::Acquire);
+        let (fingerprint, generation) = (self.store.fingerprint(), self.store.generation());
+        self.cache_entry(user, tokens, fingerprint, generation, epoch);
     }
 
     /// `user`'s cached tokens, however long ago the store confirmed them.
@@ -579,9 +613,21 @@ mod tests {
     }
 
     #[test]
-    fn from_config_without_path_opens_the_sdks_mysql_store_without_connecting() {
+    fn from_config_without_any_store_is_config_missing_and_connects_nowhere() {
         let config = Config::new("1000.ID", "s3cr3t", "https://example.com/cb");
-        let client = OAuthClient::from_config(config).expect("opened lazily");
+        let e = OAuthClient::from_config(config.clone())
+            .err()
+            .expect("no store named");
+        assert_eq!(e.kind(), ErrorKind::ConfigMissing);
+        assert!(e.message().contains("token_persistence_path"), "{e}");
+        assert!(e.message().contains("token_store"), "{e}");
+        assert!(
+            e.hint().is_some_and(|h| h.contains("token_store=mysql")),
+            "{e}"
+        );
+        // A door that wants the SDK's default asks for it.
+        let mysql = config.or_store_kind(crate::config::StoreKind::Mysql);
+        let client = OAuthClient::from_config(mysql).expect("opened lazily");
         assert_eq!(
             client.store().describe(),
             "mysql://root@localhost:3306/zohooauth.oauthtokens"

@@ -62,6 +62,16 @@ impl Config {
         self
     }
 
+    /// This configuration, with `kind` as its store when it names none (neither
+    /// `token_store` nor `token_persistence_path`): a door's own default (the PHP door's is
+    /// MySQL, as Zoho's SDK). A configuration that names a store keeps it.
+    pub fn or_store_kind(self, kind: StoreKind) -> Config {
+        if self.store.kind().is_some() {
+            return self;
+        }
+        self.with_store_kind(kind)
+    }
+
     /// Sets the shared stores' settings.
     pub fn with_store_settings(mut self, settings: StoreSettings) -> Config {
         self.store.settings = settings;

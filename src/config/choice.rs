@@ -79,13 +79,14 @@ impl StoreChoice {
         self.kind
     }
 
-    /// The token store in use: `token_store` when given; otherwise, as Zoho's SDK chooses,
-    /// the token file when `token_persistence_path` is set and MySQL when it is not.
-    pub fn kind(&self) -> StoreKind {
+    /// The token store in use: `token_store` when given; otherwise the token file when
+    /// `token_persistence_path` is set; `None` when neither is (no store is guessed: Zoho's
+    /// PHP SDK would use MySQL there, and the PHP door asks for it explicitly).
+    pub fn kind(&self) -> Option<StoreKind> {
         match (self.kind, &self.path) {
-            (Some(kind), _) => kind,
-            (None, Some(_)) => StoreKind::File,
-            (None, None) => StoreKind::Mysql,
+            (Some(kind), _) => Some(kind),
+            (None, Some(_)) => Some(StoreKind::File),
+            (None, None) => None,
         }
     }
 

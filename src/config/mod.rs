@@ -153,7 +153,7 @@ impl Config {
         self.store.format()
     }
 
-    /// The store asked for with `token_store`; `None` chooses as the SDK does (see
+    /// The store asked for with `token_store`; `None` chooses by the path (see
     /// [`Config::store_kind`]).
     pub fn token_store(&self) -> Option<StoreKind> {
         self.store.requested_kind()
@@ -165,7 +165,7 @@ impl Config {
     }
 
     /// The token store in use (see [`StoreChoice::kind`]).
-    pub fn store_kind(&self) -> StoreKind {
+    pub fn store_kind(&self) -> Option<StoreKind> {
         self.store.kind()
     }
 

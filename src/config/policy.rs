@@ -49,7 +49,7 @@ impl Policy {
 
     /// `store_recheck_ms`: how long a cached, valid token is served from memory without
     /// asking the store. `None` takes the store's default
-    /// ([`crate::store::TokenStore::default_recheck`]).
+    /// ([`crate::store::TokenStore::defaults`]).
     pub fn store_recheck(&self) -> Option<Duration> {
         self.store_recheck
     }

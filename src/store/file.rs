@@ -6,10 +6,12 @@ use std::sync::{Arc, Mutex};
 
 use super::token_file::{self, TokenFile};
 use super::{
-    Fingerprint, TokenStore, find_user, json_format, php_format, remove_entry, replace_entry,
+    Fingerprint, RefreshSave, TokenStore, find_user, json_format, php_format, remove_entry,
+    replace_entry,
 };
 use crate::config::StoreFormat;
 use crate::error::{Error, ErrorKind, Remedy, Result};
+use crate::secret::Secret;
 use crate::token::Tokens;
 
 /// A token file in the SDK's format or our JSON format.
@@ -143,14 +145,26 @@ impl FileStore {
 
     /// [`FileStore::modify`] for a change that may refuse: on `Err` nothing is written.
     fn try_modify<R>(&self, change: impl FnOnce(&mut Vec<Tokens>) -> Result<R>) -> Result<R> {
+        self.modify_if(|entries| change(entries).map(|result| (true, result)))
+    }
+
+    /// Runs `change` on the current entries under the write lock; writes the result only
+    /// when `change` says so (`true`), and nothing on `Err`.
+    fn modify_if<R>(
+        &self,
+        change: impl FnOnce(&mut Vec<Tokens>) -> Result<(bool, R)>,
+    ) -> Result<R> {
         let (result, entries) = self.file.replace(|bytes| {
             let (mut entries, kept) = self.decode(bytes)?;
-            let result = change(&mut entries)?;
-            Ok((self.encode(&entries, &kept), (result, entries)))
+            let (write, result) = change(&mut entries)?;
+            let bytes = write.then(|| self.encode(&entries, &kept));
+            Ok((bytes, (result, write.then_some(entries))))
         })?;
-        if let (Ok(fingerprint), Ok(mut cache)) =
-            (Fingerprint::of_file(self.path()), self.parsed.try_lock())
-        {
+        if let (Some(entries), Ok(fingerprint), Ok(mut cache)) = (
+            entries,
+            Fingerprint::of_file(self.path()),
+            self.parsed.try_lock(),
+        ) {
             *cache = Some((fingerprint, Arc::new(entries)));
         }
         Ok(result)
@@ -168,11 +182,30 @@ impl TokenStore for FileStore {
         self.modify(|entries| replace_entry(entries, tokens))
     }
 
+    /// The check and the write in one step under the file's write lock.
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        self.check_storable(fresh)?;
+        self.modify_if(|entries| {
+            let stored = entries.iter().find(|t| t.user == fresh.user);
+            let outcome = RefreshSave::decide(stored, fresh, used_refresh);
+            let write = outcome == RefreshSave::Saved;
+            if write {
+                replace_entry(entries, fresh);
+            }
+            Ok((write, outcome))
+        })
+    }
+
     fn delete(&self, user: &str) -> Result<bool> {
         if find_user(&self.entries()?, user).is_none() {
             return Ok(false);
         }
         self.modify(|entries| remove_entry(entries, user))
+    }
+
+    /// The directory exists, is trusted and can be written.
+    fn prepare(&self) -> Result<()> {
+        self.file.prepare()
     }
 
     fn list(&self) -> Result<Vec<Tokens>> {

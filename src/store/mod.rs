@@ -1,6 +1,7 @@
 //! Where tokens live: the [`TokenStore`] trait, a file store in the SDK's or our JSON format,
 //! and an in-memory store.
 
+mod defaults;
 mod file;
 #[allow(unsafe_code)] // libc: fcntl byte-range locks
 mod file_locks;
@@ -25,6 +26,7 @@ pub(crate) mod wait;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use defaults::{BuiltIn, StoreDefaults};
 pub use file::FileStore;
 pub use memory::MemoryStore;
 pub use mysql::MysqlStore;
@@ -122,10 +124,15 @@ pub trait TokenStore: Send + Sync {
     /// the file's write lock); this default reads, decides and saves, which is enough only
     /// while every writer of the store holds the user's lock ([`TokenStore::lock_user`]).
     fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        // The entry `get` finds is `user`'s when it names exactly `user`, or names nobody (a
+        // custom store may keep tokens without their user; they are the ones asked for).
         let stored = match fresh.user.as_deref() {
-            Some(user) => self
-                .get(user)?
-                .filter(|stored| stored.user.as_deref() == Some(user)),
+            Some(user) => self.get(user)?.filter(|stored| {
+                stored
+                    .user
+                    .as_deref()
+                    .is_none_or(|named| named.is_empty() || named == user)
+            }),
             None => None,
         };
         let outcome = RefreshSave::decide(stored.as_ref(), fresh, used_refresh);
@@ -161,12 +168,13 @@ pub trait TokenStore: Send + Sync {
         None
     }
 
-    /// How long a client may serve a cached, valid token without asking this store, when
-    /// `store_recheck_ms` is not set. The default, zero, asks on every call (a custom store
-    /// may change behind the library's back); the built-in stores answer
-    /// [`crate::config::DEFAULT_STORE_RECHECK`].
-    fn default_recheck(&self) -> Duration {
-        Duration::ZERO
+    /// What a client assumes about this store where its configuration says nothing (how
+    /// long a cached token is served without asking it). The default,
+    /// [`StoreDefaults::CUSTOM`], asks on every call (a custom store may change behind the
+    /// library's back); every store [`open`] opens answers [`StoreDefaults::BUILT_IN`]
+    /// (declared once, in [`BuiltIn`]).
+    fn defaults(&self) -> StoreDefaults {
+        StoreDefaults::CUSTOM
     }
 
     /// Takes a lock that serializes refreshes of one user's tokens, across processes (and
@@ -196,45 +204,84 @@ pub trait TokenStore: Send + Sync {
     fn describe(&self) -> String;
 }
 
+/// A wrapper whose [`TokenStore`] methods are its inner store's ([`Arc`], [`BuiltIn`]).
+trait Forward {
+    /// The store the methods go to.
+    type Inner: TokenStore + ?Sized;
+    /// That store.
+    fn inner(&self) -> &Self::Inner;
+}
+
+impl<S: TokenStore + ?Sized> Forward for Arc<S> {
+    type Inner = S;
+    fn inner(&self) -> &S {
+        self
+    }
+}
+
+impl<S: TokenStore> Forward for BuiltIn<S> {
+    type Inner = S;
+    fn inner(&self) -> &S {
+        &self.0
+    }
+}
+
+/// Every [`TokenStore`] method but `defaults`, forwarded to [`Forward::inner`]: one list, so
+/// a method added to the trait cannot be forgotten by one wrapper and not the other.
+macro_rules! forward_token_store_methods {
+    () => {
+        fn get(&self, user: &str) -> Result<Option<Tokens>> {
+            self.inner().get(user)
+        }
+        fn save(&self, tokens: &Tokens) -> Result<()> {
+            self.inner().save(tokens)
+        }
+        fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+            self.inner().save_refreshed(fresh, used_refresh)
+        }
+        fn delete(&self, user: &str) -> Result<bool> {
+            self.inner().delete(user)
+        }
+        fn prepare(&self) -> Result<()> {
+            self.inner().prepare()
+        }
+        fn list(&self) -> Result<Vec<Tokens>> {
+            self.inner().list()
+        }
+        fn fingerprint(&self) -> Option<Fingerprint> {
+            self.inner().fingerprint()
+        }
+        fn generation(&self) -> Option<u64> {
+            self.inner().generation()
+        }
+        fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+            self.inner().lock_user(user, wait)
+        }
+        fn refresh_failed_at(&self, user: &str) -> Option<i64> {
+            self.inner().refresh_failed_at(user)
+        }
+        fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
+            self.inner().set_refresh_failed_at(user, at_ms)
+        }
+        fn describe(&self) -> String {
+            self.inner().describe()
+        }
+    };
+}
+
 impl<S: TokenStore + ?Sized> TokenStore for Arc<S> {
-    fn get(&self, user: &str) -> Result<Option<Tokens>> {
-        (**self).get(user)
+    forward_token_store_methods!();
+
+    fn defaults(&self) -> StoreDefaults {
+        self.inner().defaults()
     }
-    fn save(&self, tokens: &Tokens) -> Result<()> {
-        (**self).save(tokens)
-    }
-    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
-        (**self).save_refreshed(fresh, used_refresh)
-    }
-    fn delete(&self, user: &str) -> Result<bool> {
-        (**self).delete(user)
-    }
-    fn prepare(&self) -> Result<()> {
-        (**self).prepare()
-    }
-    fn list(&self) -> Result<Vec<Tokens>> {
-        (**self).list()
-    }
-    fn fingerprint(&self) -> Option<Fingerprint> {
-        (**self).fingerprint()
-    }
-    fn generation(&self) -> Option<u64> {
-        (**self).generation()
-    }
-    fn default_recheck(&self) -> Duration {
-        (**self).default_recheck()
-    }
-    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        (**self).lock_user(user, wait)
-    }
-    fn refresh_failed_at(&self, user: &str) -> Option<i64> {
-        (**self).refresh_failed_at(user)
-    }
-    fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
-        (**self).set_refresh_failed_at(user, at_ms)
-    }
-    fn describe(&self) -> String {
-        (**self).describe()
+}
+
+impl<S: TokenStore> TokenStore for BuiltIn<S> {
+    forward_token_store_methods!();
+
+    fn defaults(&self) -> StoreDefaults {
+        StoreDefaults::BUILT_IN
     }
 }
 

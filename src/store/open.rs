@@ -5,19 +5,24 @@ use std::sync::Arc;
 use super::mysql::MysqlStore;
 use super::mysql::oauthtoken::{self, OauthtokenStore};
 use super::redis::RedisStore;
-use super::{FileStore, SdkCsvStore, TokenStore};
+use super::{BuiltIn, FileStore, SdkCsvStore, TokenStore};
 use crate::config::{Config, StoreKind};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The token store `config` selects ([`Config::store_kind`]): the token file (the SDK's
 /// `sdk_tokens.txt` CSV when `token_persistence_path` names that file), MySQL (the current
-/// SDKs' `oauthtoken` layout when `mysql_table` is `oauthtoken`) or Redis. Opening never
+/// SDKs' `oauthtoken` layout when `mysql_table` is `oauthtoken`) or Redis, each wrapped in
+/// [`BuiltIn`] (the defaults of every store of this library, declared once). Opening never
 /// connects to a server; the shared stores connect on first use.
+///
+/// A configuration that names no store (neither `token_persistence_path` nor
+/// `token_store`) is an [`ErrorKind::ConfigMissing`] error: nothing is opened, and no
+/// server is guessed at. (Zoho's PHP SDK uses MySQL then; the PHP door asks for it.)
 pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
     if let Some(csv) = super::sdk_csv::configured_path(config) {
-        return Ok(Arc::new(SdkCsvStore::open(config, &csv)?));
+        return Ok(Arc::new(BuiltIn(SdkCsvStore::open(config, &csv)?)));
     }
-    let store: Arc<dyn TokenStore> = match config.store_kind() {
+    let store: Arc<dyn TokenStore> = match config.store_kind().ok_or_else(no_store)? {
         StoreKind::File => {
             let file = config.token_file().ok_or_else(|| {
                 Error::new(
@@ -25,14 +30,28 @@ pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
                     "token_store=file needs token_persistence_path",
                 )
             })?;
-            Arc::new(FileStore::new(file, config.token_store_format())?)
+            Arc::new(BuiltIn(FileStore::new(file, config.token_store_format())?))
         }
-        StoreKind::Mysql if oauthtoken_selected(config) => Arc::new(OauthtokenStore::open(config)?),
-        StoreKind::Mysql => Arc::new(MysqlStore::open(config)?),
-        StoreKind::Redis => Arc::new(RedisStore::open(config)?),
+        StoreKind::Mysql if oauthtoken_selected(config) => {
+            Arc::new(BuiltIn(OauthtokenStore::open(config)?))
+        }
+        StoreKind::Mysql => Arc::new(BuiltIn(MysqlStore::open(config)?)),
+        StoreKind::Redis => Arc::new(BuiltIn(RedisStore::open(config)?)),
     };
     Ok(store)
 }
+
+/// The error for a configuration that names no store.
+fn no_store() -> Error {
+    Error::new(
+        ErrorKind::ConfigMissing,
+        "no token store is configured: token_persistence_path or token_store is mandatory",
+    )
+    .with_hint(NO_STORE_HINT)
+}
+
+/// What to set when no store is configured.
+pub const NO_STORE_HINT: &str = "set token_persistence_path to a directory the application owns (the token file zcrm_oauthtokens.txt is kept there), or token_store=mysql or token_store=redis with that store's keys";
 
 /// Whether `mysql_table` names the current SDKs' `oauthtoken` table.
 fn oauthtoken_selected(config: &Config) -> bool {

@@ -33,7 +33,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// The [`TokenStore`](crate::store::TokenStore) methods of a store kept in a [`TokenFile`]
 /// (its field `file`, and a `path()` method): the file's fingerprint and change counter, the
-/// default re-check, the per-user refresh locks, the refresh failure times (kept as text in
+/// per-user refresh locks, the refresh failure times (kept as text in
 /// the user's lock stripe, so every process sees them), and its path as its description.
 macro_rules! token_file_store_methods {
     () => {
@@ -43,10 +43,6 @@ macro_rules! token_file_store_methods {
 
         fn generation(&self) -> Option<u64> {
             self.file.generation()
-        }
-
-        fn default_recheck(&self) -> std::time::Duration {
-            $crate::config::DEFAULT_STORE_RECHECK
         }
 
         fn lock_user(
@@ -100,7 +96,8 @@ impl TokenFile {
     ///
     /// The directory is refused when other users can write it (unless it is sticky), and a
     /// token file that is a symlink is followed to its target once, here: the store then
-    /// works on the target, in the target's directory.
+    /// works on the target, in the target's directory. A token file this process can write
+    /// in a directory it cannot is refused (see `refuse_in_place_deployment`).
     pub fn open(path: PathBuf) -> Result<TokenFile> {
         let path = resolve_symlink(path)?;
         let dir = parent_dir(&path);
@@ -131,6 +128,7 @@ impl TokenFile {
             )
             .with_path(&path));
         }
+        refuse_in_place_deployment(&path, &dir)?;
         Ok(TokenFile {
             generation: CounterSlot::new(sibling(&path, ".locks").join("generation")),
             path,
@@ -177,11 +175,13 @@ impl TokenFile {
         }
     }
 
-    /// Under the write lock: reads the file, lets `change` make the new bytes (or refuse,
-    /// and then nothing is written), replaces the file and bumps the change counter.
+    /// Under the write lock: reads the file, lets `change` make the new bytes, replaces the
+    /// file and bumps the change counter. When `change` refuses (`Err`) or gives no bytes,
+    /// nothing is written (a check and its decision still ran under the write lock, against
+    /// every other writer).
     pub fn replace<R>(
         &self,
-        change: impl FnOnce(Option<Vec<u8>>) -> Result<(Vec<u8>, R)>,
+        change: impl FnOnce(Option<Vec<u8>>) -> Result<(Option<Vec<u8>>, R)>,
     ) -> Result<R> {
         let _lock = file_locks::lock_file(
             &sibling(&self.path, ".lock"),
@@ -190,17 +190,27 @@ impl TokenFile {
             WRITE_LOCK_WAIT,
         )?;
         let (bytes, result) = change(self.read()?)?;
-        self.write_atomically(&bytes)?;
-        if let Some(generation) = self.generation_counter() {
-            generation.bump();
+        if let Some(bytes) = bytes {
+            self.write_atomically(&bytes)?;
+            if let Some(generation) = self.generation_counter() {
+                generation.bump();
+            }
         }
         Ok(result)
+    }
+
+    /// Checks, before a grant is spent, that a save can work: the directory still exists,
+    /// is trusted and can be written by this process (the file is replaced by a rename),
+    /// and the lock directory can be used.
+    pub fn prepare(&self) -> Result<()> {
+        self.check_writable("new tokens could not be saved; the grant token was not used")?;
+        self.locks_dir().map(|_| ())
     }
 
     /// The lock directory, for a refresh of a user: refused up front when the token file
     /// could not be replaced, so a refresh is never spent on tokens that cannot be saved.
     fn locks_dir_for_refresh(&self) -> Result<PathBuf> {
-        self.check_writable()?;
+        self.check_writable("a refreshed token could not be saved and no refresh is made")?;
         self.locks_dir()
     }
 
@@ -212,32 +222,21 @@ impl TokenFile {
     }
 
     /// Whether this process can replace the token file: the directory must be writable
-    /// (the file is replaced by a rename) and trusted.
-    fn check_writable(&self) -> Result<()> {
+    /// (the file is replaced by a rename) and trusted. `consequence` says what the error
+    /// means for the caller.
+    fn check_writable(&self, consequence: &str) -> Result<()> {
         let dir = parent_dir(&self.path);
         let meta = fs::metadata(&dir).map_err(|e| permission_error("use", &dir, &e))?;
         self.trust.check_token_dir(&dir, &meta)?;
-        let c_dir = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).map_err(|_| {
-            Error::invalid_argument("the token directory's path contains a NUL byte")
-        })?;
-        // SAFETY: c_dir is a valid NUL-terminated path; faccessat only reads it.
-        let rc = unsafe {
-            libc::faccessat(
-                libc::AT_FDCWD,
-                c_dir.as_ptr(),
-                libc::W_OK | libc::X_OK,
-                libc::AT_EACCESS,
-            )
+        let err = match access(&dir, libc::W_OK | libc::X_OK) {
+            Ok(()) => return Ok(()),
+            Err(err) => err,
         };
-        if rc == 0 {
-            return Ok(());
-        }
-        let err = std::io::Error::last_os_error();
         let base = permission_error("write in the token directory", &dir, &err);
         Err(Error::new(
             ErrorKind::StoreIo,
             format!(
-                "{}; the token file is replaced by a rename, so a refreshed token could not be saved and no refresh is made",
+                "{}; the token file is replaced by a rename, so {consequence}",
                 base.message()
             ),
         )
@@ -407,6 +406,42 @@ fn resolve_symlink(path: PathBuf) -> Result<PathBuf> {
             Ok(target)
         }
         _ => Ok(path),
+    }
+}
+
+/// Refuses a token file this process can write in a directory it cannot: how Zoho's SDK
+/// (which rewrites the file in place) is often deployed. This library replaces the file by
+/// a rename, so that a crash never leaves half a file and a reader never sees one; there no
+/// refreshed token could ever be saved, and the deployment would fail an hour after the
+/// switch, when the first token expires. Refused when opened (at `initialize`), with the fix.
+fn refuse_in_place_deployment(path: &Path, dir: &Path) -> Result<()> {
+    let writable_file = path.is_file() && access(path, libc::W_OK).is_ok();
+    if !writable_file || access(dir, libc::W_OK | libc::X_OK).is_ok() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::StoreIo,
+        format!(
+            "the token file {} can be written by this process but its directory {} cannot: the file is replaced by a rename (never rewritten in place, so a crash cannot leave half a file), so no refreshed token could be saved there",
+            path.display(),
+            dir.display()
+        ),
+    )
+    .with_hint("give the directory to the application's user as the file is (chown www-data DIR), or move the token file into a directory that user owns")
+    .with_path(dir))
+}
+
+/// `faccessat(path, mode)` with the effective ids (as the kernel checks an open or a
+/// rename; root passes).
+fn access(path: &Path, mode: libc::c_int) -> std::io::Result<()> {
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| std::io::Error::new(IoKind::InvalidInput, "the path contains a NUL byte"))?;
+    // SAFETY: c_path is a valid NUL-terminated path; faccessat only reads it.
+    let rc = unsafe { libc::faccessat(libc::AT_FDCWD, c_path.as_ptr(), mode, libc::AT_EACCESS) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
     }
 }
 

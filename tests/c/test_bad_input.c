@@ -147,6 +147,17 @@ static void test_client_new(const char *dir) {
     const char *empty_values[] = {"", "", "", ""};
     EXPECT_RC(zoho_client_new(keys, empty_values, 4, &client), ZOHO_RESULT_CONFIG_MISSING);
     expect_message_contains("client_id value is missing");
+    /* No store named: refused, nothing guessed (Zoho's PHP SDK would connect to MySQL on
+     * localhost as root; only the PHP door does that). */
+    EXPECT_RC(zoho_client_new(keys, values, 3, &client), ZOHO_RESULT_CONFIG_MISSING);
+    expect_message_contains("no token store is configured");
+    expect_message_contains("token_persistence_path or token_store is mandatory");
+    expect_message_contains("token_store=mysql");
+    EXPECT_RC(zoho_client_new_from_json("{\"client_id\":\"" TEST_CLIENT_ID "\",\"client_secret\":\"s\","
+                                        "\"redirect_uri\":\"" TEST_REDIRECT_URI "\"}",
+                                        &client),
+              ZOHO_RESULT_CONFIG_MISSING);
+    expect_message_contains("no token store is configured");
     char *big = long_string(5000);
     const char *long_id[] = {big, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, dir};
     EXPECT_RC(zoho_client_new(keys, long_id, 4, &client), ZOHO_RESULT_CONFIG_INVALID);

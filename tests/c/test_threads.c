@@ -85,15 +85,22 @@ static void free_tokens(struct shared *s) {
     }
 }
 
-/* Makes the stored token stale: a forced refresh while the emulator gives 60 s tokens
- * (the client's margin is 60 s). Returns the stale token. */
+/* Makes the stored token expired: new tokens from the stored refresh token, saved as they
+ * are, while the emulator gives 1 s tokens (under the SDK's one-second validity margin, so
+ * expired at once). Every thread then waits for the one refresh (a token that still works
+ * would be served at once instead). Returns the expired token. */
 static char *make_stale(zoho_client *client) {
-    emu_ttl(60);
     zoho_tokens *t = NULL;
+    char *refresh = NULL;
     char *stale = NULL;
-    EXPECT_OK(zoho_client_refresh(client, TEST_USER, &t));
+    EXPECT_OK(zoho_client_get_tokens(client, TEST_USER, &t));
+    EXPECT_OK(zoho_tokens_refresh_token(t, &refresh));
+    zoho_tokens_free(t);
+    emu_ttl(1);
+    EXPECT_OK(zoho_client_generate_access_token_from_refresh_token(client, refresh, TEST_USER, &t));
     EXPECT_OK(zoho_tokens_access_token(t, &stale));
     zoho_tokens_free(t);
+    zoho_string_free(refresh);
     emu_ttl(3600);
     return stale;
 }

@@ -23,11 +23,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: seed_000 EMULATOR_URL GRANT PORT TABLE\n");
         return 2;
     }
+    /* The C door guesses no store: MySQL is asked for (token_store), then the SDK's keys. */
     const char *keys[] = {"client_id", "client_secret", "redirect_uri", "currentUserEmail", "accounts_url",
-                          "host_address", "db_port", "db_username", "db_password", "mysql_table"};
+                          "token_store", "host_address", "db_port", "db_username", "db_password", "mysql_table"};
     const char *values[] = {"1000.TESTCLIENT0000000000000000001", "5ecret+&=%0f1e2d3c4b5a69788796a5b4c3d2e1f0",
                             "https://example.com/zoho/callback", "ada@example.com", argv[1],
-                            "localhost", argv[3], "root", "", argv[4]};
+                            "mysql", "localhost", argv[3], "root", "", argv[4]};
     zoho_client *client = NULL;
     if (zoho_client_new(keys, values, sizeof keys / sizeof keys[0], &client) != ZOHO_RESULT_OK) fail("zoho_client_new");
     zoho_tokens *tokens = NULL;
@@ -42,7 +43,7 @@ int main(int argc, char **argv) {
     char json[1024];
     snprintf(json, sizeof json,
              "{\"client_id\":\"%s\",\"client_secret\":\"%s\",\"redirect_uri\":\"%s\",\"accounts_url\":\"%s\","
-             "\"host_address\":\"localhost\",\"db_port\":%s,\"db_username\":\"root\",\"mysql_table\":\"%s\"}",
+             "\"token_store\":\"mysql\",\"host_address\":\"localhost\",\"db_port\":%s,\"db_username\":\"root\",\"mysql_table\":\"%s\"}",
              values[0], values[1], values[2], argv[1], argv[3], argv[4]);
     if (zoho_client_new_from_json(json, &client) != ZOHO_RESULT_OK) fail("zoho_client_new_from_json");
     if (zoho_client_get_access_token(client, "bob@example.com", &access) != ZOHO_RESULT_OK) fail("get_access_token(bob)");

@@ -232,12 +232,13 @@ function test_flow(FFI $ffi, string $dir): void
     check(counter('token.refresh_token') === 0, 'no refresh yet');
     check(emulator('GET', '/crm/v2/users', null, $access)[0] === 200, 'token works');
 
+    // Saved as it is from the refresh token: stale at once with a 60 s margin.
     admin('settings', ['access_token_ttl_secs' => 60]);
-    $short = tokens_call($ffi, 'zoho_client_refresh', [$client, USER]);
+    $short = tokens_call($ffi, 'zoho_client_generate_access_token_from_refresh_token', [$client, $refresh, USER]);
     $stale = field($ffi, 'zoho_tokens_access_token', $short);
     check(field($ffi, 'zoho_tokens_refresh_token', $short) === $refresh, 'refresh token kept');
     free_tokens($ffi, $short);
-    check(counter('token.refresh_token') === 1, 'one forced refresh');
+    check(counter('token.refresh_token') === 1, 'one refresh from the refresh token');
     admin('settings', ['access_token_ttl_secs' => 3600]);
     $fresh = get_token($ffi, $client, USER);
     check($fresh !== $stale && $fresh !== $access, 'stale token refreshed');
@@ -274,9 +275,14 @@ function test_errors(FFI $ffi, string $dir): void
 {
     new_client($ffi, '{}', $ffi->ZOHO_RESULT_CONFIG_MISSING, 'client_id is mandatory');
     new_client($ffi, '{"client_secret":"' . CLIENT_SECRET, $ffi->ZOHO_RESULT_CONFIG_INVALID);
-    // No token path: the SDK's MySQL store, opened without connecting; a server that is down
-    // is store_unavailable at the first call.
-    $mysql = new_client($ffi, config_json($dir, ['token_persistence_path' => null, 'host_address' => '127.0.0.1', 'db_port' => '1']));
+    // No store named: refused, nothing connected to (Zoho's MySQL default belongs to the PHP
+    // extension, as the SDK's).
+    new_client($ffi, config_json($dir, ['token_persistence_path' => null]),
+        $ffi->ZOHO_RESULT_CONFIG_MISSING, 'no token store is configured');
+    // MySQL asked for: opened without connecting; a server that is down is store_unavailable
+    // at the first call.
+    $mysql = new_client($ffi, config_json($dir, ['token_persistence_path' => null, 'token_store' => 'mysql',
+        'host_address' => '127.0.0.1', 'db_port' => '1']));
     get_token($ffi, $mysql, USER, $ffi->ZOHO_RESULT_STORE_UNAVAILABLE);
     free_client($ffi, $mysql);
     [$keys, $values, $n, $bufs] = pairs($ffi, ['client_id' => CLIENT_ID, 'client_secret' => CLIENT_SECRET,

@@ -128,12 +128,12 @@ def test_flow(lib, emu, directory):
         check(client.user_email(access) == USER, "user_email")
         check(client.list_users() == [USER], "list users")
 
-        emu.ttl(60)
-        with client.refresh(USER) as short:
+        emu.ttl(60)  # saved as it is from the refresh token: stale at once with a 60 s margin
+        with client.generate_from_refresh_token(refresh, USER) as short:
             stale = short.access_token
             check(short.refresh_token == refresh, "refresh token kept")
             check(short.expiry_ms - time.time() * 1000 <= 61_000, "60 s token")
-        check(emu.counter("token.refresh_token") == 1, "one forced refresh")
+        check(emu.counter("token.refresh_token") == 1, "one refresh from the refresh token")
         emu.ttl(3600)
         fresh = client.get_access_token(USER)
         check(fresh not in (stale, access), "stale token refreshed")
@@ -160,9 +160,14 @@ def test_errors(lib, emu, directory):
     expect_error(lib, 101, z.Client.from_json, lib, "{}", contains="client_id is mandatory")
     expect_error(lib, 102, z.Client.from_json, lib, '{"client_secret":"' + CLIENT_SECRET)
     expect_error(lib, 102, z.Client.from_json, lib, config(emu, directory, accounts_url="http://zoho.com"))
-    # No token path: the SDK's MySQL store, opened without connecting; a server that is down
-    # is store_unavailable (404) at the first call.
-    with z.Client.from_json(lib, config(emu, None, host_address="127.0.0.1", db_port="1")) as client:
+    # No store named: refused (101), nothing connected to; the SDK's MySQL default is the PHP
+    # extension's only.
+    expect_error(lib, 101, z.Client.from_json, lib, config(emu, None, host_address="127.0.0.1", db_port="1"),
+                 contains="no token store is configured")
+    # MySQL asked for: opened without connecting; a server that is down is store_unavailable
+    # (404) at the first call.
+    with z.Client.from_json(lib, config(emu, None, token_store="mysql", host_address="127.0.0.1",
+                                        db_port="1")) as client:
         expect_error(lib, 404, client.get_access_token, USER)
     expect_error(lib, 101, z.Client.from_pairs, lib, {"client_id": "x"}, contains="client_secret is mandatory")
     with z.Client.from_pairs(lib, {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,

@@ -13,9 +13,12 @@ emu_client();
 $dir = temp_dir();
 $config = test_config($dir, ['refresh_margin_secs' => '60']);
 ZCRMRestClient::initialize($config);
-emu_settings(['access_token_ttl_secs' => 60]);       // stale at once for a 60 s margin
+// Expired by the time the children start (a token that still works inside the margin is
+// served at once instead of waiting for the refresh: stale-while-revalidate).
+emu_settings(['access_token_ttl_secs' => 3]);
 $old = ZohoOAuth::getClientInstance()->generateAccessToken(emu_grant())->getAccessToken();
 emu_settings(['access_token_ttl_secs' => 3600]);
+sleep(4);
 
 $barrier = "$dir/go";
 $payload = base64_encode(json_encode(['config' => $config, 'barrier' => $barrier]));

@@ -16,9 +16,12 @@ $out = temp_dir('out');
 // The parent uses the extension (HTTP included) before forking, as an FPM master would not,
 // to make the test harder: the children must not share its connections.
 ZCRMRestClient::initialize(test_config($dir, ['refresh_margin_secs' => '60']));
-emu_settings(['access_token_ttl_secs' => 60]);
+// Expired, so every child waits for the one refresh (a token that still works is served at
+// once instead).
+emu_settings(['access_token_ttl_secs' => 3]);
 $old = ZohoOAuth::getClientInstance()->generateAccessToken(emu_grant())->getAccessToken();
 emu_settings(['access_token_ttl_secs' => 3600]);
+sleep(4);
 
 $children = [];
 for ($i = 0; $i < 8; $i++) {

@@ -18,9 +18,15 @@ impl Settings {
         Ok(StoreFormat::parse(self.store_format_name().unwrap_or(""))?)
     }
 
-    /// The token directory, created (0700) when it is the default one.
+    /// The token directory, created (0700) when it is the default one. A blank one names no
+    /// store: refused (the working directory is never used in its place).
     pub fn token_dir(&self) -> Result<PathBuf, Failure> {
-        let dir = self.token_dir_path().unwrap_or_else(|| PathBuf::from("."));
+        let dir = self.token_dir_path().ok_or_else(|| {
+            Failure::usage(
+                "no token store is configured: the token directory (token_persistence_path) is blank",
+            )
+            .with_hint("set token_persistence_path, ZOHO_TOKEN_DIR or --token-dir to a directory, or leave them all unset for the data directory (~/.local/share/zoho-oauth)")
+        })?;
         if self.default_token_dir && !dir.exists() {
             std::fs::DirBuilder::new()
                 .recursive(true)
@@ -36,17 +42,17 @@ impl Settings {
         Ok(dir)
     }
 
-    /// The configured token store: the token file in the token directory, or MySQL or
-    /// Redis when `token_store` says so (opened through the library, as every door does).
+    /// The configured token store: the token file in the token directory (by default the
+    /// CLI's data directory, created when missing), or the SDK's CSV, MySQL or Redis when
+    /// `token_persistence_path` or `token_store` says so (opened through the library, as
+    /// every door does). The token file needs no other key (an accounts server that is
+    /// wrong does not stop `users`); it gets the built-in stores' defaults.
     pub fn store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
         if self.names_shared_store() || self.names_sdk_csv() {
             return Ok(zoho_oauth::store::open(&self.config_without_secret()?)?);
         }
-        let dir = self.token_dir()?;
-        Ok(Arc::new(zoho_oauth::FileStore::in_directory(
-            dir,
-            self.store_format()?,
-        )?))
+        let file = zoho_oauth::FileStore::in_directory(self.token_dir()?, self.store_format()?)?;
+        Ok(Arc::new(zoho_oauth::store::BuiltIn(file)))
     }
 
     /// Whether `token_persistence_path` names the current SDKs' `sdk_tokens.txt`.

@@ -304,10 +304,6 @@ impl TokenStore for OauthtokenStore {
         lock::lock_guard(&self.settings, user, wait)
     }
 
-    fn default_recheck(&self) -> Duration {
-        crate::config::DEFAULT_STORE_RECHECK
-    }
-
     fn describe(&self) -> String {
         self.settings.describe()
     }

@@ -17,7 +17,7 @@ use crate::config::{Config, StoreKind};
 /// `sdk_tokens.txt` (or that does not exist yet and ends so), with the file store selected.
 pub fn configured_path(config: &Config) -> Option<PathBuf> {
     let path = config.token_persistence_path()?;
-    (config.store_kind() == StoreKind::File && names_csv(path)).then(|| path.to_path_buf())
+    (config.store_kind() == Some(StoreKind::File) && names_csv(path)).then(|| path.to_path_buf())
 }
 
 /// Whether `path` names an `sdk_tokens.txt` file (not a directory).

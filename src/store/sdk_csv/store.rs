@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::secret::Secret;
 use crate::store::token_file::{self, TokenFile};
-use crate::store::{Fingerprint, TokenStore};
+use crate::store::{Fingerprint, RefreshSave, TokenStore};
 use crate::token::Tokens;
 
 /// The file name Zoho's current SDKs use in the working directory.
@@ -107,12 +107,24 @@ impl SdkCsvStore {
     /// (also when nothing changed, which converts a 9-column file). On `Err` nothing is
     /// written.
     pub fn modify<R>(&self, change: impl FnOnce(&mut Vec<SdkRow>) -> Result<R>) -> Result<R> {
+        self.modify_if(|rows| change(rows).map(|result| (true, result)))
+    }
+
+    /// [`SdkCsvStore::modify`] for a change that may leave the file as it is: the file is
+    /// replaced only when `change` says so (`true`).
+    fn modify_if<R>(
+        &self,
+        change: impl FnOnce(&mut Vec<SdkRow>) -> Result<(bool, R)>,
+    ) -> Result<R> {
         let (result, rows) = self.file.replace(|bytes| {
             let mut rows = self.decode(bytes)?.rows;
-            let result = change(&mut rows)?;
-            Ok((format::encode(&rows), (result, rows)))
+            let (write, result) = change(&mut rows)?;
+            let bytes = write.then(|| format::encode(&rows));
+            Ok((bytes, (result, write.then_some(rows))))
         })?;
-        if let (Ok(fingerprint), Ok(mut cache)) = (self.stat(), self.parsed.try_lock()) {
+        if let (Some(rows), Ok(fingerprint), Ok(mut cache)) =
+            (rows, self.stat(), self.parsed.try_lock())
+        {
             *cache = Some((fingerprint, Arc::new(rows)));
         }
         Ok(result)
@@ -181,6 +193,29 @@ impl TokenStore for SdkCsvStore {
             rows::upsert(rows, tokens, || self.new_row.clone());
             Ok(())
         })
+    }
+
+    /// The check and the write in one step under the file's write lock.
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        rows::check_storable(fresh)?;
+        let user = fresh.user.as_deref().unwrap_or_default();
+        self.modify_if(|rows| {
+            let stored = rows
+                .iter()
+                .find(|row| rows::key(row) == user)
+                .map(rows::to_tokens);
+            let outcome = RefreshSave::decide(stored.as_ref(), fresh, used_refresh);
+            let write = outcome == RefreshSave::Saved;
+            if write {
+                rows::upsert(rows, fresh, || self.new_row.clone());
+            }
+            Ok((write, outcome))
+        })
+    }
+
+    /// The directory exists, is trusted and can be written.
+    fn prepare(&self) -> Result<()> {
+        self.file.prepare()
     }
 
     fn delete(&self, user: &str) -> Result<bool> {
