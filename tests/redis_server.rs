@@ -8,8 +8,12 @@
 #[path = "redis/support.rs"]
 mod support;
 
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use redis::Commands;
@@ -255,4 +259,83 @@ fn a_sentinel_is_refused_with_a_clear_message() {
             .is_some_and(|h| h.contains("GET-MASTER-ADDR-BY-NAME")),
         "{e}"
     );
+}
+
+/// Copies `from` to `to` until either side ends.
+fn pump(mut from: TcpStream, mut to: TcpStream) {
+    let mut buf = [0u8; 16 * 1024];
+    while let Ok(n) = from.read(&mut buf) {
+        if n == 0 || to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown(Shutdown::Both);
+    let _ = from.shutdown(Shutdown::Both);
+}
+
+/// A loopback port that forwards each new connection to the port `target` holds when it is
+/// accepted: an address that moves with the primary (a virtual IP, a DNS name, a proxy).
+fn moving_address(target: Arc<AtomicU16>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", target.load(Ordering::SeqCst)))
+            else {
+                continue;
+            };
+            let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || pump(client, server));
+            std::thread::spawn(move || pump(s2, c2));
+        }
+    });
+    port
+}
+
+fn replicaof(url: &str, primary: Option<u16>) {
+    let mut command = redis::cmd("REPLICAOF");
+    match primary {
+        Some(port) => command.arg("127.0.0.1").arg(port),
+        None => command.arg("NO").arg("ONE"),
+    };
+    let _: () = command.query(&mut raw(url)).unwrap();
+}
+
+#[test]
+fn a_failover_behind_an_address_that_moves_keeps_every_token() {
+    let Some(old) = PrivateRedis::start() else {
+        return;
+    };
+    let replica_of = format!("127.0.0.1 {}", old.port);
+    let new = PrivateRedis::start_with(&["--replicaof", &replica_of]).unwrap();
+    let target = Arc::new(AtomicU16::new(old.port));
+    let url = format!("redis://127.0.0.1:{}/0", moving_address(target.clone()));
+    let s = support::store(&url, &unique_prefix());
+    for n in 0..USERS {
+        s.save(&tokens(&user(n), n as i64)).unwrap();
+    }
+    // Written to the replica before the failover (replication is asynchronous: a write
+    // not yet replicated would be lost, as the README says).
+    let acked: i64 = redis::cmd("WAIT")
+        .arg(1)
+        .arg(5000)
+        .query(&mut raw(&old.url()))
+        .unwrap();
+    assert_eq!(acked, 1);
+    // The failover: the replica is promoted, the old primary follows it, the address moves.
+    replicaof(&new.url(), None);
+    replicaof(&old.url(), Some(new.port));
+    target.store(new.port, Ordering::SeqCst);
+    // The open connection reaches the old primary, now a replica (READONLY): the store drops
+    // it and connects again, through the address, to the new primary, in the same call.
+    s.save(&tokens(&user(0), 100)).unwrap();
+    let on_new: String = raw(&new.url()).get(s.user_key(&user(0))).unwrap();
+    assert!(on_new.contains(&user(0)));
+    for n in 1..USERS {
+        assert_eq!(s.get(&user(n)).unwrap(), Some(tokens(&user(n), n as i64)));
+    }
+    assert_eq!(s.get(&user(0)).unwrap(), Some(tokens(&user(0), 100)));
+    // A URL naming the old primary itself is refused now: it is a replica.
+    let e = support::store(&old.url(), "p:").get("a").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{e}");
 }

@@ -5,7 +5,8 @@
 //! Connecting (TCP, TLS, `AUTH`, `SELECT`, the server check), each command, loading a script
 //! and the one reconnect take their socket timeouts from what is left of it, and nothing is
 //! tried once it has passed. A connection whose reply may still come (a timeout, any I/O
-//! error) is dropped, never reused: its late reply would answer the next command.
+//! error) is dropped, never reused: its late reply would answer the next command. So is one
+//! to a primary that became a replica (a failover).
 
 use std::io;
 use std::sync::{Mutex, TryLockError};
@@ -143,8 +144,8 @@ impl Connector {
         }
         let reused = slot.is_some();
         let mut result = self.attempt(slot, pid, deadline, op);
-        let closed = matches!(&result, Err(Failure::Redis(e)) if closed_by_server(e));
-        if reused && closed && time_left(deadline).is_ok() {
+        let stale = matches!(&result, Err(Failure::Redis(e)) if stale_connection(e));
+        if reused && stale && time_left(deadline).is_ok() {
             *slot = None;
             result = self.attempt(slot, pid, deadline, op);
         }
@@ -187,7 +188,8 @@ impl Connector {
     fn failure(&self, what: &str, failure: Failure, slot: &mut Slot) -> Error {
         match failure {
             Failure::Redis(e) => {
-                if !matches!(e.kind(), RedisKind::Server(_) | RedisKind::Extension) {
+                let answered = matches!(e.kind(), RedisKind::Server(_) | RedisKind::Extension);
+                if !answered || stale_connection(&e) {
                     *slot = None;
                 }
                 from_redis(what, &self.described, self.bound, &e)
@@ -200,9 +202,14 @@ impl Connector {
     }
 }
 
-/// Whether `e` says the server closed the connection (not a timeout: that reply may come).
-fn closed_by_server(e: &RedisError) -> bool {
-    e.is_connection_dropped() && !e.is_timeout()
+/// Whether `e` says this connection is no use any more but a new one may be: the server
+/// closed it (not a timeout: that reply may still come), or the primary it was made to has
+/// become a replica (`READONLY`: a failover; a new connection to an address that moves
+/// with the primary reaches the new one, and one that does not is refused by the check).
+/// Nothing was written either way (the scripts write nothing on a replica).
+fn stale_connection(e: &RedisError) -> bool {
+    (e.is_connection_dropped() && !e.is_timeout())
+        || e.kind() == RedisKind::Server(ServerErrorKind::ReadOnly)
 }
 
 /// What is left until `deadline`, or a timeout error when nothing is.

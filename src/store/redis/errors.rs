@@ -2,10 +2,11 @@
 //! the operation and the error's category and code, never from values or the password.
 //!
 //! - Server down, refusing, resetting, not answering within the store's bound, loading its
-//!   data set, or a failed-over master: [`ErrorKind::StoreUnavailable`] (transient; the
-//!   next call tries again).
+//!   data set, a failed-over master, or a primary that became a replica (`READONLY`, a
+//!   failover under way): [`ErrorKind::StoreUnavailable`] (transient; the next call
+//!   connects again).
 //! - Wrong password or user (`WRONGPASS`, `NOAUTH`), a command the ACL denies (`NOPERM`),
-//!   a read-only replica, out of memory: [`ErrorKind::StoreIo`]. These are the store
+//!   out of memory: [`ErrorKind::StoreIo`]. These are the store
 //!   refusing us, like a permission error on the token file; they are not transient, so
 //!   callers do not retry them in a loop, and the hint says what to fix.
 //! - A `rediss://` server whose TLS certificate is not trusted (or does not name the host):
@@ -52,7 +53,6 @@ pub(super) fn from_redis(what: &str, server: &str, bound: Duration, e: &RedisErr
         );
     }
     let hint = match code {
-        "READONLY" => "redis_url points at a read-only replica; point it at the master",
         "OOM" => "the Redis server is out of memory (maxmemory); free memory or raise the limit",
         _ => "see the Redis server's log",
     };
@@ -87,6 +87,9 @@ fn unavailable_reason(e: &RedisError, bound: Duration) -> Option<String> {
     }
     match e.kind() {
         RedisKind::Io => Some("cannot be reached (I/O error)".to_string()),
+        RedisKind::Server(ServerErrorKind::ReadOnly) => {
+            Some("has become a replica (READONLY): a failover is under way".to_string())
+        }
         RedisKind::Server(
             ServerErrorKind::BusyLoading
             | ServerErrorKind::MasterDown
