@@ -109,22 +109,26 @@ fn answers_are_right_again(store: &RedisStore) {
     assert_eq!(store.get(ada).unwrap(), Some(tokens(ada, 5)));
 }
 
+/// A store on `url` holding Ada's and Bob's tokens, connected.
+fn seeded(url: &str, prefix: &str) -> RedisStore {
+    let store = RedisStore::open(&config(url, prefix)).unwrap();
+    store.save(&tokens("ada@example.com", 1)).unwrap();
+    store.save(&tokens("bob@example.com", 1)).unwrap();
+    store
+}
+
 #[test]
 fn a_stopped_server_holds_no_call_past_the_bound() {
     let Some(server) = PrivateRedis::start() else {
         return;
     };
     let prefix = unique_prefix();
-    let connected = RedisStore::open(&config(&server.url(), &prefix)).unwrap();
-    connected.save(&tokens("ada@example.com", 1)).unwrap();
-    connected.save(&tokens("bob@example.com", 1)).unwrap();
+    let connected = seeded(&server.url(), &prefix);
     let fresh = RedisStore::open(&config(&server.url(), &prefix)).unwrap();
     // A server with a password and a database number: the handshake is AUTH and SELECT.
     let guarded = PrivateRedis::start_with(&["--requirepass", "stall-pw"]).unwrap();
     let login_url = format!("redis://:stall-pw@127.0.0.1:{}/3", guarded.port);
-    let login = RedisStore::open(&config(&login_url, &prefix)).unwrap();
-    login.save(&tokens("ada@example.com", 1)).unwrap();
-    login.save(&tokens("bob@example.com", 1)).unwrap();
+    let login = seeded(&login_url, &prefix);
     let login_fresh = RedisStore::open(&config(&login_url, &prefix)).unwrap();
     {
         let _frozen = (server.freeze(), guarded.freeze());
@@ -152,9 +156,7 @@ fn a_paused_server_holds_no_call_past_the_bound() {
         return;
     };
     let prefix = unique_prefix();
-    let store = RedisStore::open(&config(&server.url(), &prefix)).unwrap();
-    store.save(&tokens("ada@example.com", 1)).unwrap();
-    store.save(&tokens("bob@example.com", 1)).unwrap();
+    let store = seeded(&server.url(), &prefix);
     let pause = Duration::from_secs(20);
     let paused_at = Instant::now();
     let _: () = redis::cmd("CLIENT")
