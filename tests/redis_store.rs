@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use redis::Commands;
 use support::{PrivateRedis, raw, settings, store, tokens, unique_prefix};
+use zoho_oauth::store::RefreshSave;
 use zoho_oauth::store::redis::RedisStore;
 use zoho_oauth::{ErrorKind, Secret, TokenStore};
 
@@ -151,7 +152,12 @@ fn a_key_holding_garbage_is_a_clear_error_and_left_as_it_was() {
     assert_eq!(save.kind(), ErrorKind::StoreCorrupt);
     let delete = s.delete("bad@example.com").unwrap_err();
     assert_eq!(delete.kind(), ErrorKind::StoreCorrupt);
-    assert_eq!(s.list().unwrap_err().kind(), ErrorKind::StoreCorrupt);
+    // `list` skips the bad key and reports it; the good user is still listed.
+    assert_eq!(s.list().unwrap(), vec![tokens("good@example.com", 1)]);
+    let listing = s.list_checked().unwrap();
+    assert_eq!(listing.skipped.len(), 1);
+    assert_eq!(listing.skipped[0].kind(), ErrorKind::StoreCorrupt);
+    assert!(listing.skipped[0].message().contains(&key));
     let left: String = con.get(&key).unwrap();
     assert_eq!(left, garbage, "left as it was");
     // JSON of another shape, and another identifier's tokens, are refused the same way.
@@ -299,8 +305,7 @@ fn a_server_that_never_answers_is_store_unavailable_within_the_timeouts() {
         silent.local_addr().unwrap().port()
     );
     let mut set = settings(&url, &unique_prefix());
-    set.connect_timeout = Duration::from_millis(500);
-    set.io_timeout = Duration::from_millis(500);
+    set.timeout = Duration::from_millis(500);
     let s = RedisStore::with_settings(set).unwrap();
     let started = Instant::now();
     let e = s.get("ada@example.com").unwrap_err();
@@ -399,6 +404,32 @@ fn the_lease_serializes_and_times_out_within_the_bound() {
 }
 
 #[test]
+fn a_zero_wait_is_exactly_one_attempt() {
+    let Some(server) = PrivateRedis::start() else {
+        return;
+    };
+    let url = server.url();
+    let (holder, other) = (store(&url, "zero:"), store(&url, "zero:"));
+    let _held = holder.lock_user("ada@example.com", Duration::ZERO).unwrap();
+    other.get("warm up the connection").unwrap();
+    let before = support::command_calls(&url, "evalsha");
+    let started = Instant::now();
+    let e = other
+        .lock_user("ada@example.com", Duration::ZERO)
+        .err()
+        .unwrap();
+    assert_eq!(e.kind(), ErrorKind::LockTimeout, "{e}");
+    assert!(started.elapsed() < Duration::from_secs(1), "no waiting");
+    assert_eq!(
+        support::command_calls(&url, "evalsha") - before,
+        1,
+        "one SET NX attempt"
+    );
+    // Free: taken at the first attempt.
+    drop(other.lock_user("bob@example.com", Duration::ZERO).unwrap());
+}
+
+#[test]
 fn a_dead_holder_frees_the_lock_when_its_lease_ends() {
     let Some(url) = support::url() else { return };
     let prefix = unique_prefix();
@@ -430,17 +461,24 @@ fn a_holder_stalled_past_its_lease_neither_overwrites_nor_unlocks_the_next() {
     let stalled = Arc::new(RedisStore::with_settings(short).unwrap());
     let next = Arc::new(store(&url, &prefix));
     let user = "ada@example.com";
+    let rt = Secret::new("1000.refresh.r");
     stalled.save(&tokens(user, 1)).unwrap();
     let stalled_guard = stalled.lock_user(user, Duration::from_secs(1)).unwrap();
     std::thread::sleep(Duration::from_millis(400)); // the lease runs out
     let next_guard = next.lock_user(user, Duration::from_secs(1)).unwrap();
     let mut newer = tokens(user, 1000);
     newer.access_token = Secret::new("1000.newer");
-    next.save(&newer).unwrap();
+    assert_eq!(
+        next.save_refreshed(&newer, &rt).unwrap(),
+        RefreshSave::Saved
+    );
     // The stalled holder's refresh came back earlier: its token expires before the newer one.
     let mut late = tokens(user, 500);
     late.access_token = Secret::new("1000.late");
-    stalled.save(&late).unwrap();
+    assert_eq!(
+        stalled.save_refreshed(&late, &rt).unwrap(),
+        RefreshSave::Newer
+    );
     assert_eq!(
         next.get(user).unwrap(),
         Some(newer.clone()),
@@ -455,8 +493,7 @@ fn a_holder_stalled_past_its_lease_neither_overwrites_nor_unlocks_the_next() {
     drop(next_guard);
     let lock_owner: Option<String> = raw(&url).get(next.lock_key(user)).unwrap();
     assert_eq!(lock_owner, None);
-    // A holder whose lease is intact writes whatever it has (e.g. a fresh grant's tokens).
-    let _g = stalled.lock_user(user, Duration::from_secs(1)).unwrap();
+    // A plain save (a new grant's tokens) writes whatever it has, lease or not.
     stalled.save(&late).unwrap();
     assert_eq!(next.get(user).unwrap(), Some(late));
 }
@@ -531,8 +568,10 @@ fn rediss_refuses_a_server_whose_certificate_is_not_trusted() {
     let s = store(&format!("rediss://localhost:{port}/0"), &unique_prefix());
     let started = Instant::now();
     let e = s.get("ada@example.com").unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::StoreIo, "{e}");
+    assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{e}");
+    assert!(!e.kind().is_transient());
     assert!(e.message().contains("certificate"), "{e}");
+    assert!(e.hint().is_some_and(|h| h.contains("CA")), "{e}");
     assert!(started.elapsed() < Duration::from_secs(3));
     // The same server over plain TCP to the TLS port is refused too (no downgrade).
     let plain = store(&format!("redis://localhost:{port}/0"), &unique_prefix());

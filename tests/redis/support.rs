@@ -4,7 +4,7 @@
 //!
 //! Without `ZOHO_TEST_REDIS_URL` the tests print why and pass, unless
 //! `ZOHO_REQUIRE_REDIS=1`, where they fail.
-#![allow(dead_code, clippy::unwrap_used, missing_docs)]
+#![allow(dead_code, unsafe_code, clippy::unwrap_used, missing_docs)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -58,8 +58,7 @@ pub fn unique_prefix() -> String {
 pub fn settings(url: &str, prefix: &str) -> RedisSettings {
     let mut s = RedisSettings::new(url);
     s.key_prefix = prefix.to_string();
-    s.connect_timeout = Duration::from_secs(2);
-    s.io_timeout = Duration::from_secs(3);
+    s.timeout = Duration::from_secs(3);
     s.lease = Duration::from_secs(10);
     s
 }
@@ -99,24 +98,53 @@ pub fn free_port() -> u16 {
 }
 
 /// A redis-server of this test's own, which it may stop and restart; its data survives a
-/// restart (append-only file in its directory).
+/// restart (append-only file in its directory) unless its arguments say otherwise.
 pub struct PrivateRedis {
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
+    extra: Vec<String>,
 }
 
 impl PrivateRedis {
     /// `None` (skip) when the Redis tests are not set up.
     pub fn start() -> Option<PrivateRedis> {
+        PrivateRedis::start_with(&[])
+    }
+
+    /// A server started with `extra` arguments after the defaults (later ones win:
+    /// `--appendonly no`, `--maxmemory-policy allkeys-lru`, `--cluster-enabled yes`, ...).
+    pub fn start_with(extra: &[&str]) -> Option<PrivateRedis> {
         url()?;
         let mut server = PrivateRedis {
             port: free_port(),
             dir: tempfile::tempdir().unwrap(),
             child: None,
+            extra: extra.iter().map(|a| a.to_string()).collect(),
         };
         server.run();
         Some(server)
+    }
+
+    /// Stops the server and starts it again with `extra` arguments instead.
+    pub fn restart_with(&mut self, extra: &[&str]) {
+        self.kill();
+        self.extra = extra.iter().map(|a| a.to_string()).collect();
+        self.run();
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> i32 {
+        self.child.as_ref().map(|c| c.id() as i32).unwrap()
+    }
+
+    /// Stops the server's process (SIGSTOP) until the returned guard is dropped (SIGCONT),
+    /// on every exit path, a failed assertion included.
+    pub fn freeze(&self) -> Frozen {
+        let pid = self.pid();
+        // SAFETY: signalling our own child process.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+        Frozen { pid }
     }
 
     pub fn url(&self) -> String {
@@ -141,6 +169,7 @@ impl PrivateRedis {
             .args(["--appendonly", "yes", "--appendfsync", "always"])
             .arg("--dir")
             .arg(self.dir.path())
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -152,7 +181,8 @@ impl PrivateRedis {
                 .unwrap()
                 .get_connection_with_timeout(Duration::from_millis(200))
                 .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
-            if ping.is_ok() {
+            // Up: it answers (a server with a password answers NOAUTH).
+            if ping.is_ok() || ping.is_err_and(|e| e.code() == Some("NOAUTH")) {
                 return;
             }
             assert!(
@@ -176,4 +206,44 @@ impl Drop for PrivateRedis {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// A stopped redis-server; dropping this resumes it.
+pub struct Frozen {
+    pid: i32,
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        // SAFETY: signalling our own child process.
+        unsafe { libc::kill(self.pid, libc::SIGCONT) };
+    }
+}
+
+/// How many times the server at `url` ran `command` (`INFO commandstats`; 0 before the
+/// first; the INFO asking counts later).
+pub fn command_calls(url: &str, command: &str) -> u64 {
+    let stats: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut raw(url))
+        .unwrap();
+    let prefix = format!("cmdstat_{command}:calls=");
+    stats
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .and_then(|rest| rest.split(',').next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A value of `INFO` (`name:value` lines) from the server at `url`.
+pub fn info_field(url: &str, section: &str, name: &str) -> String {
+    let info: String = redis::cmd("INFO")
+        .arg(section)
+        .query(&mut raw(url))
+        .unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("{name} not in INFO {section}"))
+        .trim()
+        .to_string()
 }

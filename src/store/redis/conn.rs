@@ -1,42 +1,102 @@
 //! One Redis connection per process, made on first use and again after a fork (PHP-FPM
-//! workers) or after the server closed it (a restart). Every wait is bounded: the connect
-//! timeout for connecting (including `AUTH` and `SELECT`), the request timeout for each
-//! reply.
+//! workers) or after the server closed it (a restart).
+//!
+//! Every call has one deadline: the store's bound (`store_timeout_secs`) from its start.
+//! Connecting (TCP, TLS, `AUTH`, `SELECT`, the server check), each command, loading a script
+//! and the one reconnect take their socket timeouts from what is left of it, and nothing is
+//! tried once it has passed. A connection whose reply may still come (a timeout, any I/O
+//! error) is dropped, never reused: its late reply would answer the next command. So is one
+//! to a primary that became a replica (a failover).
 
+use std::io;
 use std::sync::{Mutex, TryLockError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use ::redis::{Client, Connection, RedisError, RedisResult};
+use ::redis::{
+    Client, Cmd, Connection, ErrorKind as RedisKind, FromRedisValue, RedisError, RedisResult,
+    ServerErrorKind,
+};
 
 use super::errors::from_redis;
+use super::login::Login;
+use super::scripts::Invocation;
+use super::server::Checker;
 use crate::error::{Error, Result};
+
+/// A connection and the process that made it.
+type Slot = Option<(u32, Connection)>;
 
 /// Makes and keeps this process's connection.
 pub(super) struct Connector {
+    /// Opens the socket (TCP or Unix, TLS) and sends nothing.
     client: Client,
-    connect_timeout: Duration,
-    io_timeout: Duration,
+    /// Then `AUTH` and `SELECT`.
+    login: Login,
+    bound: Duration,
     /// The redacted URL, for messages.
     described: String,
-    /// The connection and the process that made it.
-    slot: Mutex<Option<(u32, Connection)>>,
+    checker: Checker,
+    slot: Mutex<Slot>,
+}
+
+/// Why a call failed: Redis said so (or the network), or the server is not one that may
+/// hold tokens (found by the check at connect).
+pub(super) enum Failure {
+    Redis(RedisError),
+    Refused(Error),
+}
+
+impl From<RedisError> for Failure {
+    fn from(e: RedisError) -> Failure {
+        Failure::Redis(e)
+    }
+}
+
+/// The connection for the length of one call, and the call's deadline.
+pub(super) struct Call<'a> {
+    con: &'a mut Connection,
+    deadline: Instant,
+}
+
+impl Call<'_> {
+    /// Runs `command` with socket timeouts of what is left of the call's time.
+    pub(super) fn query<T: FromRedisValue>(&mut self, command: &Cmd) -> RedisResult<T> {
+        let left = time_left(self.deadline)?;
+        self.con.set_read_timeout(Some(left))?;
+        self.con.set_write_timeout(Some(left))?;
+        command.query(self.con)
+    }
+
+    /// Runs a script: `EVALSHA`, and after `NOSCRIPT` (a server that restarted or flushed
+    /// its scripts) `SCRIPT LOAD` and `EVALSHA` again, all within the call's time.
+    pub(super) fn eval<T: FromRedisValue>(&mut self, script: &Invocation<'_>) -> RedisResult<T> {
+        match self.query(&script.evalsha()) {
+            Err(e) if e.kind() == RedisKind::Server(ServerErrorKind::NoScript) => {
+                self.query::<::redis::Value>(&script.load())?;
+                self.query(&script.evalsha())
+            }
+            other => other,
+        }
+    }
 }
 
 impl Connector {
-    /// A connector for `client`; nothing is connected yet.
+    /// A connector for `client`'s server; nothing is connected yet.
     pub(super) fn new(
-        client: Client,
+        client: &Client,
         described: String,
-        connect_timeout: Duration,
-        io_timeout: Duration,
-    ) -> Connector {
-        Connector {
+        bound: Duration,
+        checker: Checker,
+    ) -> RedisResult<Connector> {
+        let (client, login) = Login::split(client.get_connection_info())?;
+        Ok(Connector {
             client,
-            connect_timeout,
-            io_timeout,
+            login,
+            bound,
             described,
+            checker,
             slot: Mutex::new(None),
-        }
+        })
     }
 
     /// The redacted URL.
@@ -44,32 +104,38 @@ impl Connector {
         &self.described
     }
 
-    /// Runs `op` on this process's connection; `what` names the operation for messages.
-    /// A connection the server closed meanwhile (restart, idle timeout) is replaced and
-    /// `op` tried once more on the new one; every operation here is idempotent.
+    /// Runs `op` on this process's connection within one store bound; `what` names the
+    /// operation for messages. A connection the server closed meanwhile (restart, idle
+    /// timeout) is replaced and `op` tried once more, if time is left; every operation
+    /// here is idempotent.
     pub(super) fn run<T>(
         &self,
         what: &str,
-        mut op: impl FnMut(&mut Connection) -> RedisResult<T>,
+        mut op: impl FnMut(&mut Call<'_>) -> RedisResult<T>,
     ) -> Result<T> {
-        let mut slot = match self.slot.try_lock() {
-            Ok(slot) => slot,
+        let deadline = Instant::now() + self.bound;
+        match self.slot.try_lock() {
+            Ok(mut slot) => self.run_on(&mut slot, what, deadline, &mut op),
             // Busy: another thread is using the connection, or a fork() happened while one
             // was (the child would wait forever). This call uses a connection of its own.
-            Err(TryLockError::WouldBlock) => {
-                let mut own = None;
-                return self
-                    .with_connection(&mut own, std::process::id(), &mut op)
-                    .map_err(|e| self.failure(what, &e, &mut own));
-            }
+            Err(TryLockError::WouldBlock) => self.run_on(&mut None, what, deadline, &mut op),
             // A panic while the connection was in use leaves it in an unknown state: drop it.
             Err(TryLockError::Poisoned(poisoned)) => {
                 let mut slot = poisoned.into_inner();
                 *slot = None;
                 self.slot.clear_poison();
-                slot
+                self.run_on(&mut slot, what, deadline, &mut op)
             }
-        };
+        }
+    }
+
+    fn run_on<T>(
+        &self,
+        slot: &mut Slot,
+        what: &str,
+        deadline: Instant,
+        op: &mut impl FnMut(&mut Call<'_>) -> RedisResult<T>,
+    ) -> Result<T> {
         let pid = std::process::id();
         if slot.as_ref().is_some_and(|(owner, _)| *owner != pid) {
             // Inherited across fork: the parent keeps using that socket. Dropping our copy
@@ -77,49 +143,79 @@ impl Connector {
             *slot = None;
         }
         let reused = slot.is_some();
-        let result = self.with_connection(&mut slot, pid, &mut op);
-        match result {
-            Err(e) if reused && e.is_connection_dropped() && !e.is_timeout() => {
-                *slot = None;
-                self.with_connection(&mut slot, pid, &mut op)
-                    .map_err(|e| self.failure(what, &e, &mut slot))
-            }
-            other => other.map_err(|e| self.failure(what, &e, &mut slot)),
-        }
-    }
-
-    /// The error for `e`; a connection in an unknown state is dropped.
-    fn failure(&self, what: &str, e: &RedisError, slot: &mut Option<(u32, Connection)>) -> Error {
-        if !matches!(
-            e.kind(),
-            ::redis::ErrorKind::Server(_) | ::redis::ErrorKind::Extension
-        ) {
+        let mut result = self.attempt(slot, pid, deadline, op);
+        let stale = matches!(&result, Err(Failure::Redis(e)) if stale_connection(e));
+        if reused && stale && time_left(deadline).is_ok() {
             *slot = None;
+            result = self.attempt(slot, pid, deadline, op);
         }
-        from_redis(what, &self.described, self.io_timeout, e)
+        result.map_err(|failure| self.failure(what, failure, slot))
     }
 
-    fn with_connection<T>(
+    fn attempt<T>(
         &self,
-        slot: &mut Option<(u32, Connection)>,
+        slot: &mut Slot,
         pid: u32,
-        op: &mut impl FnMut(&mut Connection) -> RedisResult<T>,
-    ) -> RedisResult<T> {
+        deadline: Instant,
+        op: &mut impl FnMut(&mut Call<'_>) -> RedisResult<T>,
+    ) -> std::result::Result<T, Failure> {
         if slot.is_none() {
-            *slot = Some((pid, self.connect()?));
+            *slot = Some((pid, self.connect(deadline)?));
         }
         match slot.as_mut() {
-            Some((_, con)) => op(con),
-            None => Err(std::io::Error::other("no connection").into()),
+            Some((_, con)) => Ok(op(&mut Call { con, deadline })?),
+            None => Err(Failure::Redis(io::Error::other("no connection").into())),
         }
     }
 
-    fn connect(&self) -> RedisResult<Connection> {
-        let con = self
+    /// A new connection, logged in and checked (once per connection) to be a server that
+    /// may hold tokens.
+    fn connect(&self, deadline: Instant) -> std::result::Result<Connection, Failure> {
+        let mut con = self
             .client
-            .get_connection_with_timeout(self.connect_timeout)?;
-        con.set_read_timeout(Some(self.io_timeout))?;
-        con.set_write_timeout(Some(self.io_timeout))?;
+            .get_connection_with_timeout(time_left(deadline)?)?;
+        let mut call = Call {
+            con: &mut con,
+            deadline,
+        };
+        self.login.send(&mut call)?;
+        self.checker.check(&mut call)?;
         Ok(con)
     }
+
+    /// The error for `failure`; a connection in an unknown state, or to a server that was
+    /// refused, is dropped.
+    fn failure(&self, what: &str, failure: Failure, slot: &mut Slot) -> Error {
+        match failure {
+            Failure::Redis(e) => {
+                let answered = matches!(e.kind(), RedisKind::Server(_) | RedisKind::Extension);
+                if !answered || stale_connection(&e) {
+                    *slot = None;
+                }
+                from_redis(what, &self.described, self.bound, &e)
+            }
+            Failure::Refused(e) => {
+                *slot = None;
+                e
+            }
+        }
+    }
+}
+
+/// Whether `e` says this connection is no use any more but a new one may be: the server
+/// closed it (not a timeout: that reply may still come), or the primary it was made to has
+/// become a replica (`READONLY`: a failover; a new connection to an address that moves
+/// with the primary reaches the new one, and one that does not is refused by the check).
+/// Nothing was written either way (the scripts write nothing on a replica).
+fn stale_connection(e: &RedisError) -> bool {
+    (e.is_connection_dropped() && !e.is_timeout())
+        || e.kind() == RedisKind::Server(ServerErrorKind::ReadOnly)
+}
+
+/// What is left until `deadline`, or a timeout error when nothing is.
+fn time_left(deadline: Instant) -> RedisResult<Duration> {
+    deadline
+        .checked_duration_since(Instant::now())
+        .filter(|left| !left.is_zero())
+        .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "the store's bound ran out").into())
 }

@@ -1,13 +1,17 @@
 //! Redis failures as this library's error kinds. Messages are built from the redacted URL,
 //! the operation and the error's category and code, never from values or the password.
 //!
-//! - Server down, refusing, resetting, timing out, loading its data set, or a failed-over
-//!   master: [`ErrorKind::StoreUnavailable`] (transient; the next call tries again).
+//! - Server down, refusing, resetting, not answering within the store's bound, loading its
+//!   data set, a failed-over master, or a primary that became a replica (`READONLY`, a
+//!   failover under way): [`ErrorKind::StoreUnavailable`] (transient; the next call
+//!   connects again).
 //! - Wrong password or user (`WRONGPASS`, `NOAUTH`), a command the ACL denies (`NOPERM`),
-//!   a read-only replica, out of memory, a TLS certificate that is not trusted:
-//!   [`ErrorKind::StoreIo`]. These are the store refusing us, like a permission error on
-//!   the token file; they are not transient, so callers do not retry them in a loop, and
-//!   the hint says what to fix.
+//!   out of memory: [`ErrorKind::StoreIo`]. These are the store
+//!   refusing us, like a permission error on the token file; they are not transient, so
+//!   callers do not retry them in a loop, and the hint says what to fix.
+//! - A `rediss://` server whose TLS certificate is not trusted (or does not name the host):
+//!   [`ErrorKind::ConfigInvalid`], like the other servers `redis_url` must not point at
+//!   (see `server`): the configuration or the server's certificate must change.
 
 use std::time::Duration;
 
@@ -16,7 +20,7 @@ use ::redis::{ErrorKind as RedisKind, RedisError, ServerErrorKind};
 use crate::error::{Error, ErrorKind};
 
 /// The error for a failed `what` against the server described as `server`.
-pub(super) fn from_redis(what: &str, server: &str, io_timeout: Duration, e: &RedisError) -> Error {
+pub(super) fn from_redis(what: &str, server: &str, bound: Duration, e: &RedisError) -> Error {
     let code = e.code().unwrap_or("");
     if e.kind() == RedisKind::AuthenticationFailed || matches!(code, "WRONGPASS" | "NOAUTH") {
         return Error::new(
@@ -30,16 +34,16 @@ pub(super) fn from_redis(what: &str, server: &str, io_timeout: Duration, e: &Red
             ErrorKind::StoreIo,
             format!("cannot {what}: the Redis user of redis_url may not run the commands zoho-oauth needs at {server}"),
         )
-        .with_hint("grant the user GET SET DEL SADD SREM SMEMBERS SSCAN MGET PEXPIRE EVALSHA SCRIPT|LOAD on the key prefix (~prefix*)");
+        .with_hint("grant the user INFO TYPE GET SET DEL SADD SREM SMEMBERS SSCAN MGET PEXPIRE EVALSHA SCRIPT|LOAD, on the key prefix (~prefix*)");
     }
     if e.kind() == RedisKind::Io && e.to_string().to_lowercase().contains("certificate") {
         return Error::new(
-            ErrorKind::StoreIo,
+            ErrorKind::ConfigInvalid,
             format!("cannot {what}: the TLS certificate of the Redis server at {server} is not trusted"),
         )
-        .with_hint("rediss:// trusts the system's root certificates (update-ca-certificates); the name in redis_url must be in the certificate");
+        .with_hint("rediss:// trusts the system's root certificates: install the server's CA there (update-ca-certificates), and use a host name in redis_url that the certificate names");
     }
-    if let Some(reason) = unavailable_reason(e, io_timeout) {
+    if let Some(reason) = unavailable_reason(e, bound) {
         return Error::new(
             ErrorKind::StoreUnavailable,
             format!("cannot {what}: the Redis server at {server} {reason}"),
@@ -49,7 +53,6 @@ pub(super) fn from_redis(what: &str, server: &str, io_timeout: Duration, e: &Red
         );
     }
     let hint = match code {
-        "READONLY" => "redis_url points at a read-only replica; point it at the master",
         "OOM" => "the Redis server is out of memory (maxmemory); free memory or raise the limit",
         _ => "see the Redis server's log",
     };
@@ -69,11 +72,11 @@ pub(super) fn from_redis(what: &str, server: &str, io_timeout: Duration, e: &Red
 }
 
 /// Why the server counts as unavailable, or `None` when it answered.
-fn unavailable_reason(e: &RedisError, io_timeout: Duration) -> Option<String> {
+fn unavailable_reason(e: &RedisError, bound: Duration) -> Option<String> {
     if e.is_timeout() {
         return Some(format!(
-            "did not answer in time (read/write timeout {} ms, or the connect timeout)",
-            io_timeout.as_millis()
+            "did not answer within store_timeout_secs ({:.1} s)",
+            bound.as_secs_f64()
         ));
     }
     if e.is_connection_refusal() {
@@ -84,6 +87,9 @@ fn unavailable_reason(e: &RedisError, io_timeout: Duration) -> Option<String> {
     }
     match e.kind() {
         RedisKind::Io => Some("cannot be reached (I/O error)".to_string()),
+        RedisKind::Server(ServerErrorKind::ReadOnly) => {
+            Some("has become a replica (READONLY): a failover is under way".to_string())
+        }
         RedisKind::Server(
             ServerErrorKind::BusyLoading
             | ServerErrorKind::MasterDown

@@ -1,12 +1,11 @@
 //! The per-user refresh lease: `SET <prefix>lock:<id> <owner> NX PX <ttl>`, polled with
 //! back-off until the caller's wait bound, released by a compare-and-delete script. A
-//! holder that dies frees the lock when its lease ends. While a thread holds a lease, its
-//! saves of that user carry the owner, so a save after the lease ran out cannot replace a
-//! newer token (see [`super::scripts::SAVE`]).
+//! holder that dies frees the lock when its lease ends. Each attempt is one store call,
+//! bounded by the store's bound; a zero wait is exactly one attempt. A holder whose lease
+//! ran out cannot undo anything with its late save: a refresh saves through
+//! `SAVE_REFRESHED`, which keeps a newer token (see [`super::scripts`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::thread::ThreadId;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::Inner;
@@ -14,65 +13,35 @@ use super::scripts::{ACQUIRE, RELEASE};
 use crate::error::Result;
 use crate::store::wait::{lock_timeout, retry_until};
 
-/// The leases this process's threads hold: (thread, user) → owner.
-#[derive(Default)]
-pub(super) struct Held(Mutex<HashMap<(ThreadId, String), String>>);
-
-impl Held {
-    /// The owner of `user`'s lease if the calling thread holds it.
-    pub(super) fn owner(&self, user: &str) -> Option<String> {
-        let key = (std::thread::current().id(), user.to_string());
-        self.0.lock().ok()?.get(&key).cloned()
-    }
-
-    fn insert(&self, user: &str, owner: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            map.insert(
-                (std::thread::current().id(), user.to_string()),
-                owner.to_string(),
-            );
-        }
-    }
-
-    fn remove(&self, thread: ThreadId, user: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(&(thread, user.to_string()));
-        }
-    }
-}
-
 /// A held lease; dropping it releases the lease if it is still ours.
 pub(super) struct Lease {
     inner: Arc<Inner>,
     user: String,
     owner: String,
-    thread: ThreadId,
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        self.inner.held.remove(self.thread, &self.user);
         let key = self.inner.keys.lock(&self.user);
+        let release = RELEASE.call().key(key).arg(&self.owner);
         // A failure costs nothing lasting: the lease ends by itself after its TTL.
-        let _ = self.inner.conn.run("release the refresh lock", |con| {
-            RELEASE.key(&key).arg(&self.owner).invoke::<i64>(con)
+        let _ = self.inner.conn.run("release the refresh lock", |call| {
+            call.eval::<i64>(&release)
         });
     }
 }
 
-/// Takes `user`'s lease, waiting at most `wait` (polling with back-off).
+/// Takes `user`'s lease, waiting at most `wait` for a holder (polling with back-off; zero:
+/// one attempt). Each attempt is one store call; the last one starts before `wait` ends.
 pub(super) fn acquire(inner: &Arc<Inner>, user: &str, wait: Duration) -> Result<Lease> {
     let key = inner.keys.lock(user);
     let owner = new_owner();
     let ttl_ms = inner.lease.as_millis().max(1).to_string();
+    let take = ACQUIRE.call().key(key.clone()).arg(&owner).arg(&ttl_ms);
     let won = retry_until(wait, || {
-        let won = inner.conn.run("take the refresh lock", |con| {
-            ACQUIRE
-                .key(&key)
-                .arg(&owner)
-                .arg(&ttl_ms)
-                .invoke::<i64>(con)
-        })?;
+        let won = inner
+            .conn
+            .run("take the refresh lock", |call| call.eval::<i64>(&take))?;
         Ok((won == 1).then_some(()))
     })?;
     if won.is_none() {
@@ -81,12 +50,10 @@ pub(super) fn acquire(inner: &Arc<Inner>, user: &str, wait: Duration) -> Result<
             inner.lease.as_millis()
         )));
     }
-    inner.held.insert(user, &owner);
     Ok(Lease {
         inner: Arc::clone(inner),
         user: user.to_string(),
         owner,
-        thread: std::thread::current().id(),
     })
 }
 

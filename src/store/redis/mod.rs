@@ -1,18 +1,23 @@
 //! A token store in Redis, shared by every process and host that uses the same server and
 //! key prefix. The key layout is in `keys`; each value is the JSON token file format
-//! with one entry. Changes run as Lua scripts, so each is one atomic step; refreshes are
-//! serialized by a lease per user (`lock`).
+//! with one entry. Changes run as Lua scripts that check every key before writing, so each
+//! is one atomic step; refreshes are serialized by a lease per user (`lock`), and a
+//! refresh's save is conditional on the refresh token it used (`save_refreshed`).
 //!
 //! The connection is made on first use, per process (so PHP-FPM workers forked after
-//! start-up make their own), with the connect and request timeouts as bounds, and made
-//! again after the server closed it.
+//! start-up make their own), checked once to be a server that may hold tokens (`server`),
+//! and made again after the server closed it. Every call is bounded by
+//! `store_timeout_secs` (`conn`).
 
 mod conn;
 mod errors;
 mod keys;
+mod list;
 #[allow(unsafe_code)] // libc::gethostname
 mod lock;
+mod login;
 mod scripts;
+mod server;
 mod settings;
 mod value;
 
@@ -20,23 +25,25 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ::redis::{Client, Connection, RedisResult, cmd};
+use ::redis::{Client, RedisResult, cmd};
 
+pub use list::Listing;
 pub use settings::{DEFAULT_KEY_PREFIX, DEFAULT_URL, LEASE_MARGIN, RedisSettings};
 
-use super::{LockGuard, TokenStore};
+use super::{LockGuard, RefreshSave, TokenStore};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::log::{Level, SdkLog};
+use crate::secret::Secret;
 use crate::token::Tokens;
-use conn::Connector;
+use conn::{Call, Connector};
 use keys::Keys;
-use scripts::{DELETE, SAVE};
+use scripts::{DELETE, Invocation, SAVE, SAVE_REFRESHED};
+use server::Checker;
 
 /// How long a recorded transient refresh failure is kept (longer than the client's
 /// retry interval, short enough to leave no litter).
 const FAILED_AT_TTL_MS: u64 = 60_000;
-/// How many identifiers `list` asks for per `SSCAN` step and `MGET`.
-const LIST_BATCH: usize = 500;
 
 /// The tokens of many users in one Redis database, under a key prefix.
 pub struct RedisStore {
@@ -48,11 +55,12 @@ struct Inner {
     conn: Connector,
     keys: Keys,
     lease: Duration,
-    held: lock::Held,
+    log: SdkLog,
 }
 
 impl RedisStore {
-    /// The store a configuration selects (`redis_url`, `redis_key_prefix`, the timeouts).
+    /// The store a configuration selects (`redis_url`, `redis_key_prefix`,
+    /// `store_timeout_secs`, the lease from the HTTP timeouts, the SDK log for warnings).
     /// Nothing is connected yet: a server that is down is reported by the first call.
     pub fn open(config: &Config) -> Result<RedisStore> {
         RedisStore::with_settings(RedisSettings::from_config(config)?)
@@ -62,25 +70,23 @@ impl RedisStore {
     pub fn with_settings(settings: RedisSettings) -> Result<RedisStore> {
         settings.check()?;
         let described = settings.redacted_url();
-        let client = Client::open(settings.url.expose()).map_err(|e| {
+        let unusable = |e: ::redis::RedisError| {
             Error::new(
                 ErrorKind::ConfigInvalid,
                 format!("redis_url {described} is not a usable Redis URL ({})", e.category()),
             )
             .with_hint("use redis://[user:password@]host[:port][/db], rediss://... for TLS, or redis+unix:///path/to/socket?db=N")
-        })?;
-        let conn = Connector::new(
-            client,
-            described,
-            settings.connect_timeout,
-            settings.io_timeout,
-        );
+        };
+        let client = Client::open(settings.url.expose()).map_err(unusable)?;
+        let checker = Checker::new(described.clone(), settings.log_file.clone());
+        let conn = Connector::new(&client, described.clone(), settings.timeout, checker)
+            .map_err(unusable)?;
         Ok(RedisStore {
             inner: Arc::new(Inner {
                 conn,
                 keys: Keys::new(&settings.key_prefix),
                 lease: settings.lease,
-                held: lock::Held::default(),
+                log: SdkLog::new(settings.log_file),
             }),
         })
     }
@@ -110,15 +116,15 @@ impl RedisStore {
         self.inner.lease
     }
 
-    fn run<T>(&self, what: &str, op: impl FnMut(&mut Connection) -> RedisResult<T>) -> Result<T> {
+    fn run<T>(&self, what: &str, op: impl FnMut(&mut Call<'_>) -> RedisResult<T>) -> Result<T> {
         self.inner.conn.run(what, op)
     }
 
     /// The tokens stored under exactly `user`.
     fn get_exact(&self, user: &str) -> Result<Option<Tokens>> {
         let key = self.inner.keys.user(user);
-        let raw = self.run("read tokens", |con| {
-            match cmd("GET").arg(&key).query::<Option<Vec<u8>>>(con) {
+        let raw = self.run("read tokens", |call| {
+            match call.query::<Option<Vec<u8>>>(cmd("GET").arg(&key)) {
                 Err(e) if e.code() == Some("WRONGTYPE") => Ok(Err(())),
                 other => other.map(Ok),
             }
@@ -126,7 +132,7 @@ impl RedisStore {
         match raw {
             Ok(Some(bytes)) => value::decode(&bytes, &key, user).map(Some),
             Ok(None) => Ok(None),
-            Err(()) => Err(value::corrupt(&key, "it is not a string")),
+            Err(()) => Err(value::wrong_type(&key, user)),
         }
     }
 
@@ -135,44 +141,74 @@ impl RedisStore {
         let Some(folded) = self.inner.keys.folded(user) else {
             return Ok(None);
         };
-        let mut members: Vec<String> =
-            self.run("read tokens", |con| cmd("SMEMBERS").arg(&folded).query(con))?;
+        let members = self.run("read tokens", |call| {
+            match call.query::<Vec<String>>(cmd("SMEMBERS").arg(&folded)) {
+                Err(e) if e.code() == Some("WRONGTYPE") => Ok(None),
+                other => other.map(Some),
+            }
+        })?;
+        let mut members = members.ok_or_else(|| value::wrong_type(&folded, user))?;
         Ok(match (members.pop(), members.is_empty()) {
             (Some(one), true) if one != user => Some(one),
             _ => None,
         })
     }
 
-    /// Removes exactly `user`; whether there was an entry.
-    fn delete_exact(&self, user: &str) -> Result<bool> {
+    /// `script` with the keys every change of `user` checks: the value, the users set and,
+    /// for identifiers with `@`, the case-folded set.
+    fn change_of(&self, script: &'static scripts::Lua, user: &str) -> Invocation<'static> {
         let keys = &self.inner.keys;
-        let key = keys.user(user);
-        let mut script = DELETE.key(&key);
-        script.key(keys.users());
+        let mut call = script.call().key(keys.user(user)).key(keys.users());
         if let Some(folded) = keys.folded(user) {
-            script.key(folded);
+            call = call.key(folded);
         }
-        script.arg(user);
-        let outcome: String = self.run("delete tokens", |con| script.invoke(con))?;
-        match outcome.as_str() {
-            "deleted" => Ok(true),
-            "absent" => Ok(false),
-            _ => Err(value::corrupt(&key, "not deleted")),
+        call
+    }
+
+    /// Runs a change of `user` (built by [`RedisStore::change_of`]): its status, after
+    /// turning `wrongtype` and `corrupt` answers into errors naming the key.
+    fn change(&self, what: &str, user: &str, script: &Invocation<'_>) -> Result<String> {
+        let (status, detail): (String, String) = self.run(what, |call| call.eval(script))?;
+        let keys = &self.inner.keys;
+        match status.as_str() {
+            "wrongtype" => {
+                let key = match detail.as_str() {
+                    "1" => keys.user(user),
+                    "2" => keys.users(),
+                    _ => keys.folded(user).unwrap_or_else(|| keys.users()),
+                };
+                Err(value::wrong_type(&key, user))
+            }
+            "corrupt" => Err(value::corrupt(&keys.user(user), user, &detail)),
+            _ => Ok(status),
         }
     }
 
-    /// One batch of `list`: the tokens of `users` that still exist.
-    fn fetch_batch(&self, users: &[String]) -> Result<Vec<Tokens>> {
-        let keys: Vec<String> = users.iter().map(|u| self.inner.keys.user(u)).collect();
-        let values: Vec<Option<Vec<u8>>> =
-            self.run("list tokens", |con| cmd("MGET").arg(&keys).query(con))?;
-        let mut out = Vec::with_capacity(users.len());
-        for ((user, key), raw) in users.iter().zip(&keys).zip(values) {
-            if let Some(bytes) = raw {
-                out.push(value::decode(&bytes, key, user)?);
-            }
-        }
-        Ok(out)
+    /// Removes exactly `user`; whether there was an entry.
+    fn delete_exact(&self, user: &str) -> Result<bool> {
+        let script = self.change_of(&DELETE, user).arg("").arg(user);
+        Ok(self.change("delete tokens", user, &script)? == "deleted")
+    }
+
+    /// The identifier of `tokens`, checked to be storable (what a read accepts).
+    fn storable<'t>(&self, tokens: &'t Tokens) -> Result<&'t str> {
+        let Some(user) = tokens.user.as_deref() else {
+            return Err(Error::invalid_argument(
+                "the Redis store keeps tokens by user identifier, and these have none",
+            ));
+        };
+        value::check(tokens).map_err(|why| {
+            Error::invalid_argument(format!("the tokens of {user} cannot be stored: {why}"))
+        })?;
+        Ok(user)
+    }
+
+    /// Every stored user, sorted by identifier, and the keys skipped because they do not
+    /// hold valid tokens (each an error naming the key and the user). One stray or corrupt
+    /// key never hides the others. Each step (`SSCAN` of 500 identifiers, then `MGET`) is
+    /// one call within the store's bound.
+    pub fn list_checked(&self) -> Result<Listing> {
+        list::list(self)
     }
 }
 
@@ -187,31 +223,36 @@ impl TokenStore for RedisStore {
         }
     }
 
+    /// Saves whatever is stored for the user (a grant, a migration), unless the key holds
+    /// something that is not this user's tokens, or a key has another type: then nothing is
+    /// written.
     fn save(&self, tokens: &Tokens) -> Result<()> {
-        let Some(user) = tokens.user.as_deref() else {
-            return Err(Error::invalid_argument(
-                "the Redis store keeps tokens by user identifier, and these have none",
-            ));
-        };
-        let keys = &self.inner.keys;
-        let key = keys.user(user);
-        let owner = self.inner.held.owner(user).unwrap_or_default();
-        let mut script = SAVE.key(&key);
-        script.key(keys.users()).key(keys.lock(user));
-        if let Some(folded) = keys.folded(user) {
-            script.key(folded);
-        }
-        script
+        let user = self.storable(tokens)?;
+        let script = self
+            .change_of(&SAVE, user)
             .arg(value::encode(tokens))
+            .arg(user);
+        self.change("save tokens", user, &script).map(|_| ())
+    }
+
+    /// One script: the check of [`RefreshSave::decide`] and the write, atomic against every
+    /// other writer.
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        let user = self.storable(fresh)?;
+        let script = self
+            .change_of(&SAVE_REFRESHED, user)
+            .arg(value::encode(fresh))
             .arg(user)
-            .arg(owner)
-            .arg(tokens.expiry_time_ms);
-        let outcome: String = self.run("save tokens", |con| script.invoke(con))?;
-        match outcome.as_str() {
-            // `newer`: this caller's lease ran out and someone stored tokens that expire
-            // later; they are kept (the caller's own tokens stay valid for their life).
-            "saved" | "newer" => Ok(()),
-            _ => Err(value::corrupt(&key, "nothing was written")),
+            .arg(used_refresh.expose())
+            .arg(fresh.access_token.expose())
+            .arg(fresh.expiry_time_ms);
+        match self
+            .change("save refreshed tokens", user, &script)?
+            .as_str()
+        {
+            "saved" => Ok(RefreshSave::Saved),
+            "newer" => Ok(RefreshSave::Newer),
+            _ => Ok(RefreshSave::Superseded),
         }
     }
 
@@ -225,33 +266,35 @@ impl TokenStore for RedisStore {
         }
     }
 
-    /// Every stored user, sorted by identifier (`SSCAN` of the users set, then `MGET`).
-    fn list(&self) -> Result<Vec<Tokens>> {
-        let set = self.inner.keys.users();
-        let mut cursor: u64 = 0;
-        let mut out = Vec::new();
-        loop {
-            let (next, users): (u64, Vec<String>) = self.run("list tokens", |con| {
-                cmd("SSCAN")
-                    .arg(&set)
-                    .arg(cursor)
-                    .arg("COUNT")
-                    .arg(LIST_BATCH)
-                    .query(con)
-            })?;
-            for chunk in users.chunks(LIST_BATCH) {
-                out.extend(self.fetch_batch(chunk)?);
-            }
-            if next == 0 {
-                break;
-            }
-            cursor = next;
+    /// Connects (checking the server) and checks the users set's type, so a server that
+    /// cannot keep tokens is reported before a grant is spent.
+    fn prepare(&self) -> Result<()> {
+        let users = self.inner.keys.users();
+        let kind: String = self.run("check the token store", |call| {
+            call.query(cmd("TYPE").arg(&users))
+        })?;
+        match kind.as_str() {
+            "set" | "none" => Ok(()),
+            _ => Err(value::wrong_type(&users, "every user")),
         }
-        out.sort_by(|a, b| a.user.cmp(&b.user));
-        out.dedup_by(|a, b| a.user == b.user);
-        Ok(out)
     }
 
+    /// Every stored user, sorted by identifier. Keys that do not hold valid tokens are
+    /// skipped and logged (a warning naming each key); [`RedisStore::list_checked`] returns
+    /// them.
+    fn list(&self) -> Result<Vec<Tokens>> {
+        let listing = self.list_checked()?;
+        for skipped in &listing.skipped {
+            self.inner.log.write(
+                Level::Warning,
+                &format!("list skipped a key: {}", skipped.message()),
+                crate::clock::system_now_ms(),
+            );
+        }
+        Ok(listing.tokens)
+    }
+
+    /// Exactly one `SET NX` attempt when `wait` is zero; see `lock`.
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
         let lease = lock::acquire(&self.inner, user, wait)?;
         let guard: LockGuard = Box::new(lease);
@@ -262,8 +305,8 @@ impl TokenStore for RedisStore {
     fn refresh_failed_at(&self, user: &str) -> Option<i64> {
         let key = self.inner.keys.failed(user);
         let raw: Option<String> = self
-            .run("read the refresh failure time", |con| {
-                cmd("GET").arg(&key).query(con)
+            .run("read the refresh failure time", |call| {
+                call.query(cmd("GET").arg(&key))
             })
             .ok()?;
         raw?.parse().ok()
@@ -271,14 +314,9 @@ impl TokenStore for RedisStore {
 
     fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
         let key = self.inner.keys.failed(user);
-        self.run("record the refresh failure time", |con| match at_ms {
-            Some(at) => cmd("SET")
-                .arg(&key)
-                .arg(at)
-                .arg("PX")
-                .arg(FAILED_AT_TTL_MS)
-                .query(con),
-            None => cmd("DEL").arg(&key).query::<()>(con),
+        self.run("record the refresh failure time", |call| match at_ms {
+            Some(at) => call.query(cmd("SET").arg(&key).arg(at).arg("PX").arg(FAILED_AT_TTL_MS)),
+            None => call.query::<()>(cmd("DEL").arg(&key)),
         })
     }
 

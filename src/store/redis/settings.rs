@@ -1,10 +1,12 @@
-//! What the Redis store is configured with: `redis_url`, `redis_key_prefix` and the
-//! timeouts, and the URL with its password hidden for messages.
+//! What the Redis store is configured with: `redis_url`, `redis_key_prefix`, the bound on
+//! one call (`store_timeout_secs`), the refresh lease and the log for warnings, and the URL
+//! with its password hidden for messages.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_STORE_TIMEOUT};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
@@ -12,9 +14,12 @@ use crate::secret::Secret;
 pub const DEFAULT_URL: &str = "redis://127.0.0.1:6379/0";
 /// The key prefix used when `redis_key_prefix` is not set.
 pub const DEFAULT_KEY_PREFIX: &str = "zoho_oauth:";
-/// Added to the connect and request timeouts to make the refresh lease: it must outlast
-/// the longest refresh (one HTTP request plus the save).
+/// Added to the accounts server's connect and request timeouts to make the refresh lease: it
+/// must outlast the longest refresh (one HTTP request plus the save).
 pub const LEASE_MARGIN: Duration = Duration::from_secs(5);
+/// The lease of [`RedisSettings::new`]: the default HTTP timeouts (10 s + 30 s) plus
+/// [`LEASE_MARGIN`].
+const DEFAULT_LEASE: Duration = Duration::from_secs(45);
 
 /// The Redis store's settings.
 #[derive(Clone)]
@@ -25,31 +30,34 @@ pub struct RedisSettings {
     pub url: Secret,
     /// Put in front of every key, so several applications can share one Redis.
     pub key_prefix: String,
-    /// The bound on connecting (TCP, TLS, `AUTH`, `SELECT`).
-    pub connect_timeout: Duration,
-    /// The bound on each request's reply, and on each write.
-    pub io_timeout: Duration,
+    /// The bound on one call to the store (`store_timeout_secs`), whatever happens inside
+    /// it: connecting (TCP, TLS, `AUTH`, `SELECT`, the server check), the command, loading a
+    /// script, the one reconnect. One attempt to take a refresh lease is one call.
+    pub timeout: Duration,
     /// How long a refresh lease lasts before it frees itself (a holder that died).
     pub lease: Duration,
+    /// Where warnings about the server go (`applicationLogFilePath`'s SDK log); `None`
+    /// writes none.
+    pub log_file: Option<PathBuf>,
 }
 
 impl RedisSettings {
-    /// Settings for `url` with the default prefix and the configuration defaults' timeouts.
+    /// Settings for `url` with the default prefix, the default store bound
+    /// ([`DEFAULT_STORE_TIMEOUT`]), the lease the default HTTP timeouts give, and no log.
     pub fn new(url: impl Into<String>) -> RedisSettings {
-        let connect_timeout = Duration::from_secs(10);
-        let io_timeout = Duration::from_secs(30);
         RedisSettings {
             url: Secret::new(url.into()),
             key_prefix: DEFAULT_KEY_PREFIX.to_string(),
-            connect_timeout,
-            io_timeout,
-            lease: connect_timeout + io_timeout + LEASE_MARGIN,
+            timeout: DEFAULT_STORE_TIMEOUT,
+            lease: DEFAULT_LEASE,
+            log_file: None,
         }
     }
 
     /// The settings a configuration gives: `redis_url`, `redis_key_prefix`,
-    /// `connect_timeout_secs` and `timeout_secs`. The lease is the connect timeout plus the
-    /// request timeout plus [`LEASE_MARGIN`]: longer than one refresh request and its save.
+    /// `store_timeout_secs` and the log file. The lease is the accounts server's connect
+    /// timeout plus its request timeout plus [`LEASE_MARGIN`]: longer than one refresh
+    /// request and its save.
     pub fn from_config(config: &Config) -> Result<RedisSettings> {
         let url = config
             .store_settings()
@@ -59,8 +67,8 @@ impl RedisSettings {
         if let Some(prefix) = config.store_settings().get("redis_key_prefix") {
             settings.key_prefix = prefix.to_string();
         }
-        settings.connect_timeout = config.connect_timeout();
-        settings.io_timeout = config.request_timeout();
+        settings.timeout = config.store_timeout();
+        settings.log_file = config.log_file();
         settings.lease = config.connect_timeout() + config.request_timeout() + LEASE_MARGIN;
         settings.check()?;
         Ok(settings)
@@ -75,8 +83,7 @@ impl RedisSettings {
             ));
         }
         for (name, value) in [
-            ("the connect timeout", self.connect_timeout),
-            ("the request timeout", self.io_timeout),
+            ("the bound on one call (store_timeout_secs)", self.timeout),
             ("the lease", self.lease),
         ] {
             if value.is_zero() {
@@ -100,9 +107,9 @@ impl fmt::Debug for RedisSettings {
         f.debug_struct("RedisSettings")
             .field("url", &self.redacted_url())
             .field("key_prefix", &self.key_prefix)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("io_timeout", &self.io_timeout)
+            .field("timeout", &self.timeout)
             .field("lease", &self.lease)
+            .field("log_file", &self.log_file)
             .finish()
     }
 }

@@ -1,9 +1,18 @@
 //! The value of a user's key: the JSON token file format with exactly one entry, so what an
 //! operator sees with `redis-cli GET` is what the JSON token file holds.
+//!
+//! Values read are checked before they are used, as Zoho's replies are: tokens are at most
+//! [`MAX_FIELD_BYTES`] of visible ASCII (no space, control byte or NUL), `api_domain`,
+//! `scope` and the accounts URL at most [`MAX_FIELD_BYTES`] without control characters,
+//! the expiry a whole number. The save scripts apply the same rules on the server, so a
+//! value that fails them is never overwritten (see `scripts`).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::json_format;
 use crate::token::Tokens;
+
+/// The longest token, `api_domain`, `scope` or accounts URL a value may hold.
+pub(super) const MAX_FIELD_BYTES: usize = 4096;
 
 /// The bytes stored for `tokens`.
 pub(super) fn encode(tokens: &Tokens) -> Vec<u8> {
@@ -11,25 +20,68 @@ pub(super) fn encode(tokens: &Tokens) -> Vec<u8> {
 }
 
 /// The tokens in the value of `key`, which must be `user`'s. Anything else (not our JSON,
-/// several entries, another identifier) is [`ErrorKind::StoreCorrupt`]; the error never
-/// shows the value.
+/// several entries, another identifier, values out of shape) is
+/// [`ErrorKind::StoreCorrupt`] naming the key and the user; the error never shows the value.
 pub(super) fn decode(bytes: &[u8], key: &str, user: &str) -> Result<Tokens> {
-    let mut entries = json_format::decode(bytes).map_err(|why| corrupt(key, &why))?;
-    match (entries.pop(), entries.is_empty()) {
-        (Some(tokens), true) if tokens.user.as_deref() == Some(user) => Ok(tokens),
-        (Some(_), true) => Err(corrupt(key, "it holds another identifier's tokens")),
-        _ => Err(corrupt(key, "it does not hold exactly one entry")),
-    }
+    let mut entries = json_format::decode(bytes).map_err(|why| corrupt(key, user, &why))?;
+    let tokens = match (entries.pop(), entries.is_empty()) {
+        (Some(tokens), true) if tokens.user.as_deref() == Some(user) => tokens,
+        (Some(_), true) => return Err(corrupt(key, user, "it holds another identifier's tokens")),
+        _ => return Err(corrupt(key, user, "it does not hold exactly one entry")),
+    };
+    check(&tokens).map_err(|why| corrupt(key, user, why))?;
+    Ok(tokens)
 }
 
-/// The error for a key whose value is not ours.
-pub(super) fn corrupt(key: &str, why: &str) -> Error {
+/// Whether `tokens` keep the rules values are read with; why not.
+pub(super) fn check(tokens: &Tokens) -> std::result::Result<(), &'static str> {
+    let tokens_ok = is_token_text(tokens.access_token.expose())
+        && tokens
+            .refresh_token
+            .as_ref()
+            .is_none_or(|r| is_token_text(r.expose()));
+    if !tokens_ok {
+        return Err("a token is longer than 4096 bytes or not visible ASCII");
+    }
+    let fields = [&tokens.api_domain, &tokens.scope, &tokens.accounts_url];
+    if !fields.into_iter().flatten().all(|f| is_plain_text(f)) {
+        return Err(
+            "api_domain, scope or accounts_url is longer than 4096 bytes or holds control characters",
+        );
+    }
+    Ok(())
+}
+
+/// Visible ASCII only, at most [`MAX_FIELD_BYTES`] (empty: an entry waiting for its first
+/// refresh).
+fn is_token_text(value: &str) -> bool {
+    value.len() <= MAX_FIELD_BYTES && value.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// At most [`MAX_FIELD_BYTES`], no control characters (C0, DEL, C1).
+fn is_plain_text(value: &str) -> bool {
+    value.len() <= MAX_FIELD_BYTES && !value.chars().any(char::is_control)
+}
+
+/// The error for `user`'s key `key` whose value is not this user's tokens.
+pub(super) fn corrupt(key: &str, user: &str, why: &str) -> Error {
     Error::new(
         ErrorKind::StoreCorrupt,
-        format!("the Redis key {key} does not hold zoho-oauth tokens ({why}); it was left as it was"),
+        format!("the Redis key {key} does not hold valid zoho-oauth tokens of {user} ({why}); it was left as it was"),
     )
     .with_hint(format!(
         "inspect it with redis-cli GET '{key}'; delete it (redis-cli DEL) only if it is not another application's, then authorize the user again"
+    ))
+}
+
+/// The error for a key of `user` (or the users set) that holds another type of value.
+pub(super) fn wrong_type(key: &str, user: &str) -> Error {
+    Error::new(
+        ErrorKind::StoreCorrupt,
+        format!("the Redis key {key} (used for {user}) holds another type of value, another application's; nothing was written and it was left as it was"),
+    )
+    .with_hint(format!(
+        "inspect it with redis-cli TYPE '{key}'; give zoho-oauth a key prefix of its own (redis_key_prefix) if another application uses these names"
     ))
 }
 
@@ -47,7 +99,34 @@ mod tests {
         let e = decode(b"1000.SECRET garbage", "k", "a b").expect_err("garbage");
         assert_eq!(e.kind(), ErrorKind::StoreCorrupt);
         assert!(!e.to_string().contains("SECRET"));
+        assert!(e.message().contains("a b"), "names the user: {e}");
         let empty = json_format::encode(&[]);
         assert!(decode(&empty, "k", "a b").is_err());
+    }
+
+    #[test]
+    fn values_out_of_shape_are_refused() {
+        let good = Tokens::new(Some("u".into()), Secret::new("1000.a"), None, 5);
+        let mut long = good.clone();
+        long.access_token = Secret::new("a".repeat(64 * 1024));
+        let mut control = good.clone();
+        control.refresh_token = Some(Secret::new("1000.r\r\nX-Injected: 1"));
+        let mut scope = good.clone();
+        scope.scope = Some("ZohoCRM\u{85}".into());
+        for bad in [&long, &control, &scope] {
+            let e = decode(&encode(bad), "k", "u").expect_err("refused");
+            assert_eq!(e.kind(), ErrorKind::StoreCorrupt);
+            assert!(!e.to_string().contains("X-Injected"), "{e}");
+        }
+        let not_a_number = String::from_utf8(encode(&good))
+            .unwrap_or_default()
+            .replace("\"expiry_time_ms\": 5", "\"expiry_time_ms\": \"soon\"");
+        assert!(decode(not_a_number.as_bytes(), "k", "u").is_err());
+        let mut waiting = good.clone();
+        waiting.access_token = Secret::new("");
+        assert!(
+            check(&waiting).is_ok(),
+            "an entry waiting for its first refresh"
+        );
     }
 }
