@@ -199,14 +199,14 @@ impl Login {
 /// A fixture of Zoho's PHP SDK.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/php-sdk")
+        .join("../tests/fixtures/php-sdk")
         .join(name)
 }
 
-/// An expected-output file under `tests/cli/`.
+/// An expected-output file under `cli/tests/support/`.
 pub fn expected(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cli")
+        .join("tests/support")
         .join(name)
 }
 
