@@ -149,12 +149,15 @@ fn redis_down_is_store_unavailable_for_every_call() {
     let e = c.get_access_token(ADA).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreUnavailable, "{e}");
     assert_eq!(e.code(), 404);
+    // The store is checked before the grant is spent: the consent is not lost, it still works.
     let mut e = c
         .generate_access_token(&env.grant(ADA, SCOPES))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::StoreUnavailable);
-    assert!(
-        e.take_unsaved_tokens().is_some(),
-        "the granted tokens are handed over"
+    assert!(e.take_unsaved_tokens().is_none(), "no tokens were issued");
+    assert_eq!(
+        env.counter("token.authorization_code"),
+        0,
+        "a grant was spent"
     );
 }

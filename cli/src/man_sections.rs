@@ -107,7 +107,7 @@ fn files(roff: &mut Roff) {
             ("VERSION", true),
             ("/mods-available/zoho_oauth.ini", false),
         ],
-        "the PHP extension's ini (Debian package; enabled for every SAPI with phpenmod): zoho_oauth.token_base_dir and the switches for the classes it defines",
+        "the PHP extension's ini (Debian package; enabled for every SAPI with phpenmod): its token base directory (the same key as token_base_dir here) and the switches for the classes it defines",
     );
 }
 

@@ -30,6 +30,15 @@ $modes = ['' => []];
 if (is_file($opcacheSo)) {
     $modes[' (OPcache on)'] = ['-d', "zend_extension=$opcacheSo", '-d', 'opcache.enable=1', '-d', 'opcache.enable_cli=1'];
 }
+// A master left running would outlive the test (it was seen: a test that died between
+// start and stop kept its php-fpm for hours): whatever ends the script stops the last one.
+$running = null;
+register_shutdown_function(function () use (&$running) {
+    if (is_resource($running)) {
+        proc_terminate($running, SIGTERM);
+        proc_close($running);
+    }
+});
 foreach ($modes as $mode => $opcache) {
     $address = [];
     foreach (['app', 'sdk'] as $pool) {
@@ -43,6 +52,7 @@ foreach ($modes as $mode => $opcache) {
         . "[sdk]\nlisten = {$address['sdk']}\n{$common}php_admin_value[zoho_oauth.define_rest_client] = 0\n");
     $proc = proc_open(array_merge([$fpm, '-n', '-F', '-R', '-y', "$dir/fpm.conf", '-d', 'extension=' . getenv('ZOHO_OAUTH_EXT')], $opcache),
         [1 => ['file', "$dir/fpm.out", 'a'], 2 => ['file', "$dir/fpm.out", 'a']], $pipes);
+    $running = $proc;
     $up = false;
     for ($i = 0; $i < 100 && !$up; $i++) {
         usleep(50000);
