@@ -204,7 +204,12 @@ fn a_short_fleet_soak_with_faults_and_a_mariadb_restart() {
         "the outage was noticed: {totals:?}"
     );
     // Never two refreshes for one expiry: a token lives 3 s and is refreshed 1 s early,
-    // so one refresh token's refreshes are at least ~2 s apart.
+    // so one refresh token's refreshes are about 2 s apart. Its expiry counts from when its
+    // refresh request was sent (the safe side), so a request the emulator took long to answer
+    // brings the next refresh that much closer to it: 0.5-0.7 s on a loaded 2-core machine.
+    // A second refresh for the same expiry (a process that did not see the first one's save)
+    // would come as soon as the first one's lock is released, or after the 1 s that a caller
+    // who found the lock busy waits: under 1.2 s after the first.
     let history = env.emulator.refresh_history();
     let refreshes: usize = history.values().map(Vec::len).sum();
     assert!(
@@ -214,7 +219,7 @@ fn a_short_fleet_soak_with_faults_and_a_mariadb_restart() {
     for (token, times) in &history {
         for pair in times.windows(2) {
             assert!(
-                pair[1] - pair[0] >= 1_500,
+                pair[1] - pair[0] >= 1_200,
                 "two refreshes {} ms apart for one expiry of {}",
                 pair[1] - pair[0],
                 &token[..12]

@@ -62,6 +62,11 @@ foreach ($modes as $mode) {
         zoho_oauth\bridge\Core::save(array_merge($store, ['client_id' => TEST_CLIENT_ID, 'client_secret' => TEST_CLIENT_SECRET, 'redirect_uri' => TEST_REDIRECT_URI]),
             ['user' => 'ada@example.com', 'access_token' => '1000.old.old', 'refresh_token' => $refresh, 'expiry_time' => $expired]);
     }
+    if ($mode === 'sdk') {
+        // Every refresh answered 1.5 s late, so that the SDK's processes overlap as they do
+        // under real load even when a loaded test machine starts them one after another.
+        emu('POST', '/_emulator/faults', ['kind' => 'delay', 'count' => N, 'path' => '/oauth/v2/token', 'delay_ms' => 1500]);
+    }
     $barrier = "$dir/go";
     $payload = base64_encode(json_encode(['store' => $store, 'barrier' => $barrier, 'refresh_token' => $refresh, 'dir' => $dir, 'emu' => $url]));
     $started = microtime(true);
