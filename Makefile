@@ -1,6 +1,7 @@
-# Builds and installs the zoho-oauth C library: shared and static libraries, the two headers
-# (include/zoho_oauth.h for C/C++, include/zoho_oauth_ffi.h for PHP FFI) and pkg-config files
-# (zoho-oauth: shared; zoho-oauth-static: static).
+# Builds and installs the zoho-oauth C library (the crate capi/, zoho-oauth-capi): shared and
+# static libraries, the two headers (capi/include/zoho_oauth.h for C/C++,
+# capi/include/zoho_oauth_ffi.h for PHP FFI) and pkg-config files (capi/*.pc.in; zoho-oauth:
+# shared; zoho-oauth-static: static).
 #
 #   make                                  build (release)
 #   make install PREFIX=/usr/local        also: DESTDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR
@@ -19,14 +20,14 @@ DESTDIR ?=
 PROFILE ?= release
 
 # Native libraries the static library needs, from
-# `cargo rustc -p zoho-oauth --lib --crate-type staticlib -- --print native-static-libs`.
+# `cargo rustc -p zoho-oauth-capi --lib --crate-type staticlib -- --print native-static-libs`.
 LIBS_PRIVATE ?= -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(shell $(CARGO) metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'))
-VERSION := $(shell $(CARGO) pkgid -p zoho-oauth | sed 's/.*[@\#]//')
+VERSION := $(shell $(CARGO) pkgid -p zoho-oauth-capi | sed 's/.*[@\#]//')
 MAJOR := $(word 1,$(subst ., ,$(VERSION)))
 MINOR := $(word 2,$(subst ., ,$(VERSION)))
-# The SONAME's version (build.rs sets the same): major.minor before 1.0, major after.
+# The SONAME's version (capi/build.rs sets the same): major.minor before 1.0, major after.
 ABI := $(if $(filter 0,$(MAJOR)),0.$(MINOR),$(MAJOR))
 
 ifeq ($(PROFILE),release)
@@ -44,7 +45,7 @@ endif
 all: lib
 
 lib:
-	$(CARGO) build -p zoho-oauth --lib $(CARGO_PROFILE)
+	$(CARGO) build -p zoho-oauth-capi $(CARGO_PROFILE)
 
 define PC_SUBST
 sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
@@ -53,13 +54,13 @@ endef
 
 install: lib
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
-	$(INSTALL) -m 644 include/zoho_oauth.h include/zoho_oauth_ffi.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 capi/include/zoho_oauth.h capi/include/zoho_oauth_ffi.h $(DESTDIR)$(INCLUDEDIR)/
 	$(INSTALL) -m 755 $(OUT)/libzoho_oauth.so $(DESTDIR)$(LIBDIR)/libzoho_oauth.so.$(VERSION)
 	ln -sf libzoho_oauth.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libzoho_oauth.so.$(ABI)
 	ln -sf libzoho_oauth.so.$(ABI) $(DESTDIR)$(LIBDIR)/libzoho_oauth.so
 	$(INSTALL) -m 644 $(OUT)/libzoho_oauth.a $(DESTDIR)$(LIBDIR)/libzoho_oauth.a
-	$(PC_SUBST) zoho_oauth.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/zoho-oauth.pc
-	$(PC_SUBST) zoho_oauth-static.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/zoho-oauth-static.pc
+	$(PC_SUBST) capi/zoho_oauth.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/zoho-oauth.pc
+	$(PC_SUBST) capi/zoho_oauth-static.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/zoho-oauth-static.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/zoho_oauth.h $(DESTDIR)$(INCLUDEDIR)/zoho_oauth_ffi.h

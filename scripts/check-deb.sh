@@ -344,7 +344,7 @@ check_shell_completions() {
 }
 
 # After a subcommand, bash, zsh and fish (when installed) complete its options and an option's
-# values from the installed files (tests/completion/complete.sh runs each shell).
+# values from the installed files (cli/tests/completion/complete.sh runs each shell).
 check_completion_after_subcommand() {
     local shell file out
     for shell in bash zsh fish; do
@@ -354,9 +354,9 @@ check_completion_after_subcommand() {
             zsh) file=/usr/share/zsh/vendor-completions/_zoho-oauth ;;
             fish) file=/usr/share/fish/vendor_completions.d/zoho-oauth.fish ;;
         esac
-        out="$(cd "$WORK" && bash "$ROOT/tests/completion/complete.sh" "$shell" "$file" 'zoho-oauth login --ti')" &&
+        out="$(cd "$WORK" && bash "$ROOT/cli/tests/completion/complete.sh" "$shell" "$file" 'zoho-oauth login --ti')" &&
             [ "$out" = --timeout ] || { echo "$shell: 'login --ti' offers: $out"; return 1; }
-        out="$(cd "$WORK" && bash "$ROOT/tests/completion/complete.sh" "$shell" "$file" 'zoho-oauth login --dc ')" &&
+        out="$(cd "$WORK" && bash "$ROOT/cli/tests/completion/complete.sh" "$shell" "$file" 'zoho-oauth login --dc ')" &&
             grep -qx eu <<<"$out" || { echo "$shell: 'login --dc ' offers: $out"; return 1; }
         echo "$shell: login --ti -> --timeout; login --dc -> $(tr '\n' ' ' <<<"$out")"
     done

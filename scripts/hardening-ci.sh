@@ -30,7 +30,7 @@ skip() { skipped=$((skipped + 1)); echo "--- skipped: $1"; }
 have_php=0
 if command -v php >/dev/null && command -v php-config >/dev/null; then have_php=1; fi
 
-step "build" cargo build --quiet -p zoho-oauth -p zoho-oauth-audit -p zoho-accounts-emulator
+step "build" cargo build --quiet -p zoho-oauth-capi -p zoho-oauth-cli -p zoho-oauth-audit -p zoho-accounts-emulator
 step "build soak (release)" cargo build --quiet --release -p zoho-oauth-soak
 if [ "$have_php" = 1 ]; then
     step "build PHP extension" cargo build --quiet -p zoho-oauth-php

@@ -64,13 +64,11 @@ read_metadata() {
     BUILD_DATE="$(git log -1 --format=%ct 2>/dev/null || date +%s)"
 }
 
-# The extension on its own, then the C library and the CLI: built together, cargo would unify
-# the core's features and the extension would carry (and export) the C ABI, which only the C
-# library may (the `capi` feature). Each feature set is built once and kept in the target
-# directory, so neither call rebuilds the other's.
+# The three doors, each a crate of its own over the core: the PHP extension, the C library
+# (capi/) and the CLI (cli/). Built together, nothing of one door enters another
+# (scripts/check-crates.sh checks the extension exports no zoho_ symbol after such a build).
 release_build() {
-    cargo build --release -p zoho-oauth-php
-    cargo build --release -p zoho-oauth
+    cargo build --release -p zoho-oauth-php -p zoho-oauth-capi -p zoho-oauth-cli
 }
 
 # The C library, headers and pkg-config files, through the Makefile's own install rule (-o lib:

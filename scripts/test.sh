@@ -25,7 +25,8 @@ step() {
 }
 
 step "build (workspace)" cargo build --workspace --all-targets
-step "Rust tests (core, emulator, extension crate)" cargo test --workspace
+step "a crate per door (no C ABI in the extension, no CLI crates, the core without MySQL and Redis)" bash scripts/check-crates.sh
+step "Rust tests (core, C ABI, CLI, emulator, extension crate)" cargo test --workspace
 step "PHP extension tests" bash php/tests/run.sh
 step "C ABI tests (C, C++, ASan, valgrind, ctypes, PHP FFI)" bash tests/c/run.sh
 step "CLI interop (CLI <-> PHP extension, CLI <-> C library)" bash tests/cli/interop.sh

@@ -19,19 +19,20 @@
 //! # Ok::<(), zoho_oauth::Error>(())
 //! ```
 //!
-//! Doors: the C ABI (`include/zoho_oauth.h`, cargo feature `capi`, on by default), the PHP
-//! extension (`php/`), and this Rust API.
+//! This crate is the core: the Rust API, with no door in it. Each door is a crate of its own
+//! over it: the C ABI (`capi/`, `libzoho_oauth.so` and `include/zoho_oauth.h`), the CLI
+//! (`cli/`, the `zoho-oauth` command) and the PHP extension (`php/`).
 //!
-//! `unsafe` is denied outside the modules that call libc (locks, memory maps, fork handlers)
-//! and the C ABI; each of those says so where it is declared.
+//! Cargo features (both on by default): `mysql`, the MySQL/MariaDB token store, and `redis`,
+//! the Redis token store. A configuration that asks for a store left out of the build is a
+//! [`ErrorKind::ConfigInvalid`] error.
+//!
+//! `unsafe` is denied outside the modules that call libc (locks, memory maps, fork handlers);
+//! each of those says so where it is declared.
 #![deny(unsafe_code)]
 
 pub mod accounts;
 pub mod authorize;
-/// The C ABI (`zoho_*` functions) behind `include/zoho_oauth.h` and `include/zoho_oauth_ffi.h`.
-#[cfg(feature = "capi")]
-#[allow(unsafe_code)]
-pub mod capi;
 pub mod client;
 pub mod clock;
 pub mod config;

@@ -5,6 +5,7 @@
 //! it (B's save is then conditional on RT1 still being there). Runs on the token file and the
 //! SDK's CSV file, and on MySQL and Redis when their test servers are set. Also: a refreshed
 //! token's expiry counts from when the request was sent, not from after a slow reply.
+#![cfg(all(feature = "mysql", feature = "redis"))] // also on MySQL and Redis (cargo features `mysql`, `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -252,6 +252,7 @@ fn online_grants_have_no_refresh_token_and_say_so_when_stale() {
 }
 
 #[test]
+#[cfg(feature = "mysql")]
 fn no_store_is_config_missing_and_an_unreachable_mysql_server_is_store_unavailable() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -3,6 +3,7 @@
 //! selector wraps each store it opens), and custom stores keep asking on every call. Counted
 //! as a fleet pays for it: server round trips (MariaDB's `Com_select`, Redis'
 //! `total_commands_processed`) and the token file's `stat`s (strace) over 1,000 cached calls.
+#![cfg(all(feature = "mysql", feature = "redis"))] // also on MySQL and Redis (cargo features `mysql`, `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -3,6 +3,7 @@
 //! paused Redis (`CLIENT PAUSE`). A worker with a valid cached token keeps being served, and
 //! the stalled store costs it one call (bounded by the store) per back-off interval, not one
 //! per call. Needs `ZOHO_TEST_MYSQL_URL` / `ZOHO_TEST_REDIS_URL`.
+#![cfg(all(feature = "mysql", feature = "redis"))] // also on MySQL and Redis (cargo features `mysql`, `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

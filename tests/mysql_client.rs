@@ -2,6 +2,7 @@
 //! configuration with the SDK's defaults, the fleet cache bound, single flight across 64
 //! processes, a lock holder killed mid-refresh, and a server restart mid-run.
 //! Child processes are this test binary re-run with one ignored `child_*` test selected.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -4,6 +4,7 @@
 //! expired token, against MariaDB's default `max_connections` (151), all succeed with exactly
 //! one refresh, waiting without holding a connection each.
 //! Child processes are this test binary re-run with one ignored `child_*` test selected.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

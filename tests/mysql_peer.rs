@@ -1,6 +1,7 @@
 //! Row compatibility with Zoho's SDK, both ways: `tests/peers/sdk_mysql_peer.php` runs the
 //! SDK's exact SQL with mysqli (a real PHP process); the store and the client read its rows,
 //! and it reads ours.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -3,6 +3,7 @@
 //! connections: another session's transaction (a grant's save, a delete, a later refresh) is
 //! open when the refresh's save starts, which then waits for it and decides on what it
 //! committed. A read-then-save would overwrite it.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "mysql/support.rs"]

@@ -5,6 +5,7 @@
 //! transient errors (the store during the outage, the faults), and every user still stored,
 //! once, afterwards. Runs its own server (`scripts/mariadb.sh`); skips without
 //! `ZOHO_TEST_MYSQL_URL` like the other MySQL tests.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

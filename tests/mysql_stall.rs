@@ -4,6 +4,7 @@
 //! with no connection to spare. A frozen lock holder (SIGSTOP of its process, its TCP session
 //! open) loses the lock after its lease, and another host refreshes.
 //! Child processes are this test binary re-run with one ignored `child_*` test selected.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

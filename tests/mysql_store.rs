@@ -1,5 +1,6 @@
 //! The MySQL store through the Rust API against a real MariaDB (`ZOHO_TEST_MYSQL_URL`):
 //! round trips, the SDK's rows, one row per user, bad input, the server's errors, locks.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

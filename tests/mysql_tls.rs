@@ -1,6 +1,7 @@
 //! `mysql_ssl` against a MariaDB of the test's own with TLS (certificates made by `openssl`):
 //! a user that must use TLS works with the CA file, a wrong CA is refused, and TLS to a server
 //! without it is a clear error.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "mysql/support.rs"]

@@ -3,6 +3,7 @@
 //! `ZOHO_TEST_MYSQL_URL`): rows written with the SDK's own statements are read, ours are read
 //! by the SDK's `SELECT`, ids are allocated as the SDK does, one refresh for many clients,
 //! and a missing table is a clear error that changes nothing.
+#![cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -2,6 +2,7 @@
 //! (`token_store=redis`, `redis_url`, `redis_key_prefix`), against the accounts emulator:
 //! tokens shared between hosts, one refresh, the fleet cache bound, and a failed save
 //! that hands the tokens over. Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -2,6 +2,7 @@
 //! `pcntl_fork`) makes its own connection: parent and child work at the same time on the
 //! same store object and each gets its own replies. Alone in its binary, so the fork
 //! happens with no other test thread running. Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "redis/support.rs"]

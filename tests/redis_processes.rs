@@ -3,6 +3,7 @@
 //! refresher killed with SIGKILL holds nobody up longer than its lease.
 //! Children are this test binary re-run with one ignored `child_*` test selected and its
 //! instructions in environment variables. Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

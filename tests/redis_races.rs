@@ -2,6 +2,7 @@
 //! one: `save_refreshed` is one Lua script that checks the stored refresh token and expiry
 //! and writes, atomic against every other writer. Two stores (two connections, as two
 //! hosts) race at the store level. Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "redis/support.rs"]

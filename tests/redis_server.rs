@@ -3,6 +3,7 @@
 //! ever evicted silently; `noeviction` keeps every token under memory pressure; a server
 //! without an append-only file is logged once per process; Cluster, Sentinel and replicas
 //! are refused with a clear message. Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "redis/support.rs"]

@@ -4,6 +4,7 @@
 //! `Access Denied` from Zoho, never two refreshes for one expiry, only transient errors
 //! (the store during the outage, the faults), and every user still stored afterwards.
 //! Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -4,6 +4,7 @@
 //! the bound, whatever the HTTP timeouts are; afterwards the store works again and no late
 //! reply of a timed-out command answers a later one (the connection was dropped, not
 //! reused). Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "redis/support.rs"]

@@ -2,6 +2,7 @@
 //! odd identifiers, bad input (garbage values, wrong password, a server that is down or
 //! silent), restarts, and the refresh lease. Start the servers with
 //! `eval "$(scripts/redis.sh start DIR)"`; without them these tests print SKIPPED.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "redis/support.rs"]

@@ -3,6 +3,7 @@
 //! half-write, one stray key never makes `list` fail for every user, and values read are
 //! checked (a 64 kB access token, control bytes, a non-numeric expiry) with a clear error
 //! naming the user and nothing overwritten. Needs `eval "$(scripts/redis.sh start DIR)"`.
+#![cfg(feature = "redis")] // the Redis store (cargo feature `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "redis/support.rs"]

@@ -1,6 +1,6 @@
 //! Issue 21, item 8: a grant is never spent on a token directory that cannot take its tokens
 //! (the store is checked first; a corrupt file still costs the grant, and the tokens are
-//! handed over in the error, see `tests/cli.rs`), and a refresh whose save fails still serves the new access
+//! handed over in the error, see `cli/tests/cli.rs`), and a refresh whose save fails still serves the new access
 //! token, kept in memory, rather than failing (a forced refresh still reports the failed
 //! save, with the tokens attached).
 #![allow(clippy::unwrap_used, missing_docs)]

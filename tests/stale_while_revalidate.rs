@@ -4,6 +4,7 @@
 //! callers in 2 other processes all return at once with the token they have, and there is
 //! exactly one refresh. Runs on the token file and the SDK's CSV file, and on MySQL and Redis
 //! when their test servers are set.
+#![cfg(all(feature = "mysql", feature = "redis"))] // also on MySQL and Redis (cargo features `mysql`, `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;

@@ -15,8 +15,8 @@ use std::path::Path;
 use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-/// The shipped binaries' packages: the C library and the CLI, and the PHP extension.
-const SHIPPED: &[&str] = &["zoho-oauth", "zoho-oauth-php"];
+/// The shipped binaries' packages: the C library, the CLI and the PHP extension.
+const SHIPPED: &[&str] = &["zoho-oauth-capi", "zoho-oauth-cli", "zoho-oauth-php"];
 /// The platforms of about.toml's `targets`.
 const PLATFORMS: &[&str] = &["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
 

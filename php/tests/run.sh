@@ -89,7 +89,7 @@ php_driver "bridge (current SDK): 32 processes, one refresh" php/tests/concurren
 php_driver "bridge (current SDK): a mixed fleet on one sdk_tokens.txt" php/tests/concurrency/bridge_mixed_fleet.php
 php_driver "PHP-FPM workers" php/tests/fpm/fpm_test.php
 php_driver "PHP-FPM pools: define_rest_client per pool" php/tests/fpm/fpm_pools.php
-echo "==> the extension exports no C ABI symbol (built without the core's capi feature)"
+echo "==> the extension exports no C ABI symbol (the C ABI is a crate of its own, capi/)"
 bash tests/c/abi-symbols.sh none "$ZOHO_OAUTH_EXT"
 record "no C ABI in the extension" $?
 echo "==> the bridge package is PSR-12 clean (phpcs)"

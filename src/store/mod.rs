@@ -11,10 +11,12 @@ mod generation;
 mod held_locks;
 pub mod json_format;
 mod memory;
+#[cfg(feature = "mysql")]
 pub mod mysql;
 mod open;
 pub mod php_format;
 mod private_file;
+#[cfg(feature = "redis")]
 pub mod redis;
 pub mod sdk_csv;
 #[allow(unsafe_code)] // libc: owner and mode checks (geteuid, getpwuid_r)
@@ -29,8 +31,10 @@ use std::time::Duration;
 pub use defaults::{BuiltIn, StoreDefaults};
 pub use file::FileStore;
 pub use memory::MemoryStore;
+#[cfg(feature = "mysql")]
 pub use mysql::MysqlStore;
 pub use open::open;
+#[cfg(feature = "redis")]
 pub use redis::RedisStore;
 pub use sdk_csv::SdkCsvStore;
 

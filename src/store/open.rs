@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
+#[cfg(feature = "mysql")]
 use super::mysql::MysqlStore;
+#[cfg(feature = "mysql")]
 use super::mysql::oauthtoken::{self, OauthtokenStore};
+#[cfg(feature = "redis")]
 use super::redis::RedisStore;
 use super::{BuiltIn, FileStore, SdkCsvStore, TokenStore};
 use crate::config::{Config, StoreKind};
@@ -17,7 +20,9 @@ use crate::error::{Error, ErrorKind, Result};
 ///
 /// A configuration that names no store (neither `token_persistence_path` nor
 /// `token_store`) is an [`ErrorKind::ConfigMissing`] error: nothing is opened, and no
-/// server is guessed at. (Zoho's PHP SDK uses MySQL then; the PHP door asks for it.)
+/// server is guessed at. (Zoho's PHP SDK uses MySQL then; the PHP door asks for it.) A store
+/// this build was compiled without (cargo features `mysql`, `redis`) is an
+/// [`ErrorKind::ConfigInvalid`] error.
 pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
     if let Some(csv) = super::sdk_csv::configured_path(config) {
         return Ok(Arc::new(BuiltIn(SdkCsvStore::open(config, &csv)?)));
@@ -32,13 +37,31 @@ pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
             })?;
             Arc::new(BuiltIn(FileStore::new(file, config.token_store_format())?))
         }
+        #[cfg(feature = "mysql")]
         StoreKind::Mysql if oauthtoken_selected(config) => {
             Arc::new(BuiltIn(OauthtokenStore::open(config)?))
         }
+        #[cfg(feature = "mysql")]
         StoreKind::Mysql => Arc::new(BuiltIn(MysqlStore::open(config)?)),
+        #[cfg(feature = "redis")]
         StoreKind::Redis => Arc::new(BuiltIn(RedisStore::open(config)?)),
+        #[cfg(not(all(feature = "mysql", feature = "redis")))]
+        kind => return Err(compiled_out(kind)),
     };
     Ok(store)
+}
+
+/// The error for a store this build was compiled without.
+#[cfg(not(all(feature = "mysql", feature = "redis")))]
+fn compiled_out(kind: StoreKind) -> Error {
+    let name = kind.name();
+    Error::new(
+        ErrorKind::ConfigInvalid,
+        format!("token_store={name}: this build of zoho-oauth has no {name} store"),
+    )
+    .with_hint(format!(
+        "build zoho-oauth with its cargo feature `{name}` (on by default), or configure another store"
+    ))
 }
 
 /// The error for a configuration that names no store.
@@ -54,9 +77,42 @@ fn no_store() -> Error {
 pub const NO_STORE_HINT: &str = "set token_persistence_path to a directory the application owns (the token file zcrm_oauthtokens.txt is kept there), or token_store=mysql or token_store=redis with that store's keys";
 
 /// Whether `mysql_table` names the current SDKs' `oauthtoken` table.
+#[cfg(feature = "mysql")]
 fn oauthtoken_selected(config: &Config) -> bool {
     config
         .store_settings()
         .get("mysql_table")
         .is_some_and(|t| t.eq_ignore_ascii_case(oauthtoken::TABLE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store left out of the build (cargo features `mysql`, `redis`) is refused by name.
+    #[test]
+    fn a_store_compiled_out_is_config_invalid_and_names_its_feature() {
+        let config = Config::new("1000.ID", "s3cr3t", "https://example.com/cb");
+        for kind in [StoreKind::Mysql, StoreKind::Redis] {
+            let compiled = match kind {
+                StoreKind::Mysql => cfg!(feature = "mysql"),
+                _ => cfg!(feature = "redis"),
+            };
+            let opened = open(&config.clone().or_store_kind(kind));
+            if compiled {
+                if let Err(e) = opened {
+                    assert!(!e.message().contains("this build"), "{e}");
+                }
+                continue;
+            }
+            let e = opened.err().expect("compiled out");
+            assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{e}");
+            assert!(e.message().contains(kind.name()), "{e}");
+            assert!(
+                e.hint()
+                    .is_some_and(|h| h.contains(&format!("feature `{}`", kind.name()))),
+                "{e}"
+            );
+        }
+    }
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Which libraries export the C ABI, checked with nm against the functions the header declares:
-#   bash tests/c/abi-symbols.sh full LIB   LIB exports every function of include/zoho_oauth.h
+#   bash tests/c/abi-symbols.sh full LIB   LIB exports every function of capi/include/zoho_oauth.h
 #                                          and no other zoho_ symbol (the C library)
 #   bash tests/c/abi-symbols.sh none LIB   LIB exports none of them and no zoho_ symbol at all
-#                                          (the PHP extension, built without the `capi`
-#                                          feature; its module entries are get_module and
+#                                          (the PHP extension, which does not depend on the
+#                                          C ABI's crate; its module entries are get_module and
 #                                          php_extension_get_module, see php/build.rs)
 # Prints what differs; exits non-zero on a mismatch.
 set -uo pipefail
@@ -14,9 +14,9 @@ lib="${2:-}"
 [ -f "$lib" ] || { echo "abi-symbols: no library at '$lib'"; exit 2; }
 
 # Declarations are the header's non-comment lines; a function name is followed by '('.
-declared="$(grep -v '^[[:space:]]*//' include/zoho_oauth.h | grep -oE '\bzoho_[a-z0-9_]+\(' | tr -d '(' | sort -u)"
+declared="$(grep -v '^[[:space:]]*//' capi/include/zoho_oauth.h | grep -oE '\bzoho_[a-z0-9_]+\(' | tr -d '(' | sort -u)"
 exported="$(nm -D --defined-only "$lib" | awk '{ print $NF }' | grep '^zoho_' | sort -u)"
-[ -n "$declared" ] || { echo "abi-symbols: no function found in include/zoho_oauth.h"; exit 1; }
+[ -n "$declared" ] || { echo "abi-symbols: no function found in capi/include/zoho_oauth.h"; exit 1; }
 
 case "$mode" in
 full)
@@ -25,11 +25,11 @@ full)
         diff <(echo "$declared") <(echo "$exported") | sed -n 's/^</  declared, not exported:/p; s/^>/  exported, not declared:/p'
         exit 1
     fi
-    echo "$lib exports the $(wc -l <<<"$declared") functions of include/zoho_oauth.h, and no other zoho_ symbol"
+    echo "$lib exports the $(wc -l <<<"$declared") functions of capi/include/zoho_oauth.h, and no other zoho_ symbol"
     ;;
 none)
     if [ -n "$exported" ]; then
-        echo "abi-symbols: $lib exports zoho_ symbols (was the core built with its capi feature?):"
+        echo "abi-symbols: $lib exports zoho_ symbols (does it depend on the C ABI's crate, capi/?):"
         sed 's/^/  /' <<<"$exported"
         exit 1
     fi

@@ -6,7 +6,7 @@ cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 target="${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')}"
 export CARGO_TARGET_DIR="$target"
-cargo build -q --release -p zoho-oauth --lib
+cargo build -q --release -p zoho-oauth-capi
 cargo build -q -p zoho-accounts-emulator
 export EMULATOR_BIN="$target/debug/zoho-accounts-emulator"
 # shellcheck source=../../scripts/emulator.sh
@@ -19,7 +19,7 @@ mkdir -p "$lib"
 ln -sf "$target/release/libzoho_oauth.so" "$lib/libzoho_oauth.so"
 soname="$(readelf -d "$target/release/libzoho_oauth.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')"
 ln -sf "$target/release/libzoho_oauth.so" "$lib/$soname"
-gcc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Itests/c tests/c/bench_get_access_token.c tests/c/harness.c \
+gcc -std=c11 -O2 -Wall -Wextra -Werror -Icapi/include -Itests/c tests/c/bench_get_access_token.c tests/c/harness.c \
     -L"$lib" -Wl,-rpath,"$lib" -lzoho_oauth -lpthread -o "$out/bench"
 "$out/bench" "${1:-1}"
 rm -rf "$out"

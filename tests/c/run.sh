@@ -28,8 +28,8 @@ mkdir -p "$BUILD/lib" "$LOGS"
 
 CC="${CC:-gcc}"
 CXX="${CXX:-g++}"
-CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude -Itests/c)
-CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Iinclude -Itests/c)
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Icapi/include -Itests/c)
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Icapi/include -Itests/c)
 NATIVE_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)   # see Makefile LIBS_PRIVATE
 SHARED=(-L"$BUILD/lib" -Wl,-rpath,"$BUILD/lib" -lzoho_oauth -lpthread)
 STATIC=("$LIB_DIR/libzoho_oauth.a" "${NATIVE_LIBS[@]}")
@@ -86,7 +86,7 @@ finish() {
 # --- steps -----------------------------------------------------------------------------
 
 build_all() {
-    cargo build -p zoho-oauth --lib && cargo build -p zoho-accounts-emulator &&
+    cargo build -p zoho-oauth-capi && cargo build -p zoho-accounts-emulator &&
         ln -sf "$LIB_DIR/libzoho_oauth.so" "$BUILD/lib/libzoho_oauth.so" &&
         ln -sf "$LIB_DIR/libzoho_oauth.so" "$BUILD/lib/$(soname)"
 }
@@ -186,7 +186,7 @@ install_and_link() {
 }
 
 # The C library through PHP FFI, by its SONAME, inside a PHP that has loaded the extension
-# (built on its own, as the package builds it) with nothing else from conf.d: the extension's
+# (as the package builds it) with nothing else from conf.d: the extension's
 # SONAME must be its own, or the loader hands FFI the extension instead of the library.
 ffi_inside_extension() {
     local ext="$LIB_DIR/libzoho_oauth_php.so" name
@@ -195,7 +195,7 @@ ffi_inside_extension() {
     echo "the extension's SONAME: $name"
     [ "$name" = zoho_oauth.so ] || return 1
     LD_LIBRARY_PATH="$BUILD/lib" PHP_INI_SCAN_DIR= php -d extension=ffi -d ffi.enable=1 \
-        -d "extension=$ext" tests/php_ffi/inside_extension.php include/zoho_oauth_ffi.h "$(soname)"
+        -d "extension=$ext" tests/php_ffi/inside_extension.php capi/include/zoho_oauth_ffi.h "$(soname)"
 }
 
 # --- run -------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ step "valgrind: C bad input" "${VALGRIND[@]}" "$BUILD/test_bad_input"
 step "valgrind: C 8 threads" "${VALGRIND[@]}" "$BUILD/test_threads"
 step "valgrind: leak canary is caught" expect_leak_found "definitely lost" "${VALGRIND[@]}" "$BUILD/leak_canary"
 step "Python ctypes" python3 tests/python/test_capi.py "$LIB_DIR/libzoho_oauth.so"
-step "PHP FFI (FFI::cdef with zoho_oauth_ffi.h)" php -d ffi.enable=1 tests/php_ffi/test_ffi.php include/zoho_oauth_ffi.h "$LIB_DIR/libzoho_oauth.so"
+step "PHP FFI (FFI::cdef with zoho_oauth_ffi.h)" php -d ffi.enable=1 tests/php_ffi/test_ffi.php capi/include/zoho_oauth_ffi.h "$LIB_DIR/libzoho_oauth.so"
 step "PHP FFI inside a PHP with the extension loaded (libzoho_oauth.so by SONAME)" ffi_inside_extension
 step "make install + pkg-config (shared and static)" install_and_link
 

@@ -15,15 +15,15 @@ check_same() { if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
 
 echo "# building the CLI, the C library and the PHP extension"
-cargo build -q -p zoho-oauth --bin zoho-oauth --lib || { not_ok "cargo build -p zoho-oauth"; finish; }
-cargo build -q -p zoho-oauth-php || { not_ok "cargo build -p zoho-oauth-php"; finish; }
+cargo build -q -p zoho-oauth-cli -p zoho-oauth-capi -p zoho-oauth-php ||
+    { not_ok "cargo build -p zoho-oauth-cli -p zoho-oauth-capi -p zoho-oauth-php"; finish; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # The library's SONAME (libzoho_oauth.so.0.N) must resolve too: link through symlinks to it.
 mkdir -p "$work/lib"
 soname="$(readelf -d "$target/debug/libzoho_oauth.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')"
 for name in libzoho_oauth.so ${soname:+"$soname"}; do ln -sf "$target/debug/libzoho_oauth.so" "$work/lib/$name"; done
-cc -std=c11 -Wall -Werror -I include tests/cli/interop.c -L "$work/lib" -lzoho_oauth \
+cc -std=c11 -Wall -Werror -I capi/include tests/cli/interop.c -L "$work/lib" -lzoho_oauth \
     -Wl,-rpath,"$work/lib" -o "$work/interop_c" || { not_ok "compile tests/cli/interop.c"; finish; }
 
 # shellcheck source=../../scripts/emulator.sh

@@ -16,6 +16,21 @@ pub const REDIRECT_URI: &str = "https://example.com/zoho/callback";
 pub const SCOPES: &str = "ZohoCRM.modules.ALL,AaaServer.profile.READ";
 pub const ADA: &str = "ada@example.com";
 
+/// The PHP door's vocabulary (the SDK's method and class names, php.ini settings), which no
+/// other door's messages or code may use (tests/remedy_words.rs, capi/src/tests.rs).
+pub const PHP_WORDS: &[&str] = &[
+    "generateAccessToken",
+    "getAccessToken",
+    "refreshAccessToken",
+    "revokeRefreshToken",
+    "getUserEmailId",
+    "getClientInstance",
+    "ZCRMRestClient",
+    "ZohoOAuth::",
+    "php.ini",
+    "zoho_oauth.token_base_dir",
+];
+
 pub struct TestEnv {
     pub emulator: Emulator,
     pub dir: tempfile::TempDir,

@@ -3,7 +3,7 @@
  *
  *   seed_000 EMULATOR_URL GRANT PORT TABLE   prints "<access token from the grant>\n<bob's token>\n"
  *
- * Run by tests/mysql_c.rs, which checks the output against the table. */
+ * Run by capi/tests/mysql_c.rs, which checks the output against the table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -105,9 +105,15 @@ pub fn rows(url: &str, table: &str) -> Vec<(String, String, String, i64)> {
         .unwrap()
 }
 
-/// The repository root (for scripts).
+/// The repository root (for scripts): the workspace's directory, the one with `Cargo.lock`
+/// (this file serves the tests of the core and of its door crates).
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .unwrap_or(manifest)
+        .to_path_buf()
 }
 
 /// A throwaway server of the test's own (for restarts and kills), started by

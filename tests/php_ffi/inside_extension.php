@@ -6,7 +6,7 @@
 // "Failed resolving C function". Run by tests/c/run.sh:
 //
 //   LD_LIBRARY_PATH=DIR php -d extension=ffi -d ffi.enable=1 -d extension=EXT \
-//       tests/php_ffi/inside_extension.php include/zoho_oauth_ffi.h libzoho_oauth.so.0.1
+//       tests/php_ffi/inside_extension.php capi/include/zoho_oauth_ffi.h libzoho_oauth.so.0.1
 
 declare(strict_types=1);
 

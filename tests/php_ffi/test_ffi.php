@@ -1,10 +1,10 @@
 <?php
-// PHP FFI test of the zoho-oauth C API through include/zoho_oauth_ffi.h: the whole flow against
+// PHP FFI test of the zoho-oauth C API through capi/include/zoho_oauth_ffi.h: the whole flow against
 // the accounts emulator (grant exchange, persisted file, get, expiry, refresh, revoke), error
 // paths, bad input, and a check that every pointer the library returned was freed.
 //
 //   EMULATOR_URL=http://127.0.0.1:PORT php -d ffi.enable=1 tests/php_ffi/test_ffi.php \
-//       include/zoho_oauth_ffi.h /path/to/libzoho_oauth.so
+//       capi/include/zoho_oauth_ffi.h /path/to/libzoho_oauth.so
 
 declare(strict_types=1);
 

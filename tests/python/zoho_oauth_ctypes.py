@@ -1,4 +1,4 @@
-"""Minimal ctypes binding of the zoho-oauth C API (include/zoho_oauth.h), used by the tests
+"""Minimal ctypes binding of the zoho-oauth C API (capi/include/zoho_oauth.h), used by the tests
 and shown in the README. Every pointer the library returns is freed through the library's
 own `_free` functions, never by Python or libc.
 

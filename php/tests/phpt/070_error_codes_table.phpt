@@ -9,7 +9,7 @@ use zcrmsdk\oauth\utility\ZohoOAuthTokens;
 
 require __DIR__ . '/../lib/helpers.php';
 
-// The README's "Error codes" table: kind => code (tests/error_table.rs checks it against the
+// The README's "Error codes" table: kind => code (cli/tests/error_table.rs checks it against the
 // table in Rust, the C headers and the CLI).
 $readme = file_get_contents(__DIR__ . '/../../../README.md');
 $section = substr($readme, strpos($readme, '## Error codes'));

@@ -3,7 +3,7 @@
 //! Needs `eval "$(scripts/redis.sh start DIR)"`.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-#[path = "redis/support.rs"]
+#[path = "../../tests/redis/support.rs"]
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
@@ -95,7 +95,7 @@ fn migrate_sdk_file_to_redis_and_back_to_json() {
     let Some(url) = support::url() else { return };
     let dir = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/php-sdk/three-users.zcrm_oauthtokens.txt");
+        .join("../tests/fixtures/php-sdk/three-users.zcrm_oauthtokens.txt");
     std::fs::copy(&fixture, dir.path().join("zcrm_oauthtokens.txt")).unwrap();
     let expected =
         zoho_oauth::store::php_format::decode(&std::fs::read(&fixture).unwrap()).unwrap();

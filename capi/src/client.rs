@@ -8,9 +8,9 @@ use super::config::{pairs_from_json, read_pairs};
 use super::result::zoho_result;
 use super::strings::{Out, arg_str, c_string, null_argument, opt_str};
 use super::tokens::{zoho_token_list, zoho_tokens};
-use crate::client::{AuthorizationRequest, OAuthClient};
-use crate::config::Config;
-use crate::error::Result;
+use zoho_oauth::Config;
+use zoho_oauth::Result;
+use zoho_oauth::{AuthorizationRequest, OAuthClient};
 
 /// A Zoho OAuth client: one configuration and its token store.
 ///
@@ -133,7 +133,7 @@ unsafe fn tokens_call(
     name: &'static str,
     client: *const zoho_client,
     out: *mut *mut zoho_tokens,
-    body: impl FnOnce(&OAuthClient) -> Result<crate::token::Tokens>,
+    body: impl FnOnce(&OAuthClient) -> Result<zoho_oauth::Tokens>,
 ) -> zoho_result {
     call(name, || {
         // SAFETY: forwarded from the exported function's contract.
@@ -204,7 +204,7 @@ pub unsafe extern "C" fn zoho_client_generate_access_token_from_redirect(
             client,
             out_tokens,
             |c| {
-                crate::policy::exchange_redirect(
+                zoho_oauth::policy::exchange_redirect(
                     c,
                     arg_str(callback, "callback")?,
                     arg_str(expected_state, "expected_state")?,

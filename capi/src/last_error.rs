@@ -107,10 +107,10 @@ pub unsafe extern "C" fn zoho_last_error_take_unsaved_tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capi::boundary::{call, infallible};
-    use crate::error::{Error, ErrorKind};
-    use crate::secret::Secret;
-    use crate::token::Tokens;
+    use crate::boundary::{call, infallible};
+    use zoho_oauth::Secret;
+    use zoho_oauth::Tokens;
+    use zoho_oauth::{Error, ErrorKind};
 
     fn message() -> String {
         let mut n = 0usize;

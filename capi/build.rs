@@ -1,12 +1,12 @@
-//! Build script of the root crate:
-//! * generates the C `zoho_result` enum from the table of error kinds (`src/error/kinds.rs`)
-//!   into `$OUT_DIR/zoho_result.rs`, which `src/capi/result.rs` includes;
+//! Build script of the C ABI's crate (`capi/`, `zoho-oauth-capi`):
+//! * generates the C `zoho_result` enum from the core's table of error kinds
+//!   (`../src/error/kinds.rs`) into `$OUT_DIR/zoho_result.rs`, which `src/result.rs` includes;
 //! * generates `include/zoho_oauth.h` (C and C++) and `include/zoho_oauth_ffi.h` (PHP
-//!   `FFI::cdef`) from `src/capi` with cbindgen, writing a file only when its content changes;
-//! * gives the shared library a SONAME on Linux (`libzoho_oauth.so.0.1` for 0.1.x), only when
-//!   the C ABI is built (the `capi` feature): cargo hands a dependency's cdylib link arguments
-//!   on to the cdylib that depends on it, and the PHP extension (built without `capi`) must not
-//!   carry the C library's SONAME (it sets its own, `zoho_oauth.so`, in php/build.rs).
+//!   `FFI::cdef`) from `src/` with cbindgen, writing a file only when its content changes;
+//! * gives the shared library a SONAME on Linux (`libzoho_oauth.so.0.1` for 0.1.x).
+//!
+//! Only this crate runs it: a build of the core or of another door (the PHP extension, which
+//! sets its own SONAME, `zoho_oauth.so`, in php/build.rs) runs no cbindgen and gets no SONAME.
 //!
 //! A cbindgen problem never fails the build (the Rust library does not need the headers): it
 //! prints a warning and writes `include/CBINDGEN_FAILED.txt`, which `tests/c/check-headers.sh`
@@ -20,10 +20,11 @@ use std::time::{Duration, SystemTime};
 const C_HEADER: &str = "include/zoho_oauth.h";
 const FFI_HEADER: &str = "include/zoho_oauth_ffi.h";
 const FAILURE_MARKER: &str = "include/CBINDGEN_FAILED.txt";
-const KINDS_TABLE: &str = "src/error/kinds.rs";
+/// The core's table of error kinds, relative to this crate.
+const KINDS_TABLE: &str = "../src/error/kinds.rs";
 const RESULT_RS: &str = "zoho_result.rs";
 
-include!("src/error/kinds.rs");
+include!("../src/error/kinds.rs");
 
 /// One row of the table of error kinds, as the C door needs it.
 struct KindRow {
@@ -68,7 +69,7 @@ fn main() {
     let started = SystemTime::now();
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    println!("cargo:rerun-if-changed=src/capi");
+    println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed={C_HEADER}");
     println!("cargo:rerun-if-changed={FFI_HEADER}");
     println!("cargo:rerun-if-changed={KINDS_TABLE}");
@@ -106,11 +107,8 @@ fn main() {
 }
 
 /// `-Wl,-soname` for the cdylib on Linux: `lib<name>.so.<major>` from 1.0, `.so.0.<minor>` before.
-/// Only with the C ABI (`capi`): a crate built on the core without it is not the C library.
 fn set_soname() {
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux")
-        || std::env::var_os("CARGO_FEATURE_CAPI").is_none()
-    {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
         return;
     }
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
@@ -152,7 +150,9 @@ fn result_enum_source() -> String {
          const TABLE: &[(zoho_result, &CStr)] = &[\n{table}];\n\n\
          impl zoho_result {{\n    /// The result for an error kind (the same number).\n    \
          pub fn from_kind(kind: ErrorKind) -> zoho_result {{\n        match kind {{\n\
-         {from_kind}        }}\n    }}\n}}\n"
+         {from_kind}            // `ErrorKind` is non-exhaustive outside the core; every kind of\n            \
+         // the table has its arm above.\n            \
+         _ => zoho_result::Internal,\n        }}\n    }}\n}}\n"
     )
 }
 
@@ -211,7 +211,7 @@ fn check_ffi_header(text: &[u8]) -> Result<(), String> {
 fn render(root: &Path, result_rs: &Path, config: cbindgen::Config) -> Result<Vec<u8>, String> {
     let bindings = cbindgen::Builder::new()
         .with_config(config)
-        .with_src(root.join("src/capi/mod.rs"))
+        .with_src(root.join("src/lib.rs"))
         .with_src(result_rs)
         .generate()
         .map_err(|e| e.to_string())?;

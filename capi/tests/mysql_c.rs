@@ -1,11 +1,12 @@
 //! Seed 000's configuration through the C door on MariaDB: `tests/mysql/seed_000.c` is
-//! compiled against `include/zoho_oauth.h` and the freshly built `libzoho_oauth.so`, runs
+//! compiled against `capi/include/zoho_oauth.h` and the freshly built `libzoho_oauth.so`, runs
 //! the grant exchange with the SDK's MySQL keys, and reads a row the SDK-style peer wrote
 //! through the JSON configuration.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
-#[path = "mysql/support.rs"]
+#[path = "../../tests/mysql/support.rs"]
 mod support;
 
 use std::path::PathBuf;
@@ -25,14 +26,13 @@ fn lib_dir() -> PathBuf {
 fn seed_000_through_the_c_door_on_mariadb() {
     let Some(url) = server_url() else { return };
     let lib = lib_dir();
-    // `cargo test` builds the library as an rlib only: make sure the shared library is the
-    // current code.
+    // Make sure the shared library is the current code, whatever cargo built for the tests.
     let built = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--lib", "-p", "zoho-oauth"])
+        .args(["build", "--quiet", "-p", "zoho-oauth-capi"])
         .current_dir(repo())
         .status()
         .expect("cargo runs");
-    assert!(built.success(), "cargo build --lib");
+    assert!(built.success(), "cargo build -p zoho-oauth-capi");
     assert!(
         lib.join("libzoho_oauth.so").exists(),
         "libzoho_oauth.so is built with the tests"
@@ -56,7 +56,7 @@ fn seed_000_through_the_c_door_on_mariadb() {
     }
     let status = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-I"])
-        .arg(repo().join("include"))
+        .arg(repo().join("capi/include"))
         .arg(repo().join("tests/mysql/seed_000.c"))
         .arg("-L")
         .arg(out_dir.path())

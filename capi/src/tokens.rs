@@ -6,8 +6,8 @@ use std::ffi::c_char;
 use super::boundary::{call, infallible};
 use super::result::zoho_result;
 use super::strings::{Out, null_argument, opt_c_string};
-use crate::error::{Error, Result};
-use crate::token::Tokens;
+use zoho_oauth::Tokens;
+use zoho_oauth::{Error, Result};
 
 /// A snapshot of one user's tokens: access token, refresh token, expiry, user, API domain.
 ///

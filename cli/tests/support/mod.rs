@@ -199,14 +199,14 @@ impl Login {
 /// A fixture of Zoho's PHP SDK.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/php-sdk")
+        .join("../tests/fixtures/php-sdk")
         .join(name)
 }
 
-/// An expected-output file under `tests/cli/`.
+/// An expected-output file under `cli/tests/support/`.
 pub fn expected(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cli")
+        .join("tests/support")
         .join(name)
 }
 
@@ -361,6 +361,14 @@ impl Pty {
                 if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
                     return Err(std::io::Error::last_os_error());
                 }
+                // A foreground program on a terminal: the signals a terminal sends act as
+                // they do for a user's shell, even when the tests run in a background job
+                // (which inherits SIGINT and SIGQUIT ignored).
+                for signal in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+                    if libc::signal(signal, libc::SIG_DFL) == libc::SIG_ERR {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
                 Ok(())
             });
         }
@@ -413,8 +421,22 @@ impl Pty {
         (&self.master).write_all(text.as_bytes()).expect("typed");
     }
 
-    /// Waits for the process to end.
+    /// Waits for the process to end, failing the test (and killing it) after 30 s.
     pub fn wait(&mut self) -> std::process::ExitStatus {
-        self.child.wait().expect("zoho-oauth exits")
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("zoho-oauth's status") {
+                return status;
+            }
+            if std::time::Instant::now() >= deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "zoho-oauth did not exit within 30 s; the terminal showed: {:?}",
+                    self.shown()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }

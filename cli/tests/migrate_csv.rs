@@ -4,9 +4,8 @@
 //! nothing changed.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-#[path = "common/mod.rs"]
+#[path = "../../tests/common/mod.rs"]
 mod common;
-#[path = "cli/support.rs"]
 #[allow(dead_code)]
 mod support;
 

@@ -6,8 +6,8 @@ use std::ffi::CString;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::result::zoho_result;
-use crate::error::{Error, ErrorKind, Result};
-use crate::token::Tokens;
+use zoho_oauth::Tokens;
+use zoho_oauth::{Error, ErrorKind, Result};
 
 /// What the last failing call on this thread left behind.
 pub(super) struct LastError {

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use super::strings::{arg_str, null_argument};
-use crate::error::{Error, ErrorKind, Result};
+use zoho_oauth::{Error, ErrorKind, Result};
 
 /// Reads `n` key/value pairs from two parallel arrays of strings.
 ///

@@ -1,7 +1,7 @@
 //! The core's typed remedies in the C door's terms: `zoho_*` function names and the
 //! configuration keys of `zoho_client_new`.
 
-use crate::error::{Error, Remedy};
+use zoho_oauth::{Error, Remedy};
 
 /// The hint of `error` as a C caller reads it in `zoho_last_error_message`.
 pub fn hint(error: &Error) -> Option<String> {
@@ -27,7 +27,7 @@ fn words(remedy: Remedy, error: &Error) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
+    use zoho_oauth::ErrorKind;
 
     #[test]
     fn c_words_name_c_functions_never_php_methods() {

@@ -1,9 +1,8 @@
 //! The `zoho-oauth` command-line tool, run as a process against the accounts emulator.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-#[path = "common/mod.rs"]
+#[path = "../../tests/common/mod.rs"]
 mod common;
-#[path = "cli/support.rs"]
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
@@ -962,7 +961,7 @@ fn codes_in_help(help: &str) -> Vec<i32> {
 /// The codes of the table under "## Exit codes" in docs/cli.md.
 fn codes_in_docs() -> Vec<i32> {
     let docs =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/cli.md")).unwrap();
     let section = docs.split("## Exit codes\n").nth(1).unwrap();
     section
         .lines()

@@ -2,7 +2,7 @@
 # What a shell offers at the end of a command line, with a given completion script: the
 # candidates, one per line (fish: without their descriptions).
 #
-#   bash tests/completion/complete.sh bash|zsh|fish SCRIPT 'zoho-oauth login --dc '
+#   bash cli/tests/completion/complete.sh bash|zsh|fish SCRIPT 'zoho-oauth login --dc '
 #
 # bash: the script is sourced and its completion function called as readline would (COMP_WORDS,
 # COMP_CWORD, the command, current and previous words). fish: `complete -C`. zsh: a real

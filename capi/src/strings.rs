@@ -6,7 +6,7 @@ use std::ptr::NonNull;
 
 use super::boundary::infallible;
 use super::result::zoho_result;
-use crate::error::{Error, ErrorKind, Result};
+use zoho_oauth::{Error, ErrorKind, Result};
 
 /// The library version, NUL-terminated.
 const VERSION: &CStr =
@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn version_matches_the_crate() {
         let v = unsafe { CStr::from_ptr(zoho_version()) };
-        assert_eq!(v.to_str().ok(), Some(crate::VERSION));
+        assert_eq!(v.to_str().ok(), Some(zoho_oauth::VERSION));
         unsafe { zoho_string_free(std::ptr::null_mut()) };
     }
 }

@@ -259,7 +259,7 @@ fn fish_completion_offers_each_command_exactly_its_options() {
 }
 
 /// What `shell` offers at the end of `line` with the CLI's own completion script for it
-/// (tests/completion/complete.sh runs the real shell), run in an empty directory so that no
+/// (cli/tests/completion/complete.sh runs the real shell), run in an empty directory so that no
 /// file name can pass for a value.
 fn offered(shell: &str, line: &str) -> Set {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -388,7 +388,7 @@ fn the_man_pages_exit_status_is_the_clis_exit_code_table() {
 #[test]
 fn the_man_page_names_every_environment_variable_the_cli_reads() {
     let mut read = Set::new();
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/bin/zoho-oauth");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
     let mut dirs = vec![std::path::PathBuf::from(dir)];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).expect("source directory").flatten() {

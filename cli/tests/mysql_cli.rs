@@ -3,10 +3,11 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[allow(dead_code, unused_imports)]
-#[path = "cli/support.rs"]
+#[path = "support/mod.rs"]
 mod cli_support;
+#[path = "../../tests/common/mod.rs"]
 mod common;
-#[path = "mysql/support.rs"]
+#[path = "../../tests/mysql/support.rs"]
 mod support;
 
 use std::path::Path;
