@@ -265,18 +265,20 @@ packaged_file() {
 # source tree's THIRD-PARTY-LICENSES.md (one file for the whole set), and changelog.Debian.gz
 # names the version and this Debian release.
 check_package_docs() {
-    local package doc
+    local package doc copyright changelog
     for package in "${PACKAGES[@]}"; do
         doc="/usr/share/doc/$package"
         cmp <(packaged_file "$package" "$doc/THIRD-PARTY-LICENSES.md.gz" | zcat) THIRD-PARTY-LICENSES.md ||
             { echo "$package: notices differ"; return 1; }
-        packaged_file "$package" "$doc/copyright" | grep -qF "$doc/THIRD-PARTY-LICENSES.md.gz" ||
+        # Read whole before grep: grep -q in a pipe could end tar with SIGPIPE (pipefail).
+        copyright="$(packaged_file "$package" "$doc/copyright")" &&
+            changelog="$(packaged_file "$package" "$doc/changelog.Debian.gz" | zcat)" || return 1
+        grep -qF "$doc/THIRD-PARTY-LICENSES.md.gz" <<<"$copyright" ||
             { echo "$package: the copyright does not name its notices"; return 1; }
-        packaged_file "$package" "$doc/changelog.Debian.gz" | zcat | head -n 1 |
-            grep -qxF "zoho-oauth ($(field "$package" Version)) $DEBIAN_CODENAME; urgency=medium" ||
-            { echo "$package: changelog.Debian.gz"; return 1; }
+        [ "$(head -n 1 <<<"$changelog")" = "zoho-oauth ($(field "$package" Version)) $DEBIAN_CODENAME; urgency=medium" ] ||
+            { echo "$package: changelog.Debian.gz: $(head -n 1 <<<"$changelog")"; return 1; }
     done
-    echo "$(zcat <(packaged_file "$PKG_CLI" "/usr/share/doc/$PKG_CLI/THIRD-PARTY-LICENSES.md.gz") | grep -c '^| [a-z]') crates listed in each"
+    echo "$(packaged_file "$PKG_CLI" "/usr/share/doc/$PKG_CLI/THIRD-PARTY-LICENSES.md.gz" | zcat | grep -c '^| [a-z]') crates listed in each"
 }
 
 # lintian, when installed: no error (warnings are shown, not counted).
