@@ -517,7 +517,7 @@ check_cli_version() {
 check_man_renders() {
     local page=/usr/share/man/man1/zoho-oauth.1.gz text warnings
     [ "$(man -w zoho-oauth)" = "$page" ] || { echo "man -w: $(man -w zoho-oauth)"; return 1; }
-    text="$(MANWIDTH=80 MAN_KEEP_FORMATTING= timeout 60 man -l "$page" 2>"$WORK/man.err" | col -b)" ||
+    text="$(MANWIDTH=80 MAN_KEEP_FORMATTING='' timeout 60 man -l "$page" 2>"$WORK/man.err" | col -b)" ||
         return 1
     warnings="$(cat "$WORK/man.err")"
     [ -z "$warnings" ] || { echo "man warned: $warnings"; return 1; }
@@ -626,7 +626,7 @@ check_fresh_build_beside_package() {
     out="$(loaded_extension -d "extension=$build")"
     echo "php -d extension=BUILD: $out"
     grep -q 'already loaded' <<<"$out" && grep -q "$PHP_EXT_DIR/zoho_oauth.so" <<<"$out" || return 1
-    out="$(PHP_INI_SCAN_DIR= loaded_extension -d "extension=$build")"
+    out="$(PHP_INI_SCAN_DIR='' loaded_extension -d "extension=$build")"
     echo "PHP_INI_SCAN_DIR= php -d extension=BUILD: $out"
     [ "$out" = "$(realpath "$build")" ] || [ "$out" = "$build" ]
 }
