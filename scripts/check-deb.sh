@@ -235,6 +235,15 @@ check_relations() {
             { echo "$package depends on PHP"; return 1; }
     done
     [ "$(field "$PKG_DEV" Depends)" = "$PKG_LIB (= $version)" ] || { echo "-dev Depends"; return 1; }
+    # They take over the files of the single package zoho-oauth 0.1.0-1, which the CLI's
+    # package upgrades.
+    dpkg --compare-versions "$version" gt 0.1.0-1 || { echo "$version is not above 0.1.0-1"; return 1; }
+    for package in "$PKG_EXT" "$PKG_LIB" "$PKG_DEV" "$PKG_BRIDGE"; do
+        for name in Breaks Replaces; do
+            [ "$(field "$package" "$name")" = "zoho-oauth (<< 0.1.0-2~)" ] ||
+                { echo "$package $name: $(field "$package" "$name")"; return 1; }
+        done
+    done
     [ "$(field "$PKG_BRIDGE" Depends)" = "$PKG_EXT (>= $VERSION) | php-zoho-oauth (>= $VERSION)" ] ||
         { echo "bridge Depends: $(field "$PKG_BRIDGE" Depends)"; return 1; }
     [ "$(control_file "$PKG_LIB" shlibs)" = "libzoho_oauth $ABI $PKG_LIB (>= $VERSION)" ] &&
@@ -673,6 +682,38 @@ check_refused_on_other_phpapi() {
         ! ls /etc/php/"$PHP_VERSION"/*/conf.d/*zoho_oauth* 2>/dev/null
 }
 
+# The single package of 0.1.0-1: zoho-oauth holding the extension (its ini a conffile), the C
+# library, the headers, the bridge and the CLI (placeholder contents, the ini as shipped).
+make_single_package() {
+    local dir="$WORK/single" path
+    rm -rf "$dir" && mkdir -p "$dir/DEBIAN" || return 1
+    for path in "$PHP_EXT_DIR/zoho_oauth.so" "$LIBDIR/libzoho_oauth.so.$VERSION" /usr/include/zoho_oauth.h \
+        /usr/share/php/ZohoOAuth/Bridge/autoload.php /usr/bin/zoho-oauth "$INI"; do
+        mkdir -p "$dir$(dirname "$path")" && echo "0.1.0-1 placeholder" >"$dir$path" || return 1
+    done
+    dpkg-deb --fsys-tarfile "${DEB_OF[$PKG_EXT]}" | tar -xO ".$INI" >"$dir$INI" || return 1
+    printf 'Package: zoho-oauth\nVersion: 0.1.0-1\nArchitecture: %s\nMaintainer: %s\nDescription: %s\n' \
+        "$(dpkg --print-architecture)" "check-deb <check-deb@invalid>" "the single package of 0.1.0-1" \
+        >"$dir/DEBIAN/control"
+    echo "$INI" >"$dir/DEBIAN/conffiles"
+    dpkg-deb --root-owner-group -b "$dir" "$WORK/zoho-oauth_0.1.0-1.deb" >/dev/null
+}
+
+# A system with the single package: apt installs the set over it, the CLI's package upgrades
+# it, the others take its files over, and none of its files is left.
+check_upgrade_from_single_package() {
+    local path
+    make_single_package && timeout 300 dpkg -i "$WORK/zoho-oauth_0.1.0-1.deb" </dev/null || return 1
+    check_install_all || return 1
+    [ "$(dpkg-query -W -f='${Version}' zoho-oauth)" = "$(field "$PKG_CLI" Version)" ] ||
+        { echo "zoho-oauth is $(dpkg-query -W -f='${Version}' zoho-oauth)"; return 1; }
+    [ "$(dpkg -S "$INI" | cut -d: -f1)" = "$PKG_EXT" ] || { echo "the ini: $(dpkg -S "$INI")"; return 1; }
+    for path in "$PHP_EXT_DIR/zoho_oauth.so" "$LIBDIR/libzoho_oauth.so.$VERSION" /usr/include/zoho_oauth.h \
+        /usr/share/php/ZohoOAuth/Bridge/autoload.php /usr/bin/zoho-oauth; do
+        ! grep -q "0.1.0-1 placeholder" "$path" || { echo "left from 0.1.0-1: $path"; return 1; }
+    done
+}
+
 # --- run ---------------------------------------------------------------------------------
 
 # Keeps the logs of a failed run.
@@ -760,6 +801,11 @@ check "enabled for CLI and FPM: conf.d links, php -m and php-fpm -m list zoho_oa
 check "the PHP extension, the CLI and the bridge read the same token" check_doors_read_same_token
 check "the licence notices in each /usr/share/doc/<package> are THIRD-PARTY-LICENSES.md" check_licence_notices_installed
 check "dpkg -r removes every file but the conffile and disables the extension" check_remove "${PACKAGES[@]}"
+check "dpkg --purge leaves /etc, /usr, /var/lib/php and dpkg's info as before" check_purge "${PACKAGES[@]}"
+
+scenario "a system with the single package zoho-oauth 0.1.0-1"
+check "apt install ./*.deb upgrades it: zoho-oauth becomes the CLI, the others take its files over" check_upgrade_from_single_package
+check "enabled for CLI and FPM: conf.d links, php -m and php-fpm -m list zoho_oauth" check_php_enabled
 check "dpkg --purge leaves /etc, /usr, /var/lib/php and dpkg's info as before" check_purge "${PACKAGES[@]}"
 
 scenario "a system whose PHP provides another phpapi"

@@ -25,7 +25,7 @@
 # /etc/php/8.4/mods-available). Without it: the PHP of php-config.
 # Needs dpkg-dev (dpkg-architecture, dpkg-shlibdeps), php8.2-dev (php-config) and the build's
 # own dependencies (scripts/install-deps.sh). Honours CARGO_TARGET_DIR, PHP_CONFIG (default
-# php-config), DEB_REVISION (default 1), DEB_UPDATE (default 1) and DEB_MAINTAINER. Prints the
+# php-config), DEB_REVISION (default 2), DEB_UPDATE (default 1) and DEB_MAINTAINER. Prints the
 # packages' paths last, one a line.
 set -euo pipefail
 ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
@@ -43,7 +43,10 @@ if [ "${1:-}" = --php ]; then
     fi
 fi
 PHP_CONFIG="${PHP_CONFIG:-php-config}"
-DEB_REVISION="${DEB_REVISION:-1}"
+# 2: 0.1.0-1 was one package named zoho-oauth holding everything; the split packages start at
+# 0.1.0-2 and take its files over (Breaks/Replaces: zoho-oauth (<< SPLIT_VERSION)).
+DEB_REVISION="${DEB_REVISION:-2}"
+SPLIT_VERSION="0.1.0-2~"
 DEB_UPDATE="${DEB_UPDATE:-1}"
 DEB_MAINTAINER="${DEB_MAINTAINER:-zoho-oauth maintainers <maintainers@zoho-oauth.invalid>}"
 TEMPLATES="$ROOT/packaging/deb"
@@ -227,7 +230,7 @@ subst() {
     sed -e "s|@VERSION@|$DEB_VERSION|g" -e "s|@UPSTREAM_VERSION@|$VERSION|g" \
         -e "s|@ARCH@|$ARCH|g" -e "s|@PHPAPI@|$PHPAPI|g" \
         -e "s|@PHP_VERSION@|$PHP_VERSION|g" -e "s|@ABI@|$ABI|g" \
-        -e "s|@MAINTAINER@|$DEB_MAINTAINER|g" -e "s|@SHLIBS_DEPENDS@|$SHLIBS|g" \
+        -e "s|@MAINTAINER@|$DEB_MAINTAINER|g" -e "s|@SPLIT_VERSION@|$SPLIT_VERSION|g" -e "s|@SHLIBS_DEPENDS@|$SHLIBS|g" \
         -e "s|@INSTALLED_SIZE@|$INSTALLED_SIZE|g" "$1"
 }
 
