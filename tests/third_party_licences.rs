@@ -191,7 +191,8 @@ fn every_listed_crate_has_the_full_text_of_its_licence() {
     }
 }
 
-/// The Debian package's copyright file names every licence the notices use.
+/// The Debian packages' copyright file names every licence the notices use, and each
+/// package's own copy of the notices (`@PACKAGE@`: the package's name).
 #[test]
 fn the_debian_copyright_names_every_licence_of_the_notices() {
     let copyright = std::fs::read_to_string(Path::new(ROOT).join("packaging/deb/copyright"))
@@ -203,5 +204,5 @@ fn the_debian_copyright_names_every_licence_of_the_notices() {
             text.id
         );
     }
-    assert!(copyright.contains("/usr/share/doc/zoho-oauth/THIRD-PARTY-LICENSES.md.gz"));
+    assert!(copyright.contains("/usr/share/doc/@PACKAGE@/THIRD-PARTY-LICENSES.md.gz"));
 }

@@ -15,12 +15,13 @@ spl_autoload_register(static function (string $class): void {
         if (str_starts_with($class, $extensionNamespace) && !extension_loaded('zoho_oauth')) {
             throw new \Error(sprintf(
                 'zoho-oauth/sdk-bridge needs the zoho_oauth PHP extension, which this PHP (%s, %s SAPI) has not loaded '
-                . '(it was asked for %s). Install it (Debian: apt install ./zoho-oauth_*.deb, which enables it '
+                . '(it was asked for %s). Install it (Debian: apt install ./php%s-zoho-oauth_*.deb, which enables it '
                 . 'for every SAPI) or add extension=zoho_oauth.so to php.ini, then check that `php -m` lists '
                 . 'zoho_oauth and restart PHP-FPM.',
                 PHP_VERSION,
                 PHP_SAPI,
-                $class
+                $class,
+                PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION
             ));
         }
     }
