@@ -11,6 +11,8 @@ mod generation;
 mod held_locks;
 pub mod json_format;
 mod memory;
+#[cfg(test)]
+mod module_graph;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 mod open;
