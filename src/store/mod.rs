@@ -25,6 +25,7 @@ pub mod sdk_csv;
 mod strict;
 #[allow(unsafe_code)] // libc: faccessat, geteuid
 mod token_file;
+pub mod values;
 pub(crate) mod wait;
 
 use std::sync::Arc;
