@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::json;
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::{Config, FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::cli::MigrateArgs;
@@ -23,23 +23,30 @@ enum Side {
     /// A token file in this format.
     File(StoreFormat),
     /// A shared store (MySQL or Redis).
-    Shared(StoreKind),
+    Shared(BuiltInStore),
 }
 
 impl Side {
+    /// The side a label names ([`BuiltInStore::parse`]).
     fn parse(value: &str) -> Result<Side, Failure> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "mysql" | "mariadb" => Ok(Side::Shared(StoreKind::Mysql)),
-            "redis" => Ok(Side::Shared(StoreKind::Redis)),
-            other => Ok(Side::File(StoreFormat::parse(other)?)),
+        let store = BuiltInStore::parse(value)?;
+        Ok(match store.file_format() {
+            Some(format) => Side::File(format),
+            None => Side::Shared(store),
+        })
+    }
+
+    /// The built-in store of this side.
+    fn store(self) -> BuiltInStore {
+        match self {
+            Side::File(format) => BuiltInStore::file(format),
+            Side::Shared(store) => store,
         }
     }
 
+    /// Its label ([`BuiltInStore::label`]).
     fn name(self) -> &'static str {
-        match self {
-            Side::File(format) => format.name(),
-            Side::Shared(kind) => kind.name(),
-        }
+        self.store().label()
     }
 }
 
@@ -150,8 +157,8 @@ fn open_side(
             let config = settings.config_without_secret()?;
             Ok((Arc::new(store), path.display().to_string(), config))
         }
-        Side::Shared(kind) => {
-            let config = shared_side::config(settings, kind, sets)?;
+        Side::Shared(store) => {
+            let config = shared_side::config(settings, store, sets)?;
             let store = zoho_oauth::store::open(&config)?;
             let described = store.describe();
             Ok((store, described, config))
@@ -235,10 +242,7 @@ fn report_shared(out: Output, source: &str, from: Side, target: &str, to: Side, 
              To use it, set token_store={}.",
             from.name(),
             to.name(),
-            match to {
-                Side::File(_) => "file",
-                Side::Shared(kind) => kind.name(),
-            },
+            to.store().kind().name(),
         ),
         json!({
             "users": users,

@@ -8,9 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
-use zoho_oauth::config::StoreKind;
-use zoho_oauth::store::SdkCsvStore;
 use zoho_oauth::store::sdk_csv::FILE_NAME;
+use zoho_oauth::store::{BuiltInStore, SdkCsvStore};
 use zoho_oauth::{FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::cli::MigrateArgs;
@@ -26,24 +25,26 @@ enum Side {
     /// One of our token files.
     File(StoreFormat),
     /// MySQL or Redis, with the configured store keys and `--from-set` / `--to-set`.
-    Shared(StoreKind),
+    Shared(BuiltInStore),
 }
 
 impl Side {
+    /// The side a label names ([`BuiltInStore::parse`]).
     fn parse(value: &str) -> Result<Side, Failure> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "csv" | "sdk_tokens" => Ok(Side::Csv),
-            "mysql" | "mariadb" => Ok(Side::Shared(StoreKind::Mysql)),
-            "redis" => Ok(Side::Shared(StoreKind::Redis)),
-            other => Ok(Side::File(StoreFormat::parse(other)?)),
-        }
+        let store = BuiltInStore::parse(value)?;
+        Ok(match (store, store.file_format()) {
+            (BuiltInStore::SdkCsv, _) => Side::Csv,
+            (_, Some(format)) => Side::File(format),
+            _ => Side::Shared(store),
+        })
     }
 
+    /// Its label ([`BuiltInStore::label`]).
     fn name(self) -> &'static str {
         match self {
-            Side::Csv => "csv",
-            Side::File(format) => format.name(),
-            Side::Shared(kind) => kind.name(),
+            Side::Csv => BuiltInStore::SdkCsv.label(),
+            Side::File(format) => BuiltInStore::file(format).label(),
+            Side::Shared(store) => store.label(),
         }
     }
 }
@@ -108,8 +109,8 @@ fn open_side(
     } else {
         (args.to_file.as_ref(), &args.to_set, "--to-set")
     };
-    if let Side::Shared(kind) = side {
-        let config = crate::shared_side::config(settings, kind, sets)?;
+    if let Side::Shared(store) = side {
+        let config = crate::shared_side::config(settings, store, sets)?;
         let store = zoho_oauth::store::open(&config)?;
         let text = store.describe();
         return Ok(Opened {

@@ -1,6 +1,7 @@
 //! Where tokens live: the [`TokenStore`] trait, a file store in the SDK's or our JSON format,
 //! and an in-memory store.
 
+mod built_in;
 mod defaults;
 mod file;
 #[allow(unsafe_code)] // libc: fcntl byte-range locks
@@ -31,6 +32,7 @@ pub(crate) mod wait;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use built_in::BuiltInStore;
 pub use defaults::{BuiltIn, StoreDefaults};
 pub use file::FileStore;
 pub use memory::MemoryStore;
