@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::json;
-use zoho_oauth::store::BuiltInStore;
+use zoho_oauth::store::{BuiltInStore, policy};
 use zoho_oauth::{Config, FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::cli::MigrateArgs;
@@ -194,18 +194,7 @@ fn migrate_shared(
         }
     }
     let wait = config.lock_timeout();
-    let mut copied = Vec::with_capacity(entries.len());
-    for entry in &entries {
-        let user = entry.user_or_empty();
-        let _source_lock = source.lock_user(user, wait)?;
-        let _target_lock = target.lock_user(user, wait)?;
-        let current = match user {
-            "" => entry.clone(),
-            _ => source.get(user)?.unwrap_or_else(|| entry.clone()),
-        };
-        target.save(&current)?;
-        copied.push(current);
-    }
+    let copied = policy::copy_all(source.as_ref(), target.as_ref(), &entries, wait)?;
     verify_store(target.as_ref(), &target_text, &copied)?;
     report_shared(out, &source_text, from, &target_text, to, copied.len());
     Ok(())

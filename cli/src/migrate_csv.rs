@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use zoho_oauth::store::sdk_csv::FILE_NAME;
-use zoho_oauth::store::{BuiltInStore, SdkCsvStore};
+use zoho_oauth::store::{BuiltInStore, SdkCsvStore, policy};
 use zoho_oauth::{FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::cli::MigrateArgs;
@@ -222,8 +222,7 @@ fn save_each(
     }
     let wait = settings.config_without_secret()?.lock_timeout();
     for entry in entries {
-        let _lock = target.store.lock_user(entry.user_or_empty(), wait)?;
-        target.store.save(entry)?;
+        policy::save_locked(target.store.as_ref(), entry, wait)?;
     }
     Ok(())
 }

@@ -22,7 +22,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendObject, Zval};
 use ext_php_rs::zend::ClassEntry;
 use zoho_oauth::client::NO_TOKENS_MESSAGE;
-use zoho_oauth::store::BuiltInStore;
+use zoho_oauth::store::{BuiltInStore, policy};
 use zoho_oauth::{Error, ErrorKind, OAuthClient, TokenStore, Tokens};
 
 use crate::coerce::string_or_number;
@@ -145,11 +145,12 @@ fn get(kind: Kind, user: &Zval) -> PhpResult<ZohoOAuthTokens> {
 fn save(kind: Kind, tokens: &Zval) -> PhpResult<()> {
     let run = || -> zoho_oauth::Result<()> {
         let tokens = tokens_from(tokens)?;
-        let user = tokens.user.clone().unwrap_or_default();
         let client = client_for(kind)?;
-        let store = client.store();
-        let _lock = store.lock_user(&user, client.config().lock_timeout())?;
-        store.save(&tokens)
+        policy::save_locked(
+            client.store().as_ref(),
+            &tokens,
+            client.config().lock_timeout(),
+        )
     };
     guard(|| run().map_err(exception::from_error))
 }
@@ -160,10 +161,10 @@ fn delete(kind: Kind, user: &Zval) -> PhpResult<bool> {
     let run = || -> zoho_oauth::Result<bool> {
         let user = user_from(user)?;
         let client = client_for(kind)?;
-        let _lock = client
-            .store()
-            .lock_user(&user, client.config().lock_timeout())?;
-        client.delete_tokens(&user)
+        let wait = client.config().lock_timeout();
+        policy::with_user_locked(client.store().as_ref(), &user, wait, || {
+            client.delete_tokens(&user)
+        })
     };
     guard(|| run().map_err(exception::from_error))
 }

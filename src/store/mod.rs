@@ -18,6 +18,7 @@ mod module_graph;
 pub mod mysql;
 mod open;
 pub mod php_format;
+pub mod policy;
 mod private_file;
 #[cfg(feature = "redis")]
 pub mod redis;
