@@ -12,6 +12,7 @@ mod generation;
 mod held_locks;
 pub mod json_format;
 mod memory;
+pub mod migrate;
 #[cfg(test)]
 mod module_graph;
 #[cfg(feature = "mysql")]
