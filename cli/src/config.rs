@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use zoho_oauth::config::StoreKind;
+use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::{Config, OAuthClient, StoreFormat, TokenStore};
 
 use crate::exit::{Class, Failure};
@@ -61,15 +62,26 @@ impl Settings {
             .is_some_and(|p| zoho_oauth::store::sdk_csv::names_csv(&p))
     }
 
-    /// What `users` shows as the store's format: the file format, `csv`, or `mysql` / `redis`.
+    /// What `users` shows as the store's format: the label of the store the selection
+    /// means ([`BuiltInStore::of`], [`BuiltInStore::label`]): the file format, `csv`, or
+    /// `mysql` / `redis`.
     pub fn store_label(&self) -> Result<&'static str, Failure> {
-        if self.names_sdk_csv() && !self.names_shared_store() {
-            return Ok("csv");
+        Ok(BuiltInStore::of(&self.store_selection()?)?.label())
+    }
+
+    /// A configuration of the store selection alone (`token_store`, the token directory and
+    /// format): no other key is read, so a wrong accounts server does not stop `users`.
+    fn store_selection(&self) -> Result<Config, Failure> {
+        let kind = self.token_store().map(StoreKind::parse).transpose()?;
+        let mut config = Config::without_secret("unset", crate::settings::DEFAULT_REDIRECT_URI)
+            .with_token_store_format(self.store_format()?);
+        if let Some(dir) = self.token_dir_path() {
+            config = config.with_token_persistence_path(dir);
         }
-        match self.token_store().map(StoreKind::parse).transpose()? {
-            Some(kind) if kind.is_shared() => Ok(kind.name()),
-            _ => Ok(self.store_format()?.name()),
-        }
+        Ok(match kind {
+            Some(kind) => config.with_store_kind(kind),
+            None => config,
+        })
     }
 
     /// A validated configuration for talking to Zoho. A missing client secret is asked

@@ -3,12 +3,16 @@
 //! store's lock, atomically, mode 0600. When a side is MySQL or Redis, entries are copied
 //! user by user, each under both stores' refresh locks, through `zoho_oauth::store::open`
 //! with that side's settings: the configured store keys, changed by `--from-set`/`--to-set`.
+//! The copy and the read-back are the core's (`zoho_oauth::store::migrate`); this module is
+//! the arguments, the sides and the output.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::json;
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::store::BuiltInStore;
+use zoho_oauth::store::migrate::{self, Outcome, Target};
 use zoho_oauth::{Config, FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::cli::MigrateArgs;
@@ -23,23 +27,30 @@ enum Side {
     /// A token file in this format.
     File(StoreFormat),
     /// A shared store (MySQL or Redis).
-    Shared(StoreKind),
+    Shared(BuiltInStore),
 }
 
 impl Side {
+    /// The side a label names ([`BuiltInStore::parse`]).
     fn parse(value: &str) -> Result<Side, Failure> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "mysql" | "mariadb" => Ok(Side::Shared(StoreKind::Mysql)),
-            "redis" => Ok(Side::Shared(StoreKind::Redis)),
-            other => Ok(Side::File(StoreFormat::parse(other)?)),
+        let store = BuiltInStore::parse(value)?;
+        Ok(match store.file_format() {
+            Some(format) => Side::File(format),
+            None => Side::Shared(store),
+        })
+    }
+
+    /// The built-in store of this side.
+    fn store(self) -> BuiltInStore {
+        match self {
+            Side::File(format) => BuiltInStore::file(format),
+            Side::Shared(store) => store,
         }
     }
 
+    /// Its label ([`BuiltInStore::label`]).
     fn name(self) -> &'static str {
-        match self {
-            Side::File(format) => format.name(),
-            Side::Shared(kind) => kind.name(),
-        }
+        self.store().label()
     }
 }
 
@@ -101,12 +112,14 @@ fn migrate_files(
     let target = FileStore::new(&target_path, to)?;
     // Without --force the emptiness check and the write share one lock: tokens a PHP or C
     // process saves after this command started are never overwritten.
-    if args.force {
-        target.replace_all(&entries)?;
-    } else {
-        target.replace_all_if_empty(&entries)?;
+    let options = migrate::Options {
+        force: args.force,
+        wait: Duration::ZERO,
+    };
+    migrate::copy(None, Target::File(&target), &entries, options)?;
+    if !migrate::file_reads_back(&target, &entries)? {
+        return Err(not_read_back(&target_path.display().to_string()));
     }
-    verify(&target_path, to, &entries)?;
     report(out, &source_path, from, &target_path, to, &entries);
     Ok(())
 }
@@ -150,8 +163,8 @@ fn open_side(
             let config = settings.config_without_secret()?;
             Ok((Arc::new(store), path.display().to_string(), config))
         }
-        Side::Shared(kind) => {
-            let config = shared_side::config(settings, kind, sets)?;
+        Side::Shared(store) => {
+            let config = shared_side::config(settings, store, sets)?;
             let store = zoho_oauth::store::open(&config)?;
             let described = store.describe();
             Ok((store, described, config))
@@ -174,54 +187,37 @@ fn migrate_shared(
         return Err(Failure::usage("the source and target are the same store"));
     }
     let entries = source.list()?;
-    if !args.force {
-        let held = target.list()?.len();
-        if held > 0 {
-            return Err(Failure::new(
-                Class::Store,
-                format!(
-                    "{target_text} already holds tokens of {held} user(s); nothing was written"
-                ),
-            )
-            .with_hint("replace them only deliberately: zoho-oauth migrate --force"));
-        }
+    let options = migrate::Options {
+        force: args.force,
+        wait: config.lock_timeout(),
+    };
+    let into = Target::EachUser(target.as_ref());
+    let copied = match migrate::copy(Some(source.as_ref()), into, &entries, options)? {
+        Outcome::Copied(copied) => copied,
+        Outcome::TargetNotEmpty(held) => return Err(not_empty(&target_text, held)),
+    };
+    if !migrate::reads_back(target.as_ref(), &copied)? {
+        return Err(not_read_back(&target_text));
     }
-    let wait = config.lock_timeout();
-    let mut copied = Vec::with_capacity(entries.len());
-    for entry in &entries {
-        let user = entry.user_or_empty();
-        let _source_lock = source.lock_user(user, wait)?;
-        let _target_lock = target.lock_user(user, wait)?;
-        let current = match user {
-            "" => entry.clone(),
-            _ => source.get(user)?.unwrap_or_else(|| entry.clone()),
-        };
-        target.save(&current)?;
-        copied.push(current);
-    }
-    verify_store(target.as_ref(), &target_text, &copied)?;
     report_shared(out, &source_text, from, &target_text, to, copied.len());
     Ok(())
 }
 
-/// Checks that `store` holds the SDK's four fields of every copied entry.
-fn verify_store(store: &dyn TokenStore, text: &str, copied: &[Tokens]) -> Result<(), Failure> {
-    let sdk_fields = |t: &Tokens| {
-        (
-            t.user.clone().filter(|u| !u.is_empty()),
-            t.access_token.clone(),
-            t.refresh_token.clone(),
-            t.expiry_time_ms,
-        )
-    };
-    let held: Vec<_> = store.list()?.iter().map(sdk_fields).collect();
-    if copied.iter().map(sdk_fields).all(|t| held.contains(&t)) {
-        return Ok(());
-    }
-    Err(Failure::new(
+/// A target written user by user that holds tokens without `--force`.
+pub fn not_empty(target: &str, held: usize) -> Failure {
+    Failure::new(
+        Class::Store,
+        format!("{target} already holds tokens of {held} user(s); nothing was written"),
+    )
+    .with_hint("replace them only deliberately: zoho-oauth migrate --force")
+}
+
+/// A target that does not read back what was written.
+pub fn not_read_back(target: &str) -> Failure {
+    Failure::new(
         Class::Internal,
-        format!("{text} does not read back as written"),
-    ))
+        format!("{target} does not read back as written"),
+    )
 }
 
 fn report_shared(out: Output, source: &str, from: Side, target: &str, to: Side, users: usize) {
@@ -235,10 +231,7 @@ fn report_shared(out: Output, source: &str, from: Side, target: &str, to: Side, 
              To use it, set token_store={}.",
             from.name(),
             to.name(),
-            match to {
-                Side::File(_) => "file",
-                Side::Shared(kind) => kind.name(),
-            },
+            to.store().kind().name(),
         ),
         json!({
             "users": users,
@@ -259,28 +252,6 @@ fn path_or_default(
         Some(path) => Ok(path.clone()),
         None => Ok(settings.token_dir()?.join(format.file_name())),
     }
-}
-
-/// Re-reads the target and checks that it holds what the format can hold of every entry.
-fn verify(path: &Path, format: StoreFormat, expected: &[Tokens]) -> Result<(), Failure> {
-    let written = FileStore::new(path, format)?.list()?;
-    let keepable = |t: &Tokens| match format {
-        StoreFormat::Json => t.clone(),
-        StoreFormat::PhpSdk => Tokens::new(
-            t.user.clone(),
-            t.access_token.clone(),
-            t.refresh_token.clone(),
-            t.expiry_time_ms,
-        ),
-    };
-    let wanted: Vec<Tokens> = expected.iter().map(keepable).collect();
-    if written != wanted {
-        return Err(Failure::new(
-            Class::Internal,
-            format!("{} does not read back as written", path.display()),
-        ));
-    }
-    Ok(())
 }
 
 fn report(

@@ -2,15 +2,17 @@
 //! (`sdk_tokens.txt`, CSV; a 9-column php-sdk 2.x file is read too) and our token files
 //! (the old SDK's `zcrm_oauthtokens.txt` or the JSON one), MySQL (either SDK's table) or
 //! Redis. The source is only read; a file target is written under its lock, atomically; a
-//! shared target user by user under both stores' refresh locks; the target is read back.
-//! `--dry-run` shows what would change and writes nothing.
+//! shared target user by user under its refresh locks; the target is read back (the copy,
+//! the read-back and the changes are `zoho_oauth::store::migrate`'s). `--dry-run` shows
+//! what would change and writes nothing.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::json;
-use zoho_oauth::config::StoreKind;
-use zoho_oauth::store::SdkCsvStore;
+use zoho_oauth::store::migrate::{self, Changes, Outcome, Target};
 use zoho_oauth::store::sdk_csv::FILE_NAME;
+use zoho_oauth::store::{BuiltInStore, SdkCsvStore};
 use zoho_oauth::{FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::cli::MigrateArgs;
@@ -26,24 +28,26 @@ enum Side {
     /// One of our token files.
     File(StoreFormat),
     /// MySQL or Redis, with the configured store keys and `--from-set` / `--to-set`.
-    Shared(StoreKind),
+    Shared(BuiltInStore),
 }
 
 impl Side {
+    /// The side a label names ([`BuiltInStore::parse`]).
     fn parse(value: &str) -> Result<Side, Failure> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "csv" | "sdk_tokens" => Ok(Side::Csv),
-            "mysql" | "mariadb" => Ok(Side::Shared(StoreKind::Mysql)),
-            "redis" => Ok(Side::Shared(StoreKind::Redis)),
-            other => Ok(Side::File(StoreFormat::parse(other)?)),
-        }
+        let store = BuiltInStore::parse(value)?;
+        Ok(match (store, store.file_format()) {
+            (BuiltInStore::SdkCsv, _) => Side::Csv,
+            (_, Some(format)) => Side::File(format),
+            _ => Side::Shared(store),
+        })
     }
 
+    /// Its label ([`BuiltInStore::label`]).
     fn name(self) -> &'static str {
         match self {
-            Side::Csv => "csv",
-            Side::File(format) => format.name(),
-            Side::Shared(kind) => kind.name(),
+            Side::Csv => BuiltInStore::SdkCsv.label(),
+            Side::File(format) => BuiltInStore::file(format).label(),
+            Side::Shared(store) => store.label(),
         }
     }
 }
@@ -82,7 +86,9 @@ pub fn migrate(args: &MigrateArgs, settings: &Settings, out: Output) -> Result<(
         return Ok(());
     }
     write(settings, &target, &entries, args.force)?;
-    verify(target.store.as_ref(), &target.text, &entries)?;
+    if !migrate::reads_back(target.store.as_ref(), &entries)? {
+        return Err(crate::migrate::not_read_back(&target.text));
+    }
     report(out, &source, &target, &entries, &changes, false);
     Ok(())
 }
@@ -108,8 +114,8 @@ fn open_side(
     } else {
         (args.to_file.as_ref(), &args.to_set, "--to-set")
     };
-    if let Side::Shared(kind) = side {
-        let config = crate::shared_side::config(settings, kind, sets)?;
+    if let Side::Shared(store) = side {
+        let config = crate::shared_side::config(settings, store, sets)?;
         let store = zoho_oauth::store::open(&config)?;
         let text = store.describe();
         return Ok(Opened {
@@ -180,127 +186,51 @@ fn open(settings: &Settings, side: Side, path: &Path) -> Result<Box<dyn TokenSto
 }
 
 /// Without `--force`, only into an empty target: for a file, checked and written under one
-/// lock; for a shared store, checked first, then user by user under its refresh locks.
+/// lock; for a shared store, checked first, then user by user under its refresh locks
+/// (`zoho_oauth::store::migrate::copy`).
 fn write(
     settings: &Settings,
     target: &Opened,
     entries: &[Tokens],
     force: bool,
 ) -> Result<(), Failure> {
-    match (target.side, &target.path) {
-        (Side::Csv, Some(path)) => csv_store(settings, path)?.replace_all(entries, !force)?,
+    let (csv, file);
+    let (into, wait) = match (target.side, &target.path) {
+        (Side::Csv, Some(path)) => {
+            csv = csv_store(settings, path)?;
+            (Target::Csv(&csv), Duration::ZERO)
+        }
         (Side::File(format), Some(path)) => {
-            let store = FileStore::new(path, format)?;
-            if force {
-                store.replace_all(entries)?;
-            } else {
-                store.replace_all_if_empty(entries)?;
-            }
+            file = FileStore::new(path, format)?;
+            (Target::File(&file), Duration::ZERO)
         }
-        _ => save_each(settings, target, entries, force)?,
+        _ => (
+            Target::EachUser(target.store.as_ref()),
+            settings.config_without_secret()?.lock_timeout(),
+        ),
+    };
+    match migrate::copy(None, into, entries, migrate::Options { force, wait })? {
+        Outcome::Copied(_) => Ok(()),
+        Outcome::TargetNotEmpty(held) => Err(crate::migrate::not_empty(&target.text, held)),
     }
-    Ok(())
 }
 
-fn save_each(
-    settings: &Settings,
-    target: &Opened,
-    entries: &[Tokens],
-    force: bool,
-) -> Result<(), Failure> {
-    let held = target.store.list()?.len();
-    if !force && held > 0 {
-        return Err(Failure::new(
-            Class::Store,
-            format!(
-                "{} already holds tokens of {held} user(s); nothing was written",
-                target.text
-            ),
-        )
-        .with_hint("replace them only deliberately: zoho-oauth migrate --force"));
-    }
-    let wait = settings.config_without_secret()?.lock_timeout();
-    for entry in entries {
-        let _lock = target.store.lock_user(entry.user_or_empty(), wait)?;
-        target.store.save(entry)?;
-    }
-    Ok(())
-}
-
-/// The fields both formats keep: user, access and refresh token, expiry.
-fn shared_fields(t: &Tokens) -> (Option<String>, String, Option<String>, i64) {
-    (
-        t.user.clone(),
-        t.access_token.expose().to_string(),
-        t.refresh_token.as_ref().map(|r| r.expose().to_string()),
-        t.expiry_time_ms,
+/// The changes as the human output lists them.
+fn human(changes: &Changes) -> String {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    format!(
+        "  add: {}\n  replace: {}\n  unchanged: {}\n  remove (only with --force, into a file): {}",
+        list(&changes.added),
+        list(&changes.replaced),
+        list(&changes.unchanged),
+        list(&changes.removed)
     )
-}
-
-/// Every copied entry reads back from the target (which may hold other users too).
-fn verify(store: &dyn TokenStore, text: &str, expected: &[Tokens]) -> Result<(), Failure> {
-    let written: Vec<_> = store.list()?.iter().map(shared_fields).collect();
-    if expected
-        .iter()
-        .map(shared_fields)
-        .all(|t| written.contains(&t))
-    {
-        return Ok(());
-    }
-    Err(Failure::new(
-        Class::Internal,
-        format!("{text} does not read back as written"),
-    ))
-}
-
-/// What a write would do to the target, by user.
-struct Changes {
-    added: Vec<String>,
-    replaced: Vec<String>,
-    unchanged: Vec<String>,
-    removed: Vec<String>,
-}
-
-impl Changes {
-    fn between(target: &[Tokens], source: &[Tokens]) -> Changes {
-        let mut changes = Changes {
-            added: vec![],
-            replaced: vec![],
-            unchanged: vec![],
-            removed: vec![],
-        };
-        for entry in source {
-            let user = entry.user_or_empty().to_string();
-            match target.iter().find(|t| t.user == entry.user) {
-                None => changes.added.push(user),
-                Some(t) if shared_fields(t) == shared_fields(entry) => changes.unchanged.push(user),
-                Some(_) => changes.replaced.push(user),
-            }
-        }
-        changes.removed = target
-            .iter()
-            .filter(|t| !source.iter().any(|s| s.user == t.user))
-            .map(|t| t.user_or_empty().to_string())
-            .collect();
-        changes
-    }
-
-    fn human(&self) -> String {
-        let list = |v: &[String]| {
-            if v.is_empty() {
-                "-".to_string()
-            } else {
-                v.join(", ")
-            }
-        };
-        format!(
-            "  add: {}\n  replace: {}\n  unchanged: {}\n  remove (only with --force, into a file): {}",
-            list(&self.added),
-            list(&self.replaced),
-            list(&self.unchanged),
-            list(&self.removed)
-        )
-    }
 }
 
 fn report(
@@ -331,7 +261,7 @@ fn report(
         )
     };
     out.result(
-        &format!("{head}\n{}", changes.human()),
+        &format!("{head}\n{}", human(changes)),
         json!({
             "dry_run": dry_run,
             "users": entries.len(),

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 use zoho_oauth::Secret;
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::store::MysqlStore;
 use zoho_oauth::store::mysql::MysqlSettings;
 
@@ -21,7 +21,7 @@ pub fn mysql_create(
     settings: &Settings,
     out: Output,
 ) -> Result<(), Failure> {
-    let config = shared_side::config(settings, StoreKind::Mysql, &args.to_set)?;
+    let config = shared_side::config(settings, BuiltInStore::Mysql, &args.to_set)?;
     let mut mysql = MysqlSettings::from_config(&config)?;
     if args.ask_password {
         mysql.password = ask_password(&mysql.endpoint())?;

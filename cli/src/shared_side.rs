@@ -3,15 +3,22 @@
 //! every user of the machine can read a command line (`ps`, `/proc/PID/cmdline`).
 
 use zoho_oauth::Config;
-use zoho_oauth::config::{STORE_KEYS, StoreKind};
+use zoho_oauth::config::STORE_KEYS;
+use zoho_oauth::store::BuiltInStore;
 
 use crate::config::Settings;
 use crate::exit::Failure;
 
-/// The configuration of a shared side: the configured settings with `token_store=kind`
-/// and `sets` (`KEY=VALUE`, store keys only) applied.
-pub fn config(settings: &Settings, kind: StoreKind, sets: &[String]) -> Result<Config, Failure> {
-    let config = settings.config_without_secret()?.with_store_kind(kind);
+/// The configuration of a shared side: the configured settings with the `token_store` of
+/// `store` and `sets` (`KEY=VALUE`, store keys only) applied.
+pub fn config(
+    settings: &Settings,
+    store: BuiltInStore,
+    sets: &[String],
+) -> Result<Config, Failure> {
+    let config = settings
+        .config_without_secret()?
+        .with_store_kind(store.kind());
     let mut store_settings = config.store_settings().clone();
     for set in sets {
         let Some((key, value)) = set.split_once('=') else {

@@ -19,6 +19,7 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
+use zoho_oauth::store::policy;
 use zoho_oauth::{Error, OAuthClient, Secret, Tokens};
 
 use crate::coerce::string_or_number;
@@ -181,13 +182,11 @@ impl Core {
             let client = client(configuration)?;
             run(|| {
                 let tokens = tokens_from_row(row)?;
-                let user = tokens.user_or_empty().to_string();
-                let store = client.store();
-                let _lock = store.lock_user(&user, client.config().lock_timeout())?;
-                if onlyIfAbsent.unwrap_or(false) && store.get(&user)?.is_some() {
-                    return Ok(false);
+                let (store, wait) = (client.store().as_ref(), client.config().lock_timeout());
+                if onlyIfAbsent.unwrap_or(false) {
+                    return policy::save_if_absent(store, &tokens, wait);
                 }
-                store.save(&tokens)?;
+                policy::save_locked(store, &tokens, wait)?;
                 Ok(true)
             })
         })
@@ -199,10 +198,10 @@ impl Core {
         scoped(|| {
             let client = client(configuration)?;
             run(|| {
-                let _lock = client
-                    .store()
-                    .lock_user(&user, client.config().lock_timeout())?;
-                client.delete_tokens(&user)
+                let wait = client.config().lock_timeout();
+                policy::with_user_locked(client.store().as_ref(), &user, wait, || {
+                    client.delete_tokens(&user)
+                })
             })
         })
     }

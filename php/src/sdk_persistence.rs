@@ -22,7 +22,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendObject, Zval};
 use ext_php_rs::zend::ClassEntry;
 use zoho_oauth::client::NO_TOKENS_MESSAGE;
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::store::{BuiltInStore, policy};
 use zoho_oauth::{Error, ErrorKind, OAuthClient, TokenStore, Tokens};
 
 use crate::coerce::string_or_number;
@@ -44,11 +44,11 @@ enum Kind {
 /// The class for a configuration's store: the file, a database (MySQL or Redis), or `None`
 /// for a custom PHP handler.
 fn kind_of(init: &Initialized) -> Option<Kind> {
-    match (&init.store, init.config.store_kind()) {
+    match (&init.store, BuiltInStore::of(&init.config)) {
         (StoreChoice::Custom { .. }, _) => None,
-        (_, Some(StoreKind::File)) => Some(Kind::File),
+        (_, Ok(store)) if store.is_file() => Some(Kind::File),
         // No store named: the SDK's MySQL, which this door asks for.
-        (_, Some(StoreKind::Mysql | StoreKind::Redis) | None) => Some(Kind::Database),
+        (_, Ok(_) | Err(_)) => Some(Kind::Database),
     }
 }
 
@@ -79,7 +79,7 @@ fn wrong_store(kind: Kind, init: &Initialized) -> Error {
         (_, Some(Kind::File)) => "the token file (token_persistence_path)".to_string(),
         _ => format!(
             "the {} store",
-            init.config.store_kind().unwrap_or(StoreKind::Mysql).name()
+            BuiltInStore::of(&init.config).map_or(BuiltInStore::Mysql.label(), BuiltInStore::label)
         ),
     };
     Error::new(
@@ -145,11 +145,12 @@ fn get(kind: Kind, user: &Zval) -> PhpResult<ZohoOAuthTokens> {
 fn save(kind: Kind, tokens: &Zval) -> PhpResult<()> {
     let run = || -> zoho_oauth::Result<()> {
         let tokens = tokens_from(tokens)?;
-        let user = tokens.user.clone().unwrap_or_default();
         let client = client_for(kind)?;
-        let store = client.store();
-        let _lock = store.lock_user(&user, client.config().lock_timeout())?;
-        store.save(&tokens)
+        policy::save_locked(
+            client.store().as_ref(),
+            &tokens,
+            client.config().lock_timeout(),
+        )
     };
     guard(|| run().map_err(exception::from_error))
 }
@@ -160,10 +161,10 @@ fn delete(kind: Kind, user: &Zval) -> PhpResult<bool> {
     let run = || -> zoho_oauth::Result<bool> {
         let user = user_from(user)?;
         let client = client_for(kind)?;
-        let _lock = client
-            .store()
-            .lock_user(&user, client.config().lock_timeout())?;
-        client.delete_tokens(&user)
+        let wait = client.config().lock_timeout();
+        policy::with_user_locked(client.store().as_ref(), &user, wait, || {
+            client.delete_tokens(&user)
+        })
     };
     guard(|| run().map_err(exception::from_error))
 }

@@ -1,6 +1,7 @@
 //! Where tokens live: the [`TokenStore`] trait, a file store in the SDK's or our JSON format,
 //! and an in-memory store.
 
+mod built_in;
 mod defaults;
 mod file;
 #[allow(unsafe_code)] // libc: fcntl byte-range locks
@@ -11,10 +12,12 @@ mod generation;
 mod held_locks;
 pub mod json_format;
 mod memory;
+pub mod migrate;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 mod open;
 pub mod php_format;
+pub mod policy;
 mod private_file;
 #[cfg(feature = "redis")]
 pub mod redis;
@@ -23,11 +26,13 @@ pub mod sdk_csv;
 mod strict;
 #[allow(unsafe_code)] // libc: faccessat, geteuid
 mod token_file;
+pub mod values;
 pub(crate) mod wait;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use built_in::BuiltInStore;
 pub use defaults::{BuiltIn, StoreDefaults};
 pub use file::FileStore;
 pub use memory::MemoryStore;
@@ -330,6 +335,10 @@ pub fn remove_entry(entries: &mut Vec<Tokens>, user: &str) -> bool {
         None => false,
     }
 }
+
+/// The stores' module graphs have no circle (reads the source).
+#[cfg(test)]
+mod module_graph;
 
 #[cfg(test)]
 mod tests {

@@ -5,18 +5,18 @@ use std::sync::Arc;
 #[cfg(feature = "mysql")]
 use super::mysql::MysqlStore;
 #[cfg(feature = "mysql")]
-use super::mysql::oauthtoken::{self, OauthtokenStore};
+use super::mysql::oauthtoken::OauthtokenStore;
 #[cfg(feature = "redis")]
 use super::redis::RedisStore;
-use super::{BuiltIn, FileStore, SdkCsvStore, TokenStore};
-use crate::config::{Config, StoreKind};
+use super::{BuiltIn, BuiltInStore, FileStore, SdkCsvStore, TokenStore};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 
-/// The token store `config` selects ([`Config::store_kind`]): the token file (the SDK's
-/// `sdk_tokens.txt` CSV when `token_persistence_path` names that file), MySQL (the current
-/// SDKs' `oauthtoken` layout when `mysql_table` is `oauthtoken`) or Redis, each wrapped in
-/// [`BuiltIn`] (the defaults of every store of this library, declared once). Opening never
-/// connects to a server; the shared stores connect on first use.
+/// The token store `config` selects ([`BuiltInStore::of`], the one selector): the token
+/// file (the SDK's `sdk_tokens.txt` CSV when `token_persistence_path` names that file),
+/// MySQL (the current SDKs' `oauthtoken` layout when `mysql_table` is `oauthtoken`) or
+/// Redis, each wrapped in [`BuiltIn`] (the defaults of every store of this library, declared
+/// once). Opening never connects to a server; the shared stores connect on first use.
 ///
 /// A configuration that names no store (neither `token_persistence_path` nor
 /// `token_store`) is an [`ErrorKind::ConfigMissing`] error: nothing is opened, and no
@@ -24,11 +24,9 @@ use crate::error::{Error, ErrorKind, Result};
 /// this build was compiled without (cargo features `mysql`, `redis`) is an
 /// [`ErrorKind::ConfigInvalid`] error.
 pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
-    if let Some(csv) = super::sdk_csv::configured_path(config) {
-        return Ok(Arc::new(BuiltIn(SdkCsvStore::open(config, &csv)?)));
-    }
-    let store: Arc<dyn TokenStore> = match config.store_kind().ok_or_else(no_store)? {
-        StoreKind::File => {
+    let chosen = BuiltInStore::of(config)?;
+    let store: Arc<dyn TokenStore> = match chosen {
+        BuiltInStore::PhpFile | BuiltInStore::JsonFile => {
             let file = config.token_file().ok_or_else(|| {
                 Error::new(
                     ErrorKind::ConfigMissing,
@@ -37,24 +35,26 @@ pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
             })?;
             Arc::new(BuiltIn(FileStore::new(file, config.token_store_format())?))
         }
-        #[cfg(feature = "mysql")]
-        StoreKind::Mysql if oauthtoken_selected(config) => {
-            Arc::new(BuiltIn(OauthtokenStore::open(config)?))
+        BuiltInStore::SdkCsv => {
+            let csv = super::sdk_csv::configured_path(config).unwrap_or_default();
+            Arc::new(BuiltIn(SdkCsvStore::open(config, &csv)?))
         }
         #[cfg(feature = "mysql")]
-        StoreKind::Mysql => Arc::new(BuiltIn(MysqlStore::open(config)?)),
+        BuiltInStore::MysqlOauthtoken => Arc::new(BuiltIn(OauthtokenStore::open(config)?)),
+        #[cfg(feature = "mysql")]
+        BuiltInStore::Mysql => Arc::new(BuiltIn(MysqlStore::open(config)?)),
         #[cfg(feature = "redis")]
-        StoreKind::Redis => Arc::new(BuiltIn(RedisStore::open(config)?)),
+        BuiltInStore::Redis => Arc::new(BuiltIn(RedisStore::open(config)?)),
         #[cfg(not(all(feature = "mysql", feature = "redis")))]
-        kind => return Err(compiled_out(kind)),
+        other => return Err(compiled_out(other)),
     };
     Ok(store)
 }
 
 /// The error for a store this build was compiled without.
 #[cfg(not(all(feature = "mysql", feature = "redis")))]
-fn compiled_out(kind: StoreKind) -> Error {
-    let name = kind.name();
+fn compiled_out(store: BuiltInStore) -> Error {
+    let name = store.label();
     Error::new(
         ErrorKind::ConfigInvalid,
         format!("token_store={name}: this build of zoho-oauth has no {name} store"),
@@ -64,30 +64,10 @@ fn compiled_out(kind: StoreKind) -> Error {
     ))
 }
 
-/// The error for a configuration that names no store.
-fn no_store() -> Error {
-    Error::new(
-        ErrorKind::ConfigMissing,
-        "no token store is configured: token_persistence_path or token_store is mandatory",
-    )
-    .with_hint(NO_STORE_HINT)
-}
-
-/// What to set when no store is configured.
-pub const NO_STORE_HINT: &str = "set token_persistence_path to a directory the application owns (the token file zcrm_oauthtokens.txt is kept there), or token_store=mysql or token_store=redis with that store's keys";
-
-/// Whether `mysql_table` names the current SDKs' `oauthtoken` table.
-#[cfg(feature = "mysql")]
-fn oauthtoken_selected(config: &Config) -> bool {
-    config
-        .store_settings()
-        .get("mysql_table")
-        .is_some_and(|t| t.eq_ignore_ascii_case(oauthtoken::TABLE))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::StoreKind;
 
     /// A store left out of the build (cargo features `mysql`, `redis`) is refused by name.
     #[test]

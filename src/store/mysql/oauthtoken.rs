@@ -24,23 +24,10 @@ use crate::store::sdk_csv::{SdkRow, rows as csv_rows};
 use crate::store::{LockGuard, RefreshSave, TokenStore};
 use crate::token::Tokens;
 
-/// The table name that selects this layout.
-pub const TABLE: &str = "oauthtoken";
-
-/// The columns, in the SDK's order: the same names as the SDK's `sdk_tokens.txt` header.
-pub const COLUMNS: [&str; 10] = crate::store::sdk_csv::format::HEADER;
-
-/// The SDK README's table, with `user_name` nullable (the SDK writes NULL with
-/// `findUser(false)`, which the README's `NOT NULL` refuses in strict mode). `zoho-oauth
-/// mysql-create --to-set mysql_table=oauthtoken` runs it.
-pub fn create_table(qualified: &str) -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS {qualified} (id varchar(10) NOT NULL, user_name varchar(255), \
-         client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), \
-         access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), \
-         redirect_url varchar(255), api_domain varchar(255), PRIMARY KEY (id))"
-    )
-}
+pub use super::schema::{
+    OAUTHTOKEN_COLUMNS as COLUMNS, OAUTHTOKEN_TABLE as TABLE,
+    create_oauthtoken_table as create_table,
+};
 
 /// The SDK's `oauthtoken` table as a token store.
 pub struct OauthtokenStore {

@@ -4,8 +4,9 @@
 //! (`1795316346330`); both are read. Several rows for one identifier (the SDK's
 //! delete-then-insert races) count as one: the one whose token lives longest.
 //!
-//! Values read are checked before anything uses them ([`checked_text`]): a token longer than
-//! [`MAX_VALUE_BYTES`], one with control bytes or that is not UTF-8, and an expiry that is not
+//! Values read are checked before anything uses them ([`checked_text`], through the stores'
+//! one check, [`crate::store::values`]): a token longer than [`MAX_VALUE_BYTES`], one with
+//! control bytes or that is not UTF-8, and an expiry that is not
 //! a number make that user's entry a [`ErrorKind::StoreCorrupt`] error naming the user and
 //! the column; the row is left as it is (a new consent replaces it, a delete removes it).
 
@@ -14,14 +15,13 @@ use mysql::Value;
 use super::schema::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
+use crate::store::values::{self, Shape, Unfit};
 use crate::token::Tokens;
+
+pub use crate::store::values::MAX_VALUE_BYTES;
 
 /// One row as read: `useridentifier, accesstoken, refreshtoken, expirytime`.
 pub type Row = (Value, Value, Value, Value);
-
-/// The longest token or identifier accepted from the table, in bytes (the library's bound on
-/// any argument): Zoho's tokens are about 70 characters.
-pub const MAX_VALUE_BYTES: usize = 4096;
 
 /// A row's user, and its tokens or why they cannot be used.
 #[derive(Clone, Debug)]
@@ -79,32 +79,29 @@ pub fn users(entries: &[Entry]) -> Vec<Tokens> {
         .collect()
 }
 
-/// A text value of `column` for `user`, checked: UTF-8, no control bytes, at most
-/// [`MAX_VALUE_BYTES`]. NULL is `None`.
+/// A text value of `column` for `user`, checked ([`values::check_bytes`] as
+/// [`Shape::Text`]): at most [`MAX_VALUE_BYTES`], UTF-8, no control characters. NULL is
+/// `None`.
 pub fn checked_text(table: &str, user: &str, column: &str, value: Value) -> Result<Option<String>> {
     let bytes = match value {
         Value::NULL => return Ok(None),
         Value::Bytes(bytes) => bytes,
         other => other.as_sql(true).trim_matches('\'').as_bytes().to_vec(),
     };
-    if bytes.len() > MAX_VALUE_BYTES {
-        let why = format!(
-            "is {} bytes long (at most {MAX_VALUE_BYTES} are accepted)",
-            bytes.len()
-        );
-        return Err(corrupt(table, user, column, &why));
-    }
-    let text =
-        String::from_utf8(bytes).map_err(|_| corrupt(table, user, column, "is not UTF-8 text"))?;
-    if text.chars().any(char::is_control) {
-        return Err(corrupt(table, user, column, "contains control characters"));
-    }
-    Ok(Some(text))
+    let why = match values::check_bytes(&bytes, Shape::Text) {
+        Ok(text) => return Ok(Some(text.to_string())),
+        Err(Unfit::TooLong(len)) => {
+            format!("is {len} bytes long (at most {MAX_VALUE_BYTES} are accepted)")
+        }
+        Err(Unfit::NotUtf8) => "is not UTF-8 text".to_string(),
+        Err(Unfit::Control | Unfit::NotVisibleAscii) => "contains control characters".to_string(),
+    };
+    Err(corrupt(table, user, column, &why))
 }
 
 /// Checks a user identifier read from `table` (control characters are refused).
 pub fn checked_user(table: &str, user: &str) -> Result<()> {
-    if user.len() > MAX_VALUE_BYTES || user.chars().any(char::is_control) {
+    if values::check(user, Shape::Text).is_err() {
         return Err(corrupt(
             table,
             user,

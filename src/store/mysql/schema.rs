@@ -1,5 +1,6 @@
-//! The table's layout: the SDK's four columns, their sizes as the server reports them, and
-//! the `CREATE` statements for a missing database or table.
+//! The tables' layouts: the SDK's four columns, the current SDKs' `oauthtoken` table, their
+//! sizes as the server reports them, and the `CREATE` statements for a missing database or
+//! table. A leaf of the module graph: every other module of the MySQL store may use it.
 
 use mysql::prelude::Queryable;
 
@@ -16,6 +17,24 @@ pub const COLUMNS: [&str; 4] = [
 
 /// The SDK documentation's column width for the three text columns.
 pub const SDK_VARCHAR: usize = 100;
+
+/// The table name that selects the current SDKs' layout (`oauthtoken`).
+pub const OAUTHTOKEN_TABLE: &str = "oauthtoken";
+
+/// The `oauthtoken` table's columns, in the SDK's order: the same names as the SDK's `sdk_tokens.txt` header.
+pub const OAUTHTOKEN_COLUMNS: [&str; 10] = crate::store::sdk_csv::format::HEADER;
+
+/// The SDK README's table, with `user_name` nullable (the SDK writes NULL with
+/// `findUser(false)`, which the README's `NOT NULL` refuses in strict mode). `zoho-oauth
+/// mysql-create --to-set mysql_table=oauthtoken` runs it.
+pub fn create_oauthtoken_table(qualified: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {qualified} (id varchar(10) NOT NULL, user_name varchar(255), \
+         client_id varchar(255), client_secret varchar(255), refresh_token varchar(255), \
+         access_token varchar(255), grant_token varchar(255), expiry_time varchar(20), \
+         redirect_url varchar(255), api_domain varchar(255), PRIMARY KEY (id))"
+    )
+}
 
 /// How long each text column may be, in characters (or bytes for `*TEXT`/`BLOB` columns).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,8 +127,8 @@ pub fn create_statements(s: &MysqlSettings) -> [String; 2] {
             "CREATE DATABASE IF NOT EXISTS `{}` CHARACTER SET utf8mb4",
             s.database
         ),
-        if s.table.eq_ignore_ascii_case(super::oauthtoken::TABLE) {
-            super::oauthtoken::create_table(&s.qualified_table())
+        if s.table.eq_ignore_ascii_case(OAUTHTOKEN_TABLE) {
+            create_oauthtoken_table(&s.qualified_table())
         } else {
             format!(
                 "CREATE TABLE IF NOT EXISTS {} (useridentifier varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, accesstoken varchar(255), refreshtoken varchar(255), expirytime bigint, PRIMARY KEY (useridentifier)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
@@ -139,8 +158,8 @@ pub fn missing(s: &MysqlSettings, action: &str) -> Error {
 /// SDKs' ten for a table named `oauthtoken`).
 pub fn wrong_columns(s: &MysqlSettings, action: &str) -> Error {
     let [_, table] = create_statements(s);
-    let columns = if s.table.eq_ignore_ascii_case(super::oauthtoken::TABLE) {
-        super::oauthtoken::COLUMNS.join(", ")
+    let columns = if s.table.eq_ignore_ascii_case(OAUTHTOKEN_TABLE) {
+        OAUTHTOKEN_COLUMNS.join(", ")
     } else {
         COLUMNS.join(", ")
     };

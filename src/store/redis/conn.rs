@@ -13,13 +13,12 @@ use std::sync::{Mutex, TryLockError};
 use std::time::{Duration, Instant};
 
 use ::redis::{
-    Client, Cmd, Connection, ErrorKind as RedisKind, FromRedisValue, RedisError, RedisResult,
-    ServerErrorKind,
+    Client, Connection, ErrorKind as RedisKind, RedisError, RedisResult, ServerErrorKind,
 };
 
+use super::call::{Call, Failure, time_left};
 use super::errors::from_redis;
 use super::login::Login;
-use super::scripts::Invocation;
 use super::server::Checker;
 use crate::error::{Error, Result};
 
@@ -37,47 +36,6 @@ pub(super) struct Connector {
     described: String,
     checker: Checker,
     slot: Mutex<Slot>,
-}
-
-/// Why a call failed: Redis said so (or the network), or the server is not one that may
-/// hold tokens (found by the check at connect).
-pub(super) enum Failure {
-    Redis(RedisError),
-    Refused(Error),
-}
-
-impl From<RedisError> for Failure {
-    fn from(e: RedisError) -> Failure {
-        Failure::Redis(e)
-    }
-}
-
-/// The connection for the length of one call, and the call's deadline.
-pub(super) struct Call<'a> {
-    con: &'a mut Connection,
-    deadline: Instant,
-}
-
-impl Call<'_> {
-    /// Runs `command` with socket timeouts of what is left of the call's time.
-    pub(super) fn query<T: FromRedisValue>(&mut self, command: &Cmd) -> RedisResult<T> {
-        let left = time_left(self.deadline)?;
-        self.con.set_read_timeout(Some(left))?;
-        self.con.set_write_timeout(Some(left))?;
-        command.query(self.con)
-    }
-
-    /// Runs a script: `EVALSHA`, and after `NOSCRIPT` (a server that restarted or flushed
-    /// its scripts) `SCRIPT LOAD` and `EVALSHA` again, all within the call's time.
-    pub(super) fn eval<T: FromRedisValue>(&mut self, script: &Invocation<'_>) -> RedisResult<T> {
-        match self.query(&script.evalsha()) {
-            Err(e) if e.kind() == RedisKind::Server(ServerErrorKind::NoScript) => {
-                self.query::<::redis::Value>(&script.load())?;
-                self.query(&script.evalsha())
-            }
-            other => other,
-        }
-    }
 }
 
 impl Connector {
@@ -163,7 +121,7 @@ impl Connector {
             *slot = Some((pid, self.connect(deadline)?));
         }
         match slot.as_mut() {
-            Some((_, con)) => Ok(op(&mut Call { con, deadline })?),
+            Some((_, con)) => Ok(op(&mut Call::new(con, deadline))?),
             None => Err(Failure::Redis(io::Error::other("no connection").into())),
         }
     }
@@ -174,10 +132,7 @@ impl Connector {
         let mut con = self
             .client
             .get_connection_with_timeout(time_left(deadline)?)?;
-        let mut call = Call {
-            con: &mut con,
-            deadline,
-        };
+        let mut call = Call::new(&mut con, deadline);
         self.login.send(&mut call)?;
         self.checker.check(&mut call)?;
         Ok(con)
@@ -210,12 +165,4 @@ impl Connector {
 fn stale_connection(e: &RedisError) -> bool {
     (e.is_connection_dropped() && !e.is_timeout())
         || e.kind() == RedisKind::Server(ServerErrorKind::ReadOnly)
-}
-
-/// What is left until `deadline`, or a timeout error when nothing is.
-fn time_left(deadline: Instant) -> RedisResult<Duration> {
-    deadline
-        .checked_duration_since(Instant::now())
-        .filter(|left| !left.is_zero())
-        .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "the store's bound ran out").into())
 }

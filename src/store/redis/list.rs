@@ -4,14 +4,15 @@
 
 use ::redis::cmd;
 
-use super::{RedisStore, value};
+use super::shared::Inner;
+use super::value;
 use crate::error::{Error, Result};
 use crate::token::Tokens;
 
 /// How many identifiers `list` asks for per `SSCAN` step and `MGET`.
 const LIST_BATCH: usize = 500;
 
-/// What [`RedisStore::list_checked`] found.
+/// What `RedisStore::list_checked` found.
 #[derive(Debug)]
 pub struct Listing {
     /// Every user with valid tokens, sorted by identifier.
@@ -22,8 +23,8 @@ pub struct Listing {
 }
 
 /// Walks the users set of `store`.
-pub(super) fn list(store: &RedisStore) -> Result<Listing> {
-    let set = store.inner.keys.users();
+pub(super) fn list(store: &Inner) -> Result<Listing> {
+    let set = store.keys.users();
     let mut cursor: u64 = 0;
     let mut listing = Listing {
         tokens: Vec::new(),
@@ -55,8 +56,8 @@ pub(super) fn list(store: &RedisStore) -> Result<Listing> {
 /// One batch: the tokens of `users` that still exist, and the keys that do not hold
 /// valid tokens. `MGET` answers nothing for a key of another type; those are asked their
 /// `TYPE` (a key deleted meanwhile is simply gone).
-fn fetch_batch(store: &RedisStore, users: &[String], listing: &mut Listing) -> Result<()> {
-    let keys: Vec<String> = users.iter().map(|u| store.inner.keys.user(u)).collect();
+fn fetch_batch(store: &Inner, users: &[String], listing: &mut Listing) -> Result<()> {
+    let keys: Vec<String> = users.iter().map(|u| store.keys.user(u)).collect();
     let values: Vec<Option<Vec<u8>>> =
         store.run("list tokens", |call| call.query(cmd("MGET").arg(&keys)))?;
     for ((user, key), raw) in users.iter().zip(&keys).zip(values) {

@@ -8,8 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Inner;
 use super::scripts::{ACQUIRE, RELEASE};
+use super::shared::Inner;
 use crate::error::Result;
 use crate::store::wait::{lock_timeout, retry_until};
 

@@ -8,7 +8,7 @@ use ::redis::{
     cmd,
 };
 
-use super::conn::Call;
+use super::call::Call;
 use crate::secret::Secret;
 
 /// What `redis_url` asks the handshake to send.

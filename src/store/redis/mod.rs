@@ -9,6 +9,7 @@
 //! and made again after the server closed it. Every call is bounded by
 //! `store_timeout_secs` (`conn`).
 
+mod call;
 mod conn;
 mod errors;
 mod keys;
@@ -19,6 +20,7 @@ mod login;
 mod scripts;
 mod server;
 mod settings;
+mod shared;
 mod value;
 
 use std::fmt;
@@ -36,10 +38,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
 use crate::token::Tokens;
-use conn::{Call, Connector};
+use call::Call;
+use conn::Connector;
 use keys::Keys;
 use scripts::{DELETE, Invocation, SAVE, SAVE_REFRESHED};
 use server::Checker;
+use shared::Inner;
 
 /// How long a recorded transient refresh failure is kept (longer than the client's
 /// retry interval, short enough to leave no litter).
@@ -48,14 +52,6 @@ const FAILED_AT_TTL_MS: u64 = 60_000;
 /// The tokens of many users in one Redis database, under a key prefix.
 pub struct RedisStore {
     inner: Arc<Inner>,
-}
-
-/// What the store and its held leases share.
-struct Inner {
-    conn: Connector,
-    keys: Keys,
-    lease: Duration,
-    log: SdkLog,
 }
 
 impl RedisStore {
@@ -117,7 +113,7 @@ impl RedisStore {
     }
 
     fn run<T>(&self, what: &str, op: impl FnMut(&mut Call<'_>) -> RedisResult<T>) -> Result<T> {
-        self.inner.conn.run(what, op)
+        self.inner.run(what, op)
     }
 
     /// The tokens stored under exactly `user`.
@@ -208,7 +204,7 @@ impl RedisStore {
     /// key never hides the others. Each step (`SSCAN` of 500 identifiers, then `MGET`) is
     /// one call within the store's bound.
     pub fn list_checked(&self) -> Result<Listing> {
-        list::list(self)
+        list::list(&self.inner)
     }
 }
 

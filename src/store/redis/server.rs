@@ -19,7 +19,7 @@ use std::sync::Mutex;
 
 use ::redis::cmd;
 
-use super::conn::{Call, Failure};
+use super::call::{Call, Failure};
 use crate::clock::system_now_ms;
 use crate::error::{Error, ErrorKind};
 use crate::log::{Level, SdkLog};

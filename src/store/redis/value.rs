@@ -1,18 +1,16 @@
 //! The value of a user's key: the JSON token file format with exactly one entry, so what an
 //! operator sees with `redis-cli GET` is what the JSON token file holds.
 //!
-//! Values read are checked before they are used, as Zoho's replies are: tokens are at most
-//! [`MAX_FIELD_BYTES`] of visible ASCII (no space, control byte or NUL), `api_domain`,
-//! `scope` and the accounts URL at most [`MAX_FIELD_BYTES`] without control characters,
-//! the expiry a whole number. The save scripts apply the same rules on the server, so a
+//! Values read are checked before they are used, as Zoho's replies are, by the stores' one
+//! check ([`crate::store::values`]): tokens are at most 4096 bytes of visible ASCII (no
+//! space, control byte or NUL), `api_domain`, `scope` and the accounts URL at most 4096
+//! bytes without control characters, the expiry a whole number. The save scripts apply the same rules on the server, so a
 //! value that fails them is never overwritten (see `scripts`).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::json_format;
+use crate::store::values::{self, Field, Shape};
 use crate::token::Tokens;
-
-/// The longest token, `api_domain`, `scope` or accounts URL a value may hold.
-pub(super) const MAX_FIELD_BYTES: usize = 4096;
 
 /// The bytes stored for `tokens`.
 pub(super) fn encode(tokens: &Tokens) -> Vec<u8> {
@@ -33,34 +31,15 @@ pub(super) fn decode(bytes: &[u8], key: &str, user: &str) -> Result<Tokens> {
     Ok(tokens)
 }
 
-/// Whether `tokens` keep the rules values are read with; why not.
+/// Whether `tokens` keep the rules values are read with ([`values::check_tokens`], tokens
+/// as [`Shape::Token`]); why not.
 pub(super) fn check(tokens: &Tokens) -> std::result::Result<(), &'static str> {
-    let tokens_ok = is_token_text(tokens.access_token.expose())
-        && tokens
-            .refresh_token
-            .as_ref()
-            .is_none_or(|r| is_token_text(r.expose()));
-    if !tokens_ok {
-        return Err("a token is longer than 4096 bytes or not visible ASCII");
-    }
-    let fields = [&tokens.api_domain, &tokens.scope, &tokens.accounts_url];
-    if !fields.into_iter().flatten().all(|f| is_plain_text(f)) {
-        return Err(
-            "api_domain, scope or accounts_url is longer than 4096 bytes or holds control characters",
-        );
-    }
-    Ok(())
-}
-
-/// Visible ASCII only, at most [`MAX_FIELD_BYTES`] (empty: an entry waiting for its first
-/// refresh).
-fn is_token_text(value: &str) -> bool {
-    value.len() <= MAX_FIELD_BYTES && value.bytes().all(|b| b.is_ascii_graphic())
-}
-
-/// At most [`MAX_FIELD_BYTES`], no control characters (C0, DEL, C1).
-fn is_plain_text(value: &str) -> bool {
-    value.len() <= MAX_FIELD_BYTES && !value.chars().any(char::is_control)
+    values::check_tokens(tokens, Shape::Token).map_err(|(field, _)| match field {
+        Field::Token => "a token is longer than 4096 bytes or not visible ASCII",
+        Field::Text => {
+            "api_domain, scope or accounts_url is longer than 4096 bytes or holds control characters"
+        }
+    })
 }
 
 /// The error for `user`'s key `key` whose value is not this user's tokens.
