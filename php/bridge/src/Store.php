@@ -13,9 +13,10 @@ use zoho_oauth\bridge\Core;
  *
  * Reads are repeated, bounded, when they meet a file that an SDK process is rewriting in
  * place at that moment (the SDK's FileStore truncates sdk_tokens.txt and writes it again,
- * without a lock): a torn file (`store_corrupt`, 402), or an empty one where the SDK always
- * writes at least its header. Up to READS attempts, about 0.8 s in all; then the error is
- * reported.
+ * without a lock): a torn file (`store_corrupt`, 402), an empty one where the SDK always
+ * writes at least its header, or "nothing stored" for a user whom the file names once read
+ * again (the read met it half-written). Up to READS attempts, about 0.8 s in all; then the
+ * error is reported.
  *
  * @internal
  */
@@ -43,7 +44,7 @@ final class Store
     /** The user's tokens, refreshed when due (once for all processes). */
     public function tokens(string $user): array
     {
-        return $this->read(fn() => Core::tokens($this->configuration, $user), true);
+        return $this->read(fn() => Core::tokens($this->configuration, $user), $user);
     }
 
     /** The user's tokens, refreshed when due; null when nothing is stored. */
@@ -69,18 +70,18 @@ final class Store
     /** The stored row as it is, or null. */
     public function find(string $user): ?array
     {
-        return $this->read(fn() => Core::find($this->configuration, $user), false);
+        return $this->read(fn() => Core::find($this->configuration, $user), null);
     }
 
     /** Every stored row. */
     public function rows(): array
     {
-        return $this->read(fn() => Core::rows($this->configuration), false);
+        return $this->read(fn() => Core::rows($this->configuration), null);
     }
 
     public function save(array $row, bool $onlyIfAbsent = false): bool
     {
-        return $this->read(fn() => Core::save($this->configuration, $row, $onlyIfAbsent), false);
+        return $this->read(fn() => Core::save($this->configuration, $row, $onlyIfAbsent), null);
     }
 
     public function delete(string $user): bool
@@ -109,10 +110,11 @@ final class Store
     }
 
     /**
-     * Runs a call that reads the store, again (bounded) while the file is torn; `$missIsTorn`:
-     * "nothing stored" while the SDK's file is empty counts as torn too.
+     * Runs a call that reads the store, again (bounded) while the file is torn; with
+     * `$missOf` (the user read), "nothing stored" counts as torn too while the SDK's file is
+     * empty or names that user.
      */
-    private function read(callable $call, bool $missIsTorn)
+    private function read(callable $call, ?string $missOf)
     {
         for ($attempt = 1;; $attempt++) {
             try {
@@ -124,7 +126,7 @@ final class Store
                 return $result;
             } catch (TokenException $e) {
                 $torn = $e->getCode() === self::TORN
-                    || ($missIsTorn && $e->getCode() === self::NO_TOKENS && $this->emptySdkFile());
+                    || ($missOf !== null && $e->getCode() === self::NO_TOKENS && $this->sdkFileMayHold($missOf));
                 if (!$torn || $attempt >= self::READS) {
                     throw $e;
                 }
@@ -136,11 +138,33 @@ final class Store
     /** True while the configured sdk_tokens.txt exists and is empty (mid-rewrite by the SDK). */
     private function emptySdkFile(): bool
     {
-        $path = (string) ($this->configuration['token_persistence_path'] ?? '');
-        if (basename($path) !== 'sdk_tokens.txt') {
+        $path = $this->sdkFile();
+        if ($path === null) {
             return false;
         }
         clearstatcache(true, $path);
         return @filesize($path) === 0;
+    }
+
+    /**
+     * True while the configured sdk_tokens.txt is empty or names `$user` (a read that found
+     * nothing for the user met the file mid-rewrite by the SDK). A false positive costs the
+     * bounded re-reads, then the error.
+     */
+    private function sdkFileMayHold(string $user): bool
+    {
+        $path = $this->sdkFile();
+        if ($path === null) {
+            return false;
+        }
+        $text = @file_get_contents($path);
+        return $text === '' || ($text !== false && $user !== '' && str_contains($text, $user));
+    }
+
+    /** The configured sdk_tokens.txt, or null when the store is another one. */
+    private function sdkFile(): ?string
+    {
+        $path = (string) ($this->configuration['token_persistence_path'] ?? '');
+        return basename($path) === 'sdk_tokens.txt' ? $path : null;
     }
 }
