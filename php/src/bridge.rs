@@ -192,17 +192,13 @@ impl Core {
         })
     }
 
-    /// Deletes the user's row (no call to Zoho), holding the user's lock; true when there
+    /// Deletes the user's row (no call to Zoho), holding the user's lock (the client's delete
+    /// takes it, and deletes without it once `lock_timeout_secs` has passed); true when there
     /// was one.
     pub fn delete(configuration: &ZendHashTable, user: String) -> PhpResult<bool> {
         scoped(|| {
             let client = client(configuration)?;
-            run(|| {
-                let wait = client.config().lock_timeout();
-                policy::with_user_locked(client.store().as_ref(), &user, wait, || {
-                    client.delete_tokens(&user)
-                })
-            })
+            run(|| client.delete_tokens(&user))
         })
     }
 

@@ -155,16 +155,13 @@ fn save(kind: Kind, tokens: &Zval) -> PhpResult<()> {
     guard(|| run().map_err(exception::from_error))
 }
 
-/// `deleteOAuthTokens($userEmailId)`: deletes the user's entry, under the user's lock; true when
-/// there was one (the SDK returned nothing).
+/// `deleteOAuthTokens($userEmailId)`: deletes the user's entry, under the user's lock (the
+/// client's delete takes it, and deletes without it once `lock_timeout_secs` has passed); true
+/// when there was one (the SDK returned nothing).
 fn delete(kind: Kind, user: &Zval) -> PhpResult<bool> {
     let run = || -> zoho_oauth::Result<bool> {
         let user = user_from(user)?;
-        let client = client_for(kind)?;
-        let wait = client.config().lock_timeout();
-        policy::with_user_locked(client.store().as_ref(), &user, wait, || {
-            client.delete_tokens(&user)
-        })
+        client_for(kind)?.delete_tokens(&user)
     };
     guard(|| run().map_err(exception::from_error))
 }
