@@ -125,14 +125,29 @@ final class Store
                 }
                 return $result;
             } catch (TokenException $e) {
-                $torn = $e->getCode() === self::TORN
-                    || ($missOf !== null && $e->getCode() === self::NO_TOKENS && $this->sdkFileMayHold($missOf));
-                if (!$torn || $attempt >= self::READS) {
+                if ($attempt >= self::READS || !$this->metRewrite($e, $missOf, $attempt)) {
                     throw $e;
                 }
-                usleep(10000 * $attempt);
             }
         }
+    }
+
+    /**
+     * Whether a failed read met the file mid-rewrite, after a pause that grows with
+     * `$attempt`: a torn file, or "nothing stored" for `$missOf` while the SDK's file, looked
+     * at after the pause (the rewrite the read met may still have been going on), is empty or
+     * names that user. A read that finds nothing for a user the file does not name costs one
+     * pause of 10 ms.
+     */
+    private function metRewrite(TokenException $e, ?string $missOf, int $attempt): bool
+    {
+        $torn = $e->getCode() === self::TORN;
+        $miss = $missOf !== null && $e->getCode() === self::NO_TOKENS && $this->sdkFile() !== null;
+        if (!$torn && !$miss) {
+            return false;
+        }
+        usleep(10000 * $attempt);
+        return $torn || $this->sdkFileMayHold((string) $missOf);
     }
 
     /** True while the configured sdk_tokens.txt exists and is empty (mid-rewrite by the SDK). */
