@@ -201,7 +201,10 @@ mod tests {
         assert!(!same("s-1", "s-10"), "a prefix is not the same");
         assert!(!same("s-10", "s-1"));
         assert!(!same("", "s"));
-        assert!(!same("é", "e\u{301}"), "bytes, not characters, are compared");
+        assert!(
+            !same("é", "e\u{301}"),
+            "bytes, not characters, are compared"
+        );
     }
 
     const ZOHO: &str = "https://accounts.zoho.com";
