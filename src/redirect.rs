@@ -20,6 +20,7 @@
 //! ```
 
 use std::fmt;
+use subtle::ConstantTimeEq;
 
 use crate::config::trusted_accounts_url;
 use crate::datacentre::DataCentre;
@@ -173,11 +174,7 @@ pub fn accounts_server(
 
 /// Equal strings, in a time that does not depend on where they differ.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 #[cfg(test)]
@@ -194,6 +191,20 @@ mod tests {
         assert_eq!(query_of("code=c&state=s"), "code=c&state=s");
         assert_eq!(query_of("code=a?b&state=s"), "b&state=s");
         assert_eq!(query_of(""), "");
+    }
+
+    #[test]
+    fn same_is_equality_of_length_and_every_byte() {
+        assert!(same("", ""));
+        assert!(same("s-1", "s-1"));
+        assert!(!same("s-1", "s-2"));
+        assert!(!same("s-1", "s-10"), "a prefix is not the same");
+        assert!(!same("s-10", "s-1"));
+        assert!(!same("", "s"));
+        assert!(
+            !same("é", "e\u{301}"),
+            "bytes, not characters, are compared"
+        );
     }
 
     const ZOHO: &str = "https://accounts.zoho.com";

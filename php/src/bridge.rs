@@ -25,6 +25,7 @@ use zoho_oauth::{Error, OAuthClient, Secret, Tokens};
 use crate::coerce::string_or_number;
 use crate::config_state;
 use crate::initialized::Initialized;
+use crate::lru::Lru;
 use crate::panic::guard;
 use crate::persistence::{self, HandlerScope};
 use crate::{clients, exception};
@@ -39,26 +40,20 @@ const REMEMBERED: usize = 32;
 
 type Pairs = Vec<(String, String)>;
 
-/// The last configuration arrays seen and their clients, most recent last.
-static SEEN: Mutex<Vec<(Pairs, Arc<OAuthClient>)>> = Mutex::new(Vec::new());
+/// The last configuration arrays seen and their clients.
+static SEEN: Mutex<Lru<Pairs, Arc<OAuthClient>>> = Mutex::new(Lru::new(REMEMBERED));
 
 /// The process-wide client for a configuration array (parsed once per process, never made
 /// the request's configuration).
 fn client(configuration: &ZendHashTable) -> PhpResult<Arc<OAuthClient>> {
     let pairs = config_state::pairs_from_array(configuration)?;
     let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(pos) = seen.iter().position(|(p, _)| *p == pairs) {
-        let entry = seen.remove(pos);
-        let client = Arc::clone(&entry.1);
-        seen.push(entry);
-        return Ok(client);
+    if let Some(client) = seen.get(&pairs) {
+        return Ok(Arc::clone(client));
     }
     let init: Initialized = config_state::parse_pairs(&pairs)?;
     let client = clients::shared(&init).map_err(exception::from_error)?;
-    if seen.len() >= REMEMBERED {
-        seen.remove(0);
-    }
-    seen.push((pairs, Arc::clone(&client)));
+    seen.insert(pairs, Arc::clone(&client));
     Ok(client)
 }
 

@@ -13,6 +13,7 @@ use zoho_oauth::config::StoreKind;
 use zoho_oauth::{Config, Error, ErrorKind, OAuthClient};
 
 use crate::initialized::{Initialized, StoreChoice};
+use crate::lru::Lru;
 use crate::persistence::PhpHandlerStore;
 
 /// How many configurations keep a client; the least recently used one goes first.
@@ -20,7 +21,7 @@ const MAX_CLIENTS: usize = 32;
 
 type Key = Vec<(String, String)>;
 
-static CLIENTS: Mutex<Vec<(Key, Arc<OAuthClient>)>> = Mutex::new(Vec::new());
+static CLIENTS: Mutex<Lru<Key, Arc<OAuthClient>>> = Mutex::new(Lru::new(MAX_CLIENTS));
 
 /// Clients built in this process.
 static BUILT: AtomicU64 = AtomicU64::new(0);
@@ -47,19 +48,13 @@ pub fn note_reuse() {
 /// no `currentUserEmail` (that is per request and passed with each grant exchange).
 pub fn shared(init: &Initialized) -> Result<Arc<OAuthClient>, Error> {
     let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(pos) = clients.iter().position(|(key, _)| *key == init.client_key) {
-        let entry = clients.remove(pos);
-        let client = Arc::clone(&entry.1);
-        clients.push(entry);
+    if let Some(client) = clients.get(&init.client_key) {
         REUSED.fetch_add(1, Ordering::Relaxed);
-        return Ok(client);
+        return Ok(Arc::clone(client));
     }
     let client = Arc::new(build(init, without_user(&init.config))?);
     BUILT.fetch_add(1, Ordering::Relaxed);
-    if clients.len() >= MAX_CLIENTS {
-        clients.remove(0);
-    }
-    clients.push((init.client_key.clone(), Arc::clone(&client)));
+    clients.insert(init.client_key.clone(), Arc::clone(&client));
     Ok(client)
 }
 

@@ -31,6 +31,7 @@ pub mod exception;
 pub mod info;
 pub mod ini;
 pub mod initialized;
+pub mod lru;
 pub mod oauth;
 pub mod panic;
 pub mod params;

@@ -15,6 +15,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use percent_encoding::percent_decode_str;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
@@ -277,24 +279,20 @@ pub fn check_identifier(key: &str, name: &str) -> Result<()> {
     .with_hint("use 1 to 64 ASCII letters, digits, _ or $ (not only digits); quotes, backslashes, dots, spaces and non-ASCII letters are refused because the name goes into SQL text"))
 }
 
+/// `text` with its `%XX` escapes decoded; `None` when an escape is not two hex digits or the
+/// bytes are not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {
-    let bytes: Vec<u8> = percent_bytes(text)?;
-    String::from_utf8(bytes).ok()
-}
-
-fn percent_bytes(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        if b == b'%' {
-            let hi = (bytes.next()? as char).to_digit(16)?;
-            let lo = (bytes.next()? as char).to_digit(16)?;
-            out.push((hi * 16 + lo) as u8);
-        } else {
-            out.push(b);
-        }
+    let escapes_whole = text.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !escapes_whole {
+        return None;
     }
-    Some(out)
+    let decoded = percent_decode_str(text).decode_utf8().ok()?;
+    Some(decoded.into_owned())
 }
 
 #[cfg(test)]
@@ -401,6 +399,24 @@ mod tests {
         for good in ["oauthtokens", "t_1", "$x", "1a", &"x".repeat(64)] {
             settings(&[("mysql_table", good)]).expect(good);
         }
+    }
+
+    #[test]
+    fn percent_decoding_takes_only_whole_escapes_of_utf8() {
+        assert_eq!(percent_decode("p%40ss%3Aw").as_deref(), Some("p@ss:w"));
+        assert_eq!(
+            percent_decode("zo%C3%ab%20%25%2f").as_deref(),
+            Some("zoë %/")
+        );
+        assert_eq!(percent_decode("plain+text").as_deref(), Some("plain+text"));
+        assert_eq!(percent_decode("%00%1F").as_deref(), Some("\u{0}\u{1f}"));
+        assert_eq!(percent_decode("").as_deref(), Some(""));
+        for bad in [
+            "%", "%4", "a%zz", "%4g", "%%41", "ok%", "%C3", "%FF%FE", "%C3%28",
+        ] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+        }
+        assert!(settings(&[("mysql_url", "mysql://app:p%zz@h/db")]).is_err());
     }
 
     #[test]

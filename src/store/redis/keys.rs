@@ -12,6 +12,8 @@
 //! are, every other byte of its UTF-8 becomes `%XX`. The encoding is one-to-one, so two
 //! identifiers never share a key, and `ada@example.com` stays readable in `redis-cli`.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 /// Builds the keys of one prefix.
 #[derive(Clone, Debug)]
 pub(super) struct Keys {
@@ -63,17 +65,18 @@ impl Keys {
     }
 }
 
+/// The bytes an identifier keeps as `%XX` in a key: all but ASCII letters, digits and `@._+-`
+/// (bytes of non-ASCII characters are always encoded).
+const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'@')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'+')
+    .remove(b'-');
+
 /// Percent-encodes an identifier for use in a key (see the module docs).
 pub(super) fn encode(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for &b in id.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"@._+-".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(id, ENCODED).to_string()
 }
 
 #[cfg(test)]
@@ -94,5 +97,30 @@ mod tests {
             Some("app:ci:zo%C3%AB@example.com")
         );
         assert_eq!(keys.folded("no-at-sign"), None);
+    }
+
+    #[test]
+    fn encoding_keeps_only_letters_digits_and_five_marks() {
+        assert_eq!(
+            encode("aZ09@._+-"),
+            "aZ09@._+-",
+            "letters, digits and @._+- stay"
+        );
+        assert_eq!(
+            encode(" %/@:\u{0}\t\n\r\u{7f}~*!#$&'()=,;?[]{}<>|^`\\\""),
+            "%20%25%2F@%3A%00%09%0A%0D%7F%7E%2A%21%23%24%26%27%28%29%3D%2C%3B%3F%5B%5D%7B%7D%3C%3E%7C%5E%60%5C%22"
+        );
+        assert_eq!(encode("zoë ß€😀"), "zo%C3%AB%20%C3%9F%E2%82%AC%F0%9F%98%80");
+        assert_eq!(encode(""), "");
+        for byte in 0u8..=0x7f {
+            let c = char::from(byte);
+            let kept = c.is_ascii_alphanumeric() || "@._+-".contains(c);
+            let expected = if kept {
+                c.to_string()
+            } else {
+                format!("%{byte:02X}")
+            };
+            assert_eq!(encode(&c.to_string()), expected, "byte {byte:#04x}");
+        }
     }
 }
