@@ -40,6 +40,7 @@ mod datacentre;
 mod error;
 pub mod log;
 pub mod policy;
+mod process_owned;
 pub mod redirect;
 mod secret;
 pub mod store;

@@ -16,6 +16,7 @@ pub use reply::{Grant, TokenReply, UserInfo};
 use reply::{RawReply, parse_revoke_reply, parse_token_reply, parse_user_info};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::process_owned::{self, ProcessOwned};
 use crate::secret::Secret;
 
 /// The largest reply body read; Zoho's replies are a few hundred bytes.
@@ -39,7 +40,7 @@ pub struct Credentials<'a> {
 pub struct AccountsClient {
     connect_timeout: Duration,
     request_timeout: Duration,
-    http: Mutex<Option<(u32, reqwest::blocking::Client)>>,
+    http: Mutex<Option<ProcessOwned<reqwest::blocking::Client>>>,
 }
 
 impl AccountsClient {
@@ -157,32 +158,23 @@ impl AccountsClient {
     /// is deliberately leaked: its runtime thread does not exist in the child, and dropping
     /// it there would wait for that thread forever.
     fn http(&self) -> Result<reqwest::blocking::Client> {
-        let pid = std::process::id();
-        if let Some(client) = self
-            .http_slot()?
-            .as_ref()
-            .and_then(|(owner, client)| (*owner == pid).then(|| client.clone()))
-        {
-            return Ok(client);
+        if let Some(client) = process_owned::current(&mut *self.http_slot()?) {
+            return Ok(client.clone());
         }
         // Built without holding the lock, so the lock is only ever held for a moment and a
         // child forked meanwhile does not inherit it held.
         let client = build_http_client(self.connect_timeout, self.request_timeout)?;
         let mut slot = self.http_slot()?;
-        match slot.as_ref() {
-            Some((owner, current)) if *owner == pid => return Ok(current.clone()),
-            _ => {}
+        if let Some(current) = process_owned::current(&mut slot) {
+            return Ok(current.clone());
         }
-        if let Some(inherited) = slot.take() {
-            std::mem::forget(inherited);
-        }
-        *slot = Some((pid, client.clone()));
+        *slot = Some(ProcessOwned::new(client.clone()));
         Ok(client)
     }
 
     fn http_slot(
         &self,
-    ) -> Result<std::sync::MutexGuard<'_, Option<(u32, reqwest::blocking::Client)>>> {
+    ) -> Result<std::sync::MutexGuard<'_, Option<ProcessOwned<reqwest::blocking::Client>>>> {
         self.http
             .lock()
             .map_err(|_| Error::internal("the HTTP client lock was poisoned by a panic"))

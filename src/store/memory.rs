@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::{Fingerprint, LockGuard, TokenStore, find_user, remove_entry, replace_entry};
 use crate::error::{Error, Result};
+use crate::process_owned::ProcessOwned;
 use crate::token::Tokens;
 
 /// Tokens kept in this process's memory only.
@@ -66,7 +67,7 @@ impl TokenStore for MemoryStore {
 /// Users whose refresh is in progress, with the process id of the holder, and a condition
 /// to wait on. An entry of another process id was inherited through `fork()` from a thread
 /// that does not exist in this process: it is free.
-type Busy = (Mutex<HashMap<String, u32>>, Condvar);
+type Busy = (Mutex<HashMap<String, ProcessOwned<()>>>, Condvar);
 
 fn busy_users() -> &'static Busy {
     static BUSY: OnceLock<Busy> = OnceLock::new();
@@ -94,8 +95,7 @@ pub(super) fn lock_in_process(user: &str, wait: Duration) -> Result<LockGuard> {
     let (lock, cond) = busy_users();
     let deadline = Instant::now().checked_add(wait);
     let mut map = lock.lock().map_err(|_| poisoned())?;
-    let pid = std::process::id();
-    while map.get(user) == Some(&pid) {
+    while map.get(user).is_some_and(ProcessOwned::is_ours) {
         let left = match deadline {
             Some(deadline) => deadline.saturating_duration_since(Instant::now()),
             None => wait,
@@ -105,7 +105,7 @@ pub(super) fn lock_in_process(user: &str, wait: Duration) -> Result<LockGuard> {
         }
         map = cond.wait_timeout(map, left).map_err(|_| poisoned())?.0;
     }
-    map.insert(user.to_string(), pid);
+    map.insert(user.to_string(), ProcessOwned::new(()));
     let guard: LockGuard = Box::new(InProcessLock {
         user: user.to_string(),
     });

@@ -26,6 +26,7 @@ use super::settings::Bounds;
 use super::settings::{MysqlSettings, Tls};
 use super::socket;
 use crate::error::{Error, ErrorKind, Result};
+use crate::process_owned::ProcessOwned;
 
 /// What a session is opened for: its `wait_timeout`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,33 +49,23 @@ const MAX_BUSY_PAUSE: Duration = Duration::from_millis(200);
 /// An open session. Dropped in the process that opened it, it closes (`COM_QUIT`); in a
 /// `fork()`ed child, it is abandoned without a byte sent (the parent still uses it).
 pub struct Session {
-    conn: Option<Conn>,
-    pid: u32,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take()
-            && self.pid != std::process::id()
-        {
-            std::mem::forget(conn);
-        }
-    }
+    conn: ProcessOwned<Conn>,
 }
 
 impl Session {
     /// The connection, its socket timeouts set to what is left of `deadline`; `None` when
-    /// no time is left (or the socket cannot be set, which only a closed one does).
+    /// no time is left, in a forked child (the session is the parent's), or when the socket
+    /// cannot be set (which only a closed one does).
     pub fn conn(&mut self, deadline: &Deadline) -> Option<&mut Conn> {
         let left = deadline.left()?;
-        let conn = self.conn.as_mut()?;
+        let conn = self.conn.get_mut()?;
         socket::set_timeouts(conn, left).ok()?;
         Some(conn)
     }
 
     /// Whether this process opened the session (not inherited through `fork`).
     pub fn is_ours(&self) -> bool {
-        self.pid == std::process::id() && self.conn.is_some()
+        self.conn.is_ours()
     }
 }
 
@@ -149,8 +140,7 @@ fn connect(
 ) -> mysql::Result<Session> {
     let conn = Conn::new(opts(s, host, left))?;
     let mut session = Session {
-        conn: Some(conn),
-        pid: std::process::id(),
+        conn: ProcessOwned::new(conn),
     };
     let wait = match purpose {
         Purpose::Call => s.bounds.call,

@@ -21,9 +21,11 @@ use super::errors::from_redis;
 use super::login::Login;
 use super::server::Checker;
 use crate::error::{Error, Result};
+use crate::process_owned::{self, ProcessOwned};
 
-/// A connection and the process that made it.
-type Slot = Option<(u32, Connection)>;
+/// This process's connection (one inherited through `fork` is closed, never used: dropping
+/// it only closes the child's descriptor, nothing is sent).
+type Slot = Option<ProcessOwned<Connection>>;
 
 /// Makes and keeps this process's connection.
 pub(super) struct Connector {
@@ -94,18 +96,13 @@ impl Connector {
         deadline: Instant,
         op: &mut impl FnMut(&mut Call<'_>) -> RedisResult<T>,
     ) -> Result<T> {
-        let pid = std::process::id();
-        if slot.as_ref().is_some_and(|(owner, _)| *owner != pid) {
-            // Inherited across fork: the parent keeps using that socket. Dropping our copy
-            // only closes this process's descriptor (no shutdown is sent).
-            *slot = None;
-        }
-        let reused = slot.is_some();
-        let mut result = self.attempt(slot, pid, deadline, op);
+        // Inherited across fork: the parent keeps using that socket; it is closed here.
+        let reused = process_owned::current(slot).is_some();
+        let mut result = self.attempt(slot, deadline, op);
         let stale = matches!(&result, Err(Failure::Redis(e)) if stale_connection(e));
         if reused && stale && time_left(deadline).is_ok() {
             *slot = None;
-            result = self.attempt(slot, pid, deadline, op);
+            result = self.attempt(slot, deadline, op);
         }
         result.map_err(|failure| self.failure(what, failure, slot))
     }
@@ -113,15 +110,14 @@ impl Connector {
     fn attempt<T>(
         &self,
         slot: &mut Slot,
-        pid: u32,
         deadline: Instant,
         op: &mut impl FnMut(&mut Call<'_>) -> RedisResult<T>,
     ) -> std::result::Result<T, Failure> {
         if slot.is_none() {
-            *slot = Some((pid, self.connect(deadline)?));
+            *slot = Some(ProcessOwned::closed_in_child(self.connect(deadline)?));
         }
-        match slot.as_mut() {
-            Some((_, con)) => Ok(op(&mut Call::new(con, deadline))?),
+        match process_owned::current(slot) {
+            Some(con) => Ok(op(&mut Call::new(con, deadline))?),
             None => Err(Failure::Redis(io::Error::other("no connection").into())),
         }
     }
