@@ -13,7 +13,7 @@ use std::process::Command;
 use common::TestEnv;
 use mysql::prelude::Queryable;
 use support::{repo, sdk_table, server_url};
-use zoho_oauth::{Config, OAuthClient, Secret, TokenStore, Tokens};
+use zoho_oauth::{Secret, TokenStore, Tokens};
 
 /// Runs the peer against `url`'s server and `table`; returns its standard output.
 fn peer(url: &str, table: &str, args: &[&str]) -> String {
@@ -83,14 +83,12 @@ fn rows_the_sdk_writes_are_read_by_the_store_and_the_client() {
     assert_eq!(store.list().unwrap().len(), 2);
 
     let env = TestEnv::start();
-    let mut pairs = vec![
-        ("client_id".to_string(), common::CLIENT_ID.to_string()),
-        ("client_secret".into(), common::CLIENT_SECRET.into()),
-        ("redirect_uri".into(), common::REDIRECT_URI.into()),
-        ("accounts_url".into(), env.emulator.url()),
-    ];
-    pairs.extend(support::keys(&url, &table));
-    let client = OAuthClient::from_config(Config::from_pairs(pairs).unwrap()).unwrap();
+    let identity = (
+        common::CLIENT_ID,
+        common::CLIENT_SECRET,
+        common::REDIRECT_URI,
+    );
+    let client = support::client(identity, env.emulator.url(), &url, &table);
     assert_eq!(
         client.get_access_token("ada@example.com").unwrap().expose(),
         "1000.peer-ada2"

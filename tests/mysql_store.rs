@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
 use support::{admin, connections_of, rows, sdk_table, server_url, store};
-use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
+use zoho_oauth::store::mysql::MysqlStore;
 use zoho_oauth::{ErrorKind, Secret, TokenStore, Tokens};
 
 fn tokens(user: &str, access: &str, refresh: Option<&str>, expiry: i64) -> Tokens {
@@ -275,19 +275,8 @@ fn a_server_that_is_down_is_store_unavailable_quickly() {
         "mysql_url",
         format!("mysql://root:pw-secret@127.0.0.1:{port}/zohooauth"),
     )];
-    let s = MysqlSettings::from_keys(
-        |k| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| v.as_str())
-        },
-        Bounds {
-            call: Duration::from_secs(1),
-            lease: Duration::from_secs(1),
-        },
-    )
-    .unwrap();
+    let second = Duration::from_secs(1);
+    let s = support::settings_from(&pairs, second, second).unwrap();
     let store = MysqlStore::with_settings(s);
     let started = Instant::now();
     for e in [
@@ -598,16 +587,12 @@ fn unusable_values_in_the_table_are_clear_errors_and_nothing_is_overwritten() {
 
     // Through the client: an error, no request to Zoho, the row as it was.
     let env = common::TestEnv::start();
-    let mut pairs = vec![
-        ("client_id".to_string(), common::CLIENT_ID.to_string()),
-        ("client_secret".into(), common::CLIENT_SECRET.into()),
-        ("redirect_uri".into(), common::REDIRECT_URI.into()),
-        ("accounts_url".into(), env.emulator.url()),
-    ];
-    pairs.extend(support::keys(&url, &table));
-    let client =
-        zoho_oauth::OAuthClient::from_config(zoho_oauth::Config::from_pairs(pairs).unwrap())
-            .unwrap();
+    let identity = (
+        common::CLIENT_ID,
+        common::CLIENT_SECRET,
+        common::REDIRECT_URI,
+    );
+    let client = support::client(identity, env.emulator.url(), &url, &table);
     for user in ["big@example.com", "soon@example.com", "ctl@example.com"] {
         let e = client.get_access_token(user).expect_err(user);
         assert_eq!(e.kind(), ErrorKind::StoreCorrupt, "{e}");
@@ -679,14 +664,8 @@ fn a_ca_file_that_cannot_be_read_is_a_configuration_error_naming_mysql_ssl() {
         ("mysql_url", "mysql://app:pw-CASECRET@127.0.0.1:9/zohooauth"),
         ("mysql_ssl", "/nonexistent/zoho-ca.pem"),
     ];
-    let s = MysqlSettings::from_keys(
-        |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v),
-        Bounds {
-            call: Duration::from_secs(1),
-            lease: Duration::from_secs(1),
-        },
-    )
-    .unwrap();
+    let second = Duration::from_secs(1);
+    let s = support::settings_from(&pairs, second, second).unwrap();
     let e = MysqlStore::with_settings(s)
         .get("ada@example.com")
         .expect_err("no CA");

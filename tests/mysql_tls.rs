@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use mysql::prelude::Queryable;
 use support::{admin, server_url};
-use zoho_oauth::store::mysql::{Bounds, MysqlSettings, MysqlStore};
+use zoho_oauth::store::mysql::{MysqlSettings, MysqlStore};
 use zoho_oauth::{ErrorKind, Secret, TokenStore, Tokens};
 
 /// A CA and a server certificate for 127.0.0.1 signed by it, in `dir`.
@@ -90,19 +90,7 @@ fn settings(url: &str, ssl: &str, user: &str) -> MysqlSettings {
         ("mysql_ssl", ssl.to_string()),
         ("mysql_table", "tls_tokens".to_string()),
     ];
-    MysqlSettings::from_keys(
-        |k| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| v.as_str())
-        },
-        Bounds {
-            call: Duration::from_secs(5),
-            lease: Duration::from_secs(10),
-        },
-    )
-    .unwrap()
+    support::settings_from(&pairs, Duration::from_secs(5), Duration::from_secs(10)).unwrap()
 }
 
 #[test]

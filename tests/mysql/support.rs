@@ -75,20 +75,49 @@ pub fn keys(url: &str, table: &str) -> Vec<(String, String)> {
 
 /// Settings for `url` and `table` with short timeouts.
 pub fn settings(url: &str, table: &str) -> MysqlSettings {
-    let pairs = keys(url, table);
+    settings_from(
+        &keys(url, table),
+        Duration::from_secs(5),
+        Duration::from_secs(10),
+    )
+    .expect("settings")
+}
+
+/// Settings from store key pairs, with the given bounds.
+pub fn settings_from<K: AsRef<str>, V: AsRef<str>>(
+    pairs: &[(K, V)],
+    call: Duration,
+    lease: Duration,
+) -> zoho_oauth::Result<MysqlSettings> {
     MysqlSettings::from_keys(
         |k| {
             pairs
                 .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
+                .find(|(key, _)| key.as_ref() == k)
+                .map(|(_, v)| v.as_ref())
         },
-        Bounds {
-            call: Duration::from_secs(5),
-            lease: Duration::from_secs(10),
-        },
+        Bounds { call, lease },
     )
-    .expect("settings")
+}
+
+/// A client of the accounts server at `accounts_url` whose tokens live in `table`;
+/// `identity` is the client's ID, secret and redirect URI.
+pub fn client(
+    identity: (&str, &str, &str),
+    accounts_url: String,
+    url: &str,
+    table: &str,
+) -> zoho_oauth::OAuthClient {
+    let (client_id, client_secret, redirect_uri) = identity;
+    let mut pairs = vec![
+        ("client_id".to_string(), client_id.to_string()),
+        ("client_secret".into(), client_secret.into()),
+        ("redirect_uri".into(), redirect_uri.into()),
+        ("accounts_url".into(), accounts_url),
+    ];
+    pairs.extend(keys(url, table));
+    let config = zoho_oauth::Config::from_pairs(pairs).expect("a configuration");
+    zoho_oauth::OAuthClient::from_config(config).expect("a client")
 }
 
 /// A store on `table`.
