@@ -57,6 +57,12 @@ start() {
     install_if_missing
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
+    # Started again on a directory whose server still runs: refused, rather than a second
+    # server failing on the data directory's lock after the port file was overwritten.
+    if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+        echo "a server already runs in $dir (pid $(cat "$dir/pid")); stop it first: $0 stop $dir" >&2
+        exit 1
+    fi
     local port="${1:-}"
     [ -n "$port" ] || port="$(free_port)"
     if [ ! -d "$dir/data/mysql" ]; then

@@ -28,6 +28,9 @@ start_one() {
     local name="$1"; shift
     local d="$dir/$name"
     mkdir -p "$d"
+    # Started again on a directory whose server still runs: that one is stopped first, not
+    # left running with its pid file overwritten (nothing could stop it then).
+    stop_one "$name"
     for _ in $(seq 1 40); do
         local port=$(( 20000 + RANDOM % 40000 ))
         rm -f "$d/pid"
