@@ -7,8 +7,10 @@
 #     temporary directory, never a system service) whose pool runs as www-data, driven with
 #     cgi-fcgi; and the same token directory under a 0700 home: the error says who cannot enter
 #     what, and what to run;
+#   - php-grant.php (docs/php.md): a grant exchanged through the extension, as www-data;
 #   - bridge-quickstart.php: the bridge with the stand-in of Zoho's current SDK, as www-data;
-#   - quickstart.c + build-c.sh: compiled with pkg-config against `make install`, run as www-data.
+#   - quickstart.c + build-c.sh: compiled with pkg-config against `make install`, run as www-data;
+#   - quickstart.py, quickstart-ffi.php (docs/c.md): Python ctypes and PHP FFI, as www-data.
 # The README's install and test commands are checked with `bash -n` here: the Debian package
 # check (scripts/check-deb.sh) and .ci/run run them.
 # The examples' /var/lib/zoho-oauth becomes a temporary directory; `sudo` is a shim over runuser
@@ -211,6 +213,41 @@ check_c_quickstart() {
     grep -qE '^access token 1000\.' <<<"$out"
 }
 
+check_php_grant_exchange() {
+    local dir="$WORK/var/lib/grant" code out
+    install -d -o www-data -g www-data -m 0700 "$dir"
+    code="$(emulator grant -d "{\"client_id\":\"$CLIENT_ID\",\"user\":\"$USER_NAME\",\"scope\":\"ZohoCRM.modules.ALL,AaaServer.profile.READ\"}" |
+        php -r 'echo json_decode(stream_get_contents(STDIN), true)["code"];')" || return 1
+    # The placeholder becomes the code, and the emulator is the accounts server.
+    sed "s|/var/lib/zoho-oauth|$dir|g; s|paste_the_self_authorized_grant_token_here|$code|; s|\"currentUserEmail\"=>|\"accounts_url\"=>\"$EMULATOR_URL\",\"currentUserEmail\"=>|" \
+        "$EXAMPLES/php-grant.php" >"$WORK/www/php-grant.php"
+    grep -qF "$code" "$WORK/www/php-grant.php" && grep -qF "$EMULATOR_URL" "$WORK/www/php-grant.php" ||
+        { echo "docs/examples/php-grant.php changed: placeholders not found"; return 1; }
+    chmod 644 "$WORK/www/php-grant.php"
+    out="$(cd "$WORK/www" && timeout 60 runuser -u www-data -- php -n -d "extension=$EXT" php-grant.php 2>&1)" ||
+        { echo "$out"; return 1; }
+    echo "$out"
+    grep -qE "^saved tokens for $USER_NAME; access token 1000\." <<<"$out" &&
+        [ "$(stat -c '%U %a' "$dir/zcrm_oauthtokens.txt")" = "www-data 600" ]
+}
+
+check_ffi_quickstarts() {
+    [ -f "$WORK/prefix/include/zoho_oauth_ffi.h" ] || { echo "no make install (the C quick start failed)"; return 1; }
+    local out
+    example quickstart.py >"$WORK/c/quickstart.py"
+    sed "s|/usr/include/zoho_oauth_ffi.h|$WORK/prefix/include/zoho_oauth_ffi.h|" "$EXAMPLES/quickstart-ffi.php" |
+        sed "s|/var/lib/zoho-oauth|$TOKENS|g" >"$WORK/c/quickstart-ffi.php"
+    chmod 644 "$WORK/c/quickstart.py" "$WORK/c/quickstart-ffi.php"
+    out="$(cd "$WORK/c" && LD_LIBRARY_PATH="$WORK/prefix/lib" timeout 60 runuser -u www-data -- python3 quickstart.py 2>&1)" ||
+        { echo "$out"; return 1; }
+    echo "python: $out"
+    grep -qE '^access token 1000\.' <<<"$out" || return 1
+    out="$(cd "$WORK/c" && LD_LIBRARY_PATH="$WORK/prefix/lib" timeout 60 runuser -u www-data -- \
+        php -n -d extension=ffi -d ffi.enable=1 quickstart-ffi.php 2>&1)" || { echo "$out"; return 1; }
+    echo "php ffi: $out"
+    grep -qE '^access token 1000\.' <<<"$out"
+}
+
 check_other_commands_parse() {
     local file
     for file in install-packages.sh install-source.sh test-commands.sh; do
@@ -223,8 +260,10 @@ check "first token: a directory for www-data, exchange as www-data on a terminal
 start_fpm >"$WORK/fpm.start.log" 2>&1 || FPM_PID=""
 check "PHP quick start (Zoho's SDK 2.x API) under PHP-FPM as www-data" check_php_quickstart_under_fpm
 check "a token directory under a 0700 home: the error says who, what and what to run" check_private_home_error_under_fpm
+check "docs/php.md: a grant exchanged with Zoho's SDK 2.x API, as www-data" check_php_grant_exchange
 check "PHP quick start through the bridge (stand-in of Zoho's current SDK), as www-data" check_bridge_quickstart
 check "C quick start: pkg-config build, run as www-data" check_c_quickstart
+check "Python ctypes and PHP FFI quick starts (docs/c.md), as www-data" check_ffi_quickstarts
 check "install and test commands parse; CI runs the test command" check_other_commands_parse
 
 echo "$passed passed, $failed failed"

@@ -8,7 +8,7 @@ use com\zoho\crm\api\dc\USDataCenter;
 use ZohoOAuth\Bridge\LockedOAuthBuilder;
 
 $token = (new LockedOAuthBuilder())                                    // was: new OAuthBuilder()
-    ->store(['token_persistence_path' => '/var/lib/zoho-oauth'])      // new: the tokens saved above
+    ->store(['token_persistence_path' => '/var/lib/zoho-oauth'])      // new: where the CLI saved them
     ->clientId('1000.XXXXXXXXXXXXXXXX')->clientSecret('xxxxxxxx')
     ->userSignature(new UserSignature('ada@example.com'))
     ->build();
