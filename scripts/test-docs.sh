@@ -10,7 +10,8 @@
 #   - php-grant.php (docs/php.md): a grant exchanged through the extension, as www-data;
 #   - bridge-quickstart.php: the bridge with the stand-in of Zoho's current SDK, as www-data;
 #   - quickstart.c + build-c.sh: compiled with pkg-config against `make install`, run as www-data;
-#   - quickstart.py, quickstart-ffi.php (docs/c.md): Python ctypes and PHP FFI, as www-data.
+#   - quickstart.py, quickstart-ffi.php (docs/c.md): Python ctypes and PHP FFI, as www-data;
+#   - examples/quickstart.rs (docs/rust.md): the Rust API, as www-data.
 # The README's install and test commands are checked with `bash -n` here: the Debian package
 # check (scripts/check-deb.sh) and .ci/run run them.
 # The examples' /var/lib/zoho-oauth becomes a temporary directory; `sudo` is a shim over runuser
@@ -248,6 +249,21 @@ check_ffi_quickstarts() {
     grep -qE '^access token 1000\.' <<<"$out"
 }
 
+# The Rust example names /var/lib/zoho-oauth and the accounts server in its code: it runs as
+# written, in a private mount namespace where the test's directory is bound over /var/lib
+# (nothing of the host's changes), with its one refresh-free call served from the file.
+check_rust_quickstart() {
+    [ -s "$TOKENS/zcrm_oauthtokens.txt" ] || { echo "no token file (the first token failed)"; return 1; }
+    cargo build -q --example quickstart -p zoho-oauth || return 1
+    cp "$target/debug/examples/quickstart" "$WORK/bin/rust-quickstart" && chmod 755 "$WORK/bin/rust-quickstart"
+    local out
+    out="$(timeout 60 unshare --mount --propagation private sh -c \
+        'mount --bind "$1/var/lib" /var/lib && exec setpriv --reuid=www-data --regid=www-data --init-groups "$1/bin/rust-quickstart"' \
+        sh "$WORK" 2>&1)" || { echo "$out"; return 1; }
+    echo "$out"
+    grep -qE '^access token 1000\.' <<<"$out"
+}
+
 check_other_commands_parse() {
     local file
     for file in install-packages.sh install-source.sh test-commands.sh; do
@@ -264,6 +280,7 @@ check "docs/php.md: a grant exchanged with Zoho's SDK 2.x API, as www-data" chec
 check "PHP quick start through the bridge (stand-in of Zoho's current SDK), as www-data" check_bridge_quickstart
 check "C quick start: pkg-config build, run as www-data" check_c_quickstart
 check "Python ctypes and PHP FFI quick starts (docs/c.md), as www-data" check_ffi_quickstarts
+check "Rust quick start (docs/rust.md), as www-data" check_rust_quickstart
 check "install and test commands parse; CI runs the test command" check_other_commands_parse
 
 echo "$passed passed, $failed failed"
