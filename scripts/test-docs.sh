@@ -7,6 +7,7 @@
 #     temporary directory, never a system service) whose pool runs as www-data, driven with
 #     cgi-fcgi; and the same token directory under a 0700 home: the error says who cannot enter
 #     what, and what to run;
+#   - cli-config.sh (docs/cli.md): the CLI's own configuration file, in a throwaway home;
 #   - php-grant.php (docs/php.md): a grant exchanged through the extension, as www-data;
 #   - bridge-quickstart.php: the bridge with the stand-in of Zoho's current SDK, as www-data;
 #   - quickstart.c + build-c.sh: compiled with pkg-config against `make install`, run as www-data;
@@ -214,6 +215,24 @@ check_c_quickstart() {
     grep -qE '^access token 1000\.' <<<"$out"
 }
 
+# docs/cli.md's first token for yourself: the configuration file its commands write (in a
+# throwaway home) is what the CLI reads; the tokens land in the CLI's default directory.
+check_cli_config_file() {
+    local home="$WORK/ada" code out
+    mkdir -p "$home"
+    code="$(emulator grant -d "{\"client_id\":\"$CLIENT_ID\",\"user\":\"$USER_NAME\",\"scope\":\"ZohoCRM.modules.ALL,AaaServer.profile.READ\"}" |
+        php -r 'echo json_decode(stream_get_contents(STDIN), true)["code"];')" || return 1
+    (export HOME="$home"; unset XDG_CONFIG_HOME XDG_DATA_HOME; bash "$EXAMPLES/cli-config.sh") || return 1
+    [ "$(stat -c '%a' "$home/.config/zoho-oauth/config")" = 600 ] || { echo "the file is not 0600"; return 1; }
+    out="$(env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u ZOHO_CLIENT_ID -u ZOHO_CLIENT_SECRET HOME="$home" \
+        timeout 60 zoho-oauth exchange --grant-token - <<<"$code" 2>&1)" || { echo "$out"; return 1; }
+    echo "$out"
+    out="$(env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u ZOHO_CLIENT_ID -u ZOHO_CLIENT_SECRET HOME="$home" \
+        timeout 60 zoho-oauth token --user "$USER_NAME" 2>&1)" || { echo "$out"; return 1; }
+    case "$out" in 1000.*) ;; *) echo "no token: $out"; return 1 ;; esac
+    [ -s "$home/.local/share/zoho-oauth/zcrm_oauthtokens.txt" ]
+}
+
 check_php_grant_exchange() {
     local dir="$WORK/var/lib/grant" code out
     install -d -o www-data -g www-data -m 0700 "$dir"
@@ -276,6 +295,7 @@ check "first token: a directory for www-data, exchange as www-data on a terminal
 start_fpm >"$WORK/fpm.start.log" 2>&1 || FPM_PID=""
 check "PHP quick start (Zoho's SDK 2.x API) under PHP-FPM as www-data" check_php_quickstart_under_fpm
 check "a token directory under a 0700 home: the error says who, what and what to run" check_private_home_error_under_fpm
+check "docs/cli.md: the configuration file its commands write is what the CLI reads" check_cli_config_file
 check "docs/php.md: a grant exchanged with Zoho's SDK 2.x API, as www-data" check_php_grant_exchange
 check "PHP quick start through the bridge (stand-in of Zoho's current SDK), as www-data" check_bridge_quickstart
 check "C quick start: pkg-config build, run as www-data" check_c_quickstart
