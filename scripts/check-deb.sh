@@ -442,7 +442,7 @@ emulator_grant() {
         sed -n 's/.*"code":"\([^"]*\)".*/\1/p'
 }
 
-# The README's C example, built with pkg-config against /usr, exchanges a grant and reads the
+# The complete C example (tests/c/example.c, named in capi/include/README.md), built with pkg-config against /usr, exchanges a grant and reads the
 # token back, linked to the shared and to the static library.
 check_c_example() {
     local config="$WORK/config.json" code out

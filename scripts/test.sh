@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command (README): every test, in Rust, C, C++, Python and PHP,
+# The project's test command (README): every test, in Rust, C, C++, Python and PHP, and the
+# documentation's examples (scripts/test-docs.sh),
 # against the bundled accounts emulator. No internet needed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ step "PHP extension tests" bash php/tests/run.sh
 step "C ABI tests (C, C++, ASan, valgrind, ctypes, PHP FFI)" bash tests/c/run.sh
 step "CLI interop (CLI <-> PHP extension, CLI <-> C library)" bash tests/cli/interop.sh
 step "the bridge installed with Composer (offline), the README's example" bash tests/composer/bridge.sh
+step "the documentation's examples (README quick starts: PHP under PHP-FPM as www-data, the bridge, C, the CLI)" bash scripts/test-docs.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED: ${failed[*]}"

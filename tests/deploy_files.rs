@@ -537,3 +537,78 @@ fn an_entry_with_non_utf8_text_is_kept_verbatim_and_every_other_user_works() {
     );
     assert!(written.starts_with(b"a:2:{"));
 }
+
+// ---- issue 28: a token directory the web server's user cannot reach --------------------
+
+#[test]
+#[ignore = "child process of a_token_directory_behind_a_private_home_says_who_and_what_to_run"]
+fn child_app_user_behind_a_private_home() {
+    let dir = std::env::var("CHILD_DIR").unwrap();
+    let home = std::env::var("CHILD_HOME").unwrap();
+    let err = FileStore::in_directory(Path::new(&dir), StoreFormat::PhpSdk)
+        .err()
+        .expect("refused");
+    assert_eq!(err.kind(), ErrorKind::StoreIo, "{err}");
+    let message = err.message();
+    assert!(
+        message.contains(&format!("{dir} cannot be reached by nobody")),
+        "{err}"
+    );
+    assert!(
+        message.contains(&format!(
+            "{home} (owner root, mode 0700) does not let nobody in"
+        )),
+        "{err}"
+    );
+    let hint = err.hint().unwrap_or_default();
+    assert!(
+        hint.contains("sudo install -d -o nobody -g nobody -m 0700 /var/lib/zoho-oauth"),
+        "{err}"
+    );
+    assert!(
+        hint.contains("sudo -u nobody zoho-oauth exchange --token-dir /var/lib/zoho-oauth"),
+        "{err}"
+    );
+    assert!(
+        !message.contains("must name an existing directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_token_directory_behind_a_private_home_says_who_and_what_to_run() {
+    // The CLI's default, ~/.local/share/zoho-oauth under a 0700 home, given to PHP-FPM's user.
+    let parent = tempfile::tempdir().unwrap();
+    chmod(parent.path(), 0o755);
+    let home = parent.path().join("home");
+    let dir = home.join(".local/share/zoho-oauth");
+    std::fs::create_dir_all(&dir).unwrap();
+    chmod(&home, 0o700);
+    let Some(ok) = run_as_nobody(
+        "child_app_user_behind_a_private_home",
+        &[
+            ("CHILD_DIR", dir.display().to_string()),
+            ("CHILD_HOME", home.display().to_string()),
+        ],
+    ) else {
+        return;
+    };
+    assert!(ok, "the child's checks failed");
+}
+
+#[test]
+fn a_missing_token_directory_says_what_to_run() {
+    let parent = private_dir();
+    let missing = parent.path().join("zoho");
+    let err = FileStore::in_directory(&missing, StoreFormat::PhpSdk)
+        .err()
+        .expect("refused");
+    assert_eq!(err.kind(), ErrorKind::StoreIo, "{err}");
+    let hint = err.hint().unwrap_or_default();
+    assert!(hint.contains("must name an existing directory"), "{err}");
+    assert!(
+        hint.contains(&format!("-m 0700 {}", missing.display())),
+        "{err}"
+    );
+    assert!(hint.contains("sudo install -d -o "), "{err}");
+}

@@ -65,7 +65,7 @@ fn odd_identifiers_round_trip_with_every_field() {
 }
 
 #[test]
-fn the_layout_is_what_the_readme_documents() {
+fn the_layout_is_what_docs_fleet_md_documents() {
     let Some(url) = support::url() else { return };
     let prefix = unique_prefix();
     let s = store(&url, &prefix);

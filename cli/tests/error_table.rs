@@ -1,6 +1,6 @@
 //! The one table of error kinds (`src/error/kinds.rs`) against every place that shows it: the
-//! committed C headers (`capi/include/`), the README's error table, the CLI's exit-code table (docs/cli.md) and
-//! the CLI itself, run as a process. The PHP side (`getCode()` against the README's table) is
+//! committed C headers (`capi/include/`), the error table of docs/errors.md, the CLI's exit-code table (docs/cli.md) and
+//! the CLI itself, run as a process. The PHP side (`getCode()` against docs/errors.md's table) is
 //! `php/tests/phpt/070_error_codes_table.phpt`.
 #![allow(clippy::unwrap_used, missing_docs, dead_code)]
 
@@ -74,8 +74,8 @@ fn c_headers_list_exactly_the_table() {
 }
 
 #[test]
-fn readme_error_table_is_the_table() {
-    let rows: Vec<(u32, String)> = markdown_rows("README.md", "## Error codes")
+fn docs_error_table_is_the_table() {
+    let rows: Vec<(u32, String)> = markdown_rows("docs/errors.md", "## The table of error codes")
         .into_iter()
         .map(|(code, name)| (code.parse().unwrap(), name))
         .collect();

@@ -185,3 +185,40 @@ pub fn permission_error(action: &str, path: &Path, err: &std::io::Error) -> Erro
         ))
         .with_path(path)
 }
+
+/// The error for a token directory this process cannot use: missing, or behind a directory it
+/// may not enter (a 0700 home directory on the way, the usual case when PHP-FPM's `www-data`
+/// is given the CLI's default `~/.local/share/zoho-oauth`). It says who cannot reach what,
+/// and what to run.
+pub fn token_dir_error(dir: &Path, err: &std::io::Error) -> Error {
+    let base = Error::store_io("use the token directory", dir, err);
+    // SAFETY: geteuid cannot fail.
+    let me = user_name(unsafe { libc::geteuid() });
+    let create = format!("sudo install -d -o {me} -g {me} -m 0700");
+    if err.kind() != std::io::ErrorKind::PermissionDenied {
+        return base.with_hint(format!(
+            "token_persistence_path must name an existing directory, which the token file is created inside; create it for the user this process runs as ({me}): {create} {}",
+            dir.display()
+        ));
+    }
+    // The deepest directory this process can look at is the one it may not enter.
+    let blocker = dir
+        .ancestors()
+        .skip(1)
+        .find_map(|a| std::fs::metadata(a).ok().map(|m| (a.to_path_buf(), m)));
+    let Some((blocker, meta)) = blocker else {
+        return base;
+    };
+    let message = format!(
+        "token_persistence_path {} cannot be reached by {me}, the user this process runs as: {} (owner {}, mode {:04o}) does not let {me} in",
+        dir.display(),
+        blocker.display(),
+        user_name(meta.uid()),
+        meta.mode() & 0o7777
+    );
+    Error::new(ErrorKind::StoreIo, message)
+        .with_path(dir)
+        .with_hint(format!(
+            "give {me} a token directory of its own, outside any home directory: {create} /var/lib/zoho-oauth; set token_persistence_path to it and save the tokens there as {me}: sudo -u {me} zoho-oauth exchange --token-dir /var/lib/zoho-oauth"
+        ))
+}

@@ -113,11 +113,7 @@ impl TokenFile {
                 )
                 .with_path(&dir));
             }
-            Err(e) => {
-                return Err(Error::store_io("use the token directory", &dir, &e).with_hint(
-                    "token_persistence_path must name an existing directory; the token file is created inside it",
-                ));
-            }
+            Err(e) => return Err(super::strict::token_dir_error(&dir, &e)),
         };
         let trust = Trust::new(dir_meta.uid());
         trust.check_token_dir(&dir, &dir_meta)?;

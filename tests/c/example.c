@@ -1,4 +1,4 @@
-/* The README's C example, built by run.sh against the installed library with pkg-config:
+/* A complete C example (named in capi/include/README.md), built by run.sh against the installed library with pkg-config:
  *   cc example.c $(pkg-config --cflags --libs zoho-oauth) -o example
  * Usage: example CONFIG.json USER [GRANT_TOKEN]
  * Exchanges the grant token when one is given, then prints a valid access token's prefix. */

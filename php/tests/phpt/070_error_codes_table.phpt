@@ -1,5 +1,5 @@
 --TEST--
-getCode() and getErrorKind() agree with the README's error table (the one table of error kinds, src/error/kinds.rs)
+getCode() and getErrorKind() agree with the error table of docs/errors.md (the one table of error kinds, src/error/kinds.rs)
 --FILE--
 <?php
 use zcrmsdk\crm\setup\restclient\ZCRMRestClient;
@@ -9,16 +9,18 @@ use zcrmsdk\oauth\utility\ZohoOAuthTokens;
 
 require __DIR__ . '/../lib/helpers.php';
 
-// The README's "Error codes" table: kind => code (cli/tests/error_table.rs checks it against the
+// docs/errors.md's table of error codes: kind => code (cli/tests/error_table.rs checks it against the
 // table in Rust, the C headers and the CLI).
-$readme = file_get_contents(__DIR__ . '/../../../README.md');
-$section = substr($readme, strpos($readme, '## Error codes'));
+$readme = file_get_contents(__DIR__ . '/../../../docs/errors.md');
+$at = strpos($readme, '## The table of error codes');
+check($at !== false, 'docs/errors.md has its table of error codes');
+$section = substr($readme, (int) $at);
 preg_match_all('/^\| (\d+) \| `([a-z0-9_]+)` \|/m', $section, $rows, PREG_SET_ORDER);
 $table = [];
 foreach ($rows as [, $code, $kind]) {
     $table[$kind] ??= (int) $code;
 }
-check(count($table) === 29, 'the README lists 29 error kinds');
+check(count($table) === 29, 'docs/errors.md lists 29 error kinds');
 
 $url = emulator_start();
 emu_client();
@@ -54,7 +56,8 @@ ZCRMRestClient::initialize(test_config("$dir/missing"));
 $expect(fn() => ZohoOAuth::getClientInstance()->getAccessToken('ada@example.com'), 'store_io');
 check_same(10, count(array_unique($seen)), 'ten kinds checked');
 --EXPECT--
-ok - the README lists 29 error kinds
+ok - docs/errors.md has its table of error codes
+ok - docs/errors.md lists 29 error kinds
 ok - not_initialized is code 103
 ok - config_missing is code 101
 ok - config_invalid is code 102
