@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use zoho_oauth::Secret;
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::config::{KEYS, StoreKind};
 
 use crate::cli::{Global, split_scopes};
-use crate::environment::ENV_VARS;
+use crate::environment::env_vars;
 use crate::exit::Failure;
 use crate::{config_file, dirs};
 
@@ -67,7 +67,7 @@ impl Settings {
                 settings.set(&key, value);
             }
         }
-        for (var, key) in ENV_VARS {
+        for (var, key) in env_vars() {
             if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
                 settings.set(key, value);
             }
@@ -212,18 +212,28 @@ impl Settings {
     }
 }
 
-/// The SDK keys the flags set.
-fn flags(args: &Global) -> impl Iterator<Item = (&'static str, &str)> {
+/// The options that set a configuration key, each with its value.
+fn flag_values(args: &Global) -> [(&'static str, &Option<String>); 6] {
     [
-        ("client_id", &args.client_id),
-        ("redirect_uri", &args.redirect_uri),
-        ("data_centre", &args.dc),
-        ("accounts_url", &args.accounts_url),
-        ("token_persistence_path", &args.token_dir),
-        ("token_store_format", &args.store_format),
+        ("--client-id", &args.client_id),
+        ("--redirect-uri", &args.redirect_uri),
+        ("--dc", &args.dc),
+        ("--accounts-url", &args.accounts_url),
+        ("--token-dir", &args.token_dir),
+        ("--store-format", &args.store_format),
     ]
-    .into_iter()
-    .filter_map(|(key, value)| Some((key, value.as_deref()?)))
+}
+
+/// The key the core's table of keys gives `flag` ([`zoho_oauth::config::Key::flag`]).
+fn key_of_flag(flag: &str) -> Option<&'static str> {
+    KEYS.iter().find(|k| k.flag == Some(flag)).map(|k| k.name)
+}
+
+/// The configuration keys the flags given set, with their values.
+fn flags(args: &Global) -> impl Iterator<Item = (&'static str, &str)> {
+    flag_values(args)
+        .into_iter()
+        .filter_map(|(flag, value)| Some((key_of_flag(flag)?, value.as_deref()?)))
 }
 
 #[cfg(test)]
@@ -273,6 +283,40 @@ mod tests {
             assert!(pairs.contains(&pair), "{pair:?} in {pairs:?}");
         }
         assert!(!pairs.iter().any(|(k, _)| *k == "client_id"));
+    }
+
+    #[test]
+    fn the_flags_are_the_core_tables_and_clap_defines_each() {
+        use clap::Parser;
+        let mut words = vec!["zoho-oauth".to_string()];
+        for key in KEYS.iter().filter(|k| k.flag.is_some()) {
+            let value = match key.name {
+                "data_centre" => "eu".to_string(),
+                "token_store_format" => "json".to_string(),
+                "accounts_url" => continue,
+                name => format!("/v/{name}"),
+            };
+            words.extend([key.flag.unwrap_or_default().to_string(), value]);
+        }
+        let cli = crate::cli::Cli::try_parse_from(&words).expect("every flag of the table");
+        let set: Vec<_> = flags(&cli.global).collect();
+        assert_eq!(set.len(), words.len() / 2, "{set:?}");
+        assert!(
+            set.contains(&("data_centre", "eu")) && set.contains(&("client_id", "/v/client_id"))
+        );
+        let cli =
+            crate::cli::Cli::try_parse_from(["zoho-oauth", "--accounts-url", "http://127.0.0.1:9"])
+                .expect("--accounts-url");
+        assert_eq!(
+            flags(&cli.global).collect::<Vec<_>>(),
+            [("accounts_url", "http://127.0.0.1:9")]
+        );
+        let listed: Vec<_> = flag_values(&cli.global).iter().map(|f| f.0).collect();
+        let in_table: Vec<_> = KEYS.iter().filter_map(|k| k.flag).collect();
+        assert_eq!(
+            listed, in_table,
+            "each flag of the table is read, in its order"
+        );
     }
 
     #[test]
