@@ -18,7 +18,8 @@ impl Config {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        build(&to_map(pairs), true)
+        let map = to_map(pairs);
+        build(&|key| map.get(key).map(String::as_str), true)
     }
 
     /// As [`Config::from_pairs`], for a door that needs no client secret (an authorization
@@ -27,9 +28,23 @@ impl Config {
     pub fn from_pairs_without_secret<K: AsRef<str>, V: AsRef<str>>(
         pairs: &[(K, V)],
     ) -> Result<Config> {
-        build(&to_map(pairs.iter().map(|(k, v)| (k, v))), false)
+        let map = to_map(pairs.iter().map(|(k, v)| (k, v)));
+        build(&|key| map.get(key).map(String::as_str), false)
+    }
+
+    /// As [`Config::from_pairs`] (`needs_secret`) or [`Config::from_pairs_without_secret`],
+    /// with each key's value (as given, not trimmed) asked of `value` rather than taken from
+    /// pairs: for a door that keeps its settings typed (the CLI).
+    pub fn from_key_values<'v>(
+        value: impl Fn(&str) -> Option<&'v str>,
+        needs_secret: bool,
+    ) -> Result<Config> {
+        build(&value, needs_secret)
     }
 }
+
+/// Where the keys' values come from: each key's value as given.
+type Values<'f, 'm> = &'f dyn Fn(&str) -> Option<&'m str>;
 
 fn to_map<K, V, I>(pairs: I) -> BTreeMap<String, String>
 where
@@ -45,7 +60,7 @@ where
 
 /// Checks the required keys in the table's order, then applies every key given, in the
 /// table's order, and validates the result.
-fn build(map: &BTreeMap<String, String>, needs_secret: bool) -> Result<Config> {
+fn build<'m>(map: Values<'_, 'm>, needs_secret: bool) -> Result<Config> {
     let required = |key: &Key| match key.need {
         Need::Always => true,
         Need::ForTokens => needs_secret,
@@ -59,10 +74,7 @@ fn build(map: &BTreeMap<String, String>, needs_secret: bool) -> Result<Config> {
     for key in KEYS {
         let value = match key.need {
             Need::Optional => key.names().find_map(|name| optional(map, name)),
-            _ => map
-                .get(key.name)
-                .map(String::as_str)
-                .filter(|v| !v.is_empty()),
+            _ => map(key.name).filter(|v| !v.is_empty()),
         };
         if let Some(value) = value {
             let given = Given {
@@ -77,13 +89,13 @@ fn build(map: &BTreeMap<String, String>, needs_secret: bool) -> Result<Config> {
     Ok(config)
 }
 
-fn required_value<'m>(map: &'m BTreeMap<String, String>, key: &str) -> Result<&'m str> {
-    match map.get(key) {
+fn required_value<'m>(map: Values<'_, 'm>, key: &str) -> Result<&'m str> {
+    match map(key) {
         None => Err(Error::new(
             ErrorKind::ConfigMissing,
             format!("{key} is mandatory"),
         )),
-        Some(v) if v.is_empty() => Err(Error::new(
+        Some("") => Err(Error::new(
             ErrorKind::ConfigMissing,
             format!("{key} value is missing"),
         )),
@@ -92,6 +104,6 @@ fn required_value<'m>(map: &'m BTreeMap<String, String>, key: &str) -> Result<&'
 }
 
 /// A value trimmed, `None` when absent or blank.
-fn optional<'m>(map: &'m BTreeMap<String, String>, key: &str) -> Option<&'m str> {
-    map.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
+fn optional<'m>(map: Values<'_, 'm>, key: &str) -> Option<&'m str> {
+    map(key).map(str::trim).filter(|v| !v.is_empty())
 }

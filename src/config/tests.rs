@@ -453,3 +453,26 @@ fn every_key_of_the_table_is_applied_by_its_parser() {
         Some("app:")
     );
 }
+
+#[test]
+fn key_values_build_what_pairs_build() {
+    let pairs = [
+        ("client_id", "1000.ID"),
+        ("client_secret", " s3cr3t "),
+        ("redirect_uri", "https://e/cb"),
+        ("data_center", "in"),
+        ("timeout_secs", " 12 "),
+    ];
+    let lookup = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let from_values = Config::from_key_values(lookup, true).expect("valid");
+    let from_pairs = Config::from_pairs(pairs).expect("valid");
+    assert_eq!(format!("{from_values:?}"), format!("{from_pairs:?}"));
+    assert_eq!(
+        from_values.client_secret().map(Secret::expose),
+        Some(" s3cr3t ")
+    );
+    assert_eq!(from_values.request_timeout(), Duration::from_secs(12));
+    let none = |_: &str| None;
+    let e = Config::from_key_values(none, false).expect_err("no client_id");
+    assert_eq!(e.message(), "client_id is mandatory");
+}
