@@ -198,3 +198,52 @@ fn the_clis_key_table_has_the_tables_variables_and_flags() {
         );
     }
 }
+
+/// The default a key documents, without its backticks.
+fn documented_default(name: &str) -> String {
+    let key = zoho_oauth::config::find_key(name).unwrap();
+    key.default.trim_matches('`').to_string()
+}
+
+#[test]
+fn the_documented_defaults_are_the_codes() {
+    let config = zoho_oauth::Config::from_pairs([
+        ("client_id", "1000.ID"),
+        ("client_secret", "s"),
+        ("redirect_uri", "https://e/cb"),
+    ])
+    .unwrap();
+    let secs = |d: std::time::Duration| d.as_secs().to_string();
+    for (name, actual) in [
+        ("connect_timeout_secs", secs(config.connect_timeout())),
+        ("timeout_secs", secs(config.request_timeout())),
+        ("refresh_margin_secs", secs(config.refresh_margin())),
+        ("store_timeout_secs", secs(config.store_timeout())),
+        ("access_type", config.access_type().to_string()),
+        ("accounts_url", config.accounts_url().to_string()),
+        (
+            "token_store_format",
+            config.token_store_format().name().to_string(),
+        ),
+        (
+            "data_centre",
+            config.data_centre().unwrap().code().to_string(),
+        ),
+    ] {
+        assert_eq!(documented_default(name), actual, "{name}");
+    }
+    let recheck = zoho_oauth::config::DEFAULT_STORE_RECHECK
+        .as_millis()
+        .to_string();
+    assert!(documented_default("store_recheck_ms").starts_with(&recheck));
+    let slack = zoho_oauth::config::LOCK_TIMEOUT_SLACK.as_secs();
+    assert!(documented_default("lock_timeout_secs").ends_with(&format!("+ {slack}")));
+}
+
+#[cfg(feature = "redis")]
+#[test]
+fn the_documented_redis_defaults_are_the_codes() {
+    use zoho_oauth::store::redis::{DEFAULT_KEY_PREFIX, DEFAULT_URL};
+    assert_eq!(documented_default("redis_url"), DEFAULT_URL);
+    assert_eq!(documented_default("redis_key_prefix"), DEFAULT_KEY_PREFIX);
+}
