@@ -3,7 +3,8 @@
 //! `docs/configuration.md` (its key table is generated from the table: run this test with
 //! `UPDATE_KEY_DOCS=1` to rewrite it), the C header's key list (the doc comment of
 //! `zoho_client_new`, which cbindgen copies from `capi/src/client.rs`), the key section of
-//! `capi/include/README.md`, and the CLI's key table in `docs/cli.md`.
+//! `capi/include/README.md`, and the CLI's key table in `docs/cli.md`; and the defaults the
+//! table documents against the code's.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::path::PathBuf;

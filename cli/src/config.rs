@@ -21,7 +21,8 @@ use crate::settings::{Accounts, DEFAULT_REDIRECT_URI};
 const PLACEHOLDER_CLIENT_ID: &str = "unset";
 
 /// What one command's settings built: the configuration (parsed once) and the token store
-/// (opened once), each when first asked for.
+/// (opened once), each when first asked for. The settings do not change after
+/// [`Settings::load`], so neither is built again.
 #[derive(Default)]
 pub struct Built {
     config: OnceCell<Config>,
