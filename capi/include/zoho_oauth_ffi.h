@@ -170,16 +170,28 @@ zoho_result zoho_last_error_take_unsaved_tokens(zoho_tokens **out_tokens);
 // Creates a client from the SDK's configuration keys, given as `n` key/value pairs in two
 // parallel arrays (`keys[i]` = `values[i]`).
 //
-// Keys: `client_id`, `client_secret`, `redirect_uri` (required; a missing key is
-// `ZOHO_RESULT_CONFIG_MISSING` with the SDK's message `client_id is mandatory`),
-// a store: `token_persistence_path` (the directory of the token file) or `token_store`
-// (`file`, `mysql` or `redis`, with that store's keys); a configuration naming neither is
-// `ZOHO_RESULT_CONFIG_MISSING` (no store is guessed, no server is connected to), then
-// `token_store_format` (`php`, the SDK's file `zcrm_oauthtokens.txt`, or `json`),
-// `accounts_url` (https, or http to a loopback host only), `data_centre` (`us`, `eu`, `in`,
-// `au`, `jp`, `ca`, `sa`, `uk`, `cn`), `currentUserEmail`, `access_type`,
-// `connect_timeout_secs`, `timeout_secs`, `refresh_margin_secs` (default 60), `sandbox`,
-// `apiBaseUrl`, `applicationLogFilePath`.
+// Keys (every key the library reads; defaults and meanings in `docs/configuration.md`):
+// - required: `client_id`, `client_secret`, `redirect_uri` (a missing key is
+//   `ZOHO_RESULT_CONFIG_MISSING` with the SDK's message `client_id is mandatory`);
+// - the store: `token_persistence_path` (the directory of the token file; a relative one is
+//   resolved against `token_base_dir`, or refused with `ZOHO_RESULT_CONFIG_INVALID`),
+//   `token_store_format` (`php`, the SDK's file `zcrm_oauthtokens.txt`, or `json`) and
+//   `token_store` (`file`, `mysql` or `redis`); a configuration naming neither a path nor
+//   `token_store` is `ZOHO_RESULT_CONFIG_MISSING` (no store is guessed, no server is
+//   connected to);
+// - MySQL or MariaDB (`token_store` = `mysql`, supported): the SDK's `host_address`,
+//   `db_port`, `db_username`, `db_password` and `db_name` (ignored, as the SDK ignores it:
+//   the database is `zohooauth`), then `mysql_url`, `mysql_database`, `mysql_table`,
+//   `mysql_socket`, `mysql_ssl`;
+// - Redis (`token_store` = `redis`): `redis_url`, `redis_key_prefix`;
+// - the accounts server: `data_centre` (or `data_center`: `us`, `eu`, `in`, `au`, `jp`,
+//   `ca`, `sa`, `uk`, `cn`), `accounts_url` (https, or http to a loopback host only; wins
+//   over `data_centre`), `access_type` (`offline` or `online`);
+// - timing: `connect_timeout_secs`, `timeout_secs`, `refresh_margin_secs` (default 60),
+//   `store_recheck_ms`, `lock_timeout_secs`, `store_timeout_secs`;
+// - CRM defaults: `currentUserEmail`, `sandbox`, `apiBaseUrl`, `applicationLogFilePath`.
+//
+// `client_secret`, `db_password`, `mysql_url` and `redis_url` are secret keys.
 // Unknown keys are ignored; a repeated key keeps its last value.
 //
 // On `ZOHO_RESULT_OK`, `*out_client` is a new client that the caller frees with

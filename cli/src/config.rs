@@ -1,17 +1,42 @@
-//! What the settings build: the core's `Config`, the token store, and a client. A missing
-//! client secret is asked for without echo, only by the commands that talk to Zoho.
+//! What the settings build, once per command: the core's `Config` (from the settings' typed
+//! values, asked key by key through the core's table of keys), the token store (opened once),
+//! and a client. A missing client secret is asked for without echo, only by the commands that
+//! talk to Zoho.
 
+use std::cell::OnceCell;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use zoho_oauth::config::StoreKind;
 use zoho_oauth::store::BuiltInStore;
-use zoho_oauth::{Config, OAuthClient, StoreFormat, TokenStore};
+use zoho_oauth::{Config, OAuthClient, Secret, StoreFormat, TokenStore};
 
 use crate::exit::{Class, Failure};
 use crate::prompt;
 pub use crate::settings::Settings;
+use crate::settings::{Accounts, DEFAULT_REDIRECT_URI};
+
+/// The client ID a configuration gets when none is set, for work that sends nothing to Zoho.
+const PLACEHOLDER_CLIENT_ID: &str = "unset";
+
+/// What one command's settings built: the configuration (parsed once) and the token store
+/// (opened once), each when first asked for. The settings do not change after
+/// [`Settings::load`], so neither is built again.
+#[derive(Default)]
+pub struct Built {
+    config: OnceCell<Config>,
+    store: OnceCell<Arc<dyn TokenStore>>,
+}
+
+impl std::fmt::Debug for Built {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Built")
+            .field("config", &self.config.get())
+            .field("store_open", &self.store.get().is_some())
+            .finish()
+    }
+}
 
 impl Settings {
     /// The token file's format.
@@ -48,7 +73,16 @@ impl Settings {
     /// `token_persistence_path` or `token_store` says so (opened through the library, as
     /// every door does). The token file needs no other key (an accounts server that is
     /// wrong does not stop `users`); it gets the built-in stores' defaults.
+    /// Opened once per command: every later call returns the same store.
     pub fn store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
+        if let Some(store) = self.built.store.get() {
+            return Ok(Arc::clone(store));
+        }
+        let store = self.open_store()?;
+        Ok(Arc::clone(self.built.store.get_or_init(|| store)))
+    }
+
+    fn open_store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
         if self.names_shared_store() || self.names_sdk_csv() {
             return Ok(zoho_oauth::store::open(&self.config_without_secret()?)?);
         }
@@ -62,18 +96,23 @@ impl Settings {
             .is_some_and(|p| zoho_oauth::store::sdk_csv::names_csv(&p))
     }
 
-    /// What `users` shows as the store's format: the label of the store the selection
-    /// means ([`BuiltInStore::of`], [`BuiltInStore::label`]): the file format, `csv`, or
-    /// `mysql` / `redis`.
+    /// What `users` shows as the store's format: the label of the store the command's
+    /// configuration means ([`BuiltInStore::of`], [`BuiltInStore::label`]): the file format,
+    /// `csv`, or `mysql` / `redis`. When another key of the configuration is wrong (an
+    /// accounts server), the store selection alone is enough for the label.
     pub fn store_label(&self) -> Result<&'static str, Failure> {
-        Ok(BuiltInStore::of(&self.store_selection()?)?.label())
+        let store = match self.config_without_secret() {
+            Ok(config) => BuiltInStore::of(&config)?,
+            Err(_) => BuiltInStore::of(&self.store_selection()?)?,
+        };
+        Ok(store.label())
     }
 
     /// A configuration of the store selection alone (`token_store`, the token directory and
     /// format): no other key is read, so a wrong accounts server does not stop `users`.
     fn store_selection(&self) -> Result<Config, Failure> {
         let kind = self.token_store().map(StoreKind::parse).transpose()?;
-        let mut config = Config::without_secret("unset", crate::settings::DEFAULT_REDIRECT_URI)
+        let mut config = Config::without_secret(PLACEHOLDER_CLIENT_ID, DEFAULT_REDIRECT_URI)
             .with_token_store_format(self.store_format()?);
         if let Some(dir) = self.token_dir_path() {
             config = config.with_token_persistence_path(dir);
@@ -84,44 +123,61 @@ impl Settings {
         })
     }
 
-    /// A validated configuration for talking to Zoho. A missing client secret is asked
-    /// for without echo when stdin is a terminal.
+    /// A validated configuration for talking to Zoho: the command's configuration with its
+    /// client secret. A missing client secret is asked for without echo when stdin is a
+    /// terminal.
     pub fn client_config(&self) -> Result<Config, Failure> {
-        let id = self.require_client_id()?;
-        let asked;
-        let secret = match &self.client_secret {
-            Some(secret) if self.has_client_secret() => secret.expose(),
-            _ => {
-                asked = ask_client_secret()?;
-                asked.as_str()
-            }
-        };
-        self.config(id, secret)
-    }
-
-    /// A configuration for work that sends nothing to Zoho (URLs, validity checks, the
-    /// store): no client secret unless one is configured (never asked for); a missing
-    /// client ID is replaced by a placeholder.
-    pub fn config_without_secret(&self) -> Result<Config, Failure> {
-        let id = self.client_id().map_or("unset", |_| self.raw_client_id());
-        let mut pairs = self.sdk_pairs();
-        pairs.push(("client_id", id));
-        if let Some(secret) = self
-            .client_secret
-            .as_ref()
-            .filter(|_| self.has_client_secret())
-        {
-            pairs.push(("client_secret", secret.expose()));
+        self.require_client_id()?;
+        let config = self.config_without_secret()?;
+        if config.client_secret().is_some() {
+            return Ok(config);
         }
-        Ok(Config::from_pairs_without_secret(&pairs)?)
+        let config = config.with_client_secret(Secret::new(ask_client_secret()?));
+        config.validate()?;
+        Ok(config)
     }
 
-    /// The core's configuration from these settings and the client's credentials.
-    fn config(&self, client_id: &str, client_secret: &str) -> Result<Config, Failure> {
-        let mut pairs = self.sdk_pairs();
-        pairs.push(("client_id", client_id));
-        pairs.push(("client_secret", client_secret));
-        Ok(Config::from_pairs(pairs)?)
+    /// The command's configuration, for work that sends nothing to Zoho (URLs, validity
+    /// checks, the store): no client secret unless one is configured (never asked for); a
+    /// missing client ID is replaced by a placeholder. Built once per command, from the
+    /// settings' values key by key ([`Config::from_key_values`]).
+    pub fn config_without_secret(&self) -> Result<Config, Failure> {
+        if let Some(config) = self.built.config.get() {
+            return Ok(config.clone());
+        }
+        let config = Config::from_key_values(|key| self.key_value(key), false)?;
+        Ok(self.built.config.get_or_init(|| config).clone())
+    }
+
+    /// The value of a key of the core's table, as given: the typed settings, else the
+    /// other keys. A blank client ID reads as the placeholder, an unset redirect URI as the
+    /// default.
+    fn key_value(&self, key: &str) -> Option<&str> {
+        match key {
+            "client_id" => Some(match self.client_id() {
+                Some(_) => self.raw_client_id(),
+                None => PLACEHOLDER_CLIENT_ID,
+            }),
+            "client_secret" => self
+                .client_secret
+                .as_ref()
+                .filter(|_| self.has_client_secret())
+                .map(Secret::expose),
+            "redirect_uri" => Some(self.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI)),
+            "data_centre" => match &self.accounts {
+                Some(Accounts::DataCentre(code)) => Some(code),
+                _ => None,
+            },
+            "accounts_url" => match &self.accounts {
+                Some(Accounts::Url(url)) => Some(url),
+                _ => None,
+            },
+            "token_persistence_path" => self.token_dir.as_deref(),
+            "token_store_format" => self.store_format.as_deref(),
+            "token_store" => self.token_store.as_deref(),
+            "currentUserEmail" => self.current_user.as_deref(),
+            other => self.other.get(other).map(Secret::expose),
+        }
     }
 
     /// The client ID as given (the core trims it).

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use zoho_oauth::Secret;
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::config::{KEYS, StoreKind};
 
 use crate::cli::{Global, split_scopes};
-use crate::environment::ENV_VARS;
+use crate::environment::env_vars;
 use crate::exit::Failure;
 use crate::{config_file, dirs};
 
@@ -51,6 +51,8 @@ pub struct Settings {
     pub(crate) scope: Option<String>,
     /// Every other key, for the core.
     pub(crate) other: BTreeMap<String, Secret>,
+    /// What the settings built, once per command (see `config.rs`).
+    pub(crate) built: crate::config::Built,
 }
 
 /// A value, if it is not blank.
@@ -67,7 +69,7 @@ impl Settings {
                 settings.set(&key, value);
             }
         }
-        for (var, key) in ENV_VARS {
+        for (var, key) in env_vars() {
             if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
                 settings.set(key, value);
             }
@@ -184,50 +186,36 @@ impl Settings {
             .map(|v| v.expose().trim())
             .filter(|v| !v.is_empty())
     }
-
-    /// Every setting as the SDK's `key=value` pairs, for `Config::from_pairs`; the client ID
-    /// and secret are left to the caller.
-    pub fn sdk_pairs(&self) -> Vec<(&str, &str)> {
-        let mut pairs: Vec<(&str, &str)> = vec![(
-            "redirect_uri",
-            self.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI),
-        )];
-        match &self.accounts {
-            Some(Accounts::DataCentre(dc)) => pairs.push(("data_centre", dc)),
-            Some(Accounts::Url(url)) => pairs.push(("accounts_url", url)),
-            None => {}
-        }
-        for (key, value) in [
-            ("token_persistence_path", &self.token_dir),
-            ("token_store_format", &self.store_format),
-            ("token_store", &self.token_store),
-            ("currentUserEmail", &self.current_user),
-        ] {
-            if let Some(value) = value {
-                pairs.push((key, value));
-            }
-        }
-        pairs.extend(self.other.iter().map(|(k, v)| (k.as_str(), v.expose())));
-        pairs
-    }
 }
 
-/// The SDK keys the flags set.
-fn flags(args: &Global) -> impl Iterator<Item = (&'static str, &str)> {
+/// The options that set a configuration key, each with its value.
+fn flag_values(args: &Global) -> [(&'static str, &Option<String>); 6] {
     [
-        ("client_id", &args.client_id),
-        ("redirect_uri", &args.redirect_uri),
-        ("data_centre", &args.dc),
-        ("accounts_url", &args.accounts_url),
-        ("token_persistence_path", &args.token_dir),
-        ("token_store_format", &args.store_format),
+        ("--client-id", &args.client_id),
+        ("--redirect-uri", &args.redirect_uri),
+        ("--dc", &args.dc),
+        ("--accounts-url", &args.accounts_url),
+        ("--token-dir", &args.token_dir),
+        ("--store-format", &args.store_format),
     ]
-    .into_iter()
-    .filter_map(|(key, value)| Some((key, value.as_deref()?)))
+}
+
+/// The key the core's table of keys gives `flag` ([`zoho_oauth::config::Key::flag`]).
+fn key_of_flag(flag: &str) -> Option<&'static str> {
+    KEYS.iter().find(|k| k.flag == Some(flag)).map(|k| k.name)
+}
+
+/// The configuration keys the flags given set, with their values.
+fn flags(args: &Global) -> impl Iterator<Item = (&'static str, &str)> {
+    flag_values(args)
+        .into_iter()
+        .filter_map(|(flag, value)| Some((key_of_flag(flag)?, value.as_deref()?)))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -238,9 +226,13 @@ mod tests {
         assert_eq!(s.accounts, Some(Accounts::DataCentre("eu".into())));
         s.set("accounts_url", "http://127.0.0.1:1".into());
         assert_eq!(s.accounts, Some(Accounts::Url("http://127.0.0.1:1".into())));
-        let pairs = s.sdk_pairs();
-        assert!(pairs.contains(&("accounts_url", "http://127.0.0.1:1")));
-        assert!(!pairs.iter().any(|(k, _)| *k == "data_centre"));
+        let config = s.config_without_secret().expect("valid");
+        assert_eq!(config.accounts_url(), "http://127.0.0.1:1");
+        assert_eq!(
+            config.data_centre(),
+            None,
+            "the data centre is not passed on"
+        );
     }
 
     #[test]
@@ -261,18 +253,84 @@ mod tests {
         assert_eq!(s.current_user(), Some("ada@example.com"));
         assert_eq!(s.scopes(), ["A.b", "C.d"]);
         assert_eq!(s.redirect_uri(), Some(DEFAULT_REDIRECT_URI));
-        let pairs = s.sdk_pairs();
-        for pair in [
-            ("token_persistence_path", "/srv/tokens"),
-            ("token_store_format", "json"),
-            ("currentUserEmail", "ada@example.com"),
-            ("mysql_table", "oauthtokens"),
-            ("refresh_margin_secs", "90"),
-            ("redirect_uri", DEFAULT_REDIRECT_URI),
-        ] {
-            assert!(pairs.contains(&pair), "{pair:?} in {pairs:?}");
+        let config = s.config_without_secret().expect("valid");
+        assert_eq!(
+            config.token_persistence_path(),
+            Some(Path::new("/srv/tokens"))
+        );
+        assert_eq!(config.token_store_format(), zoho_oauth::StoreFormat::Json);
+        assert_eq!(config.current_user_email(), Some("ada@example.com"));
+        assert_eq!(
+            config.store_settings().get("mysql_table"),
+            Some("oauthtokens")
+        );
+        assert_eq!(config.refresh_margin(), std::time::Duration::from_secs(90));
+        assert_eq!(config.redirect_uri(), DEFAULT_REDIRECT_URI);
+        assert_eq!(
+            config.client_id(),
+            "unset",
+            "a blank client ID: the placeholder"
+        );
+        assert!(config.client_secret().is_none());
+    }
+
+    #[test]
+    fn the_flags_are_the_core_tables_and_clap_defines_each() {
+        use clap::Parser;
+        let mut words = vec!["zoho-oauth".to_string()];
+        for key in KEYS.iter().filter(|k| k.flag.is_some()) {
+            let value = match key.name {
+                "data_centre" => "eu".to_string(),
+                "token_store_format" => "json".to_string(),
+                "accounts_url" => continue,
+                name => format!("/v/{name}"),
+            };
+            words.extend([key.flag.unwrap_or_default().to_string(), value]);
         }
-        assert!(!pairs.iter().any(|(k, _)| *k == "client_id"));
+        let cli = crate::cli::Cli::try_parse_from(&words).expect("every flag of the table");
+        let set: Vec<_> = flags(&cli.global).collect();
+        assert_eq!(set.len(), words.len() / 2, "{set:?}");
+        assert!(
+            set.contains(&("data_centre", "eu")) && set.contains(&("client_id", "/v/client_id"))
+        );
+        let cli =
+            crate::cli::Cli::try_parse_from(["zoho-oauth", "--accounts-url", "http://127.0.0.1:9"])
+                .expect("--accounts-url");
+        assert_eq!(
+            flags(&cli.global).collect::<Vec<_>>(),
+            [("accounts_url", "http://127.0.0.1:9")]
+        );
+        let listed: Vec<_> = flag_values(&cli.global).iter().map(|f| f.0).collect();
+        let in_table: Vec<_> = KEYS.iter().filter_map(|k| k.flag).collect();
+        assert_eq!(
+            listed, in_table,
+            "each flag of the table is read, in its order"
+        );
+    }
+
+    #[test]
+    fn one_configuration_and_one_store_per_command() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = Settings::default();
+        s.set("client_id", "1000.ID".into());
+        s.set("client_secret", "s3cr3t-value".into());
+        s.set("token_persistence_path", dir.path().display().to_string());
+        s.set("token_store_format", "json".into());
+        let first = s.store().expect("store");
+        let again = s.store().expect("store");
+        assert!(Arc::ptr_eq(&first, &again), "opened once");
+        let config = s.client_config().expect("config");
+        assert_eq!(
+            config.client_secret().map(Secret::expose),
+            Some("s3cr3t-value")
+        );
+        assert_eq!(config.client_id(), "1000.ID");
+        assert_eq!(s.store_label().expect("label"), "json");
+        s.set("accounts_url", "ftp://nowhere".into());
+        assert!(
+            s.config_without_secret().is_ok(),
+            "built once: a later change is not read again"
+        );
     }
 
     #[test]

@@ -384,28 +384,34 @@ fn the_man_pages_exit_status_is_the_clis_exit_code_table() {
     }
 }
 
-/// ENVIRONMENT names every `ZOHO_*` variable the CLI's source reads (and `--help` too).
+/// ENVIRONMENT names every `ZOHO_*` variable the CLI's source reads, or the core's table of
+/// keys names for it (and `--help` too).
 #[test]
 fn the_man_page_names_every_environment_variable_the_cli_reads() {
     let mut read = Set::new();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let key_table = concat!(env!("CARGO_MANIFEST_DIR"), "/../src/config/key_table.rs");
     let mut dirs = vec![std::path::PathBuf::from(dir)];
+    let mut files = vec![std::path::PathBuf::from(key_table)];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).expect("source directory").flatten() {
             let path = entry.path();
             if path.is_dir() {
                 dirs.push(path);
-                continue;
+            } else {
+                files.push(path);
             }
-            let text = std::fs::read_to_string(&path).expect("source file");
-            for piece in text.split("\"ZOHO_").skip(1) {
-                let name: String = piece
-                    .chars()
-                    .take_while(|c| c.is_ascii_uppercase() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    read.insert(format!("ZOHO_{name}"));
-                }
+        }
+    }
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("source file");
+        for piece in text.split("\"ZOHO_").skip(1) {
+            let name: String = piece
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                read.insert(format!("ZOHO_{name}"));
             }
         }
     }

@@ -6,7 +6,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use zoho_oauth::Config;
-use zoho_oauth::config::{KNOWN_KEYS, MAX_REFRESH_MARGIN, validate_accounts_url};
+use zoho_oauth::config::{KEYS, MAX_REFRESH_MARGIN, validate_accounts_url};
 
 #[derive(Arbitrary, Debug)]
 enum Key {
@@ -20,7 +20,7 @@ fuzz_target!(|pairs: Vec<(Key, String)>| {
         .map(|(key, value)| {
             let key = match key {
                 // The keys the SDK and this library know, so the fuzzer reaches every branch.
-                Key::Known(i) => KNOWN_KEYS[usize::from(i) % KNOWN_KEYS.len()].to_string(),
+                Key::Known(i) => KEYS[usize::from(i) % KEYS.len()].name.to_string(),
                 Key::Other(name) => name,
             };
             (key, value)

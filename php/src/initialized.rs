@@ -7,9 +7,6 @@ use std::sync::{Arc, OnceLock};
 
 use zoho_oauth::{Config, OAuthClient};
 
-/// Keys whose values `getAllConfigs()` shows as `[redacted]`.
-const SECRET_KEYS: [&str; 2] = ["client_secret", "db_password"];
-
 /// Where tokens are kept, chosen as the SDK chooses (a path wins over a custom class).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreChoice {
@@ -22,7 +19,7 @@ pub enum StoreChoice {
         /// The class to instantiate.
         class: String,
     },
-    /// Neither: the SDK would use MySQL, which is not supported yet.
+    /// Neither: the SDK's MySQL store (the core's MySQL store, with the SDK's keys).
     MySql,
 }
 
@@ -100,12 +97,13 @@ impl Initialized {
             .unwrap_or_default()
     }
 
-    /// `ZohoOAuth::getAllConfigs()`, with secrets shown as `[redacted]`.
+    /// `ZohoOAuth::getAllConfigs()`, with the values of secret keys
+    /// ([`zoho_oauth::config::is_secret_key`]) shown as `[redacted]`.
     pub fn all_configs_redacted(&self) -> Vec<(String, String)> {
         self.sdk_view
             .iter()
             .map(|(k, v)| {
-                if SECRET_KEYS.contains(&k.as_str()) && !v.is_empty() {
+                if zoho_oauth::config::is_secret_key(k) && !v.is_empty() {
                     (k.clone(), "[redacted]".to_string())
                 } else {
                     (k.clone(), v.clone())

@@ -12,8 +12,10 @@ mod builders;
 mod choice;
 mod crm;
 mod identity;
+mod key_table;
 mod keys;
 mod pairs;
+mod parsers;
 mod policy;
 mod store;
 mod token_path;
@@ -30,11 +32,14 @@ pub use accounts_url::{trusted_accounts_url, validate_accounts_url};
 pub use choice::{JSON_TOKEN_FILE_NAME, SDK_TOKEN_FILE_NAME, StoreChoice, StoreFormat};
 pub use crm::{CrmDefaults, SDK_LOG_FILE_NAME};
 pub use identity::{AccountsServer, ClientIdentity};
-pub use keys::{KNOWN_KEYS, all_keys, is_known_key};
+pub use keys::{
+    ConfigPart, Given, KEYS, Key, Need, Parser, all_keys, find_key, is_known_key, is_secret_key,
+    is_store_key, store_keys,
+};
 pub use policy::Policy;
 pub use store::{
-    DEFAULT_STORE_RECHECK, DEFAULT_STORE_TIMEOUT, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK,
-    STORE_KEYS, StoreKind, StoreSettings,
+    DEFAULT_STORE_RECHECK, DEFAULT_STORE_TIMEOUT, LOCK_TIMEOUT_SLACK, MAX_STORE_RECHECK, StoreKind,
+    StoreSettings,
 };
 
 /// The largest refresh margin: half of the hour an access token lives.

@@ -11,22 +11,6 @@ use std::time::Duration;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
-/// The keys the MySQL and Redis stores read: the SDK's MySQL keys, then ours.
-pub const STORE_KEYS: &[&str] = &[
-    "host_address",
-    "db_port",
-    "db_username",
-    "db_password",
-    "db_name",
-    "mysql_url",
-    "mysql_database",
-    "mysql_table",
-    "mysql_socket",
-    "mysql_ssl",
-    "redis_url",
-    "redis_key_prefix",
-];
-
 /// How long a cached token is served from memory before the store is asked again, unless
 /// `store_recheck_ms` says otherwise.
 pub const DEFAULT_STORE_RECHECK: Duration = Duration::from_millis(1000);
@@ -82,7 +66,7 @@ impl StoreKind {
     }
 }
 
-/// The raw values of [`STORE_KEYS`], trimmed, empty values left out. Every value is kept as
+/// The raw values of the shared stores' keys ([`super::store_keys`]), trimmed, empty values left out. Every value is kept as
 /// a [`Secret`] (passwords and URLs with passwords live here), so `Debug` shows key names only.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct StoreSettings(BTreeMap<String, Secret>);
@@ -93,10 +77,10 @@ impl StoreSettings {
         StoreSettings::default()
     }
 
-    /// Sets `key` (one of [`STORE_KEYS`]); an empty value removes it. Any other key is an
+    /// Sets `key` (one of [`super::store_keys`]); an empty value removes it. Any other key is an
     /// [`ErrorKind::ConfigInvalid`] error.
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
-        if !STORE_KEYS.contains(&key) {
+        if !super::is_store_key(key) {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,
                 format!("{key} is not a token store setting"),

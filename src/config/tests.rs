@@ -333,11 +333,146 @@ fn from_pairs_keeps_the_sdk_rule_and_the_secretless_variant_keeps_the_others() {
 #[test]
 fn one_list_of_keys() {
     let all: Vec<&str> = all_keys().collect();
-    assert_eq!(all.len(), KNOWN_KEYS.len() + STORE_KEYS.len());
+    let aliases: usize = KEYS.iter().map(|k| k.aliases.len()).sum();
+    assert_eq!(all.len(), KEYS.len() + aliases);
     assert!(all.iter().all(|k| is_known_key(k)));
     assert!(!is_known_key("persistence_handler_class"));
     let mut sorted = all.clone();
     sorted.sort_unstable();
     sorted.dedup();
     assert_eq!(sorted.len(), all.len(), "no key listed twice");
+}
+
+/// Every key of the table before it became one (the 21 known keys and the 12 store keys).
+const KEYS_BEFORE_THE_TABLE: [&str; 33] = [
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "accounts_url",
+    "data_centre",
+    "data_center",
+    "token_persistence_path",
+    "token_store_format",
+    "currentUserEmail",
+    "access_type",
+    "sandbox",
+    "apiBaseUrl",
+    "applicationLogFilePath",
+    "connect_timeout_secs",
+    "timeout_secs",
+    "refresh_margin_secs",
+    "token_store",
+    "store_recheck_ms",
+    "lock_timeout_secs",
+    "store_timeout_secs",
+    "token_base_dir",
+    "host_address",
+    "db_port",
+    "db_username",
+    "db_password",
+    "db_name",
+    "mysql_url",
+    "mysql_database",
+    "mysql_table",
+    "mysql_socket",
+    "mysql_ssl",
+    "redis_url",
+    "redis_key_prefix",
+];
+
+#[test]
+fn the_table_reads_the_same_keys_as_before_and_knows_its_secrets() {
+    let mut all: Vec<&str> = all_keys().collect();
+    let mut before = KEYS_BEFORE_THE_TABLE.to_vec();
+    all.sort_unstable();
+    before.sort_unstable();
+    assert_eq!(all, before);
+    let secret: Vec<&str> = all_keys().filter(|k| is_secret_key(k)).collect();
+    assert_eq!(
+        secret,
+        ["client_secret", "db_password", "mysql_url", "redis_url"]
+    );
+    let store: Vec<&str> = store_keys().collect();
+    assert_eq!(store.len(), 12);
+    assert!(store.iter().all(|k| k.starts_with("db_")
+        || k.starts_with("mysql_")
+        || k.starts_with("redis_")
+        || *k == "host_address"));
+    assert_eq!(find_key("data_center").map(|k| k.name), Some("data_centre"));
+    assert!(!is_secret_key("client_id") && !is_secret_key("no_such_key"));
+}
+
+#[test]
+fn every_key_of_the_table_is_applied_by_its_parser() {
+    let config = Config::from_pairs([
+        ("client_id", "1000.ID"),
+        ("client_secret", "s3cr3t"),
+        ("redirect_uri", "https://e/cb"),
+        ("data_center", "eu"),
+        ("access_type", "online"),
+        ("currentUserEmail", "ada@example.com"),
+        ("sandbox", "yes"),
+        ("apiBaseUrl", "https://www.zohoapis.eu"),
+        ("applicationLogFilePath", "/var/log/z"),
+        ("connect_timeout_secs", "2.5"),
+        ("timeout_secs", "7"),
+        ("refresh_margin_secs", "0"),
+        ("store_recheck_ms", "250"),
+        ("lock_timeout_secs", "9"),
+        ("store_timeout_secs", "3"),
+        ("token_persistence_path", "tokens"),
+        ("token_base_dir", "/srv/z"),
+        ("token_store_format", "json"),
+        ("token_store", "redis"),
+        ("redis_key_prefix", " app: "),
+    ])
+    .expect("valid");
+    assert_eq!(config.data_centre(), Some(DataCentre::Eu));
+    assert_eq!(config.access_type(), "online");
+    assert_eq!(config.current_user_email(), Some("ada@example.com"));
+    assert!(config.sandbox());
+    assert_eq!(config.api_base_url(), Some("www.zohoapis.eu"));
+    assert_eq!(
+        config.application_log_file_path(),
+        Some(Path::new("/var/log/z"))
+    );
+    assert_eq!(config.connect_timeout(), Duration::from_millis(2500));
+    assert_eq!(config.request_timeout(), Duration::from_secs(7));
+    assert_eq!(config.refresh_margin(), Duration::ZERO);
+    assert_eq!(config.store_recheck(), Some(Duration::from_millis(250)));
+    assert_eq!(config.lock_timeout(), Duration::from_secs(9));
+    assert_eq!(config.store_timeout(), Duration::from_secs(3));
+    assert_eq!(
+        config.token_persistence_path(),
+        Some(Path::new("/srv/z/tokens"))
+    );
+    assert_eq!(config.token_store_format(), StoreFormat::Json);
+    assert_eq!(config.token_store(), Some(StoreKind::Redis));
+    assert_eq!(
+        config.store_settings().get("redis_key_prefix"),
+        Some("app:")
+    );
+}
+
+#[test]
+fn key_values_build_what_pairs_build() {
+    let pairs = [
+        ("client_id", "1000.ID"),
+        ("client_secret", " s3cr3t "),
+        ("redirect_uri", "https://e/cb"),
+        ("data_center", "in"),
+        ("timeout_secs", " 12 "),
+    ];
+    let lookup = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let from_values = Config::from_key_values(lookup, true).expect("valid");
+    let from_pairs = Config::from_pairs(pairs).expect("valid");
+    assert_eq!(format!("{from_values:?}"), format!("{from_pairs:?}"));
+    assert_eq!(
+        from_values.client_secret().map(Secret::expose),
+        Some(" s3cr3t ")
+    );
+    assert_eq!(from_values.request_timeout(), Duration::from_secs(12));
+    let none = |_: &str| None;
+    let e = Config::from_key_values(none, false).expect_err("no client_id");
+    assert_eq!(e.message(), "client_id is mandatory");
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::environment::ENV_VARS;
+use crate::environment::env_vars;
 use crate::exit;
 
 /// What the tool is, first in the general help and the man page's NAME.
@@ -61,9 +61,9 @@ pub fn general_after() -> String {
 }
 
 /// Every environment variable the tool reads, with the key it sets (or what it names):
-/// `ENV_VARS`, then `ZOHO_OAUTH_CONFIG`.
+/// [`env_vars`], then `ZOHO_OAUTH_CONFIG`.
 pub fn environment() -> Vec<(&'static str, &'static str)> {
-    let mut vars = ENV_VARS.to_vec();
+    let mut vars: Vec<_> = env_vars().collect();
     vars.push(("ZOHO_OAUTH_CONFIG", "the configuration file"));
     vars
 }
