@@ -85,7 +85,7 @@ pub fn exchange_redirect(
     expected_state: &str,
 ) -> Result<Tokens> {
     let params = crate::redirect::parse_query(crate::redirect::query_of(callback));
-    let fallback = client.config().current_user_email();
+    let fallback = client.config().crm().current_user_email();
     exchange_checked_redirect(client, &params, expected_state, fallback)
 }
 
@@ -100,9 +100,13 @@ pub fn exchange_checked_redirect(
     expected_state: &str,
     fallback_user: Option<&str>,
 ) -> Result<Tokens> {
-    let checked = crate::redirect::check(params, expected_state, client.config().accounts_url())?;
+    let checked = crate::redirect::check(
+        params,
+        expected_state,
+        client.config().identity().server().url(),
+    )?;
     let code = checked.code.expose();
-    if checked.accounts_url == client.config().accounts_url() {
+    if checked.accounts_url == client.config().identity().server().url() {
         return client.generate_access_token_with_fallback(code, fallback_user);
     }
     let config = with_issuer(client.config().clone(), &checked.accounts_url);
@@ -189,10 +193,10 @@ mod tests {
     fn with_issuer_keeps_the_data_centre_in_step() {
         let config = Config::new("1000.ID", "secret", "https://example.com/cb");
         let eu = with_issuer(config, "https://accounts.zoho.eu");
-        assert_eq!(eu.accounts_url(), "https://accounts.zoho.eu");
-        assert_eq!(eu.data_centre(), Some(DataCentre::Eu));
+        assert_eq!(eu.identity().server().url(), "https://accounts.zoho.eu");
+        assert_eq!(eu.identity().server().data_centre(), Some(DataCentre::Eu));
         let local = with_issuer(eu, "http://127.0.0.1:9");
-        assert_eq!(local.data_centre(), None);
+        assert_eq!(local.identity().server().data_centre(), None);
     }
 
     #[test]

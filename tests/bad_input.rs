@@ -74,7 +74,7 @@ fn empty_nul_and_huge_arguments_are_rejected() {
 fn assert_corrupt_file_is_reported_and_kept(format: StoreFormat, garbage: &[u8]) {
     let env = TestEnv::start();
     let config = env.config().with_token_store_format(format);
-    let path = config.token_file().unwrap();
+    let path = config.store().token_file().unwrap();
     std::fs::write(&path, garbage).unwrap();
     let client = env.client_for(config);
 

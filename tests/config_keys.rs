@@ -216,19 +216,31 @@ fn the_documented_defaults_are_the_codes() {
     .unwrap();
     let secs = |d: std::time::Duration| d.as_secs().to_string();
     for (name, actual) in [
-        ("connect_timeout_secs", secs(config.connect_timeout())),
-        ("timeout_secs", secs(config.request_timeout())),
-        ("refresh_margin_secs", secs(config.refresh_margin())),
-        ("store_timeout_secs", secs(config.store_timeout())),
-        ("access_type", config.access_type().to_string()),
-        ("accounts_url", config.accounts_url().to_string()),
+        (
+            "connect_timeout_secs",
+            secs(config.policy().connect_timeout()),
+        ),
+        ("timeout_secs", secs(config.policy().request_timeout())),
+        (
+            "refresh_margin_secs",
+            secs(config.policy().refresh_margin()),
+        ),
+        ("store_timeout_secs", secs(config.policy().store_timeout())),
+        ("access_type", config.identity().access_type().to_string()),
+        ("accounts_url", config.identity().server().url().to_string()),
         (
             "token_store_format",
-            config.token_store_format().name().to_string(),
+            config.store().format().name().to_string(),
         ),
         (
             "data_centre",
-            config.data_centre().unwrap().code().to_string(),
+            config
+                .identity()
+                .server()
+                .data_centre()
+                .unwrap()
+                .code()
+                .to_string(),
         ),
     ] {
         assert_eq!(documented_default(name), actual, "{name}");

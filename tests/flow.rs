@@ -278,7 +278,8 @@ fn refresh_and_revoke_go_to_the_data_centre_that_issued_the_tokens() {
 
     // A client configured for the US shares the JSON store, which records the issuer.
     let us = env.client();
-    let us = env.client_for(json.with_accounts_url(us.config().accounts_url().to_string()));
+    let us =
+        env.client_for(json.with_accounts_url(us.config().identity().server().url().to_string()));
     advance(&env.clock, 3600);
     let fresh = us.get_access_token("eve@example.eu").unwrap();
     assert_ne!(fresh, issued.access_token);

@@ -60,7 +60,7 @@ pub fn token(args: &UserArgs, settings: &Settings, out: Output) -> Result<(), Fa
     let Some(stored) = stored else {
         return Err(no_tokens(&store, Some(&user)));
     };
-    let margin = settings.config_without_secret()?.refresh_margin();
+    let margin = settings.config_without_secret()?.policy().refresh_margin();
     let tokens = if policy::is_fresh(&stored, margin, SystemClock.now_ms()) {
         stored
     } else {

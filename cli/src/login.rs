@@ -26,7 +26,7 @@ pub fn login(args: &LoginArgs, settings: &Settings, out: Output) -> Result<(), F
     if let Some(user) = &args.user {
         config = config.with_current_user_email(user.clone());
     }
-    let loopback = Loopback::bind(config.redirect_uri())?;
+    let loopback = Loopback::bind(config.identity().redirect_uri())?;
     let state = random_state()?;
     let request = AuthorizationRequest {
         scopes: scopes(&args.scope.scopes(), settings, true),
@@ -36,9 +36,9 @@ pub fn login(args: &LoginArgs, settings: &Settings, out: Output) -> Result<(), F
     };
     let url = authorization_url(&config, &request)?;
     let timeout = Duration::from_secs(args.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS));
-    announce(args, out, &url, config.redirect_uri(), timeout);
+    announce(args, out, &url, config.identity().redirect_uri(), timeout);
     let callback = loopback.wait(timeout)?;
-    let redirect = match check(&callback, &state, config.accounts_url()) {
+    let redirect = match check(&callback, &state, config.identity().server().url()) {
         Ok(redirect) => redirect,
         Err(failure) => {
             callback.finish(false, &failure.message);
@@ -103,7 +103,7 @@ fn finish(
     callback: Callback,
     out: Output,
 ) -> Result<(), Failure> {
-    let configured = config.accounts_url().to_string();
+    let configured = config.identity().server().url().to_string();
     let exchanged = settings
         .client(policy::with_issuer(config, &redirect.accounts_url))
         .and_then(|client| {

@@ -189,7 +189,7 @@ fn migrate_shared(
     let entries = source.list()?;
     let options = migrate::Options {
         force: args.force,
-        wait: config.lock_timeout(),
+        wait: config.policy().lock_timeout(),
     };
     let into = Target::EachUser(target.as_ref());
     let copied = match migrate::copy(Some(source.as_ref()), into, &entries, options)? {

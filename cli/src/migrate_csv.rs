@@ -170,9 +170,11 @@ fn csv_store(settings: &Settings, path: &Path) -> Result<SdkCsvStore, Failure> {
     let config = settings.config_without_secret()?;
     let store = SdkCsvStore::new(path)?;
     match config.client_secret() {
-        Some(secret) if settings.client_id().is_some() => {
-            Ok(store.with_client(config.client_id(), secret, config.redirect_uri()))
-        }
+        Some(secret) if settings.client_id().is_some() => Ok(store.with_client(
+            config.identity().client_id(),
+            secret,
+            config.identity().redirect_uri(),
+        )),
         _ => Ok(store),
     }
 }
@@ -206,7 +208,7 @@ fn write(
         }
         _ => (
             Target::EachUser(target.store.as_ref()),
-            settings.config_without_secret()?.lock_timeout(),
+            settings.config_without_secret()?.policy().lock_timeout(),
         ),
     };
     match migrate::copy(None, into, entries, migrate::Options { force, wait })? {

@@ -62,13 +62,13 @@ pub fn client_for_user(settings: &Settings, user: &str) -> Result<OAuthClient, F
 /// `config` pointed at the trusted `issuer`; an untrusted one is named in a warning that
 /// starts with `whose` ("the input names", ...) and the configured server is kept.
 pub fn routed(config: Config, issuer: Option<&str>, whose: &str) -> Config {
-    match policy::issuer_route(issuer, config.accounts_url()) {
+    match policy::issuer_route(issuer, config.identity().server().url()) {
         Route::Configured => config,
         Route::Issuer(url) => policy::with_issuer(config, &url),
         Route::Untrusted(issuer) => {
             warn(&format!(
                 "{whose} accounts server {issuer}, which is not Zoho's; using {} instead",
-                config.accounts_url()
+                config.identity().server().url()
             ));
             config
         }
@@ -111,7 +111,7 @@ fn first_sentence(message: &str) -> &str {
 /// Prints where freshly saved tokens went.
 pub fn report_saved(out: Output, client: &OAuthClient, tokens: &Tokens, dc: Option<&str>) {
     let store = client.store().describe();
-    let format = client.config().token_store_format().name();
+    let format = client.config().store().format().name();
     let user = tokens.user_or_empty();
     let issuer = tokens.accounts_url.as_deref().unwrap_or("");
     let dc = dc.map_or_else(|| servers::label(issuer), str::to_string);

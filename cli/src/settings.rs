@@ -227,9 +227,9 @@ mod tests {
         s.set("accounts_url", "http://127.0.0.1:1".into());
         assert_eq!(s.accounts, Some(Accounts::Url("http://127.0.0.1:1".into())));
         let config = s.config_without_secret().expect("valid");
-        assert_eq!(config.accounts_url(), "http://127.0.0.1:1");
+        assert_eq!(config.identity().server().url(), "http://127.0.0.1:1");
         assert_eq!(
-            config.data_centre(),
+            config.identity().server().data_centre(),
             None,
             "the data centre is not passed on"
         );
@@ -254,20 +254,20 @@ mod tests {
         assert_eq!(s.scopes(), ["A.b", "C.d"]);
         assert_eq!(s.redirect_uri(), Some(DEFAULT_REDIRECT_URI));
         let config = s.config_without_secret().expect("valid");
+        assert_eq!(config.store().path(), Some(Path::new("/srv/tokens")));
+        assert_eq!(config.store().format(), zoho_oauth::StoreFormat::Json);
+        assert_eq!(config.crm().current_user_email(), Some("ada@example.com"));
         assert_eq!(
-            config.token_persistence_path(),
-            Some(Path::new("/srv/tokens"))
-        );
-        assert_eq!(config.token_store_format(), zoho_oauth::StoreFormat::Json);
-        assert_eq!(config.current_user_email(), Some("ada@example.com"));
-        assert_eq!(
-            config.store_settings().get("mysql_table"),
+            config.store().settings().get("mysql_table"),
             Some("oauthtokens")
         );
-        assert_eq!(config.refresh_margin(), std::time::Duration::from_secs(90));
-        assert_eq!(config.redirect_uri(), DEFAULT_REDIRECT_URI);
         assert_eq!(
-            config.client_id(),
+            config.policy().refresh_margin(),
+            std::time::Duration::from_secs(90)
+        );
+        assert_eq!(config.identity().redirect_uri(), DEFAULT_REDIRECT_URI);
+        assert_eq!(
+            config.identity().client_id(),
             "unset",
             "a blank client ID: the placeholder"
         );
@@ -324,7 +324,7 @@ mod tests {
             config.client_secret().map(Secret::expose),
             Some("s3cr3t-value")
         );
-        assert_eq!(config.client_id(), "1000.ID");
+        assert_eq!(config.identity().client_id(), "1000.ID");
         assert_eq!(s.store_label().expect("label"), "json");
         s.set("accounts_url", "ftp://nowhere".into());
         assert!(

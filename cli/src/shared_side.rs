@@ -18,7 +18,7 @@ pub fn config(
     let config = settings
         .config_without_secret()?
         .with_store_kind(store.kind());
-    let mut store_settings = config.store_settings().clone();
+    let mut store_settings = config.store().settings().clone();
     for set in sets {
         let Some((key, value)) = set.split_once('=') else {
             // Not repeated: it may be a URL with a password.

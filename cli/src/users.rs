@@ -50,7 +50,7 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     let configured = settings
         .config_without_secret()
         .ok()
-        .map(|c| c.accounts_url().to_string());
+        .map(|c| c.identity().server().url().to_string());
     let configured = configured.as_deref();
     let file = store.describe();
     let format = settings.store_label()?;

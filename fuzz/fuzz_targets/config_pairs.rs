@@ -33,16 +33,16 @@ fuzz_target!(|pairs: Vec<(Key, String)>| {
         config.validate().is_ok(),
         "from_pairs returned an invalid config"
     );
-    assert!(validate_accounts_url(config.accounts_url()).is_ok());
+    assert!(validate_accounts_url(config.identity().server().url()).is_ok());
     assert_eq!(
-        config.data_centre(),
-        zoho_oauth::DataCentre::from_accounts_url(config.accounts_url()),
+        config.identity().server().data_centre(),
+        zoho_oauth::DataCentre::from_accounts_url(config.identity().server().url()),
         "the accounts server and the data centre disagree"
     );
     let secret = config.client_secret().map(|s| s.expose()).unwrap_or_default();
     assert!(!secret.contains('\0'));
-    assert!(!config.connect_timeout().is_zero() && !config.request_timeout().is_zero());
-    assert!(config.refresh_margin() <= MAX_REFRESH_MARGIN);
+    assert!(!config.policy().connect_timeout().is_zero() && !config.policy().request_timeout().is_zero());
+    assert!(config.policy().refresh_margin() <= MAX_REFRESH_MARGIN);
     let _ = config.crm_api_url();
-    let _ = config.token_file();
+    let _ = config.store().token_file();
 });

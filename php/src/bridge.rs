@@ -177,7 +177,10 @@ impl Core {
             let client = client(configuration)?;
             run(|| {
                 let tokens = tokens_from_row(row)?;
-                let (store, wait) = (client.store().as_ref(), client.config().lock_timeout());
+                let (store, wait) = (
+                    client.store().as_ref(),
+                    client.config().policy().lock_timeout(),
+                );
                 if onlyIfAbsent.unwrap_or(false) {
                     return policy::save_if_absent(store, &tokens, wait);
                 }

@@ -199,7 +199,7 @@ impl ZohoOAuthClient {
     pub fn generate_access_token(&self, grantToken: StrArg) -> PhpResult<ZohoOAuthTokens> {
         let grant = grantToken.into_text()?;
         // currentUserEmail is per request: the fallback identifier travels with the call.
-        let fallback = self.init.config.current_user_email();
+        let fallback = self.init.config.crm().current_user_email();
         self.run(clients::shared, |c| {
             c.generate_access_token_with_fallback(&grant, fallback)
         })
@@ -279,7 +279,7 @@ impl ZohoOAuthClient {
     ) -> PhpResult<ZohoOAuthTokens> {
         let params = callback::params_from(query)?;
         let state = state.into_text()?;
-        let fallback = self.init.config.current_user_email();
+        let fallback = self.init.config.crm().current_user_email();
         self.guarded(|| {
             policy::exchange_checked_redirect(&*self.shared()?, &params, &state, fallback)
         })

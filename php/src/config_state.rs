@@ -273,16 +273,16 @@ fn set_in(view: &mut Vec<(String, String)>, key: &str, value: &str) {
 /// so `db_name` is "zohooauth" without a token path and absent (`""`) with one.
 fn sdk_view(pairs: &[(String, String)], config: &Config) -> Vec<(String, String)> {
     let mut view: Vec<(String, String)> = Vec::new();
-    set_in(&mut view, "access_type", config.access_type());
+    set_in(&mut view, "access_type", config.identity().access_type());
     set_in(&mut view, "persistence_handler_class", MYSQL_HANDLER);
-    set_in(&mut view, "accounts_url", config.accounts_url());
+    set_in(&mut view, "accounts_url", config.identity().server().url());
     for key in SDK_OAUTH_KEYS.iter().chain(OUR_KEYS.iter()) {
         let Some(value) = value_of(pairs, key) else {
             continue;
         };
         match *key {
-            "access_type" => set_in(&mut view, key, config.access_type()),
-            "accounts_url" => set_in(&mut view, key, config.accounts_url()),
+            "access_type" => set_in(&mut view, key, config.identity().access_type()),
+            "accounts_url" => set_in(&mut view, key, config.identity().server().url()),
             "persistence_handler_class" if value.is_empty() => {}
             _ => set_in(&mut view, key, value),
         }

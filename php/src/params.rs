@@ -48,10 +48,10 @@ impl ZohoOAuthParams {
     /// builds them).
     pub fn from_config(config: &Config) -> Self {
         ZohoOAuthParams {
-            client_id: Some(config.client_id().to_string()),
+            client_id: Some(config.identity().client_id().to_string()),
             client_secret: config.client_secret().cloned(),
-            redirect_url: Some(config.redirect_uri().to_string()),
-            access_type: Some(config.access_type().to_string()),
+            redirect_url: Some(config.identity().redirect_uri().to_string()),
+            access_type: Some(config.identity().access_type().to_string()),
             scopes: None,
         }
     }

@@ -28,7 +28,7 @@ impl ZCRMRestClient {
         guard(|| {
             crate::sdk_client::reset();
             let init = config_state::initialize(configuration)?;
-            if let Some(user) = init.config.current_user_email() {
+            if let Some(user) = init.config.crm().current_user_email() {
                 config_state::set_current_user_if_changed(user);
             }
             rest_client_sdk::initialize_sdk_config(configuration);

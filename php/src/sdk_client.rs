@@ -66,7 +66,7 @@ pub fn is_current(init: &Arc<Initialized>) -> bool {
 /// The configuration pairs of `base` (every key, the current user included).
 fn pairs_of(base: &Initialized) -> Vec<(String, String)> {
     let mut pairs = base.client_key.clone();
-    if let Some(user) = base.config.current_user_email() {
+    if let Some(user) = base.config.crm().current_user_email() {
         pairs.push(("currentUserEmail".to_string(), user.to_string()));
     }
     pairs

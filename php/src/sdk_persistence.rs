@@ -149,7 +149,7 @@ fn save(kind: Kind, tokens: &Zval) -> PhpResult<()> {
         policy::save_locked(
             client.store().as_ref(),
             &tokens,
-            client.config().lock_timeout(),
+            client.config().policy().lock_timeout(),
         )
     };
     guard(|| run().map_err(exception::from_error))
@@ -268,7 +268,7 @@ fn mysql_connection() -> PhpResult<Zval> {
             ErrorKind::StoreUnsupported,
         )
     })?;
-    let settings = &init.config.store_settings();
+    let settings = &init.config.store().settings();
     let value = |key: &str, default: &str| settings.get(key).unwrap_or(default).to_string();
     let host = format!(
         "{}:{}",

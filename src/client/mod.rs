@@ -92,9 +92,13 @@ impl OAuthClient {
     pub fn new(config: Config, store: Arc<dyn TokenStore>) -> Result<OAuthClient> {
         config.validate()?;
         Ok(OAuthClient {
-            accounts: AccountsClient::new(config.connect_timeout(), config.request_timeout()),
-            log: SdkLog::new(config.log_file()),
+            accounts: AccountsClient::new(
+                config.policy().connect_timeout(),
+                config.policy().request_timeout(),
+            ),
+            log: SdkLog::new(config.crm().log_file()),
             recheck: config
+                .policy()
                 .store_recheck()
                 .unwrap_or_else(|| store.defaults().recheck),
             config,
@@ -148,14 +152,14 @@ impl OAuthClient {
     /// [`ErrorKind::ConfigMissing`] error naming `client_secret`.
     fn credentials(&self) -> Result<Credentials<'_>> {
         Ok(Credentials {
-            client_id: self.config.client_id(),
+            client_id: self.config.identity().client_id(),
             client_secret: self.config.require_client_secret()?,
-            redirect_uri: self.config.redirect_uri(),
+            redirect_uri: self.config.identity().redirect_uri(),
         })
     }
 
     fn margin_ms(&self) -> i64 {
-        i64::try_from(self.config.refresh_margin().as_millis()).unwrap_or(i64::MAX)
+        i64::try_from(self.config.policy().refresh_margin().as_millis()).unwrap_or(i64::MAX)
     }
 
     fn log(&self, level: Level, message: &str) {
@@ -173,7 +177,10 @@ impl OAuthClient {
     /// ([`TokenStore::prepare`]); the tokens are saved under the user's refresh lock, so a
     /// refresh in progress never overwrites them.
     pub fn generate_access_token(&self, grant_token: &str) -> Result<Tokens> {
-        self.generate_access_token_with_fallback(grant_token, self.config.current_user_email())
+        self.generate_access_token_with_fallback(
+            grant_token,
+            self.config.crm().current_user_email(),
+        )
     }
 
     /// [`OAuthClient::generate_access_token`] with the fallback identifier given per call
@@ -190,7 +197,7 @@ impl OAuthClient {
         }
         let credentials = self.credentials()?;
         self.store.prepare()?;
-        let url = &self.config.accounts_url();
+        let url = &self.config.identity().server().url();
         let sent_at = self.now_ms();
         let reply = self
             .accounts
@@ -207,7 +214,7 @@ impl OAuthClient {
     fn user_for_new_tokens(&self, tokens: &Tokens, fallback: Option<&str>) -> Result<String> {
         let error = match self
             .accounts
-            .user_info(self.config.accounts_url(), &tokens.access_token)
+            .user_info(self.config.identity().server().url(), &tokens.access_token)
         {
             Ok(info) => return Ok(info.email),
             Err(e) => e,
@@ -244,9 +251,11 @@ impl OAuthClient {
         let _lock = self.lock_user(user)?;
         let refresh = Secret::new(refresh_token);
         let sent_at = self.now_ms();
-        let reply =
-            self.accounts
-                .refresh(self.config.accounts_url(), self.credentials()?, &refresh)?;
+        let reply = self.accounts.refresh(
+            self.config.identity().server().url(),
+            self.credentials()?,
+            &refresh,
+        )?;
         let tokens = self.tokens_from_reply(Some(user.to_string()), reply, Some(refresh), sent_at);
         self.save_new(tokens)
     }
@@ -294,8 +303,10 @@ impl OAuthClient {
     /// `getUserEmailIdFromIAM` returns its `email`.
     pub fn user_info(&self, access_token: &str) -> Result<UserInfo> {
         check_token(access_token, "Access token is not provided.")?;
-        self.accounts
-            .user_info(self.config.accounts_url(), &Secret::new(access_token))
+        self.accounts.user_info(
+            self.config.identity().server().url(),
+            &Secret::new(access_token),
+        )
     }
 
     /// The URL to send a person to for consent (`/oauth/v2/auth`); see
@@ -308,7 +319,7 @@ impl OAuthClient {
     /// (our JSON format keeps it) and trusted, otherwise the configured one. Tokens only
     /// work at the data centre that issued them.
     fn accounts_url_for(&self, tokens: &Tokens) -> String {
-        let configured = &self.config.accounts_url();
+        let configured = &self.config.identity().server().url();
         tokens
             .accounts_url
             .as_deref()
@@ -333,7 +344,7 @@ impl OAuthClient {
             expiry_time_ms: sent_at.saturating_add(reply.expires_in_ms),
             api_domain: reply.api_domain,
             scope: reply.scope,
-            accounts_url: Some(self.config.accounts_url().to_string()),
+            accounts_url: Some(self.config.identity().server().url().to_string()),
         }
     }
 
@@ -462,8 +473,11 @@ impl OAuthClient {
 /// without a client: no token store and no client secret are needed.
 pub fn user_info(config: &Config, access_token: &str) -> Result<UserInfo> {
     check_token(access_token, "Access token is not provided.")?;
-    AccountsClient::new(config.connect_timeout(), config.request_timeout())
-        .user_info(config.accounts_url(), &Secret::new(access_token))
+    AccountsClient::new(
+        config.policy().connect_timeout(),
+        config.policy().request_timeout(),
+    )
+    .user_info(config.identity().server().url(), &Secret::new(access_token))
 }
 
 fn no_tokens() -> Error {

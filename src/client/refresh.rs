@@ -307,7 +307,7 @@ impl OAuthClient {
     /// thread that already holds it (a custom store that calls the client back) gets an
     /// error instead of waiting for itself forever.
     pub(super) fn lock_user(&self, user: &str) -> Result<HeldUserLock> {
-        self.lock_user_waiting(user, self.config.lock_timeout())
+        self.lock_user_waiting(user, self.config.policy().lock_timeout())
     }
 
     /// The refresh lock for a refresh with `trigger`: only tried for a stale token (its

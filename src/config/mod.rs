@@ -21,10 +21,8 @@ mod store;
 mod token_path;
 mod validate;
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::datacentre::DataCentre;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
@@ -110,11 +108,6 @@ impl Config {
         &self.crm
     }
 
-    /// The client ID from Zoho's API console (`1000.XXXX`).
-    pub fn client_id(&self) -> &str {
-        self.identity.client_id()
-    }
-
     /// The client secret, when one is configured. Never shown.
     pub fn client_secret(&self) -> Option<&Secret> {
         self.client_secret.as_ref()
@@ -128,117 +121,10 @@ impl Config {
             .ok_or_else(|| Error::new(ErrorKind::ConfigMissing, NO_CLIENT_SECRET_MESSAGE))
     }
 
-    /// The redirect URI registered for the client.
-    pub fn redirect_uri(&self) -> &str {
-        self.identity.redirect_uri()
-    }
-
-    /// The accounts server, without a trailing slash (`https://accounts.zoho.com`).
-    pub fn accounts_url(&self) -> &str {
-        self.identity.server().url()
-    }
-
-    /// The data centre, when it was given by name or recognised from the accounts server.
-    pub fn data_centre(&self) -> Option<DataCentre> {
-        self.identity.server().data_centre()
-    }
-
-    /// `offline` (a refresh token is issued) or `online`.
-    pub fn access_type(&self) -> &str {
-        self.identity.access_type()
-    }
-
-    /// The directory holding the token file.
-    pub fn token_persistence_path(&self) -> Option<&Path> {
-        self.store.path()
-    }
-
-    /// The token file's format.
-    pub fn token_store_format(&self) -> StoreFormat {
-        self.store.format()
-    }
-
-    /// The store asked for with `token_store`; `None` chooses by the path (see
-    /// [`Config::store_kind`]).
-    pub fn token_store(&self) -> Option<StoreKind> {
-        self.store.requested_kind()
-    }
-
-    /// The shared stores' settings (the SDK's MySQL keys, `mysql_*`, `redis_*`).
-    pub fn store_settings(&self) -> &StoreSettings {
-        self.store.settings()
-    }
-
-    /// The token store in use (see [`StoreChoice::kind`]).
-    pub fn store_kind(&self) -> Option<StoreKind> {
-        self.store.kind()
-    }
-
-    /// The path of the token file, when a persistence path is set (see
-    /// [`StoreChoice::token_file`]).
-    pub fn token_file(&self) -> Option<PathBuf> {
-        self.store.token_file()
-    }
-
-    /// The user whose tokens the CRM calls use by default (`currentUserEmail`).
-    pub fn current_user_email(&self) -> Option<&str> {
-        self.crm.current_user_email()
-    }
-
-    /// True when the CRM sandbox is used (`sandbox` = `true`).
-    pub fn sandbox(&self) -> bool {
-        self.crm.sandbox()
-    }
-
-    /// The CRM API host (`apiBaseUrl`), without scheme, e.g. `www.zohoapis.eu`.
-    pub fn api_base_url(&self) -> Option<&str> {
-        self.crm.api_base_url()
-    }
-
-    /// The directory of the SDK-format log `ZCRMClientLibrary.log` (`applicationLogFilePath`).
-    pub fn application_log_file_path(&self) -> Option<&Path> {
-        self.crm.log_directory()
-    }
-
-    /// The path of the SDK-format log file, when a log directory is set.
-    pub fn log_file(&self) -> Option<PathBuf> {
-        self.crm.log_file()
-    }
-
     /// The CRM API base URL with scheme, honouring `sandbox` as the SDK does
     /// (`www` becomes `sandbox`).
     pub fn crm_api_url(&self) -> String {
-        self.crm.crm_api_url(self.data_centre())
-    }
-
-    /// How long to wait for a connection to the accounts server.
-    pub fn connect_timeout(&self) -> Duration {
-        self.policy.connect_timeout()
-    }
-
-    /// How long a whole request to the accounts server may take.
-    pub fn request_timeout(&self) -> Duration {
-        self.policy.request_timeout()
-    }
-
-    /// Refresh an access token when less than this is left.
-    pub fn refresh_margin(&self) -> Duration {
-        self.policy.refresh_margin()
-    }
-
-    /// `store_recheck_ms` (see [`Policy::store_recheck`]).
-    pub fn store_recheck(&self) -> Option<Duration> {
-        self.policy.store_recheck()
-    }
-
-    /// How long to wait for another process's refresh (see [`Policy::lock_timeout`]).
-    pub fn lock_timeout(&self) -> Duration {
-        self.policy.lock_timeout()
-    }
-
-    /// The bound on one call to a shared store (see [`Policy::store_timeout`]).
-    pub fn store_timeout(&self) -> Duration {
-        self.policy.store_timeout()
+        self.crm.crm_api_url(self.identity.server().data_centre())
     }
 }
 

@@ -1,17 +1,22 @@
 use super::*;
+use crate::datacentre::DataCentre;
+use std::path::{Path, PathBuf};
 
 #[test]
 fn the_accounts_server_and_the_data_centre_never_disagree() {
     let eu = Config::new("1000.ID", "s", "https://example.com/cb").with_data_centre(DataCentre::Eu);
-    assert_eq!(eu.data_centre(), Some(DataCentre::Eu));
+    assert_eq!(eu.identity().server().data_centre(), Some(DataCentre::Eu));
     let moved = eu.clone().with_accounts_url("http://127.0.0.1:9");
     assert_eq!(
-        (moved.accounts_url(), moved.data_centre()),
+        (
+            moved.identity().server().url(),
+            moved.identity().server().data_centre()
+        ),
         ("http://127.0.0.1:9", None)
     );
     let india = eu.with_accounts_url(format!("{}/", DataCentre::In.accounts_url()));
     assert_eq!(
-        india.data_centre(),
+        india.identity().server().data_centre(),
         Some(DataCentre::In),
         "recognised, trailing slash and all"
     );
@@ -61,10 +66,10 @@ fn defaults_and_unknown_keys() {
     pairs.push(("db_port", "3306"));
     pairs.push(("something_else", "x"));
     let c = Config::from_pairs(pairs).expect("valid");
-    assert_eq!(c.accounts_url(), "https://accounts.zoho.com");
-    assert_eq!(c.access_type(), "offline");
-    assert_eq!(c.refresh_margin(), Duration::from_secs(60));
-    assert!(c.token_file().is_none());
+    assert_eq!(c.identity().server().url(), "https://accounts.zoho.com");
+    assert_eq!(c.identity().access_type(), "offline");
+    assert_eq!(c.policy().refresh_margin(), Duration::from_secs(60));
+    assert!(c.store().token_file().is_none());
 }
 
 #[test]
@@ -72,12 +77,12 @@ fn data_centre_picks_accounts_url_and_accounts_url_wins() {
     let mut pairs = base();
     pairs.push(("data_centre", "eu"));
     let c = Config::from_pairs(pairs.clone()).expect("valid");
-    assert_eq!(c.accounts_url(), "https://accounts.zoho.eu");
+    assert_eq!(c.identity().server().url(), "https://accounts.zoho.eu");
     assert_eq!(c.crm_api_url(), "https://www.zohoapis.eu");
     pairs.push(("accounts_url", "https://accounts.zoho.in/"));
     let c = Config::from_pairs(pairs).expect("valid");
-    assert_eq!(c.accounts_url(), "https://accounts.zoho.in");
-    assert_eq!(c.data_centre(), Some(DataCentre::In));
+    assert_eq!(c.identity().server().url(), "https://accounts.zoho.in");
+    assert_eq!(c.identity().server().data_centre(), Some(DataCentre::In));
 }
 
 #[test]
@@ -135,7 +140,7 @@ fn sdk_quirks_fixed_sandbox_bool_and_api_base_url_scheme() {
     pairs.push(("sandbox", "1"));
     pairs.push(("apiBaseUrl", "https://www.zohoapis.com.au"));
     let c = Config::from_pairs(pairs).expect("valid");
-    assert!(c.sandbox());
+    assert!(c.crm().sandbox());
     assert_eq!(c.crm_api_url(), "https://sandbox.zohoapis.com.au");
 }
 
@@ -159,10 +164,10 @@ fn numbers_and_formats_are_checked() {
     pairs.push(("refresh_margin_secs", "0.5"));
     let c = Config::from_pairs(pairs).expect("valid");
     assert_eq!(
-        c.token_file(),
+        c.store().token_file(),
         Some(PathBuf::from("/tmp/x/zoho_oauth_tokens.json"))
     );
-    assert_eq!(c.refresh_margin(), Duration::from_millis(500));
+    assert_eq!(c.policy().refresh_margin(), Duration::from_millis(500));
     let mut pairs = base();
     pairs.push(("refresh_margin_secs", "1801"));
     let e = err_of(pairs);
@@ -185,15 +190,15 @@ fn a_persistence_path_naming_the_token_file_is_the_file() {
         pairs.push(("token_persistence_path".into(), path.display().to_string()));
         Config::from_pairs(pairs).expect("valid")
     };
-    assert_eq!(with_path(&file).token_file(), Some(file.clone()));
+    assert_eq!(with_path(&file).store().token_file(), Some(file.clone()));
     assert_eq!(
-        with_path(dir.path()).token_file(),
+        with_path(dir.path()).store().token_file(),
         Some(file.clone()),
         "a directory gets the file inside"
     );
     std::fs::create_dir(&file).expect("a directory named like the file");
     assert_eq!(
-        with_path(&file).token_file(),
+        with_path(&file).store().token_file(),
         Some(file.join("zcrm_oauthtokens.txt")),
         "an existing directory of that name is still a directory"
     );
@@ -248,9 +253,12 @@ fn nul_bytes_are_rejected() {
 /// Whether the accounts URL and the data centre agree: the data centre is the one whose
 /// server the URL is (none for any other server).
 fn consistent(c: &Config) -> bool {
-    c.data_centre() == DataCentre::from_accounts_url(c.accounts_url())
-        && c.data_centre()
-            .is_none_or(|dc| dc.accounts_url() == c.accounts_url())
+    c.identity().server().data_centre()
+        == DataCentre::from_accounts_url(c.identity().server().url())
+        && c.identity()
+            .server()
+            .data_centre()
+            .is_none_or(|dc| dc.accounts_url() == c.identity().server().url())
 }
 
 #[test]
@@ -279,7 +287,7 @@ fn no_sequence_of_builders_or_keys_makes_server_and_data_centre_disagree() {
             pairs.push(("accounts_url", url));
             let c = Config::from_pairs(pairs).expect("valid");
             assert!(consistent(&c), "data_centre={dc:?} accounts_url={url}");
-            assert_eq!(c.accounts_url(), url.trim_end_matches('/'));
+            assert_eq!(c.identity().server().url(), url.trim_end_matches('/'));
         }
     }
 }
@@ -322,7 +330,7 @@ fn from_pairs_keeps_the_sdk_rule_and_the_secretless_variant_keeps_the_others() {
     ];
     let c = Config::from_pairs_without_secret(&blank).expect("valid");
     assert!(c.client_secret().is_none());
-    assert_eq!(c.data_centre(), Some(DataCentre::Eu));
+    assert_eq!(c.identity().server().data_centre(), Some(DataCentre::Eu));
     let e = Config::from_pairs_without_secret(&[("redirect_uri", "https://e/cb")])
         .expect_err("no client_id");
     assert_eq!(e.message(), "client_id is mandatory");
@@ -427,29 +435,32 @@ fn every_key_of_the_table_is_applied_by_its_parser() {
         ("redis_key_prefix", " app: "),
     ])
     .expect("valid");
-    assert_eq!(config.data_centre(), Some(DataCentre::Eu));
-    assert_eq!(config.access_type(), "online");
-    assert_eq!(config.current_user_email(), Some("ada@example.com"));
-    assert!(config.sandbox());
-    assert_eq!(config.api_base_url(), Some("www.zohoapis.eu"));
     assert_eq!(
-        config.application_log_file_path(),
-        Some(Path::new("/var/log/z"))
+        config.identity().server().data_centre(),
+        Some(DataCentre::Eu)
     );
-    assert_eq!(config.connect_timeout(), Duration::from_millis(2500));
-    assert_eq!(config.request_timeout(), Duration::from_secs(7));
-    assert_eq!(config.refresh_margin(), Duration::ZERO);
-    assert_eq!(config.store_recheck(), Some(Duration::from_millis(250)));
-    assert_eq!(config.lock_timeout(), Duration::from_secs(9));
-    assert_eq!(config.store_timeout(), Duration::from_secs(3));
+    assert_eq!(config.identity().access_type(), "online");
+    assert_eq!(config.crm().current_user_email(), Some("ada@example.com"));
+    assert!(config.crm().sandbox());
+    assert_eq!(config.crm().api_base_url(), Some("www.zohoapis.eu"));
+    assert_eq!(config.crm().log_directory(), Some(Path::new("/var/log/z")));
     assert_eq!(
-        config.token_persistence_path(),
-        Some(Path::new("/srv/z/tokens"))
+        config.policy().connect_timeout(),
+        Duration::from_millis(2500)
     );
-    assert_eq!(config.token_store_format(), StoreFormat::Json);
-    assert_eq!(config.token_store(), Some(StoreKind::Redis));
+    assert_eq!(config.policy().request_timeout(), Duration::from_secs(7));
+    assert_eq!(config.policy().refresh_margin(), Duration::ZERO);
     assert_eq!(
-        config.store_settings().get("redis_key_prefix"),
+        config.policy().store_recheck(),
+        Some(Duration::from_millis(250))
+    );
+    assert_eq!(config.policy().lock_timeout(), Duration::from_secs(9));
+    assert_eq!(config.policy().store_timeout(), Duration::from_secs(3));
+    assert_eq!(config.store().path(), Some(Path::new("/srv/z/tokens")));
+    assert_eq!(config.store().format(), StoreFormat::Json);
+    assert_eq!(config.store().requested_kind(), Some(StoreKind::Redis));
+    assert_eq!(
+        config.store().settings().get("redis_key_prefix"),
         Some("app:")
     );
 }
@@ -471,7 +482,10 @@ fn key_values_build_what_pairs_build() {
         from_values.client_secret().map(Secret::expose),
         Some(" s3cr3t ")
     );
-    assert_eq!(from_values.request_timeout(), Duration::from_secs(12));
+    assert_eq!(
+        from_values.policy().request_timeout(),
+        Duration::from_secs(12)
+    );
     let none = |_: &str| None;
     let e = Config::from_key_values(none, false).expect_err("no client_id");
     assert_eq!(e.message(), "client_id is mandatory");

@@ -10,9 +10,9 @@ impl Config {
     /// timeouts above zero.
     pub fn validate(&self) -> Result<()> {
         for (key, value) in [
-            ("client_id", Some(self.client_id())),
+            ("client_id", Some(self.identity().client_id())),
             ("client_secret", self.client_secret().map(|s| s.expose())),
-            ("redirect_uri", Some(self.redirect_uri())),
+            ("redirect_uri", Some(self.identity().redirect_uri())),
         ] {
             let Some(value) = value else {
                 continue;
@@ -30,20 +30,20 @@ impl Config {
                 ));
             }
         }
-        validate_accounts_url(self.accounts_url())?;
-        if let Some(path) = self.token_persistence_path()
+        validate_accounts_url(self.identity().server().url())?;
+        if let Some(path) = self.store().path()
             && path.is_relative()
         {
             return Err(token_path::relative_refused(path));
         }
-        let access_type = self.access_type();
+        let access_type = self.identity().access_type();
         if access_type != "offline" && access_type != "online" {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,
                 format!("access_type '{access_type}' is not offline or online"),
             ));
         }
-        if self.refresh_margin() > MAX_REFRESH_MARGIN {
+        if self.policy().refresh_margin() > MAX_REFRESH_MARGIN {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,
                 format!(
@@ -52,7 +52,7 @@ impl Config {
                 ),
             ));
         }
-        if self.connect_timeout().is_zero() || self.request_timeout().is_zero() {
+        if self.policy().connect_timeout().is_zero() || self.policy().request_timeout().is_zero() {
             return Err(Error::new(
                 ErrorKind::ConfigInvalid,
                 "timeouts must be above zero",

@@ -35,7 +35,7 @@ impl BuiltInStore {
     ];
 
     /// The store `config` means: the CSV when `token_persistence_path` names `sdk_tokens.txt`
-    /// (with the file store selected), else by [`Config::store_kind`]: the token file in
+    /// (with the file store selected), else by [`StoreChoice::kind`](crate::config::StoreChoice::kind): the token file in
     /// `token_store_format`, MySQL (the `oauthtoken` layout when `mysql_table` is
     /// `oauthtoken`) or Redis. A configuration that names no store is an
     /// [`ErrorKind::ConfigMissing`] error (no store is guessed). (`token_store=file` without
@@ -44,8 +44,8 @@ impl BuiltInStore {
         if super::sdk_csv::configured_path(config).is_some() {
             return Ok(BuiltInStore::SdkCsv);
         }
-        match config.store_kind().ok_or_else(no_store)? {
-            StoreKind::File => Ok(BuiltInStore::file(config.token_store_format())),
+        match config.store().kind().ok_or_else(no_store)? {
+            StoreKind::File => Ok(BuiltInStore::file(config.store().format())),
             StoreKind::Mysql if names_oauthtoken(config) => Ok(BuiltInStore::MysqlOauthtoken),
             StoreKind::Mysql => Ok(BuiltInStore::Mysql),
             StoreKind::Redis => Ok(BuiltInStore::Redis),
@@ -122,7 +122,8 @@ const OAUTHTOKEN_TABLE: &str = "oauthtoken";
 /// Whether `mysql_table` names the current SDKs' `oauthtoken` table.
 fn names_oauthtoken(config: &Config) -> bool {
     config
-        .store_settings()
+        .store()
+        .settings()
         .get("mysql_table")
         .is_some_and(|t| t.eq_ignore_ascii_case(OAUTHTOKEN_TABLE))
 }

@@ -27,13 +27,13 @@ pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
     let chosen = BuiltInStore::of(config)?;
     let store: Arc<dyn TokenStore> = match chosen {
         BuiltInStore::PhpFile | BuiltInStore::JsonFile => {
-            let file = config.token_file().ok_or_else(|| {
+            let file = config.store().token_file().ok_or_else(|| {
                 Error::new(
                     ErrorKind::ConfigMissing,
                     "token_store=file needs token_persistence_path",
                 )
             })?;
-            Arc::new(BuiltIn(FileStore::new(file, config.token_store_format())?))
+            Arc::new(BuiltIn(FileStore::new(file, config.store().format())?))
         }
         BuiltInStore::SdkCsv => {
             let csv = super::sdk_csv::configured_path(config).unwrap_or_default();

@@ -57,9 +57,9 @@ impl OauthtokenStore {
         let columns = COLUMNS.join(", ");
         let marks = vec!["?"; COLUMNS.len()].join(", ");
         let new_row = SdkRow {
-            client_id: config.client_id().to_string(),
+            client_id: config.identity().client_id().to_string(),
             client_secret: config.client_secret().cloned().unwrap_or_default(),
-            redirect_url: config.redirect_uri().to_string(),
+            redirect_url: config.identity().redirect_uri().to_string(),
             ..SdkRow::default()
         };
         OauthtokenStore {

@@ -45,8 +45,10 @@ impl Bounds {
     /// timeout plus the request timeout plus [`LEASE_SLACK`] (longer than one refresh).
     pub fn from_config(config: &crate::config::Config) -> Bounds {
         Bounds {
-            call: config.store_timeout(),
-            lease: config.connect_timeout() + config.request_timeout() + LEASE_SLACK,
+            call: config.policy().store_timeout(),
+            lease: config.policy().connect_timeout()
+                + config.policy().request_timeout()
+                + LEASE_SLACK,
         }
     }
 }
@@ -104,7 +106,7 @@ impl MysqlSettings {
     /// The settings a configuration gives: its store keys and its timeouts.
     pub fn from_config(config: &crate::config::Config) -> Result<MysqlSettings> {
         MysqlSettings::from_keys(
-            |key| config.store_settings().get(key),
+            |key| config.store().settings().get(key),
             Bounds::from_config(config),
         )
     }

@@ -60,16 +60,18 @@ impl RedisSettings {
     /// request and its save.
     pub fn from_config(config: &Config) -> Result<RedisSettings> {
         let url = config
-            .store_settings()
+            .store()
+            .settings()
             .get("redis_url")
             .unwrap_or(DEFAULT_URL);
         let mut settings = RedisSettings::new(url);
-        if let Some(prefix) = config.store_settings().get("redis_key_prefix") {
+        if let Some(prefix) = config.store().settings().get("redis_key_prefix") {
             settings.key_prefix = prefix.to_string();
         }
-        settings.timeout = config.store_timeout();
-        settings.log_file = config.log_file();
-        settings.lease = config.connect_timeout() + config.request_timeout() + LEASE_MARGIN;
+        settings.timeout = config.policy().store_timeout();
+        settings.log_file = config.crm().log_file();
+        settings.lease =
+            config.policy().connect_timeout() + config.policy().request_timeout() + LEASE_MARGIN;
         settings.check()?;
         Ok(settings)
     }

@@ -16,8 +16,8 @@ use crate::config::{Config, StoreKind};
 /// The CSV file a configuration names: a `token_persistence_path` that is a file called
 /// `sdk_tokens.txt` (or that does not exist yet and ends so), with the file store selected.
 pub fn configured_path(config: &Config) -> Option<PathBuf> {
-    let path = config.token_persistence_path()?;
-    (config.store_kind() == Some(StoreKind::File) && names_csv(path)).then(|| path.to_path_buf())
+    let path = config.store().path()?;
+    (config.store().kind() == Some(StoreKind::File) && names_csv(path)).then(|| path.to_path_buf())
 }
 
 /// Whether `path` names an `sdk_tokens.txt` file (not a directory).

@@ -50,9 +50,9 @@ impl SdkCsvStore {
     /// carry the configuration's client id, secret and redirect URI.
     pub fn open(config: &Config, path: &Path) -> Result<SdkCsvStore> {
         Ok(SdkCsvStore::new(path)?.with_client(
-            config.client_id(),
+            config.identity().client_id(),
             &config.client_secret().cloned().unwrap_or_default(),
-            config.redirect_uri(),
+            config.identity().redirect_uri(),
         ))
     }
 

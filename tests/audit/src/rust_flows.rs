@@ -60,11 +60,11 @@ impl Flows<'_> {
     }
 
     fn client(&self, config: Config, clock: &Arc<OffsetClock>) -> zoho_oauth::Result<OAuthClient> {
-        let dir = config.token_persistence_path();
+        let dir = config.store().path();
         if let Some(d) = dir {
             let _ = std::fs::create_dir_all(d);
         }
-        if let Some(d) = &config.application_log_file_path() {
+        if let Some(d) = &config.crm().log_directory() {
             let _ = std::fs::create_dir_all(d);
         }
         Ok(OAuthClient::from_config(config)?.with_clock(clock.clone()))
