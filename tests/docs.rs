@@ -328,3 +328,52 @@ fn the_fleet_pages_sql_is_what_mysql_create_runs() {
         vec![schema::create_oauthtoken_table("oauthtoken")]
     );
 }
+
+/// The text of CONTRIBUTING.md's `## Layout` section.
+fn layout_section() -> String {
+    let text = read(&Path::new(ROOT).join("CONTRIBUTING.md"));
+    let start = text.find("\n## Layout\n").expect("CONTRIBUTING.md has a Layout section");
+    let rest = &text[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    rest[..end].to_string()
+}
+
+/// The names of the entries directly in `dir` (of the repository), without `.rs`, skipping
+/// hidden ones and build output.
+fn entries(dir: &str) -> BTreeSet<String> {
+    fs::read_dir(Path::new(ROOT).join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.') && name != "target")
+        .map(|name| name.trim_end_matches(".rs").to_string())
+        .collect()
+}
+
+#[test]
+fn the_layout_section_names_every_folder_and_every_core_module() {
+    let layout = layout_section();
+    let mut missing = Vec::new();
+    let folders = entries(".")
+        .into_iter()
+        .filter(|name| Path::new(ROOT).join(name).is_dir());
+    for folder in folders {
+        if !layout.contains(&format!("{folder}/")) {
+            missing.push(format!("{folder}/"));
+        }
+    }
+    for module in entries("src") {
+        if module != "lib" && !layout.contains(&module) {
+            missing.push(format!("src/{module}"));
+        }
+    }
+    for module in entries("src/store") {
+        if !layout.contains(&module) {
+            missing.push(format!("src/store/{module}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "CONTRIBUTING.md's Layout section does not name: {missing:?}"
+    );
+}
