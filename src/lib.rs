@@ -42,6 +42,7 @@ pub mod log;
 pub mod policy;
 pub mod redirect;
 mod secret;
+pub mod stats;
 pub mod store;
 pub mod token;
 
@@ -52,6 +53,7 @@ pub use config::{Config, StoreFormat};
 pub use datacentre::DataCentre;
 pub use error::{Error, ErrorCategory, ErrorKind, Remedy, Result};
 pub use secret::Secret;
+pub use stats::Stats;
 pub use store::{FileStore, MemoryStore, TokenStore};
 pub use token::Tokens;
 
