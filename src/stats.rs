@@ -90,6 +90,21 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The plain counters with their stable snake_case names, in the field order above
+    /// (`token_calls`, `served_from_memory`, ...): the keys the PHP door's
+    /// `zoho_oauth_stats()` uses.
+    pub fn counts(&self) -> [(&'static str, u64); 7] {
+        [
+            ("token_calls", self.token_calls),
+            ("served_from_memory", self.served_from_memory),
+            ("store_reads", self.store_reads),
+            ("refreshes", self.refreshes),
+            ("refresh_failures", self.refresh_failures),
+            ("lock_waits", self.lock_waits),
+            ("locks_busy", self.locks_busy),
+        ]
+    }
+
     /// The errors of `kind` counted so far.
     pub fn errors_of(&self, kind: ErrorKind) -> u64 {
         self.errors
