@@ -236,7 +236,6 @@ step "ASan: leak canary is caught" expect_leak_found "detected memory leaks" "$B
 step "valgrind: C flow" "${VALGRIND[@]}" "$BUILD/test_flow"
 step "valgrind: C bad input" "${VALGRIND[@]}" "$BUILD/test_bad_input"
 step "valgrind: C 8 threads" "${VALGRIND[@]}" "$BUILD/test_threads"
-step "valgrind: C process counters" "${VALGRIND[@]}" "$BUILD/test_stats"
 step "valgrind: leak canary is caught" expect_leak_found "definitely lost" "${VALGRIND[@]}" "$BUILD/leak_canary"
 step "Python ctypes" python3 tests/python/test_capi.py "$LIB_DIR/libzoho_oauth.so"
 step "PHP FFI (FFI::cdef with zoho_oauth_ffi.h)" php -d ffi.enable=1 tests/php_ffi/test_ffi.php capi/include/zoho_oauth_ffi.h "$LIB_DIR/libzoho_oauth.so"
