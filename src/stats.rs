@@ -62,8 +62,9 @@ pub struct Stats {
     /// Calls asking for a user's access token (`get_access_token`, `get_tokens`; PHP
     /// `getAccessToken`).
     pub token_calls: u64,
-    /// Of those, the calls answered from this process's memory, without reading the user's
-    /// tokens from the store (a cached, valid token).
+    /// Of those, the calls answered from this process's memory instead of a read of the
+    /// user's tokens from the store (a cached, valid token; also while the store does not
+    /// answer).
     pub served_from_memory: u64,
     /// Reads of one user's tokens from the token store (file, MySQL, Redis, a custom store).
     pub store_reads: u64,

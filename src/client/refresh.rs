@@ -145,6 +145,7 @@ impl OAuthClient {
         }
         match self.cached_regardless(user) {
             Some(tokens) if tokens.is_valid_access_token(now) => {
+                stats::note_served_from_memory();
                 self.pauses.note_store_failure(now);
                 self.log(
                     Level::Warning,
