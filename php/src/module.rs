@@ -1,9 +1,8 @@
 //! The module entry PHP loads (`get_module`). A private module: the items the
 //! `#[php_module]` macro generates are exported symbols, not Rust API.
 
-use ext_php_rs::prelude::*;
-
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
 use crate::{EXTENSION_NAME, EXTENSION_VERSION, info, startup, stats};
