@@ -43,6 +43,7 @@ pub mod policy;
 mod process_owned;
 pub mod redirect;
 mod secret;
+pub mod stats;
 pub mod store;
 pub mod token;
 
@@ -53,6 +54,7 @@ pub use config::{Config, StoreFormat};
 pub use datacentre::DataCentre;
 pub use error::{Error, ErrorCategory, ErrorKind, Remedy, Result};
 pub use secret::Secret;
+pub use stats::Stats;
 pub use store::{FileStore, MemoryStore, TokenStore};
 pub use token::Tokens;
 

@@ -125,6 +125,50 @@ typedef struct zoho_token_list zoho_token_list;
 // threads may read it at once. The getters copy each field into a new string.
 typedef struct zoho_tokens zoho_tokens;
 
+// This process's counters, filled by `zoho_process_stats`; every client of the process
+// counts into them. A child made by `fork()` starts from zero (its fleet cache age is
+// inherited with the cache). Counters only grow.
+//
+// Before the call, set `size` to `sizeof(zoho_stats)`; the library writes at most that many
+// bytes, sets `size` to the number it wrote and `version` to the layout it filled (1).
+// Fields past `size` were not written: a program built against a newer header checks
+// `size` (or `version`) before reading fields a newer library added. No field holds a
+// secret, a token or a user identifier.
+typedef struct {
+  // In: `sizeof(zoho_stats)` as the caller knows it. Out: the bytes the library wrote.
+  uint32_t size;
+  // Out: the layout the library filled (1).
+  uint32_t version;
+  // Calls asking for a user's access token or tokens.
+  uint64_t token_calls;
+  // Of those, the calls answered from memory, without reading the store.
+  uint64_t served_from_memory;
+  // Reads of one user's tokens from the token store.
+  uint64_t store_reads;
+  // Refresh requests the accounts server answered with a new access token.
+  uint64_t refreshes;
+  // Refresh requests that failed (network, Zoho's refusal or throttle).
+  uint64_t refresh_failures;
+  // Times a user's refresh lock was asked for (tried, or waited for).
+  uint64_t lock_waits;
+  // Of those, the times another holder kept the lock to the end.
+  uint64_t locks_busy;
+  // Time spent asking for refresh locks, in total, in nanoseconds.
+  uint64_t lock_wait_ns;
+  // How long ago the store last confirmed tokens this process caches, in nanoseconds;
+  // -1 before the first time.
+  int64_t fleet_cache_age_ns;
+  // Errors returned to callers, by kind: `error_counts[i]` errors of code
+  // `error_codes[i]` (a `zoho_result` value), for `i < error_kinds`.
+  uint64_t error_counts[64];
+  // The `zoho_result` value of each entry of `error_counts`.
+  uint32_t error_codes[64];
+  // The number of entries used in `error_counts` and `error_codes`.
+  uint32_t error_kinds;
+  // Zero (keeps the layout free of padding).
+  uint32_t reserved;
+} zoho_stats;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -394,6 +438,17 @@ zoho_result zoho_client_authorization_url(const zoho_client *client,
 //
 // Always safe to call.
 const char *zoho_result_name(uint32_t code);
+
+// Fills `*out_stats` with this process's counters. Set `out_stats->size` to
+// `sizeof(zoho_stats)` first: a size smaller than the first layout's is
+// `ZOHO_RESULT_INVALID_ARGUMENT` and nothing is written; a larger one (a newer header) is
+// filled up to this library's layout, and `size` says how far.
+//
+// # Safety
+//
+// `out_stats` must be NULL or point to at least `out_stats->size` writable bytes, aligned
+// for `zoho_stats`, whose first four bytes (`size`) are initialized.
+zoho_result zoho_process_stats(zoho_stats *out_stats);
 
 // Frees a string returned by this library (`char *` results and out-parameters).
 // `NULL` is a no-op. Never pass a string from anywhere else, and never free one twice.

@@ -32,6 +32,7 @@ mod client;
 mod config;
 mod remedy;
 mod result;
+mod stats;
 mod strings;
 mod tokens;
 

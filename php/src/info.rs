@@ -5,7 +5,8 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
 use crate::{clients, ini};
 
-/// Prints the extension's `phpinfo()` table: support, versions and settings.
+/// Prints the extension's `phpinfo()` table: support, versions, settings and this process's
+/// counters (`zoho_oauth_stats()`).
 ///
 /// Called by PHP with its module entry; it only prints.
 pub extern "C" fn module_info(_module: *mut ModuleEntry) {
@@ -32,5 +33,8 @@ pub extern "C" fn module_info(_module: *mut ModuleEntry) {
         "configurations parsed in this process",
         crate::config_memo::parsed().to_string()
     );
+    for (name, value) in crate::stats::info_rows() {
+        info_table_row!(name, value);
+    }
     info_table_end!();
 }

@@ -43,6 +43,7 @@ pub mod sdk_client;
 pub mod sdk_persistence;
 pub mod sdk_types;
 pub mod startup;
+pub mod stats;
 pub mod tokens;
 
 mod module;

@@ -2,7 +2,8 @@
 /*
  * Prints, as JSON, the shape of the zcrmsdk classes currently defined: kind, parent,
  * interfaces, properties, and each declared method's modifiers, parameters (name, type,
- * optional, default, by-ref, variadic, attributes) and return type.
+ * optional, default, by-ref, variadic, attributes) and return type; and of the extension's
+ * functions: return type and parameters.
  *   php -n stubs_reflect.php <stub dir>                     # the stubs, without the extension
  *   php -n -d extension=... stubs_reflect.php --extension   # the loaded extension
  */
@@ -65,6 +66,7 @@ function shape(ReflectionClass $c): array
 }
 
 $arg = $argv[1] ?? '';
+$functionsBefore = get_defined_functions()['user'];
 if ($arg === '--extension') {
     $names = array_keys((new ReflectionExtension('zoho_oauth'))->getClasses());
 } else {
@@ -93,6 +95,19 @@ $out = [];
 foreach ($names as $name) {
     $c = new ReflectionClass($name);
     $out[$c->getName()] = shape($c);
+}
+// Functions, keyed "function NAME", with their return type and parameters' names and types.
+$functions = $arg === '--extension'
+    ? array_keys((new ReflectionExtension('zoho_oauth'))->getFunctions())
+    : array_diff(get_defined_functions()['user'], $functionsBefore);
+foreach ($functions as $name) {
+    $f = new ReflectionFunction($name);
+    $out["function {$f->getName()}"] = [
+        'kind' => 'function',
+        'return' => type_of($f->getReturnType()),
+        'params' => array_map(fn($p) => [$p->getName(), type_of($p->getType())], $f->getParameters()),
+        'methods' => [],
+    ];
 }
 ksort($out);
 echo json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";

@@ -8,6 +8,7 @@
 
 #[cfg(test)]
 mod bounded_tests;
+mod counted;
 mod pauses;
 mod refresh;
 mod saving;
@@ -27,6 +28,7 @@ use crate::config::{Config, trusted_accounts_url};
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::log::{Level, SdkLog};
 use crate::secret::Secret;
+use crate::stats;
 use crate::store::{Fingerprint, TokenStore};
 use crate::token::Tokens;
 use user_map::UserMap;
@@ -91,6 +93,7 @@ impl OAuthClient {
     /// A client using `store`. The configuration is validated.
     pub fn new(config: Config, store: Arc<dyn TokenStore>) -> Result<OAuthClient> {
         config.validate()?;
+        crate::stats::reset_in_forked_children();
         Ok(OAuthClient {
             accounts: AccountsClient::new(
                 config.policy().connect_timeout(),
@@ -191,6 +194,14 @@ impl OAuthClient {
         grant_token: &str,
         fallback_user: Option<&str>,
     ) -> Result<Tokens> {
+        stats::counted(self.generate_with_fallback(grant_token, fallback_user))
+    }
+
+    fn generate_with_fallback(
+        &self,
+        grant_token: &str,
+        fallback_user: Option<&str>,
+    ) -> Result<Tokens> {
         check_token(grant_token, NO_GRANT_TOKEN_MESSAGE)?;
         if let Some(user) = fallback_user {
             check_user(user)?;
@@ -246,16 +257,16 @@ impl OAuthClient {
 
     /// The SDK's `refreshAccessToken`: refresh with this token and save under `user`.
     pub fn refresh_access_token(&self, refresh_token: &str, user: &str) -> Result<Tokens> {
+        stats::counted(self.refresh_with(refresh_token, user))
+    }
+
+    fn refresh_with(&self, refresh_token: &str, user: &str) -> Result<Tokens> {
         check_token(refresh_token, NO_REFRESH_TOKEN_MESSAGE)?;
         check_user(user)?;
         let _lock = self.lock_user(user)?;
         let refresh = Secret::new(refresh_token);
         let sent_at = self.now_ms();
-        let reply = self.accounts.refresh(
-            self.config.identity().server().url(),
-            self.credentials()?,
-            &refresh,
-        )?;
+        let reply = self.request_refresh(self.config.identity().server().url(), &refresh)?;
         let tokens = self.tokens_from_reply(Some(user.to_string()), reply, Some(refresh), sent_at);
         self.save_new(tokens)
     }
@@ -264,11 +275,15 @@ impl OAuthClient {
     /// it), then deletes the stored tokens. If Zoho refuses, nothing is deleted. Runs under
     /// the user's refresh lock, as [`OAuthClient::delete_tokens`] does.
     pub fn revoke(&self, user: &str) -> Result<()> {
+        stats::counted(self.revoke_unlocked(user))
+    }
+
+    fn revoke_unlocked(&self, user: &str) -> Result<()> {
         check_user(user)?;
-        let found = self.store.get(user)?.ok_or_else(no_tokens)?;
+        let found = self.read_store(user)?.ok_or_else(no_tokens)?;
         let key = entry_key(&found, user).to_string();
         let _lock = self.lock_for_removal(&key)?;
-        let stored = self.store.get(&key)?.ok_or_else(no_tokens)?;
+        let stored = self.read_store(&key)?.ok_or_else(no_tokens)?;
         let refresh = stored
             .refresh_token
             .as_ref()
@@ -287,11 +302,12 @@ impl OAuthClient {
     /// warning is logged): the refresh's save finds the entry gone and saves nothing
     /// ([`TokenStore::save_refreshed`]), so a delete is never undone.
     pub fn delete_tokens(&self, user: &str) -> Result<bool> {
-        check_user(user)?;
-        let _lock = self.lock_for_removal(user)?;
-        let deleted = self.store.delete(user)?;
-        self.forget_cache();
-        Ok(deleted)
+        stats::counted(check_user(user).and_then(|()| {
+            let _lock = self.lock_for_removal(user)?;
+            let deleted = self.store.delete(user)?;
+            self.forget_cache();
+            Ok(deleted)
+        }))
     }
 
     /// Every stored entry.
@@ -377,6 +393,7 @@ impl OAuthClient {
         let entry = cache.tokens.get_mut(user).filter(|e| e.epoch == epoch)?;
         entry.checked_at = Instant::now();
         entry.generation = generation;
+        stats::note_store_confirmed();
         Some(Arc::clone(&entry.tokens))
     }
 
@@ -389,9 +406,10 @@ impl OAuthClient {
         generation: Option<u64>,
     ) -> Result<Arc<Tokens>> {
         let epoch = self.cache_epoch.load(Ordering::Acquire);
-        let stored = match self.store.get(user) {
+        let stored = match self.read_store(user) {
             Ok(Some(tokens)) => {
                 self.pauses.note_store_answered();
+                stats::note_store_confirmed();
                 let key = entry_key(&tokens, user).to_string();
                 self.prefer_unsaved(&key, Arc::new(tokens))
             }

@@ -32,6 +32,7 @@ use super::{NO_REFRESH_TOKEN_MESSAGE, OAuthClient, check_user, entry_key, no_tok
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::Level;
 use crate::secret::Secret;
+use crate::stats;
 use crate::store::LockGuard;
 use crate::token::Tokens;
 
@@ -77,21 +78,29 @@ impl OAuthClient {
     /// The tokens of `user`, refreshed first if less than the refresh margin is left (see
     /// the module's documentation for who waits for a refresh and who does not).
     pub fn get_tokens(&self, user: &str) -> Result<Arc<Tokens>> {
+        stats::note_token_call();
+        stats::counted(self.tokens_of(user))
+    }
+
+    fn tokens_of(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
         let now = self.now_ms();
         let generation = self.store.generation();
         if let Some(tokens) = self.recently_checked(user, generation)
             && tokens.is_valid_for(now, self.margin_ms())
         {
+            stats::note_served_from_memory();
             return Ok(tokens);
         }
         if let Some(tokens) = self.held_back(user, now) {
+            stats::note_served_from_memory();
             return Ok(tokens);
         }
         let fingerprint = self.store.fingerprint();
         if let Some(tokens) = self.cached(user, fingerprint, generation)
             && tokens.is_valid_for(now, self.margin_ms())
         {
+            stats::note_served_from_memory();
             return Ok(tokens);
         }
         let stored = match self.load(user, fingerprint, generation) {
@@ -136,6 +145,7 @@ impl OAuthClient {
         }
         match self.cached_regardless(user) {
             Some(tokens) if tokens.is_valid_access_token(now) => {
+                stats::note_served_from_memory();
                 self.pauses.note_store_failure(now);
                 self.log(
                     Level::Warning,
@@ -155,6 +165,10 @@ impl OAuthClient {
     /// Unlike [`OAuthClient::get_access_token`], a failed refresh is always an error (a
     /// failed save carries the new tokens: [`Error::unsaved_tokens`]).
     pub fn refresh_user(&self, user: &str) -> Result<Arc<Tokens>> {
+        stats::counted(self.refresh_now(user))
+    }
+
+    fn refresh_now(&self, user: &str) -> Result<Arc<Tokens>> {
         check_user(user)?;
         let generation = self.store.generation();
         let stored = self.load(user, self.store.fingerprint(), generation)?;
@@ -175,7 +189,7 @@ impl OAuthClient {
     ) -> Result<Arc<Tokens>> {
         let seen_usable = trigger == Trigger::Stale && seen.is_valid_access_token(self.now_ms());
         let locked = self.lock_user_for(key, trigger).and_then(|lock| {
-            let stored = self.store.get(key)?.ok_or_else(no_tokens)?;
+            let stored = self.read_store(key)?.ok_or_else(no_tokens)?;
             Ok((lock, self.prefer_unsaved(key, Arc::new(stored))))
         });
         let (_lock, current) = match locked {
@@ -232,9 +246,7 @@ impl OAuthClient {
             .ok_or_else(|| Error::new(ErrorKind::MissingToken, NO_REFRESH_TOKEN_MESSAGE))?;
         let server = self.accounts_url_for(current);
         let sent_at = self.now_ms();
-        let reply = self
-            .accounts
-            .refresh(&server, self.credentials()?, &refresh)?;
+        let reply = self.request_refresh(&server, &refresh)?;
         self.forget_refresh_failure(key);
         let mut fresh =
             self.tokens_from_reply(Some(key.to_string()), reply, Some(refresh.clone()), sent_at);
@@ -338,7 +350,7 @@ impl OAuthClient {
 
     fn lock_user_waiting(&self, user: &str, wait: Duration) -> Result<HeldUserLock> {
         let key = self.held_lock_key(user)?;
-        let lock = self.store.lock_user(user, wait)?;
+        let lock = self.counted_lock(user, wait)?;
         Ok(hold(key, lock))
     }
 

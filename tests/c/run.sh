@@ -33,7 +33,7 @@ CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Icapi/include -Itests/c
 NATIVE_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)   # see Makefile LIBS_PRIVATE
 SHARED=(-L"$BUILD/lib" -Wl,-rpath,"$BUILD/lib" -lzoho_oauth -lpthread)
 STATIC=("$LIB_DIR/libzoho_oauth.a" "${NATIVE_LIBS[@]}")
-C_TESTS=(test_flow test_bad_input test_threads test_fork)
+C_TESTS=(test_flow test_bad_input test_threads test_fork test_stats)
 # Definite and indirect leaks fail the run. "Possibly lost" is not counted: std keeps the
 # calling thread's `Thread` handle in a thread-local for the life of the thread, which
 # valgrind reports as possibly lost after the library's first HTTP request.
@@ -224,11 +224,14 @@ step "C 8 threads, one refresh per expiry (shared)" "$BUILD/test_threads"
 step "C 8 threads, one refresh per expiry (static)" run_static test_threads_static
 step "C fork during a refresh, 30 trials (shared)" "$BUILD/test_fork"
 step "C fork during a refresh, 30 trials (static)" run_static test_fork_static
+step "C process counters (shared)" "$BUILD/test_stats"
+step "C process counters (static)" run_static test_stats_static
 step "C++ flow" "$BUILD/test_flow_cpp"
 step "ASan: C flow" "$BUILD/test_flow_asan"
 step "ASan: C bad input" "$BUILD/test_bad_input_asan"
 step "ASan: C 8 threads" "$BUILD/test_threads_asan"
 step "ASan: C fork during a refresh" "$BUILD/test_fork_asan"
+step "ASan: C process counters" "$BUILD/test_stats_asan"
 step "ASan: leak canary is caught" expect_leak_found "detected memory leaks" "$BUILD/leak_canary_asan"
 step "valgrind: C flow" "${VALGRIND[@]}" "$BUILD/test_flow"
 step "valgrind: C bad input" "${VALGRIND[@]}" "$BUILD/test_bad_input"
