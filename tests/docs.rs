@@ -17,7 +17,6 @@ const MARKER: &str = "<!-- example: ";
 const PENDING_PAGES: &[&str] = &[
     "docs/encryption.md",
     "docs/operations.md",
-    "docs/process-stats.md",
 ];
 
 fn read(path: &Path) -> String {
@@ -332,7 +331,9 @@ fn the_fleet_pages_sql_is_what_mysql_create_runs() {
 /// The text of CONTRIBUTING.md's `## Layout` section.
 fn layout_section() -> String {
     let text = read(&Path::new(ROOT).join("CONTRIBUTING.md"));
-    let start = text.find("\n## Layout\n").expect("CONTRIBUTING.md has a Layout section");
+    let start = text
+        .find("\n## Layout\n")
+        .expect("CONTRIBUTING.md has a Layout section");
     let rest = &text[start + 1..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
     rest[..end].to_string()
