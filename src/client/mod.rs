@@ -8,6 +8,7 @@
 
 #[cfg(test)]
 mod bounded_tests;
+mod history;
 mod pauses;
 mod refresh;
 mod saving;
