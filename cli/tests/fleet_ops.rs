@@ -15,62 +15,131 @@ use serde_json::Value;
 use support::{ADA, Env, Run, assert_no_secrets, http, stored};
 use zoho_accounts_emulator::{FaultKind, FaultSpec};
 
-/// `zoho-oauth ARGS` as host `host`.
-fn on_host(env: &Env, host: &str, args: &[&str]) -> Command {
-    let mut cmd = env.cmd(args);
-    cmd.env("ZOHO_OAUTH_HOST_NAME", host);
-    cmd
+/// The emulator and a store: the token file, or MySQL or Redis named in a config file.
+struct Fleet {
+    env: Env,
+    /// The store keys (`token_store=...` and its own), none for the token file.
+    keys: Vec<(String, String)>,
 }
 
-/// A consent for ADA whose access token is expired a moment later; later tokens live an hour.
-fn expired_consent(env: &Env) {
-    env.set_token_ttl(1);
-    env.exchange(ADA, &[]);
-    env.set_token_ttl(3600);
-    std::thread::sleep(std::time::Duration::from_millis(1_500));
-}
-
-/// Six `token` processes at once, three on each of two hosts; all succeed.
-fn storm(env: &Env) {
-    let children: Vec<_> = (0..6)
-        .map(|i| {
-            let host = if i % 2 == 0 { "host-a" } else { "host-b" };
-            on_host(env, host, &["token", "--user", ADA])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{out:?}");
+impl Fleet {
+    fn on_file() -> Fleet {
+        Fleet {
+            env: Env::start(),
+            keys: Vec::new(),
+        }
     }
-}
 
-fn status_json(env: &Env) -> (Value, Value) {
-    let run = env.run(&["status", "--json"]).expect(0);
-    assert_no_secrets(env, &run.stdout);
-    let lines: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 2, "{run:?}");
-    (lines[0]["store"].clone(), lines[1].clone())
-}
+    fn on(keys: &[(&str, String)]) -> Fleet {
+        let env = Env::start();
+        let keys: Vec<(String, String)> = keys
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let text: String = keys.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+        let path = env.token_dir().join("fleet.conf");
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        Fleet { env, keys }
+    }
 
-fn revoke_at_emulator(env: &Env) {
-    let refresh = stored(env)[0].refresh_token.clone().unwrap();
-    let reply = http()
-        .post(format!(
-            "{}/oauth/v2/token/revoke?token={}",
-            env.emulator.url(),
-            refresh.expose()
-        ))
-        .send()
-        .unwrap();
-    assert_eq!(reply.status(), 200);
+    /// `zoho-oauth ARGS` as host `host`.
+    fn cmd(&self, host: &str, args: &[&str]) -> Command {
+        let mut cmd = self.env.cmd(args);
+        cmd.env("ZOHO_OAUTH_HOST_NAME", host);
+        if !self.keys.is_empty() {
+            cmd.env("ZOHO_OAUTH_CONFIG", self.env.token_dir().join("fleet.conf"));
+        }
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let run = support::run(self.cmd("host-t", args));
+        self.assert_no_secrets(&run.stdout);
+        self.assert_no_secrets(&run.stderr);
+        run
+    }
+
+    /// The store, opened by the library as the CLI opens it.
+    fn store(&self) -> std::sync::Arc<dyn zoho_oauth::TokenStore> {
+        if self.keys.is_empty() {
+            let file = zoho_oauth::FileStore::in_directory(
+                self.env.token_dir(),
+                zoho_oauth::StoreFormat::PhpSdk,
+            )
+            .unwrap();
+            return std::sync::Arc::new(file);
+        }
+        let mut pairs = self.keys.clone();
+        pairs.push(("client_id".into(), common::CLIENT_ID.into()));
+        pairs.push(("client_secret".into(), common::CLIENT_SECRET.into()));
+        pairs.push(("accounts_url".into(), self.env.emulator.url()));
+        pairs.push(("redirect_uri".into(), common::REDIRECT_URI.into()));
+        zoho_oauth::store::open(&zoho_oauth::Config::from_pairs(pairs).unwrap()).unwrap()
+    }
+
+    fn assert_no_secrets(&self, text: &str) {
+        assert!(!text.contains(common::CLIENT_SECRET), "{text}");
+        for t in self.store().list().unwrap_or_default() {
+            assert!(!text.contains(t.access_token.expose()), "{text}");
+            if let Some(r) = &t.refresh_token {
+                assert!(!text.contains(r.expose()), "{text}");
+            }
+        }
+    }
+
+    /// A consent for ADA whose access token is expired a moment later; later tokens live
+    /// an hour.
+    fn expired_consent(&self) {
+        self.env.set_token_ttl(1);
+        let code = self.env.grant(ADA, common::SCOPES);
+        self.run(&["exchange", "--grant-token", &code]).expect(0);
+        self.env.set_token_ttl(3600);
+        std::thread::sleep(std::time::Duration::from_millis(1_500));
+    }
+
+    /// Six `token` processes at once, three on each of two hosts; all succeed.
+    fn storm(&self) {
+        let children: Vec<_> = (0..6)
+            .map(|i| {
+                let host = if i % 2 == 0 { "host-a" } else { "host-b" };
+                self.cmd(host, &["token", "--user", ADA])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{out:?}");
+        }
+    }
+
+    fn status_json(&self) -> (Value, Value) {
+        let run = self.run(&["status", "--json"]).expect(0);
+        let lines: Vec<Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{run:?}");
+        (lines[0]["store"].clone(), lines[1].clone())
+    }
+
+    fn revoke_at_emulator(&self) {
+        let stored = self.store().get(ADA).unwrap().unwrap();
+        let refresh = stored.refresh_token.unwrap();
+        let reply = http()
+            .post(format!(
+                "{}/oauth/v2/token/revoke?token={}",
+                self.env.emulator.url(),
+                refresh.expose()
+            ))
+            .send()
+            .unwrap();
+        assert_eq!(reply.status(), 200);
+    }
 }
 
 fn check(env: &Env, extra: &[&str]) -> Run {
@@ -108,17 +177,18 @@ fn value(v: Option<&prometheus_parse::Value>) -> f64 {
     }
 }
 
-#[test]
-fn a_two_host_storm_shows_one_refresh_with_its_host_then_a_revoke_is_critical() {
-    let env = Env::start();
-    expired_consent(&env);
-    storm(&env);
+/// A 2-host storm makes one refresh, which `status` shows with its host and time; after the
+/// emulator revokes the refresh token, a refresh fails, `check` is CRITICAL (exit 2) and
+/// `metrics` counts the failure by kind.
+fn storm_then_revoke(fleet: &Fleet) {
+    fleet.expired_consent();
+    fleet.storm();
     assert_eq!(
-        env.counter("token.refresh_token"),
+        fleet.env.counter("token.refresh_token"),
         1,
         "one refresh for the fleet"
     );
-    let (store, user) = status_json(&env);
+    let (store, user) = fleet.status_json();
     assert_eq!(store["reachable"], true);
     assert!(store["round_trip_ms"].as_f64().unwrap() >= 0.0);
     assert_eq!(user["user"], ADA);
@@ -128,43 +198,51 @@ fn a_two_host_storm_shows_one_refresh_with_its_host_then_a_revoke_is_critical() 
     let host = user["last_refresh_host"].as_str().unwrap();
     assert!(["host-a", "host-b"].contains(&host), "{user}");
     assert!(user["last_refresh_at"].as_str().unwrap().ends_with('Z'));
+    assert!(user["last_refresh_ago_s"].as_i64().unwrap() < 60, "{user}");
     assert!(user["last_refresh_pid"].as_u64().unwrap() > 0);
     assert_eq!(user["refresh_token_present"], true);
     assert!(user["refresh_token_issued_at"].is_string(), "{user}");
     assert_eq!(user["consecutive_failures"], 0);
     assert_eq!(user["lock"], "free");
-    assert!(
-        user.get("scope").is_some(),
-        "null: the SDK's file format keeps no scope"
-    );
-    let text = env.run(&["status"]).expect(0).stdout;
+    assert!(user.get("scope").is_some());
+    let text = fleet.run(&["status"]).expect(0).stdout;
     assert!(text.contains(&format!("on {host} (pid ")), "{text}");
     assert!(
         text.contains("1 in the last 10 min (Zoho allows 10)"),
         "{text}"
     );
-    assert_no_secrets(&env, &text);
-    let ok = check(&env, &[]).expect(0);
+    let ok = fleet.run(&["check"]).expect(0);
     assert!(
         ok.stdout.starts_with("ZOHO-OAUTH OK - 1 user(s) fine"),
         "{ok:?}"
     );
 
-    revoke_at_emulator(&env);
-    let failed = env.run(&["refresh", "--user", ADA]);
+    // A refresh lock held by another process shows as held (a Redis lease: with its time).
+    let store = fleet.store();
+    let held = store.lock_user(ADA, std::time::Duration::ZERO).unwrap();
+    let (_, user) = fleet.status_json();
+    assert_eq!(user["lock"], "held", "{user}");
+    if fleet.keys.iter().any(|(_, v)| v == "redis") {
+        assert!(user["lock_expires_in_ms"].as_u64().unwrap() > 0, "{user}");
+        assert!(user["lock_held_for_ms"].is_u64(), "{user}");
+    }
+    drop(held);
+    assert_eq!(fleet.status_json().1["lock"], "free");
+
+    fleet.revoke_at_emulator();
+    let failed = fleet.run(&["refresh", "--user", ADA]);
     assert_ne!(failed.code, 0, "{failed:?}");
-    let critical = check(&env, &[]).expect(2);
+    let critical = fleet.run(&["check"]).expect(2);
     assert!(
         critical.stdout.starts_with(
             "ZOHO-OAUTH CRITICAL - ada@example.com's refresh token was refused (invalid_code"
         ),
         "{critical:?}"
     );
-    let (_, user) = status_json(&env);
+    let (_, user) = fleet.status_json();
     assert_eq!(user["consecutive_failures"], 1);
     assert_eq!(user["last_error_kind"], "invalid_code");
-    let metrics = env.run(&["metrics"]).expect(0).stdout;
-    assert_no_secrets(&env, &metrics);
+    let metrics = fleet.run(&["metrics"]).expect(0).stdout;
     let scrape = parsed_metrics(&metrics);
     let failures = sample(
         &scrape,
@@ -184,18 +262,58 @@ fn a_two_host_storm_shows_one_refresh_with_its_host_then_a_revoke_is_critical() 
 }
 
 #[test]
+fn on_the_token_file_a_storm_shows_one_refresh_then_a_revoke_is_critical() {
+    storm_then_revoke(&Fleet::on_file());
+}
+
+#[test]
+fn on_mysql_a_storm_shows_one_refresh_then_a_revoke_is_critical() {
+    let Ok(url) = std::env::var("ZOHO_TEST_MYSQL_URL") else {
+        eprintln!("skipped: ZOHO_TEST_MYSQL_URL is not set");
+        return;
+    };
+    let table = format!("fleet{}", std::process::id());
+    let fleet = Fleet::on(&[
+        ("token_store", "mysql".into()),
+        ("mysql_url", url),
+        ("mysql_table", table.clone()),
+    ]);
+    let created = fleet.run(&["mysql-create"]).expect(0);
+    assert!(
+        created.stdout.contains(&format!("`{table}_history`")),
+        "{created:?}"
+    );
+    storm_then_revoke(&fleet);
+}
+
+#[test]
+fn on_redis_a_storm_shows_one_refresh_then_a_revoke_is_critical() {
+    let Ok(url) = std::env::var("ZOHO_TEST_REDIS_URL") else {
+        eprintln!("skipped: ZOHO_TEST_REDIS_URL is not set");
+        return;
+    };
+    let prefix = format!("fleet{}:", std::process::id());
+    storm_then_revoke(&Fleet::on(&[
+        ("token_store", "redis".into()),
+        ("redis_url", url),
+        ("redis_key_prefix", prefix),
+    ]));
+}
+
+#[test]
 fn the_history_side_file_is_private_bounded_and_never_breaks_the_token_file() {
-    let env = Env::start();
-    expired_consent(&env);
+    let fleet = Fleet::on_file();
+    fleet.expired_consent();
+    let env = &fleet.env;
     env.run(&["token", "--user", ADA]).expect(0);
     let side = env.token_dir().join("zcrm_oauthtokens.txt.history");
     let meta = std::fs::metadata(&side).unwrap();
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     let text = std::fs::read_to_string(&side).unwrap();
-    assert_no_secrets(&env, &text);
+    assert_no_secrets(env, &text);
     assert!(text.len() < 4096, "{text}");
     // The SDK's file holds only what the SDK writes.
-    assert_eq!(stored(&env).len(), 1);
+    assert_eq!(stored(env).len(), 1);
     // A side file that cannot be written costs the history, never the refresh.
     std::fs::write(&side, "garbage\n").unwrap();
     std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o600)).unwrap();
