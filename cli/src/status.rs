@@ -106,7 +106,7 @@ fn lock_times(lock: LockState) -> (Option<u128>, Option<u128>) {
 fn store_text(s: &StoreStatus) -> String {
     let state = match &s.error {
         None => "reachable".to_string(),
-        Some((kind, message)) => format!("UNREACHABLE ({}): {message}", kind.name()),
+        Some((kind, message)) => format!("NOT READABLE ({}): {message}", kind.name()),
     };
     format!(
         "store          {}\n               {state}, round trip {:.1} ms\n",
@@ -163,7 +163,7 @@ fn user_text(u: &UserStatus, dc: Option<String>, seen: &Survey) -> String {
     ];
     let mut text = format!("\n{}\n", u.user);
     for (label, value) in rows {
-        text.push_str(&format!("  {label:<13}{value}\n"));
+        text.push_str(&format!("  {label:<15}{value}\n"));
     }
     text
 }

@@ -5,14 +5,15 @@
 use std::time::Instant;
 
 use super::OAuthClient;
-use crate::error::Result;
+use crate::error::{ErrorCategory, Result};
 use crate::history::{self, History, Refresh};
 use crate::log::Level;
 use crate::token::Tokens;
 
 impl OAuthClient {
     /// Records the outcome of a refresh of `key` that began at `started` (`at_ms` on the
-    /// client's clock). A refresh whose save failed was still made at Zoho: it counts.
+    /// client's clock). A refresh whose save failed was still made at Zoho: it counts, unless
+    /// the store itself failed (it is not asked again).
     pub(super) fn record_refresh<T>(
         &self,
         key: &str,
@@ -30,6 +31,8 @@ impl OAuthClient {
             })
         };
         match outcome {
+            // The store is failing: another call to it would only add its time bound.
+            Err(e) if e.kind().category() == ErrorCategory::Store => {}
             Ok(_) => self.record_history(key, refreshed),
             Err(e) if e.unsaved_tokens().is_some() => self.record_history(key, refreshed),
             Err(e) => self.record_history(key, |h| h.failed(self.now_ms(), e.kind())),

@@ -81,7 +81,7 @@ pub fn assess(survey: &Survey, wanted: Option<&str>, min_ttl_ms: i64) -> Verdict
         problems.push((
             State::Critical,
             format!(
-                "the token store is unreachable ({}): {message}",
+                "the token store cannot be read ({}): {message}",
                 kind.name()
             ),
         ));

@@ -90,3 +90,111 @@ fn update_reads_changes_and_writes_through_the_store() {
     assert_eq!(h.last_refresh_host.as_deref(), Some("web-1"));
     assert_eq!(read(&store, "other").expect("read"), History::default());
 }
+
+mod judged {
+    use std::time::Duration;
+
+    use super::super::health::{State, assess};
+    use super::super::metrics::{escape_label, render};
+    use super::super::survey::{StoreStatus, Survey, UserStatus};
+    use super::super::{History, LockState};
+    use crate::error::ErrorKind;
+
+    fn user(change: impl FnOnce(&mut UserStatus)) -> UserStatus {
+        let mut u = UserStatus {
+            user: "ada@example.com".into(),
+            expiry_time_ms: 0,
+            access_remaining_ms: 3_000_000,
+            has_refresh_token: true,
+            accounts_url: None,
+            scope: None,
+            history: History::default(),
+            refreshes_in_window: 1,
+            lock: LockState::Free,
+        };
+        change(&mut u);
+        u
+    }
+
+    fn survey(users: Vec<UserStatus>, error: Option<ErrorKind>) -> Survey {
+        Survey {
+            store: StoreStatus {
+                describe: "memory".into(),
+                reachable: error.is_none(),
+                round_trip: Duration::from_millis(2),
+                error: error.map(|k| (k, "down".to_string())),
+            },
+            users,
+            now_ms: 0,
+        }
+    }
+
+    fn state(users: Vec<UserStatus>) -> State {
+        assess(&survey(users, None), None, 300_000).state
+    }
+
+    #[test]
+    fn each_state_follows_from_the_survey() {
+        assert_eq!(state(vec![user(|_| {})]), State::Ok);
+        assert_eq!(state(vec![]), State::Unknown);
+        let missing = assess(&survey(vec![], None), Some("bob"), 0);
+        assert_eq!(missing.state, State::Critical);
+        let down = assess(&survey(vec![], Some(ErrorKind::StoreUnavailable)), None, 0);
+        assert_eq!(down.state, State::Critical);
+        assert!(
+            down.line("").contains("store_unavailable"),
+            "{}",
+            down.line("")
+        );
+        assert_eq!(
+            state(vec![user(|u| u.has_refresh_token = false)]),
+            State::Critical
+        );
+        let refused = user(|u| u.history.failed(1, ErrorKind::InvalidCode));
+        assert_eq!(state(vec![refused]), State::Critical);
+        let once = |ttl| {
+            user(move |u| {
+                u.history.failed(1, ErrorKind::Timeout);
+                u.access_remaining_ms = ttl;
+            })
+        };
+        assert_eq!(state(vec![once(3_000_000)]), State::Ok);
+        assert_eq!(state(vec![once(100_000)]), State::Warning);
+        let thrice = user(|u| (0..3).for_each(|i| u.history.failed(i, ErrorKind::Timeout)));
+        assert_eq!(state(vec![thrice]), State::Critical);
+        assert_eq!(
+            state(vec![user(|u| u.refreshes_in_window = 8)]),
+            State::Warning
+        );
+        assert_eq!(
+            state(vec![
+                user(|u| u.refreshes_in_window = 9),
+                user(|u| u.has_refresh_token = false)
+            ]),
+            State::Critical,
+            "the worst wins"
+        );
+    }
+
+    #[test]
+    fn a_line_has_no_pipe_or_newline_but_the_perfdata_separator() {
+        let mut u = user(|u| u.has_refresh_token = false);
+        u.user = "a|b\nc".into();
+        let line = assess(&survey(vec![u], None), None, 0).line("");
+        assert_eq!(line.matches('|').count(), 1, "{line}");
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn labels_are_escaped_and_users_can_be_left_out() {
+        assert_eq!(escape_label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+        let text = render(&survey(vec![user(|u| u.user = "x\"y".into())], None), true);
+        assert!(
+            text.contains("zoho_oauth_refreshes_total{user=\"x\\\"y\"} 0"),
+            "{text}"
+        );
+        let plain = render(&survey(vec![user(|_| {}), user(|_| {})], None), false);
+        assert!(!plain.contains("user="), "{plain}");
+        assert!(plain.contains("\nzoho_oauth_lock_held 0\n"), "{plain}");
+    }
+}

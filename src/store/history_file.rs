@@ -24,11 +24,11 @@ const HISTORY_LOCK_WAIT: Duration = Duration::from_secs(2);
 const MAX_SIDE_FILE_LEN: u64 = 20_000 * (MAX_ENCODED_LEN as u64 + 300);
 
 /// `user`'s encoded history in the side file at `path`; `None` when there is none (or no file).
-pub fn read(path: &Path, trust: &Trust, user: &str) -> Result<Option<String>> {
+pub fn read(path: &Path, trust: &Trust, owner: Owner, user: &str) -> Result<Option<String>> {
     if fs::symlink_metadata(path).is_err_and(|e| e.kind() == IoKind::NotFound) {
         return Ok(None);
     }
-    let mut file = file_locks::lock_file(path, trust, None, HISTORY_LOCK_WAIT)?;
+    let mut file = file_locks::lock_file(path, trust, owner, HISTORY_LOCK_WAIT)?;
     let text = read_all(&mut file, path)?;
     Ok(text.lines().find_map(|line| {
         let (named, record) = parse_line(line)?;

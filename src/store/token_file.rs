@@ -393,7 +393,8 @@ impl TokenFile {
 impl TokenFile {
     /// `user`'s encoded refresh history.
     pub fn read_history(&self, user: &str) -> Result<Option<String>> {
-        super::history_file::read(&sibling(&self.path, ".history"), &self.trust, user)
+        let path = sibling(&self.path, ".history");
+        super::history_file::read(&path, &self.trust, self.new_file_owner(), user)
     }
 
     /// Replaces `user`'s refresh history; the side file is created 0600, owned like the
