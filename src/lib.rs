@@ -38,6 +38,7 @@ pub mod clock;
 pub mod config;
 mod datacentre;
 mod error;
+pub mod history;
 pub mod log;
 pub mod policy;
 mod process_owned;

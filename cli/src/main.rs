@@ -2,6 +2,7 @@
 //! store the PHP extension and the C library read. See `docs/cli.md` and `zoho-oauth --help`.
 
 mod browser;
+mod check;
 mod cli;
 mod commands;
 mod config;
@@ -13,6 +14,7 @@ mod generated;
 mod login;
 mod loopback;
 mod man_sections;
+mod metrics;
 mod migrate;
 mod migrate_csv;
 mod mysql_create;
@@ -23,6 +25,7 @@ mod servers;
 mod session;
 mod settings;
 mod shared_side;
+mod status;
 mod time;
 mod unsaved;
 mod users;
@@ -100,6 +103,9 @@ fn dispatch(command: Command, global: &Global, out: Output) -> Result<(), Failur
         Command::Refresh(args) => commands::refresh(&args, &settings()?, out),
         Command::Revoke(args) => commands::revoke(&args, &settings()?, out),
         Command::Users => users::users(&settings()?, out),
+        Command::Status(args) => status::status(&args, &settings()?, out),
+        Command::Check(args) => check::check(&args, global),
+        Command::Metrics(args) => metrics::metrics(&args, &settings()?),
         Command::AuthorizeUrl(args) => commands::authorize_url(&args, &settings()?, out),
         Command::Migrate(args) => migrate::migrate(&args, &settings()?, out),
         Command::MysqlCreate(args) => mysql_create::mysql_create(&args, &settings()?, out),

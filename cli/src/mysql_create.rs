@@ -28,14 +28,17 @@ pub fn mysql_create(
     }
     let store = MysqlStore::with_settings(mysql);
     let statements = store.create_schema()?;
+    let history = store.create_history_table()?;
+    let statements = [statements[0].clone(), statements[1].clone(), history];
     let s = store.settings();
     out.result(
         &format!(
-            "Created (if missing) {} on {}:\n{};\n{};",
+            "Created (if missing) {} and its refresh history table on {}:\n{};\n{};\n{};",
             s.qualified_table(),
             s.endpoint(),
             statements[0],
-            statements[1]
+            statements[1],
+            statements[2]
         ),
         json!({
             "database": s.database,

@@ -9,6 +9,7 @@
 #[cfg(test)]
 mod bounded_tests;
 mod counted;
+mod history;
 mod pauses;
 mod refresh;
 mod saving;

@@ -215,7 +215,10 @@ impl OAuthClient {
         if trigger != Trigger::Forced {
             self.log(Level::Info, "Access Token has expired. Hence refreshing.");
         }
-        match self.refresh_locked(key, &current) {
+        let (at_ms, started) = (self.now_ms(), std::time::Instant::now());
+        let outcome = self.refresh_locked(key, &current);
+        self.record_refresh(key, at_ms, started, &outcome);
+        match outcome {
             Ok(fresh) => Ok(fresh),
             Err(e) if trigger != Trigger::Forced && e.unsaved_tokens().is_some() => {
                 if usable {

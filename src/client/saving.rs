@@ -40,7 +40,9 @@ impl OAuthClient {
                 None
             }
         };
-        self.save_new(tokens)
+        let saved = self.save_new(tokens)?;
+        self.record_issued(&saved);
+        Ok(saved)
     }
 
     /// Saves freshly issued tokens; if that fails, the error carries them.

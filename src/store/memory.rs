@@ -13,6 +13,8 @@ use crate::token::Tokens;
 #[derive(Default)]
 pub struct MemoryStore {
     state: Mutex<(u64, Vec<Tokens>)>,
+    /// Each user's refresh history, encoded.
+    histories: Mutex<HashMap<String, String>>,
 }
 
 impl MemoryStore {
@@ -57,6 +59,17 @@ impl TokenStore for MemoryStore {
         let address = self as *const Self as u64;
         self.with_state(|(generation, _)| Fingerprint([address, *generation, 0, 0]))
             .ok()
+    }
+
+    fn read_history(&self, user: &str) -> Result<Option<String>> {
+        let histories = self.histories.lock().map_err(|_| poisoned())?;
+        Ok(histories.get(user).cloned())
+    }
+
+    fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
+        let mut histories = self.histories.lock().map_err(|_| poisoned())?;
+        histories.insert(user.to_string(), encoded.to_string());
+        Ok(())
     }
 
     fn describe(&self) -> String {

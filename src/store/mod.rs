@@ -10,6 +10,7 @@ mod file_locks;
 mod generation;
 #[allow(unsafe_code)] // libc: fork handlers (pthread_atfork)
 mod held_locks;
+mod history_file;
 pub mod json_format;
 mod memory;
 pub mod migrate;
@@ -44,6 +45,7 @@ pub use redis::RedisStore;
 pub use sdk_csv::SdkCsvStore;
 
 use crate::error::Result;
+use crate::history::LockState;
 use crate::secret::Secret;
 use crate::token::Tokens;
 
@@ -209,6 +211,24 @@ pub trait TokenStore: Send + Sync {
         Ok(())
     }
 
+    /// `user`'s refresh history as [`crate::history`] encodes it, kept beside the tokens
+    /// (never in the SDKs' own formats); `None` when there is none. The default keeps none.
+    fn read_history(&self, _user: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    /// Replaces `user`'s refresh history (at most [`crate::history::MAX_ENCODED_LEN`]
+    /// bytes); called while holding `user`'s lock. The default keeps nothing.
+    fn write_history(&self, _user: &str, _encoded: &str) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether `user`'s refresh lock is held now, found without waiting for it. The default
+    /// cannot tell.
+    fn probe_lock(&self, _user: &str) -> Result<LockState> {
+        Ok(LockState::Unknown)
+    }
+
     /// A description for messages, e.g. the file path.
     fn describe(&self) -> String;
 }
@@ -271,6 +291,15 @@ macro_rules! forward_token_store_methods {
         }
         fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
             self.inner().set_refresh_failed_at(user, at_ms)
+        }
+        fn read_history(&self, user: &str) -> Result<Option<String>> {
+            self.inner().read_history(user)
+        }
+        fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
+            self.inner().write_history(user, encoded)
+        }
+        fn probe_lock(&self, user: &str) -> Result<LockState> {
+            self.inner().probe_lock(user)
         }
         fn describe(&self) -> String {
             self.inner().describe()

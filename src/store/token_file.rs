@@ -65,6 +65,18 @@ macro_rules! token_file_store_methods {
             self.file.set_refresh_failed_at(user, at_ms)
         }
 
+        fn read_history(&self, user: &str) -> $crate::error::Result<Option<String>> {
+            self.file.read_history(user)
+        }
+
+        fn write_history(&self, user: &str, encoded: &str) -> $crate::error::Result<()> {
+            self.file.write_history(user, encoded)
+        }
+
+        fn probe_lock(&self, user: &str) -> $crate::error::Result<$crate::history::LockState> {
+            self.file.probe_lock(user)
+        }
+
         fn describe(&self) -> String {
             self.path().display().to_string()
         }
@@ -370,6 +382,40 @@ impl TokenFile {
         let mut file =
             file_locks::lock_file(&path, &self.trust, self.new_file_owner(), STRIPE_LOCK_WAIT)?;
         file_locks::write_failed_at(&mut file, &path, user, at_ms)
+    }
+}
+
+/// Refresh histories, kept in `<file>.history` (see [`history_file`](super::history_file)).
+impl TokenFile {
+    /// `user`'s encoded refresh history.
+    pub fn read_history(&self, user: &str) -> Result<Option<String>> {
+        let path = sibling(&self.path, ".history");
+        super::history_file::read(&path, &self.trust, self.new_file_owner(), user)
+    }
+
+    /// Replaces `user`'s refresh history; the side file is created 0600, owned like the
+    /// token file.
+    pub fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
+        let path = sibling(&self.path, ".history");
+        super::history_file::write(&path, &self.trust, self.new_file_owner(), user, encoded)
+    }
+
+    /// Whether another holder has `user`'s refresh lock now: one try, released at once. A
+    /// store that never made a lock file has no holder.
+    pub fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+        let path = file_locks::users_lock_path(&sibling(&self.path, ".locks"));
+        if !path.exists() {
+            return Ok(crate::history::LockState::Free);
+        }
+        let file = file_locks::open_lock_file(&path, &self.trust, None)?;
+        match file_locks::try_lock_user(&file, user) {
+            Ok(true) => Ok(crate::history::LockState::Free),
+            Ok(false) => Ok(crate::history::LockState::Held {
+                held_for: None,
+                expires_in: None,
+            }),
+            Err(e) => Err(Error::store_io("lock", &path, &e)),
+        }
     }
 }
 

@@ -103,6 +103,15 @@ pub enum Command {
     /// list stored users, expiry and data centre (tokens redacted)
     #[command(before_help = text::USERS)]
     Users,
+    /// each user's tokens, last refresh, refresh cap, failures and lock; the store's health
+    #[command(before_help = text::STATUS)]
+    Status(UserArgs),
+    /// a monitoring check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, one line of text
+    #[command(before_help = text::CHECK)]
+    Check(CheckArgs),
+    /// print the tokens' figures in Prometheus' text format
+    #[command(before_help = text::METRICS)]
+    Metrics(MetricsArgs),
     /// print the URL to send a person to for consent
     #[command(before_help = text::AUTHORIZE_URL)]
     AuthorizeUrl(AuthorizeUrlArgs),
@@ -157,6 +166,25 @@ pub struct UserArgs {
     /// the stored user (default: currentUserEmail, else the only stored user)
     #[arg(long, value_name = "EMAIL")]
     pub user: Option<String>,
+}
+
+/// `check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// check only this user (default: every stored user)
+    #[arg(long, value_name = "EMAIL")]
+    pub user: Option<String>,
+    /// access-token life below which a failing refresh is a warning (default 300)
+    #[arg(long = "min-ttl", value_name = "SECS", value_parser = parse::seconds)]
+    pub min_ttl_secs: Option<u64>,
+}
+
+/// `metrics`.
+#[derive(Args, Debug)]
+pub struct MetricsArgs {
+    /// leave out the user label (sums and worst values over users instead)
+    #[arg(long)]
+    pub no_user_labels: bool,
 }
 
 /// `revoke`.

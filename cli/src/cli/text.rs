@@ -119,6 +119,31 @@ The JSON format records the data centre that issued each user's tokens; for entr
 do not (the SDK format), the configured one is shown, marked `(configured)`: that is
 where their refreshes go.";
 
+/// `status`' details.
+pub const STATUS: &str = "\
+Shows each stored user (or --user): the access token's time left, whether a refresh token
+is stored and when it was issued, data centre and scope, the last refresh (when, on which
+host and process, how long it took), refreshes in the last 10 minutes against Zoho's cap of
+10, failures in a row and the last error's kind, and whether the refresh lock is held now;
+then the store: where, reachable, round trip. --json prints one JSON object per line (the
+store first). Tokens are never shown. See docs/operations.md.";
+
+/// `check`'s details.
+pub const CHECK: &str = "\
+A monitoring-plugin check (Nagios, Icinga, cron, a container health check): one line
+`ZOHO-OAUTH STATE - text | perfdata` and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+CRITICAL: a refresh token is gone or refused (revoked), refreshes keep failing (3 in a row),
+or the store is unreachable. WARNING: a user made 8 or more of Zoho's 10 refreshes per 10
+minutes, or its access token has less than --min-ttl left and its last refresh failed.";
+
+/// `metrics`' details.
+pub const METRICS: &str = "\
+Prints the store's and users' figures in Prometheus' text format, for node_exporter's
+textfile collector (zoho-oauth metrics > /var/lib/node_exporter/zoho_oauth.prom.tmp && mv ...):
+zoho_oauth_refreshes_total, zoho_oauth_refresh_failures_total{kind},
+zoho_oauth_access_token_expiry_seconds, zoho_oauth_lock_wait_seconds,
+zoho_oauth_store_round_trip_seconds and more. --no-user-labels drops the user label.";
+
 /// `authorize-url`'s details.
 pub const AUTHORIZE_URL: &str = "\
 Prints the authorization URL for the configured client and redirect URI, for a manual flow:

@@ -13,6 +13,7 @@
 mod call;
 mod deadline;
 mod errors;
+mod history;
 mod lock;
 pub mod oauthtoken;
 mod rows;
@@ -28,6 +29,7 @@ use std::time::Duration;
 use mysql::TxOpts;
 use mysql::prelude::Queryable;
 
+pub use history::SideTable;
 pub use settings::{Bounds, MysqlSettings};
 
 use super::{LockGuard, RefreshSave, TokenStore, find_user};
@@ -40,6 +42,8 @@ use schema::Limits;
 /// The token table on a MySQL or MariaDB server.
 pub struct MysqlStore {
     settings: MysqlSettings,
+    /// The refresh histories' side table.
+    history: SideTable,
     /// The column sizes, read once on first use.
     limits: Mutex<Option<Limits>>,
     select_user: String,
@@ -76,6 +80,7 @@ impl MysqlStore {
                 "DELETE FROM {table} WHERE useridentifier = ? AND CONVERT(useridentifier USING utf8mb4) COLLATE utf8mb4_bin = ?"
             ),
             insert: format!("INSERT INTO {table} ({columns}) VALUES (?, ?, ?, ?)"),
+            history: SideTable::of(&settings),
             settings,
             limits: Mutex::new(None),
         }
@@ -97,6 +102,12 @@ impl MysqlStore {
             *limits = None;
         }
         Ok(statements)
+    }
+
+    /// Creates the refresh histories' side table when it does not exist; returns the
+    /// statement.
+    pub fn create_history_table(&self) -> Result<String> {
+        self.history.create(&self.settings)
     }
 
     /// The column sizes, read from the server on first use.
@@ -221,8 +232,12 @@ impl TokenStore for MysqlStore {
         Ok(deleted > 0)
     }
 
+    /// Checks the token table; creates the history side table when it can (a user without
+    /// the right goes without history, never without a consent).
     fn prepare(&self) -> Result<()> {
-        self.read_limits().map(drop)
+        self.read_limits()?;
+        let _ = self.history.create(&self.settings);
+        Ok(())
     }
 
     fn list(&self) -> Result<Vec<Tokens>> {
@@ -237,6 +252,18 @@ impl TokenStore for MysqlStore {
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
         lock::lock_guard(&self.settings, user, wait)
+    }
+
+    fn read_history(&self, user: &str) -> Result<Option<String>> {
+        self.history.read(&self.settings, user)
+    }
+
+    fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
+        self.history.write(&self.settings, user, encoded)
+    }
+
+    fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+        history::probe_lock(&self.settings, user)
     }
 
     fn describe(&self) -> String {

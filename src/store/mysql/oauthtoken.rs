@@ -32,6 +32,8 @@ pub use super::schema::{
 /// The SDK's `oauthtoken` table as a token store.
 pub struct OauthtokenStore {
     settings: MysqlSettings,
+    /// The refresh histories' side table.
+    history: super::SideTable,
     new_row: SdkRow,
     select_all: String,
     select_all_locked: String,
@@ -75,9 +77,16 @@ impl OauthtokenStore {
             max_id: format!(
                 "SELECT COALESCE(MAX(CAST(id AS UNSIGNED)), 0) + 1 FROM {table} FOR UPDATE"
             ),
+            history: super::SideTable::of(&settings),
             settings,
             new_row,
         }
+    }
+
+    /// Creates the refresh histories' side table when it does not exist; returns the
+    /// statement.
+    pub fn create_history_table(&self) -> Result<String> {
+        self.history.create(&self.settings)
     }
 
     /// Creates the table when it does not exist.
@@ -259,11 +268,14 @@ impl TokenStore for OauthtokenStore {
         })?
     }
 
+    /// Checks the table; creates the history side table when it can.
     fn prepare(&self) -> Result<()> {
         let select_none = format!("{} LIMIT 0", self.select_all);
         call::run(&self.settings, "check the oauthtoken table", |conn| {
             conn.query_drop(&select_none)
-        })
+        })?;
+        let _ = self.history.create(&self.settings);
+        Ok(())
     }
 
     fn delete(&self, user: &str) -> Result<bool> {
@@ -289,6 +301,18 @@ impl TokenStore for OauthtokenStore {
 
     fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
         lock::lock_guard(&self.settings, user, wait)
+    }
+
+    fn read_history(&self, user: &str) -> Result<Option<String>> {
+        self.history.read(&self.settings, user)
+    }
+
+    fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
+        self.history.write(&self.settings, user, encoded)
+    }
+
+    fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+        super::history::probe_lock(&self.settings, user)
     }
 
     fn describe(&self) -> String {

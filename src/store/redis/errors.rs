@@ -34,7 +34,7 @@ pub(super) fn from_redis(what: &str, server: &str, bound: Duration, e: &RedisErr
             ErrorKind::StoreIo,
             format!("cannot {what}: the Redis user of redis_url may not run the commands zoho-oauth needs at {server}"),
         )
-        .with_hint("grant the user INFO TYPE GET SET DEL SADD SREM SMEMBERS SSCAN MGET PEXPIRE EVALSHA SCRIPT|LOAD, on the key prefix (~prefix*)");
+        .with_hint("grant the user INFO TYPE GET SET DEL SADD SREM SMEMBERS SSCAN MGET PEXPIRE EVALSHA SCRIPT|LOAD (and PTTL for zoho-oauth status), on the key prefix (~prefix*)");
     }
     if e.kind() == RedisKind::Io && e.to_string().to_lowercase().contains("certificate") {
         return Error::new(

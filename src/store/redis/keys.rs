@@ -7,6 +7,7 @@
 //! | `<prefix>ci:<lowercased id>` | set | identifiers with `@` that fold to this one |
 //! | `<prefix>lock:<id>` | string, PX lease | the owner of the refresh lease |
 //! | `<prefix>failed:<id>` | string, PX lease | epoch ms of the last transient refresh failure |
+//! | `<prefix>history:<id>` | string | the user's refresh history ([`crate::history`], JSON, bounded) |
 //!
 //! `<id>` is the identifier percent-encoded: ASCII letters, digits and `@._+-` stay as they
 //! are, every other byte of its UTF-8 becomes `%XX`. The encoding is one-to-one, so two
@@ -58,6 +59,11 @@ impl Keys {
     /// The key recording `user`'s last transient refresh failure.
     pub(super) fn failed(&self, user: &str) -> String {
         self.with("failed:", user)
+    }
+
+    /// The key holding `user`'s refresh history.
+    pub(super) fn history(&self, user: &str) -> String {
+        self.with("history:", user)
     }
 
     fn with(&self, kind: &str, user: &str) -> String {

@@ -316,12 +316,56 @@ impl TokenStore for RedisStore {
         })
     }
 
+    fn read_history(&self, user: &str) -> Result<Option<String>> {
+        let key = self.inner.keys.history(user);
+        self.run("read the refresh history", |call| {
+            call.query(cmd("GET").arg(&key))
+        })
+    }
+
+    /// Kept without expiry: a user's history is as long-lived as its tokens, and bounded.
+    fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
+        let key = self.inner.keys.history(user);
+        self.run("record the refresh history", |call| {
+            call.query::<()>(cmd("SET").arg(&key).arg(encoded))
+        })
+    }
+
+    /// `PTTL` of the user's lease: held while it lives; held for the lease less what is
+    /// left (leases are never extended).
+    fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+        let key = self.inner.keys.lock(user);
+        let left: i64 = self.run("look at the refresh lock", |call| {
+            call.query(cmd("PTTL").arg(&key))
+        })?;
+        Ok(lease_state(left, self.inner.lease))
+    }
+
     fn describe(&self) -> String {
         format!(
             "Redis {} (key prefix {})",
             self.inner.conn.described(),
             self.inner.keys.prefix()
         )
+    }
+}
+
+/// What a lease's `PTTL` (`left` ms; -2 no key, -1 no expiry) says about the lock.
+fn lease_state(left: i64, lease: Duration) -> crate::history::LockState {
+    use crate::history::LockState;
+    match u64::try_from(left) {
+        Err(_) if left == -2 => LockState::Free,
+        Err(_) => LockState::Held {
+            held_for: None,
+            expires_in: None,
+        },
+        Ok(ms) => {
+            let expires_in = Duration::from_millis(ms);
+            LockState::Held {
+                held_for: lease.checked_sub(expires_in),
+                expires_in: Some(expires_in),
+            }
+        }
     }
 }
 

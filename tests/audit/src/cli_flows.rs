@@ -118,6 +118,7 @@ fn commands(cli: &mut Cli<'_>) -> Result<(), String> {
             &["refresh", "--user", ADA],
         )?;
     }
+    fleet_views(cli, "after-faults")?;
     cli.run("users", &["users"])?;
     cli.run("users-json", &["--json", "users"])?;
     cli.run(
@@ -141,7 +142,26 @@ fn commands(cli: &mut Cli<'_>) -> Result<(), String> {
     cli.run("migrate-to-json", &["migrate", "--to", "json"])?;
     cli.run("revoke", &["revoke", "--user", ADA])?;
     cli.run("revoke-again", &["revoke", "--user", ADA])?;
+    fleet_views(cli, "after-revoke")?;
     cli.run("help", &["--help"])?;
+    Ok(())
+}
+
+/// `status`, `check` and `metrics` (issue 26), in every output form, after refreshes that
+/// worked and failed (their history is kept beside the tokens) and after a revoke.
+fn fleet_views(cli: &mut Cli<'_>, when: &str) -> Result<(), String> {
+    let runs: [(&str, &[&str]); 7] = [
+        ("status", &["status"]),
+        ("status-json", &["--json", "status"]),
+        ("status-user", &["status", "--user", ADA]),
+        ("check", &["check", "--min-ttl", "99999"]),
+        ("check-user", &["check", "--user", ADA]),
+        ("metrics", &["metrics"]),
+        ("metrics-no-users", &["metrics", "--no-user-labels"]),
+    ];
+    for (label, args) in runs {
+        cli.run(&format!("{label}-{when}"), args)?;
+    }
     Ok(())
 }
 

@@ -110,6 +110,12 @@ fn token_file_temporary_and_lock_files_are_0600_from_creation_under_umask_000() 
         for entry in std::fs::read_dir(&locks).unwrap() {
             assert_eq!(mode(&entry.unwrap().path()), 0o600);
         }
+        // The refresh histories' side file (issue 26).
+        store.write_history("u1", "{}").unwrap();
+        assert_eq!(
+            mode(Path::new(&format!("{}.history", file.display()))),
+            0o600
+        );
     }
     let log = dir.path().join("ZCRMClientLibrary.log");
     SdkLog::new(Some(log.clone())).write(Level::Info, "line", 0);
@@ -193,6 +199,9 @@ fn symlinks_at_the_lock_and_log_paths_are_not_followed() {
     std::os::unix::fs::symlink(&victim, dir.path().join("zcrm_oauthtokens.txt.lock")).unwrap();
     let e = store.save(&tokens("ada@example.com", 1)).unwrap_err();
     assert_eq!(e.kind(), zoho_oauth::ErrorKind::StoreIo);
+    std::os::unix::fs::symlink(&victim, dir.path().join("zcrm_oauthtokens.txt.history")).unwrap();
+    assert!(store.write_history("ada@example.com", "{}").is_err());
+    assert_eq!(store.read_history("ada@example.com").ok().flatten(), None);
     let log = dir.path().join("ZCRMClientLibrary.log");
     std::os::unix::fs::symlink(&victim, &log).unwrap();
     SdkLog::new(Some(log)).write(Level::Severe, "must not land in the victim", 0);
