@@ -20,7 +20,7 @@ pub fn status(args: &UserArgs, settings: &Settings, out: Output) -> Result<(), F
     let configured = settings
         .config_without_secret()
         .ok()
-        .map(|c| c.accounts_url().to_string());
+        .map(|c| c.identity().server().url().to_string());
     let dc = |u: &UserStatus| match (u.accounts_url.as_deref(), configured.as_deref()) {
         (Some(url), _) => Some(servers::label(url)),
         (None, Some(url)) => Some(format!("{} (configured)", servers::label(url))),
