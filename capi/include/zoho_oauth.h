@@ -428,6 +428,19 @@ zoho_result zoho_client_authorization_url(const zoho_client *client,
                                           const char *state,
                                           char **out_url);
 
+// Surveys the client's token store (every user's tokens and refresh history, the store's
+// reachability and round trip) and copies the figures, in Prometheus' text exposition
+// format (the same text `zoho-oauth metrics` prints; the metrics are listed in
+// `docs/operations.md`), into a new string (`*out_text`), freed with `zoho_string_free`.
+// `user_labels` false leaves the `user` label out (privacy, cardinality). No figure holds a
+// secret or a token. An unreachable store is not an error: its figures say so
+// (`zoho_oauth_store_up 0`).
+//
+// # Safety
+//
+// `client` must be NULL or a live `zoho_client`; `out_text` NULL or a writable `char *`.
+zoho_result zoho_client_metrics(const zoho_client *client, bool user_labels, char **out_text);
+
 // The stable name of a result code (`"ok"`, `"invalid_code"`, `"store_corrupt"`, ...), the
 // same text as the Rust `ErrorKind::name()`; `"unknown"` for a number that is not a
 // `zoho_result`. Takes a plain integer so any value is safe to pass.

@@ -30,7 +30,7 @@ pub struct zoho_client {
 /// # Safety
 ///
 /// `client`, when not NULL, must be a live `zoho_client` that outlives `'a`.
-unsafe fn client_ref<'a>(client: *const zoho_client) -> Result<&'a OAuthClient> {
+pub(crate) unsafe fn client_ref<'a>(client: *const zoho_client) -> Result<&'a OAuthClient> {
     // SAFETY: the caller's contract.
     unsafe { client.as_ref() }
         .map(|c| &c.inner)

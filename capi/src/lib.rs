@@ -30,6 +30,7 @@ mod last_error;
 
 mod client;
 mod config;
+mod fleet;
 mod remedy;
 mod result;
 mod stats;

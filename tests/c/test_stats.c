@@ -1,7 +1,8 @@
 /* This process's counters through the C API (issue 26): zoho_process_stats fills a
  * caller-provided struct that says its size; the counters move with the calls (a store read
  * then calls served from memory, a refresh with its lock, errors by kind); a too-small size
- * or NULL writes nothing; a forked child starts from zero. Needs EMULATOR_URL. */
+ * or NULL writes nothing; a forked child starts from zero. The fleet's figures of the
+ * client's store (zoho_client_metrics) in Prometheus' text format. Needs EMULATOR_URL. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
@@ -106,6 +107,34 @@ static void refresh_and_errors(zoho_client *client) {
     CHECK(errors_total(&c) - errors_total(&b) == 1);
 }
 
+/* The fleet's figures for the client's store (zoho_client_metrics): the store is up, the
+ * user's refresh is counted under its label (left out when asked), and no token shows. */
+static void fleet_metrics(zoho_client *client) {
+    char *text = NULL;
+    EXPECT_RC(zoho_client_metrics(client, true, NULL), ZOHO_RESULT_NULL_ARGUMENT);
+    EXPECT_RC(zoho_client_metrics(NULL, true, &text), ZOHO_RESULT_NULL_ARGUMENT);
+    EXPECT_OK(zoho_client_metrics(client, true, &text));
+    CHECK(text != NULL && strstr(text, "\nzoho_oauth_store_up 1\n") != NULL);
+    CHECK(text != NULL && strstr(text, "# TYPE zoho_oauth_refreshes_total counter") != NULL);
+    CHECK(text != NULL && strstr(text, "zoho_oauth_refreshes_total{user=\"" TEST_USER "\"} 1") != NULL);
+    zoho_tokens *t = NULL;
+    char *access = NULL, *refresh = NULL;
+    EXPECT_OK(zoho_client_get_tokens(client, TEST_USER, &t));
+    EXPECT_OK(zoho_tokens_access_token(t, &access));
+    EXPECT_OK(zoho_tokens_refresh_token(t, &refresh));
+    CHECK(text != NULL && access != NULL && strstr(text, access) == NULL);
+    CHECK(text != NULL && refresh != NULL && strstr(text, refresh) == NULL);
+    CHECK(text != NULL && strstr(text, TEST_CLIENT_SECRET) == NULL);
+    zoho_string_free(access);
+    zoho_string_free(refresh);
+    zoho_tokens_free(t);
+    zoho_string_free(text);
+    text = NULL;
+    EXPECT_OK(zoho_client_metrics(client, false, &text));
+    CHECK(text != NULL && strstr(text, "user=") == NULL && strstr(text, "zoho_oauth_store_up 1") != NULL);
+    zoho_string_free(text);
+}
+
 /* A forked child starts from zero and counts its own call; the parent does not see it. */
 static void fork_starts_from_zero(zoho_client *client) {
     zoho_stats before = now();
@@ -148,6 +177,7 @@ int main(void) {
     free(grant);
     read_then_memory(dir);
     refresh_and_errors(client);
+    fleet_metrics(client);
     fork_starts_from_zero(client);
     zoho_client_free(client);
     t_rmtree(dir);
