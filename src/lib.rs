@@ -41,6 +41,7 @@ mod error;
 pub mod log;
 pub mod policy;
 pub mod redirect;
+pub mod seal;
 mod secret;
 pub mod store;
 pub mod token;

@@ -26,6 +26,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "lock_timeout_secs",
     "store_timeout_secs",
     "token_base_dir",
+    "token_encryption",
+    "token_encryption_key_file",
+    "token_encryption_key",
 ];
 
 /// Whether [`crate::Config::from_pairs`] reads `key`: one of [`KNOWN_KEYS`] or

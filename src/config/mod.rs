@@ -11,6 +11,7 @@ mod accounts_url;
 mod builders;
 mod choice;
 mod crm;
+mod encryption;
 mod identity;
 mod keys;
 mod pairs;
@@ -29,6 +30,7 @@ use crate::secret::Secret;
 pub use accounts_url::{trusted_accounts_url, validate_accounts_url};
 pub use choice::{JSON_TOKEN_FILE_NAME, SDK_TOKEN_FILE_NAME, StoreChoice, StoreFormat};
 pub use crm::{CrmDefaults, SDK_LOG_FILE_NAME};
+pub use encryption::{EncryptionMode, EncryptionSettings, KEY_FILE_ENV};
 pub use identity::{AccountsServer, ClientIdentity};
 pub use keys::{KNOWN_KEYS, all_keys, is_known_key};
 pub use policy::Policy;
@@ -54,6 +56,7 @@ pub struct Config {
     policy: Policy,
     store: StoreChoice,
     crm: CrmDefaults,
+    encryption: EncryptionSettings,
 }
 
 impl Config {
@@ -82,6 +85,7 @@ impl Config {
             policy: Policy::default(),
             store: StoreChoice::default(),
             crm: CrmDefaults::default(),
+            encryption: EncryptionSettings::default(),
         }
     }
 
@@ -103,6 +107,17 @@ impl Config {
     /// The CRM defaults.
     pub fn crm(&self) -> &CrmDefaults {
         &self.crm
+    }
+
+    /// The encryption at rest of stored tokens (`token_encryption*`; see `crate::seal`).
+    pub fn encryption(&self) -> &EncryptionSettings {
+        &self.encryption
+    }
+
+    /// Sets the encryption at rest of stored tokens.
+    pub fn with_encryption(mut self, encryption: EncryptionSettings) -> Config {
+        self.encryption = encryption;
+        self
     }
 
     /// The client ID from Zoho's API console (`1000.XXXX`).

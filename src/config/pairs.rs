@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::crm::strip_scheme;
 use super::store::{self, STORE_KEYS, StoreKind};
-use super::{Config, StoreFormat, token_path};
+use super::{Config, EncryptionSettings, StoreFormat, token_path};
 use crate::datacentre::DataCentre;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
@@ -65,6 +65,7 @@ fn with_optional_keys(config: Config, map: &BTreeMap<String, String>) -> Result<
     let config = with_identity_keys(config, map)?;
     let config = with_policy_keys(config, map)?;
     let config = with_store_keys(config, map)?;
+    let config = with_encryption_keys(config, map)?;
     config.validate()?;
     Ok(config)
 }
@@ -151,6 +152,17 @@ fn with_store_keys(mut config: Config, map: &BTreeMap<String, String>) -> Result
         }
     }
     Ok(config)
+}
+
+/// `token_encryption`, `token_encryption_key_file` and `token_encryption_key`.
+fn with_encryption_keys(config: Config, map: &BTreeMap<String, String>) -> Result<Config> {
+    let get = |key| optional(map, key);
+    let encryption = EncryptionSettings::from_values(
+        get("token_encryption"),
+        get("token_encryption_key_file"),
+        get("token_encryption_key"),
+    )?;
+    Ok(config.with_encryption(encryption))
 }
 
 fn parse_flag(value: &str) -> bool {

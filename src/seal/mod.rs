@@ -1,0 +1,92 @@
+//! Tokens encrypted at rest (opt-in): the one place where the built-in stores get sealing.
+//!
+//! [`crate::store::open`] wraps every store it opens in [`Sealed`], which opens the values
+//! it reads and, with `token_encryption=on`, seals the values it writes: the access and the
+//! refresh token, each with XChaCha20-Poly1305, a fresh random nonce, and associated data
+//! binding it to its user and field, written as `zoe1.<key id>.<base64url>`
+//! ([`keyring`]). Nothing a store needs in clear to find a row (the user) is sealed, so
+//! every store keeps the sealed text as it keeps a token.
+//!
+//! Keys ([`key`]): `token_encryption_key_file` (comma-separated, first one sealing, every
+//! one opening), else the environment variable [`crate::config::KEY_FILE_ENV`], then
+//! `token_encryption_key` values. [`rekey`] reseals every user with the first key.
+
+pub mod key;
+pub mod keyring;
+pub mod rekey;
+mod store;
+
+use std::path::PathBuf;
+
+pub use key::{Key, KeyId};
+pub use keyring::{Field, Keyring};
+pub use store::Sealed;
+
+use crate::config::{Config, EncryptionMode, KEY_FILE_ENV};
+use crate::error::{Error, ErrorKind, Result};
+
+/// The keys `config` names, loaded and checked: the key files (or, when the configuration
+/// names none, those in [`KEY_FILE_ENV`]), then the key values.
+pub fn keyring_of(config: &Config) -> Result<Keyring> {
+    let settings = config.encryption();
+    let mut files: Vec<PathBuf> = settings.key_files().to_vec();
+    if files.is_empty() {
+        files = env_key_files();
+    }
+    let mut keys = files
+        .iter()
+        .map(|p| Key::load(p))
+        .collect::<Result<Vec<_>>>()?;
+    for value in settings.key_values() {
+        keys.push(Key::from_value(value)?);
+    }
+    Keyring::new(keys)
+}
+
+/// The key files the environment names ([`KEY_FILE_ENV`], comma-separated).
+fn env_key_files() -> Vec<PathBuf> {
+    std::env::var(KEY_FILE_ENV)
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The mode in force for `config` with `keys`: `token_encryption` when given (`on` or
+/// `read` without a key is an [`ErrorKind::ConfigMissing`] error), else `on` with a key and
+/// `off` without.
+pub fn mode_of(config: &Config, keys: &Keyring) -> Result<EncryptionMode> {
+    let has_key = keys.sealing_id().is_some();
+    match config.encryption().requested_mode() {
+        Some(EncryptionMode::Off) => Ok(EncryptionMode::Off),
+        Some(mode) if !has_key => Err(Error::new(
+            ErrorKind::ConfigMissing,
+            format!(
+                "token_encryption={} needs a key: token_encryption_key_file (or {KEY_FILE_ENV}) is not set",
+                mode.name()
+            ),
+        )
+        .with_hint("make a key with `zoho-oauth keygen PATH` and set token_encryption_key_file to PATH")),
+        Some(mode) => Ok(mode),
+        None if has_key => Ok(EncryptionMode::On),
+        None => Ok(EncryptionMode::Off),
+    }
+}
+
+/// `store` as [`crate::store::open`] hands it out: wrapped in [`Sealed`] with the keys and
+/// mode `config` gives. With encryption off, the keys are dropped, so a sealed value read
+/// is an error naming its key id rather than a token sent to Zoho.
+pub fn seal_store<S: crate::store::TokenStore>(config: &Config, store: S) -> Result<Sealed<S>> {
+    let keys = keyring_of(config)?;
+    let mode = mode_of(config, &keys)?;
+    let keys = if mode == EncryptionMode::Off {
+        Keyring::default()
+    } else {
+        keys
+    };
+    Ok(Sealed::new(store, keys, mode))
+}
