@@ -130,21 +130,21 @@ pub fn encode(tokens: &Tokens, limits: &Limits) -> Result<(String, String, Strin
     let refresh = tokens.refresh_token.as_ref().map_or("", |r| r.expose());
     if !limits.user.fits(user) {
         return Err(too_long(
-            "the user identifier",
+            "the user identifier (column useridentifier)",
             limits.user.length(user),
             limits.user.max,
         ));
     }
     if !limits.access.fits(access) {
         return Err(too_long(
-            "the access token",
+            "the access token (column accesstoken)",
             limits.access.length(access),
             limits.access.max,
         ));
     }
     if !limits.refresh.fits(refresh) {
         return Err(too_long(
-            "the refresh token",
+            "the refresh token (column refreshtoken)",
             limits.refresh.length(refresh),
             limits.refresh.max,
         ));
