@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 pub use key::{Key, KeyId};
 pub use keyring::{Field, Keyring};
-pub use store::Sealed;
+pub use store::{Sealed, Sealer};
 
 use crate::config::{Config, EncryptionMode, KEY_FILE_ENV};
 use crate::error::{Error, ErrorKind, Result};
@@ -77,16 +77,31 @@ pub fn mode_of(config: &Config, keys: &Keyring) -> Result<EncryptionMode> {
     }
 }
 
-/// `store` as [`crate::store::open`] hands it out: wrapped in [`Sealed`] with the keys and
-/// mode `config` gives. With encryption off, the keys are dropped, so a sealed value read
-/// is an error naming its key id rather than a token sent to Zoho.
-pub fn seal_store<S: crate::store::TokenStore>(config: &Config, store: S) -> Result<Sealed<S>> {
+/// How `config` seals and opens values ([`keyring_of`], [`mode_of`]). With encryption off,
+/// the keys are dropped, so a sealed value read is an error naming its key id rather than
+/// a token sent to Zoho.
+pub fn sealer_of(config: &Config) -> Result<Sealer> {
     let keys = keyring_of(config)?;
     let mode = mode_of(config, &keys)?;
-    let keys = if mode == EncryptionMode::Off {
-        Keyring::default()
-    } else {
-        keys
+    if mode == EncryptionMode::Off {
+        return Ok(Sealer::new(Keyring::default(), mode));
+    }
+    Ok(Sealer::new(keys, mode))
+}
+
+/// A sealer that opens values with every key `config` names, whatever its mode, and
+/// writes in clear: the source side of a migration.
+pub fn reading_sealer_of(config: &Config) -> Result<Sealer> {
+    let keys = keyring_of(config)?;
+    let mode = match keys.sealing_id() {
+        Some(_) => EncryptionMode::Read,
+        None => EncryptionMode::Off,
     };
-    Ok(Sealed::new(store, keys, mode))
+    Ok(Sealer::new(keys, mode))
+}
+
+/// `store` as [`crate::store::open`] hands it out: wrapped in [`Sealed`] with the
+/// [`sealer_of`] `config`.
+pub fn seal_store<S: crate::store::TokenStore>(config: &Config, store: S) -> Result<Sealed<S>> {
+    Ok(Sealed::new(store, sealer_of(config)?))
 }

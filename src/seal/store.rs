@@ -11,24 +11,20 @@ use crate::secret::Secret;
 use crate::store::{Fingerprint, LockGuard, RefreshSave, StoreDefaults, TokenStore};
 use crate::token::Tokens;
 
-/// A store whose token values are sealed at rest (see the module `crate::seal`).
-pub struct Sealed<S> {
-    inner: S,
+/// How values are sealed and opened: the keys and the mode, without a store (a migration
+/// seals entries for a file it writes whole).
+#[derive(Clone, Debug)]
+pub struct Sealer {
     keys: Keyring,
     mode: EncryptionMode,
 }
 
-impl<S: TokenStore> Sealed<S> {
-    /// `inner` with values opened by `keys` and, in [`EncryptionMode::On`], sealed with
-    /// its first key. In [`EncryptionMode::Off`], `keys` is empty and a sealed value read
-    /// is an error naming its key id.
-    pub fn new(inner: S, keys: Keyring, mode: EncryptionMode) -> Sealed<S> {
-        Sealed { inner, keys, mode }
-    }
-
-    /// The store underneath, which sees the sealed values.
-    pub fn inner(&self) -> &S {
-        &self.inner
+impl Sealer {
+    /// Values opened by `keys` and, in [`EncryptionMode::On`], sealed with its first key.
+    /// In [`EncryptionMode::Off`], `keys` should be empty: a sealed value read is then an
+    /// error naming its key id.
+    pub fn new(keys: Keyring, mode: EncryptionMode) -> Sealer {
+        Sealer { keys, mode }
     }
 
     /// The keys.
@@ -41,8 +37,8 @@ impl<S: TokenStore> Sealed<S> {
         self.mode
     }
 
-    /// `stored` (as read from the inner store) with its values opened, under the user it is
-    /// stored under (the associated data). Values in clear pass as they are.
+    /// `stored` (as a store keeps it) with its values opened, under the user it is stored
+    /// under (the associated data). Values in clear pass as they are.
     pub fn open_tokens(&self, stored: &Tokens) -> Result<Tokens> {
         let user = stored.user_or_empty();
         let mut opened = stored.clone();
@@ -64,7 +60,7 @@ impl<S: TokenStore> Sealed<S> {
         Ok(opened)
     }
 
-    /// `tokens` as this store writes them: sealed with the first key in
+    /// `tokens` as a store keeps them: sealed with the first key in
     /// [`EncryptionMode::On`], in clear otherwise.
     pub fn seal_tokens(&self, tokens: &Tokens) -> Result<Tokens> {
         if self.mode != EncryptionMode::On {
@@ -77,6 +73,59 @@ impl<S: TokenStore> Sealed<S> {
             sealed.refresh_token = Some(self.keys.seal(user, Field::Refresh, refresh)?);
         }
         Ok(sealed)
+    }
+
+    /// Every one of `entries` opened ([`Sealer::open_tokens`]).
+    pub fn open_all(&self, entries: &[Tokens]) -> Result<Vec<Tokens>> {
+        entries.iter().map(|t| self.open_tokens(t)).collect()
+    }
+
+    /// Every one of `entries` sealed ([`Sealer::seal_tokens`]).
+    pub fn seal_all(&self, entries: &[Tokens]) -> Result<Vec<Tokens>> {
+        entries.iter().map(|t| self.seal_tokens(t)).collect()
+    }
+}
+
+/// A store whose token values are sealed at rest (see the module `crate::seal`).
+pub struct Sealed<S> {
+    inner: S,
+    sealer: Sealer,
+}
+
+impl<S: TokenStore> Sealed<S> {
+    /// `inner` with values opened and sealed by `sealer`.
+    pub fn new(inner: S, sealer: Sealer) -> Sealed<S> {
+        Sealed { inner, sealer }
+    }
+
+    /// The store underneath, which sees the sealed values.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    /// How values are sealed and opened.
+    pub fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &Keyring {
+        self.sealer.keys()
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> EncryptionMode {
+        self.sealer.mode()
+    }
+
+    /// See [`Sealer::open_tokens`].
+    pub fn open_tokens(&self, stored: &Tokens) -> Result<Tokens> {
+        self.sealer.open_tokens(stored)
+    }
+
+    /// See [`Sealer::seal_tokens`].
+    pub fn seal_tokens(&self, tokens: &Tokens) -> Result<Tokens> {
+        self.sealer.seal_tokens(tokens)
     }
 
     /// The entry stored under exactly `user` as the inner store keeps it (sealed), with
@@ -113,7 +162,7 @@ impl<S: TokenStore> TokenStore for Sealed<S> {
     /// still holds the very sealed refresh token read (its own check, one step against
     /// other writers): a value that does not open is never overwritten.
     fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
-        if self.mode == EncryptionMode::Off {
+        if self.mode() == EncryptionMode::Off {
             return self.inner.save_refreshed(fresh, used_refresh);
         }
         let Some(user) = fresh.user.as_deref() else {
