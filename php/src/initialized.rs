@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use zoho_oauth::{Config, OAuthClient};
 
 /// Keys whose values `getAllConfigs()` shows as `[redacted]`.
-const SECRET_KEYS: [&str; 2] = ["client_secret", "db_password"];
+const SECRET_KEYS: [&str; 3] = ["client_secret", "db_password", "token_encryption_key"];
 
 /// Where tokens are kept, chosen as the SDK chooses (a path wins over a custom class).
 #[derive(Clone, Debug, PartialEq, Eq)]
