@@ -57,32 +57,6 @@ fn with_keys(config: Config, keys: &[&Path]) -> Config {
     config.with_encryption(enc)
 }
 
-/// Every 8-character window of every token of `tokens`.
-fn fragments(tokens: &[Tokens]) -> Vec<String> {
-    let mut out = Vec::new();
-    for t in tokens {
-        let mut values = vec![t.access_token.expose().to_string()];
-        values.extend(t.refresh_token.iter().map(|r| r.expose().to_string()));
-        for v in values {
-            let chars: Vec<char> = v.chars().collect();
-            for w in chars.windows(8) {
-                out.push(w.iter().collect());
-            }
-        }
-    }
-    out
-}
-
-/// Asserts that no fragment of `tokens` is in `text`.
-pub fn assert_no_fragment(text: &str, tokens: &[Tokens], what: &str) {
-    for f in fragments(tokens) {
-        assert!(
-            !text.contains(&f),
-            "{what} holds the fragment {f:?} of a token"
-        );
-    }
-}
-
 /// Consents ADA and BOB through a client of `config`; returns their tokens.
 fn consent_both(env: &TestEnv, config: &Config) -> Vec<Tokens> {
     let client = env.client_for(config.clone());
@@ -107,7 +81,7 @@ fn no_token_nor_fragment_is_in_any_token_file_and_refreshes_still_work() {
         let config = with_keys(config, &[&key]);
         let issued = consent_both(&env, &config);
         let text = std::fs::read_to_string(store_file(&config)).unwrap();
-        assert_no_fragment(&text, &issued, name);
+        common::assert_no_token_fragment(&text, &issued, name);
         assert!(text.contains(&format!("zoe1.{id}.")), "{name}: {text}");
         // A fresh client reads them back; an expired one is refreshed and saved sealed.
         let client = env.client_for(config.clone());
@@ -126,7 +100,7 @@ fn no_token_nor_fragment_is_in_any_token_file_and_refreshes_still_work() {
         let mut all = issued.clone();
         all.push(stored);
         let text = std::fs::read_to_string(store_file(&config)).unwrap();
-        assert_no_fragment(&text, &all, name);
+        common::assert_no_token_fragment(&text, &all, name);
     }
 }
 
@@ -253,7 +227,7 @@ fn turning_encryption_on_and_off_keeps_every_token_readable() {
         2
     );
     let text = std::fs::read_to_string(config.token_file().unwrap()).unwrap();
-    assert_no_fragment(&text, &issued, "sealed by rekey");
+    common::assert_no_token_fragment(&text, &issued, "sealed by rekey");
     let read =
         zoho_oauth::store::open_sealed(&config.clone().with_encryption(mode(EncryptionMode::Read)))
             .unwrap();

@@ -155,20 +155,6 @@ fn id_of(path: &Path) -> String {
     zoho_oauth::seal::Key::load(path).unwrap().id().hex()
 }
 
-fn fragments_absent(text: &str, tokens: &[Tokens], what: &str) {
-    for t in tokens {
-        let mut values = vec![t.access_token.expose().to_string()];
-        values.extend(t.refresh_token.iter().map(|r| r.expose().to_string()));
-        for v in values {
-            let chars: Vec<char> = v.chars().collect();
-            for w in chars.windows(8) {
-                let f: String = w.iter().collect();
-                assert!(!text.contains(&f), "{what} holds the fragment {f:?}");
-            }
-        }
-    }
-}
-
 fn consent_both(env: &TestEnv, config: &Config) -> Vec<Tokens> {
     let client = env.client_for(config.clone());
     [ADA, BOB]
@@ -197,7 +183,7 @@ fn no_token_nor_fragment_is_in_a_dump_and_bad_values_are_loud_and_kept() {
         let config = config_of(&env, &backend, &[&key]);
         let issued = consent_both(&env, &config);
         let dump = (backend.dump)();
-        fragments_absent(&dump, &issued, name);
+        common::assert_no_token_fragment(&dump, &issued, name);
         assert!(dump.contains(&format!("zoe1.{id}.")), "{name}: {dump}");
         common::advance(&env.clock, 3_700);
         let client = env.client_for(config.clone());
@@ -205,7 +191,7 @@ fn no_token_nor_fragment_is_in_a_dump_and_bad_values_are_loud_and_kept() {
         assert_ne!(fresh, issued[0].access_token, "{name}: refreshed");
         let mut seen = issued.clone();
         seen.push(client.store().get(ADA).unwrap().unwrap());
-        fragments_absent(&(backend.dump)(), &seen, name);
+        common::assert_no_token_fragment(&(backend.dump)(), &seen, name);
         bad_values_are_refused(&env, &config, &id, name);
     }
 }

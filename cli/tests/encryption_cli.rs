@@ -57,21 +57,6 @@ fn values(tokens: &[zoho_oauth::Tokens]) -> Vec<(Option<String>, String, String)
         .collect()
 }
 
-fn assert_no_fragment(text: &str, tokens: &[zoho_oauth::Tokens]) {
-    for t in tokens {
-        for v in [
-            t.access_token.expose(),
-            t.refresh_token.as_ref().unwrap().expose(),
-        ] {
-            let chars: Vec<char> = v.chars().collect();
-            for w in chars.windows(8) {
-                let f: String = w.iter().collect();
-                assert!(!text.contains(&f), "fragment {f:?} in {text}");
-            }
-        }
-    }
-}
-
 #[test]
 fn keygen_writes_a_private_new_file_and_never_clobbers_or_follows_a_symlink() {
     let env = Env::start();
@@ -101,7 +86,7 @@ fn sealed_tokens_a_tampered_value_and_a_missing_key_through_the_cli() {
     with_key(&env, keys, &["exchange", "--grant-token", &code]).expect(0);
     let tokens = opened(&env, &[&key], StoreFormat::PhpSdk);
     let text = fs::read_to_string(env.token_file()).unwrap();
-    assert_no_fragment(&text, &tokens);
+    common::assert_no_token_fragment(&text, &tokens, "the token file");
     let run = with_key(&env, keys, &["token", "--user", ADA]).expect(0);
     assert_eq!(run.stdout.trim(), tokens[0].access_token.expose());
     // No key: the error names the user and the key id, and the file is untouched.
@@ -169,7 +154,7 @@ fn rekey_moves_every_user_to_the_new_key_and_migrate_crosses_both_ways() {
     fs::remove_file(env.token_file()).unwrap();
     with_key(&env, keys, &["migrate", "--from", "json", "--to", "php"]).expect(0);
     let text = fs::read_to_string(env.token_file()).unwrap();
-    assert_no_fragment(&text, &clear);
+    common::assert_no_token_fragment(&text, &clear, "the token file");
     assert_eq!(
         values(&opened(&env, &[&new], StoreFormat::PhpSdk)),
         values(&clear)
@@ -177,6 +162,6 @@ fn rekey_moves_every_user_to_the_new_key_and_migrate_crosses_both_ways() {
     let sealed_csv = with_key(&env, keys, &["migrate", "--from", "php", "--to", "csv"]);
     sealed_csv.expect(0);
     let csv = fs::read_to_string(env.token_dir().join("sdk_tokens.txt")).unwrap();
-    assert_no_fragment(&csv, &clear);
+    common::assert_no_token_fragment(&csv, &clear, "the token file");
     assert!(csv.contains(&format!("zoe1.{new_id}.")));
 }

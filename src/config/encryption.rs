@@ -107,22 +107,20 @@ impl EncryptionSettings {
         files: Option<&str>,
         values: Option<&str>,
     ) -> Result<EncryptionSettings> {
-        let list = |v: Option<&str>| -> Vec<String> {
-            v.map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
         Ok(EncryptionSettings {
             mode: mode.map(EncryptionMode::parse).transpose()?,
-            key_files: list(files).into_iter().map(PathBuf::from).collect(),
-            key_values: list(values).into_iter().map(Secret::new).collect(),
+            key_files: split_list(files).map(PathBuf::from).collect(),
+            key_values: split_list(values).map(Secret::new).collect(),
         })
     }
+}
+
+/// The non-blank items of a comma-separated list (key files, key values).
+pub fn split_list(list: Option<&str>) -> impl Iterator<Item = &str> {
+    list.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
 }
 
 impl fmt::Debug for EncryptionSettings {

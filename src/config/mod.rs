@@ -30,7 +30,7 @@ use crate::secret::Secret;
 pub use accounts_url::{trusted_accounts_url, validate_accounts_url};
 pub use choice::{JSON_TOKEN_FILE_NAME, SDK_TOKEN_FILE_NAME, StoreChoice, StoreFormat};
 pub use crm::{CrmDefaults, SDK_LOG_FILE_NAME};
-pub use encryption::{EncryptionMode, EncryptionSettings, KEY_FILE_ENV};
+pub use encryption::{EncryptionMode, EncryptionSettings, KEY_FILE_ENV, split_list};
 pub use identity::{AccountsServer, ClientIdentity};
 pub use keys::{KNOWN_KEYS, all_keys, is_known_key};
 pub use policy::Policy;

@@ -22,7 +22,7 @@ pub use key::{Key, KeyId};
 pub use keyring::{Field, Keyring};
 pub use store::{Sealed, Sealer};
 
-use crate::config::{Config, EncryptionMode, KEY_FILE_ENV};
+use crate::config::{Config, EncryptionMode, KEY_FILE_ENV, split_list};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The keys `config` names, loaded and checked: the key files (or, when the configuration
@@ -45,15 +45,8 @@ pub fn keyring_of(config: &Config) -> Result<Keyring> {
 
 /// The key files the environment names ([`KEY_FILE_ENV`], comma-separated).
 fn env_key_files() -> Vec<PathBuf> {
-    std::env::var(KEY_FILE_ENV)
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from)
-                .collect()
-        })
-        .unwrap_or_default()
+    let value = std::env::var(KEY_FILE_ENV).ok();
+    split_list(value.as_deref()).map(PathBuf::from).collect()
 }
 
 /// The mode in force for `config` with `keys`: `token_encryption` when given (`on` or
