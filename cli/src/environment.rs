@@ -13,6 +13,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("ZOHO_CURRENT_USER_EMAIL", "currentUserEmail"),
     ("ZOHO_SCOPE", "scope"),
     ("ZOHO_DB_PASSWORD", "db_password"),
+    (
+        "ZOHO_OAUTH_TOKEN_ENCRYPTION_KEY_FILE",
+        "token_encryption_key_file",
+    ),
 ];
 
 #[cfg(test)]
