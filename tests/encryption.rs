@@ -278,3 +278,59 @@ fn key_files_others_can_read_are_refused_when_the_store_is_opened() {
     assert!(Key::from_value(&config.encryption().key_values()[0]).is_ok());
     zoho_oauth::store::open(&config).unwrap();
 }
+
+/// A `rekey` that stops part way (here on a value that does not open) leaves every user
+/// readable: those before it under the new key, the rest under the old one, the bad one as it
+/// was; nothing is lost.
+#[test]
+fn a_rekey_that_stops_part_way_loses_nothing() {
+    let env = TestEnv::start();
+    let (old, _) = new_key(env.dir.path(), "old");
+    let (new, _) = new_key(env.dir.path(), "new");
+    let config = env.config().with_token_store_format(StoreFormat::Json);
+    let client = env.client_for(with_keys(config.clone(), &[&old]));
+    let users = ["a@example.com", "b@example.com", "c@example.com"];
+    let issued: Vec<Tokens> = users
+        .iter()
+        .map(|u| client.generate_access_token(&env.grant(u, SCOPES)).unwrap())
+        .collect();
+    // b's sealed refresh token is pasted into c's entry: c no longer opens.
+    let raw = zoho_oauth::store::open_unsealed(&config).unwrap();
+    let mut c = raw.get(users[2]).unwrap().unwrap();
+    let bad = raw.get(users[1]).unwrap().unwrap().refresh_token;
+    c.refresh_token = bad;
+    raw.save(&c).unwrap();
+    let both = with_keys(config.clone(), &[&new, &old]);
+    let store = zoho_oauth::store::open_sealed(&both).unwrap();
+    let e = rekey::rekey(&store, Duration::from_secs(5)).expect_err("c does not open");
+    assert!(e.message().contains(users[2]), "{e}");
+    assert_eq!(
+        raw.get(users[2]).unwrap().unwrap(),
+        c,
+        "the bad value is kept"
+    );
+    let reader = zoho_oauth::store::open(&both).unwrap();
+    for (user, t) in users.iter().zip(&issued).take(2) {
+        let read = reader.get(user).unwrap().unwrap();
+        assert_eq!(read.refresh_token, t.refresh_token, "{user}");
+    }
+}
+
+/// A key file that belongs to another user is refused, as a token file would be.
+#[test]
+fn a_key_file_of_another_user_is_refused() {
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::start();
+    let (key, _) = new_key(env.dir.path(), "k1");
+    let me = std::fs::metadata(&key).unwrap().uid();
+    if me != 0 {
+        eprintln!("skipped: chown needs root");
+        return;
+    }
+    std::os::unix::fs::chown(&key, Some(65534), None).unwrap();
+    let e = zoho_oauth::store::open(&with_keys(env.config(), &[&key]))
+        .err()
+        .expect("refused");
+    assert_eq!(e.kind(), ErrorKind::ConfigInvalid, "{e}");
+    assert!(e.message().contains("not to this process's user"), "{e}");
+}
