@@ -43,6 +43,7 @@ pub mod log;
 pub mod policy;
 mod process_owned;
 pub mod redirect;
+pub mod seal;
 mod secret;
 pub mod stats;
 pub mod store;

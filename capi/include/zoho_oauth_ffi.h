@@ -233,9 +233,13 @@ zoho_result zoho_last_error_take_unsaved_tokens(zoho_tokens **out_tokens);
 //   over `data_centre`), `access_type` (`offline` or `online`);
 // - timing: `connect_timeout_secs`, `timeout_secs`, `refresh_margin_secs` (default 60),
 //   `store_recheck_ms`, `lock_timeout_secs`, `store_timeout_secs`;
-// - CRM defaults: `currentUserEmail`, `sandbox`, `apiBaseUrl`, `applicationLogFilePath`.
+// - CRM defaults: `currentUserEmail`, `sandbox`, `apiBaseUrl`, `applicationLogFilePath`;
+// - encryption at rest (`docs/encryption.md`): `token_encryption` (`on`, `read`, `off`),
+//   `token_encryption_key_file` (key files, the first seals; or the environment variable
+//   `ZOHO_OAUTH_TOKEN_ENCRYPTION_KEY_FILE`), `token_encryption_key`.
 //
-// `client_secret`, `db_password`, `mysql_url` and `redis_url` are secret keys.
+// `client_secret`, `db_password`, `mysql_url`, `redis_url` and `token_encryption_key` are
+// secret keys.
 // Unknown keys are ignored; a repeated key keeps its last value.
 //
 // On `ZOHO_RESULT_OK`, `*out_client` is a new client that the caller frees with

@@ -8,7 +8,8 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::config::{EncryptionSettings, StoreKind};
+use zoho_oauth::seal::Sealed;
 use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::{Config, OAuthClient, Secret, StoreFormat, TokenStore};
 
@@ -26,7 +27,7 @@ const PLACEHOLDER_CLIENT_ID: &str = "unset";
 #[derive(Default)]
 pub struct Built {
     config: OnceCell<Config>,
-    store: OnceCell<Arc<dyn TokenStore>>,
+    store: OnceCell<Arc<Sealed<Arc<dyn TokenStore>>>>,
 }
 
 impl std::fmt::Debug for Built {
@@ -37,6 +38,13 @@ impl std::fmt::Debug for Built {
             .finish()
     }
 }
+
+/// The keys of encryption at rest.
+const ENCRYPTION_KEYS: [&str; 3] = [
+    "token_encryption",
+    "token_encryption_key_file",
+    "token_encryption_key",
+];
 
 impl Settings {
     /// The token file's format.
@@ -75,19 +83,46 @@ impl Settings {
     /// wrong does not stop `users`); it gets the built-in stores' defaults.
     /// Opened once per command: every later call returns the same store.
     pub fn store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
+        Ok(self.sealed_store()?)
+    }
+
+    /// [`Settings::store`] as its concrete type, the sealing layer of the core
+    /// (`zoho_oauth::seal`, the `token_encryption*` keys) around the store (for `rekey`).
+    /// Opened once per command: every later call returns the same store.
+    pub fn sealed_store(&self) -> Result<Arc<Sealed<Arc<dyn TokenStore>>>, Failure> {
         if let Some(store) = self.built.store.get() {
             return Ok(Arc::clone(store));
         }
-        let store = self.open_store()?;
+        let store = Arc::new(self.open_store()?);
         Ok(Arc::clone(self.built.store.get_or_init(|| store)))
     }
 
-    fn open_store(&self) -> Result<Arc<dyn TokenStore>, Failure> {
+    fn open_store(&self) -> Result<Sealed<Arc<dyn TokenStore>>, Failure> {
         if self.names_shared_store() || self.names_sdk_csv() {
-            return Ok(zoho_oauth::store::open(&self.config_without_secret()?)?);
+            return Ok(zoho_oauth::store::open_sealed(
+                &self.config_without_secret()?,
+            )?);
         }
         let file = zoho_oauth::FileStore::in_directory(self.token_dir()?, self.store_format()?)?;
-        Ok(Arc::new(zoho_oauth::store::BuiltIn(file)))
+        let file: Arc<dyn TokenStore> = Arc::new(zoho_oauth::store::BuiltIn(file));
+        let config = self.store_selection()?.with_encryption(self.encryption()?);
+        Ok(zoho_oauth::seal::seal_store(&config, file)?)
+    }
+
+    /// The `token_encryption*` keys alone (so a wrong accounts server does not stop `users`).
+    pub fn encryption(&self) -> Result<EncryptionSettings, Failure> {
+        let mut pairs = vec![
+            ("client_id", "unset"),
+            ("redirect_uri", crate::settings::DEFAULT_REDIRECT_URI),
+        ];
+        for key in ENCRYPTION_KEYS {
+            if let Some(value) = self.other.get(key) {
+                pairs.push((key, value.expose()));
+            }
+        }
+        Ok(Config::from_pairs_without_secret(&pairs)?
+            .encryption()
+            .clone())
     }
 
     /// Whether `token_persistence_path` names the current SDKs' `sdk_tokens.txt`.

@@ -11,6 +11,7 @@ mod dirs;
 mod environment;
 mod exit;
 mod generated;
+mod keygen;
 mod login;
 mod loopback;
 mod man_sections;
@@ -20,7 +21,9 @@ mod migrate_csv;
 mod mysql_create;
 mod output;
 mod prompt;
+mod rekey;
 mod save_refresh;
+mod sealing;
 mod servers;
 mod session;
 mod settings;
@@ -109,6 +112,8 @@ fn dispatch(command: Command, global: &Global, out: Output) -> Result<(), Failur
         Command::AuthorizeUrl(args) => commands::authorize_url(&args, &settings()?, out),
         Command::Migrate(args) => migrate::migrate(&args, &settings()?, out),
         Command::MysqlCreate(args) => mysql_create::mysql_create(&args, &settings()?, out),
+        Command::Keygen(args) => keygen::keygen(&args, out),
+        Command::Rekey => rekey::rekey(&settings()?, out),
         Command::Completions(args) => print(&generated::completions(args.shell)),
         Command::Man => print(&generated::man()?),
     }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use zoho_oauth::seal::Sealed;
 use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::store::migrate::{self, Outcome, Target};
 use zoho_oauth::{Config, FileStore, StoreFormat, TokenStore, Tokens};
@@ -19,6 +20,7 @@ use crate::cli::MigrateArgs;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::{Output, warn};
+use crate::sealing::side_sealer;
 use crate::shared_side;
 
 /// One side of a migration.
@@ -108,7 +110,10 @@ fn migrate_files(
     if source_path == target_path {
         return Err(Failure::usage("the source and target are the same file"));
     }
-    let entries = existing_file(&source_path, from)?.list()?;
+    let opener = side_sealer(settings, true, None)?;
+    let entries = opener.open_all(&existing_file(&source_path, from)?.list()?)?;
+    let sealer = side_sealer(settings, false, args.to_encryption.as_deref())?;
+    let written = sealer.seal_all(&entries)?;
     let target = FileStore::new(&target_path, to)?;
     // Without --force the emptiness check and the write share one lock: tokens a PHP or C
     // process saves after this command started are never overwritten.
@@ -116,8 +121,8 @@ fn migrate_files(
         force: args.force,
         wait: Duration::ZERO,
     };
-    migrate::copy(None, Target::File(&target), &entries, options)?;
-    if !migrate::file_reads_back(&target, &entries)? {
+    migrate::copy(None, Target::File(&target), &written, options)?;
+    if !migrate::file_reads_back(&target, &written)? {
         return Err(not_read_back(&target_path.display().to_string()));
     }
     report(out, &source_path, from, &target_path, to, &entries);
@@ -152,6 +157,7 @@ fn open_side(
     } else {
         (args.to_file.as_ref(), &args.to_set)
     };
+    let sealer = side_sealer(settings, is_source, args.to_encryption.as_deref())?;
     match side {
         Side::File(format) => {
             let path = path_or_default(file, settings, format)?;
@@ -161,11 +167,13 @@ fn open_side(
                 FileStore::new(&path, format)?
             };
             let config = settings.config_without_secret()?;
-            Ok((Arc::new(store), path.display().to_string(), config))
+            let store = Arc::new(Sealed::new(store, sealer));
+            Ok((store, path.display().to_string(), config))
         }
         Side::Shared(store) => {
             let config = shared_side::config(settings, store, sets)?;
-            let store = zoho_oauth::store::open(&config)?;
+            let store = zoho_oauth::store::open_unsealed(&config)?;
+            let store = Arc::new(Sealed::new(store, sealer));
             let described = store.describe();
             Ok((store, described, config))
         }

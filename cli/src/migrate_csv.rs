@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::json;
+use zoho_oauth::seal::{Sealed, Sealer};
 use zoho_oauth::store::migrate::{self, Changes, Outcome, Target};
 use zoho_oauth::store::sdk_csv::FILE_NAME;
 use zoho_oauth::store::{BuiltInStore, SdkCsvStore};
@@ -19,6 +20,7 @@ use crate::cli::MigrateArgs;
 use crate::config::Settings;
 use crate::exit::{Class, Failure};
 use crate::output::Output;
+use crate::sealing::side_sealer;
 
 /// One side of a CSV migration.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -101,6 +103,8 @@ struct Opened {
     /// The path or the server, for messages.
     text: String,
     store: Box<dyn TokenStore>,
+    /// How this side seals and opens values.
+    sealer: Sealer,
 }
 
 fn open_side(
@@ -114,15 +118,17 @@ fn open_side(
     } else {
         (args.to_file.as_ref(), &args.to_set, "--to-set")
     };
+    let sealer = side_sealer(settings, is_source, args.to_encryption.as_deref())?;
     if let Side::Shared(store) = side {
         let config = crate::shared_side::config(settings, store, sets)?;
-        let store = zoho_oauth::store::open(&config)?;
+        let store = zoho_oauth::store::open_unsealed(&config)?;
         let text = store.describe();
         return Ok(Opened {
             side,
             path: None,
             text,
-            store: Box::new(store),
+            store: Box::new(Sealed::new(store, sealer.clone())),
+            sealer,
         });
     }
     if !sets.is_empty() {
@@ -143,12 +149,13 @@ fn open_side(
         )
         .with_hint("name it with --from-file, or check --token-dir"));
     }
-    let store = open(settings, side, &path)?;
+    let store = open(settings, side, &path, &sealer)?;
     Ok(Opened {
         side,
         text: path.display().to_string(),
         path: Some(path),
         store,
+        sealer,
     })
 }
 
@@ -179,10 +186,16 @@ fn csv_store(settings: &Settings, path: &Path) -> Result<SdkCsvStore, Failure> {
     }
 }
 
-fn open(settings: &Settings, side: Side, path: &Path) -> Result<Box<dyn TokenStore>, Failure> {
+fn open(
+    settings: &Settings,
+    side: Side,
+    path: &Path,
+    sealer: &Sealer,
+) -> Result<Box<dyn TokenStore>, Failure> {
+    let sealer = sealer.clone();
     Ok(match side {
-        Side::Csv => Box::new(csv_store(settings, path)?),
-        Side::File(format) => Box::new(FileStore::new(path, format)?),
+        Side::Csv => Box::new(Sealed::new(csv_store(settings, path)?, sealer)),
+        Side::File(format) => Box::new(Sealed::new(FileStore::new(path, format)?, sealer)),
         Side::Shared(_) => return Err(Failure::usage("a mysql or redis side has no file")),
     })
 }
@@ -197,18 +210,20 @@ fn write(
     force: bool,
 ) -> Result<(), Failure> {
     let (csv, file);
-    let (into, wait) = match (target.side, &target.path) {
+    let sealed = target.sealer.seal_all(entries)?;
+    let (into, wait, entries) = match (target.side, &target.path) {
         (Side::Csv, Some(path)) => {
             csv = csv_store(settings, path)?;
-            (Target::Csv(&csv), Duration::ZERO)
+            (Target::Csv(&csv), Duration::ZERO, &sealed[..])
         }
         (Side::File(format), Some(path)) => {
             file = FileStore::new(path, format)?;
-            (Target::File(&file), Duration::ZERO)
+            (Target::File(&file), Duration::ZERO, &sealed[..])
         }
         _ => (
             Target::EachUser(target.store.as_ref()),
             settings.config_without_secret()?.policy().lock_timeout(),
+            entries,
         ),
     };
     match migrate::copy(None, into, entries, migrate::Options { force, wait })? {

@@ -8,7 +8,7 @@ use super::crm::strip_scheme;
 use super::keys::{ConfigPart as P, Key, Need, Parser};
 use super::parsers::{flag, seconds, store_setting};
 use super::store::{StoreKind, parse_recheck};
-use super::{StoreFormat, token_path};
+use super::{EncryptionMode, StoreFormat, split_list, token_path};
 use crate::datacentre::DataCentre;
 use crate::secret::Secret;
 
@@ -344,4 +344,46 @@ pub const KEYS: &[Key] = &[
         "Redis: put in front of every key, so several applications share one database.",
         store_setting,
     ),
+    key(
+        "token_encryption",
+        P::Encryption,
+        "`on` with a key, else `off`",
+        "Encryption at rest of the stored access and refresh tokens (docs/encryption.md): `on` seals every value it saves and opens sealed ones; `read` opens sealed values but saves in clear (the first step of turning it off); `off` neither.",
+        |mut c, g| {
+            let mode = EncryptionMode::parse(g.value)?;
+            c.encryption = std::mem::take(&mut c.encryption).with_mode(mode);
+            Ok(c)
+        },
+    ),
+    Key {
+        env: &["ZOHO_OAUTH_TOKEN_ENCRYPTION_KEY_FILE"],
+        ..key(
+            "token_encryption_key_file",
+            P::Encryption,
+            "`ZOHO_OAUTH_TOKEN_ENCRYPTION_KEY_FILE`",
+            "Comma-separated paths of key files (32 random bytes, raw or base64; `zoho-oauth keygen PATH` writes one), each 0600 or stricter and owned by the process's user or root. The first key seals; every key opens (rotation).",
+            |mut c, g| {
+                for path in split_list(Some(g.value)) {
+                    c.encryption = std::mem::take(&mut c.encryption).with_key_file(path);
+                }
+                Ok(c)
+            },
+        )
+    },
+    Key {
+        secret: true,
+        ..key(
+            "token_encryption_key",
+            P::Encryption,
+            "",
+            "The key itself (base64), comma-separated for several, for a user who insists on a plain value; prefer `token_encryption_key_file`. Treated as a secret everywhere.",
+            |mut c, g| {
+                for value in split_list(Some(g.value)) {
+                    c.encryption =
+                        std::mem::take(&mut c.encryption).with_key_value(Secret::new(value));
+                }
+                Ok(c)
+            },
+        )
+    },
 ];

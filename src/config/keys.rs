@@ -29,6 +29,8 @@ pub enum ConfigPart {
     StoreSettings,
     /// The CRM defaults ([`crate::config::CrmDefaults`]).
     Crm,
+    /// The encryption at rest of stored tokens ([`crate::config::EncryptionSettings`]).
+    Encryption,
 }
 
 impl ConfigPart {
@@ -41,6 +43,7 @@ impl ConfigPart {
             ConfigPart::StoreChoice => "store choice",
             ConfigPart::StoreSettings => "store settings",
             ConfigPart::Crm => "CRM defaults",
+            ConfigPart::Encryption => "encryption",
         }
     }
 }

@@ -11,6 +11,7 @@ mod accounts_url;
 mod builders;
 mod choice;
 mod crm;
+mod encryption;
 mod identity;
 mod key_table;
 mod keys;
@@ -29,6 +30,7 @@ use crate::secret::Secret;
 pub use accounts_url::{trusted_accounts_url, validate_accounts_url};
 pub use choice::{JSON_TOKEN_FILE_NAME, SDK_TOKEN_FILE_NAME, StoreChoice, StoreFormat};
 pub use crm::{CrmDefaults, SDK_LOG_FILE_NAME};
+pub use encryption::{EncryptionMode, EncryptionSettings, KEY_FILE_ENV, split_list};
 pub use identity::{AccountsServer, ClientIdentity};
 pub use keys::{
     ConfigPart, Given, KEYS, Key, Need, Parser, all_keys, find_key, is_known_key, is_secret_key,
@@ -57,6 +59,7 @@ pub struct Config {
     policy: Policy,
     store: StoreChoice,
     crm: CrmDefaults,
+    encryption: EncryptionSettings,
 }
 
 impl Config {
@@ -85,6 +88,7 @@ impl Config {
             policy: Policy::default(),
             store: StoreChoice::default(),
             crm: CrmDefaults::default(),
+            encryption: EncryptionSettings::default(),
         }
     }
 
@@ -106,6 +110,17 @@ impl Config {
     /// The CRM defaults.
     pub fn crm(&self) -> &CrmDefaults {
         &self.crm
+    }
+
+    /// The encryption at rest of stored tokens (`token_encryption*`; see `crate::seal`).
+    pub fn encryption(&self) -> &EncryptionSettings {
+        &self.encryption
+    }
+
+    /// Sets the encryption at rest of stored tokens.
+    pub fn with_encryption(mut self, encryption: EncryptionSettings) -> Config {
+        self.encryption = encryption;
+        self
     }
 
     /// The client secret, when one is configured. Never shown.

@@ -351,8 +351,9 @@ fn one_list_of_keys() {
     assert_eq!(sorted.len(), all.len(), "no key listed twice");
 }
 
-/// Every key of the table before it became one (the 21 known keys and the 12 store keys).
-const KEYS_BEFORE_THE_TABLE: [&str; 33] = [
+/// Every key of the table before it became one (the 21 known keys and the 12 store keys),
+/// and the three of encryption at rest that came after.
+const KEYS_BEFORE_THE_TABLE: [&str; 36] = [
     "client_id",
     "client_secret",
     "redirect_uri",
@@ -386,6 +387,9 @@ const KEYS_BEFORE_THE_TABLE: [&str; 33] = [
     "mysql_ssl",
     "redis_url",
     "redis_key_prefix",
+    "token_encryption",
+    "token_encryption_key_file",
+    "token_encryption_key",
 ];
 
 #[test]
@@ -398,7 +402,13 @@ fn the_table_reads_the_same_keys_as_before_and_knows_its_secrets() {
     let secret: Vec<&str> = all_keys().filter(|k| is_secret_key(k)).collect();
     assert_eq!(
         secret,
-        ["client_secret", "db_password", "mysql_url", "redis_url"]
+        [
+            "client_secret",
+            "db_password",
+            "mysql_url",
+            "redis_url",
+            "token_encryption_key"
+        ]
     );
     let store: Vec<&str> = store_keys().collect();
     assert_eq!(store.len(), 12);

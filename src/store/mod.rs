@@ -39,7 +39,7 @@ pub use file::FileStore;
 pub use memory::MemoryStore;
 #[cfg(feature = "mysql")]
 pub use mysql::MysqlStore;
-pub use open::open;
+pub use open::{open, open_sealed, open_unsealed};
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 pub use sdk_csv::SdkCsvStore;
@@ -322,6 +322,14 @@ impl<S: TokenStore> TokenStore for BuiltIn<S> {
         StoreDefaults::BUILT_IN
     }
 }
+
+/// Whether a file owned by `uid` is trusted as a token file would be: root's or this
+/// process's effective user's (the key files of `crate::seal` are checked so).
+pub(crate) fn trusted_owner(uid: u32) -> bool {
+    strict::Trust::new(0).trusts(uid)
+}
+
+pub(crate) use strict::user_name;
 
 /// The index of `user` in `entries`: the first exact match, else (for identifiers with `@`)
 /// the one case-insensitive match. This spares users the SDK's "No Tokens exist" trap

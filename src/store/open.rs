@@ -11,12 +11,13 @@ use super::redis::RedisStore;
 use super::{BuiltIn, BuiltInStore, FileStore, SdkCsvStore, TokenStore};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::seal::Sealed;
 
 /// The token store `config` selects ([`BuiltInStore::of`], the one selector): the token
 /// file (the SDK's `sdk_tokens.txt` CSV when `token_persistence_path` names that file),
 /// MySQL (the current SDKs' `oauthtoken` layout when `mysql_table` is `oauthtoken`) or
 /// Redis, each wrapped in [`BuiltIn`] (the defaults of every store of this library, declared
-/// once). Opening never connects to a server; the shared stores connect on first use.
+/// once), then in [`crate::seal::Sealed`] (encryption at rest, `token_encryption*`). Opening never connects to a server; the shared stores connect on first use.
 ///
 /// A configuration that names no store (neither `token_persistence_path` nor
 /// `token_store`) is an [`ErrorKind::ConfigMissing`] error: nothing is opened, and no
@@ -24,6 +25,18 @@ use crate::error::{Error, ErrorKind, Result};
 /// this build was compiled without (cargo features `mysql`, `redis`) is an
 /// [`ErrorKind::ConfigInvalid`] error.
 pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
+    Ok(Arc::new(open_sealed(config)?))
+}
+
+/// [`open`], as its concrete type: the store underneath and its keys (`zoho-oauth rekey`
+/// rewrites through it, see [`crate::seal::rekey`]).
+pub fn open_sealed(config: &Config) -> Result<Sealed<Arc<dyn TokenStore>>> {
+    crate::seal::seal_store(config, open_unsealed(config)?)
+}
+
+/// The store `config` selects, without the sealing layer: it reads and writes values as
+/// they are kept (sealed values stay sealed).
+pub fn open_unsealed(config: &Config) -> Result<Arc<dyn TokenStore>> {
     let chosen = BuiltInStore::of(config)?;
     let store: Arc<dyn TokenStore> = match chosen {
         BuiltInStore::PhpFile | BuiltInStore::JsonFile => {

@@ -33,7 +33,7 @@ CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -Icapi/include -Itests/c
 NATIVE_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)   # see Makefile LIBS_PRIVATE
 SHARED=(-L"$BUILD/lib" -Wl,-rpath,"$BUILD/lib" -lzoho_oauth -lpthread)
 STATIC=("$LIB_DIR/libzoho_oauth.a" "${NATIVE_LIBS[@]}")
-C_TESTS=(test_flow test_bad_input test_threads test_fork test_stats)
+C_TESTS=(test_flow test_bad_input test_threads test_fork test_stats test_encryption)
 # Definite and indirect leaks fail the run. "Possibly lost" is not counted: std keeps the
 # calling thread's `Thread` handle in a thread-local for the life of the thread, which
 # valgrind reports as possibly lost after the library's first HTTP request.
@@ -226,6 +226,8 @@ step "C fork during a refresh, 30 trials (shared)" "$BUILD/test_fork"
 step "C fork during a refresh, 30 trials (static)" run_static test_fork_static
 step "C process counters (shared)" "$BUILD/test_stats"
 step "C process counters (static)" run_static test_stats_static
+step "C tokens encrypted at rest (shared)" "$BUILD/test_encryption"
+step "C tokens encrypted at rest (static)" run_static test_encryption_static
 step "C++ flow" "$BUILD/test_flow_cpp"
 step "ASan: C flow" "$BUILD/test_flow_asan"
 step "ASan: C bad input" "$BUILD/test_bad_input_asan"

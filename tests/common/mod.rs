@@ -136,3 +136,21 @@ pub fn http() -> reqwest::blocking::Client {
         .build()
         .expect("http client")
 }
+
+/// Asserts that no token of `tokens` (access or refresh), nor any 8-character fragment of
+/// one, is in `text` (a token file, a dump of a table or of Redis, ...); `what` names it.
+pub fn assert_no_token_fragment(text: &str, tokens: &[zoho_oauth::Tokens], what: &str) {
+    for t in tokens {
+        let refresh = t.refresh_token.as_ref().map(|r| r.expose());
+        for value in std::iter::once(t.access_token.expose()).chain(refresh) {
+            let chars: Vec<char> = value.chars().collect();
+            for window in chars.windows(8) {
+                let fragment: String = window.iter().collect();
+                assert!(
+                    !text.contains(&fragment),
+                    "{what} holds the fragment {fragment:?} of a token"
+                );
+            }
+        }
+    }
+}

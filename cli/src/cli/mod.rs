@@ -121,6 +121,12 @@ pub enum Command {
     /// create the MySQL/MariaDB database and token table (with a key)
     #[command(before_help = text::MYSQL_CREATE)]
     MysqlCreate(MysqlCreateArgs),
+    /// write a new token encryption key to a new file (0600, never over a file)
+    #[command(before_help = text::KEYGEN)]
+    Keygen(KeygenArgs),
+    /// reseal every user's tokens now with the first key (or open them, token_encryption=read)
+    #[command(before_help = text::REKEY)]
+    Rekey,
     /// print a shell completion script (bash, zsh or fish) on stdout
     #[command(before_help = text::COMPLETIONS)]
     Completions(CompletionsArgs),
@@ -248,6 +254,9 @@ pub struct MigrateArgs {
     /// show what would change (users added, replaced, removed) and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// seal the target's tokens (on) or write them in clear (off); default: token_encryption
+    #[arg(long, value_name = "on|off")]
+    pub to_encryption: Option<String>,
     /// source file (default: the other format's file in the token dir)
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<PathBuf>,
@@ -269,6 +278,14 @@ pub struct MysqlCreateArgs {
     /// ask for the database password on the terminal, without echo
     #[arg(long)]
     pub ask_password: bool,
+}
+
+/// `keygen`.
+#[derive(Args, Debug)]
+pub struct KeygenArgs {
+    /// the key file to create (it must not exist)
+    #[arg(value_name = "PATH")]
+    pub path: std::path::PathBuf,
 }
 
 /// `completions`.

@@ -168,6 +168,20 @@ primary key on useridentifier. Uses the configured keys (host_address, db_port, 
 db_password, mysql_url, mysql_database, mysql_table, ...), changed by --to-set KEY=VALUE.
 Prints the statements it ran.";
 
+/// `keygen`'s details.
+pub const KEYGEN: &str = "\
+Writes 32 random bytes, in base64, to a new file at PATH, mode 0600; an existing file or a
+symlink is refused. Prints the key's id. Name the file first in token_encryption_key_file
+(ZOHO_OAUTH_TOKEN_ENCRYPTION_KEY_FILE) to seal tokens with it: see docs/encryption.md.";
+
+/// `rekey`'s details.
+pub const REKEY: &str = "\
+Rewrites every stored user now in the form the configuration writes: sealed with the first
+key of token_encryption_key_file (values sealed with an older key, or in clear, are resealed),
+or in clear with token_encryption=read. Each user under its refresh lock, with a conditional
+write: a refresh or a consent meanwhile is never undone; an interrupted run leaves every
+value readable. Keep the old keys configured until it reports every user done.";
+
 /// `help`'s summary.
 pub const HELP: &str = "show the help, or a command's options: help COMMAND";
 

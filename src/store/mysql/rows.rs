@@ -131,6 +131,7 @@ pub fn encode(tokens: &Tokens, limits: &Limits) -> Result<(String, String, Strin
     if !limits.user.fits(user) {
         return Err(too_long(
             "the user identifier",
+            "useridentifier",
             limits.user.length(user),
             limits.user.max,
         ));
@@ -138,6 +139,7 @@ pub fn encode(tokens: &Tokens, limits: &Limits) -> Result<(String, String, Strin
     if !limits.access.fits(access) {
         return Err(too_long(
             "the access token",
+            "accesstoken",
             limits.access.length(access),
             limits.access.max,
         ));
@@ -145,6 +147,7 @@ pub fn encode(tokens: &Tokens, limits: &Limits) -> Result<(String, String, Strin
     if !limits.refresh.fits(refresh) {
         return Err(too_long(
             "the refresh token",
+            "refreshtoken",
             limits.refresh.length(refresh),
             limits.refresh.max,
         ));
@@ -157,9 +160,9 @@ pub fn encode(tokens: &Tokens, limits: &Limits) -> Result<(String, String, Strin
     ))
 }
 
-fn too_long(what: &str, len: usize, max: u64) -> Error {
+fn too_long(what: &str, column: &str, len: usize, max: u64) -> Error {
     Error::invalid_argument(format!(
-        "{what} is {len} long but its column holds {max}; nothing was written"
+        "{what} is {len} long but its column {column} holds {max}; nothing was written"
     ))
     .with_hint(
         "widen the column (ALTER TABLE ... MODIFY ... varchar(255)); values are never truncated",

@@ -1,0 +1,228 @@
+//! [`Sealed`]: the one wrapper that seals and opens token values for every built-in store.
+//! The store underneath keeps and compares the sealed text as it keeps any token; this
+//! wrapper opens what is read and seals what is written.
+
+use std::time::Duration;
+
+use super::keyring::{Field, Keyring, is_sealed};
+use crate::config::EncryptionMode;
+use crate::error::Result;
+use crate::secret::Secret;
+use crate::store::{Fingerprint, LockGuard, RefreshSave, StoreDefaults, TokenStore};
+use crate::token::Tokens;
+
+/// How values are sealed and opened: the keys and the mode, without a store (a migration
+/// seals entries for a file it writes whole).
+#[derive(Clone, Debug)]
+pub struct Sealer {
+    keys: Keyring,
+    mode: EncryptionMode,
+}
+
+impl Sealer {
+    /// Values opened by `keys` and, in [`EncryptionMode::On`], sealed with its first key.
+    /// In [`EncryptionMode::Off`], `keys` should be empty: a sealed value read is then an
+    /// error naming its key id.
+    pub fn new(keys: Keyring, mode: EncryptionMode) -> Sealer {
+        Sealer { keys, mode }
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &Keyring {
+        &self.keys
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> EncryptionMode {
+        self.mode
+    }
+
+    /// `stored` (as a store keeps it) with its values opened, under the user it is stored
+    /// under (the associated data). Values in clear pass as they are.
+    pub fn open_tokens(&self, stored: &Tokens) -> Result<Tokens> {
+        let user = stored.user_or_empty();
+        let mut opened = stored.clone();
+        if is_sealed(stored.access_token.expose()) {
+            let value = stored.access_token.expose();
+            opened.access_token = self.keys.open(user, Field::Access, value)?.value;
+        }
+        if let Some(refresh) = stored
+            .refresh_token
+            .as_ref()
+            .filter(|r| is_sealed(r.expose()))
+        {
+            let value = self
+                .keys
+                .open(user, Field::Refresh, refresh.expose())?
+                .value;
+            opened.refresh_token = Some(value);
+        }
+        Ok(opened)
+    }
+
+    /// `tokens` as a store keeps them: sealed with the first key in
+    /// [`EncryptionMode::On`], in clear otherwise.
+    pub fn seal_tokens(&self, tokens: &Tokens) -> Result<Tokens> {
+        if self.mode != EncryptionMode::On {
+            return Ok(tokens.clone());
+        }
+        let user = tokens.user_or_empty();
+        let mut sealed = tokens.clone();
+        sealed.access_token = self.keys.seal(user, Field::Access, &tokens.access_token)?;
+        if let Some(refresh) = &tokens.refresh_token {
+            sealed.refresh_token = Some(self.keys.seal(user, Field::Refresh, refresh)?);
+        }
+        Ok(sealed)
+    }
+
+    /// Every one of `entries` opened ([`Sealer::open_tokens`]).
+    pub fn open_all(&self, entries: &[Tokens]) -> Result<Vec<Tokens>> {
+        entries.iter().map(|t| self.open_tokens(t)).collect()
+    }
+
+    /// Every one of `entries` sealed ([`Sealer::seal_tokens`]).
+    pub fn seal_all(&self, entries: &[Tokens]) -> Result<Vec<Tokens>> {
+        entries.iter().map(|t| self.seal_tokens(t)).collect()
+    }
+}
+
+/// A store whose token values are sealed at rest (see the module `crate::seal`).
+pub struct Sealed<S> {
+    inner: S,
+    sealer: Sealer,
+}
+
+impl<S: TokenStore> Sealed<S> {
+    /// `inner` with values opened and sealed by `sealer`.
+    pub fn new(inner: S, sealer: Sealer) -> Sealed<S> {
+        Sealed { inner, sealer }
+    }
+
+    /// The store underneath, which sees the sealed values.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    /// How values are sealed and opened.
+    pub fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &Keyring {
+        self.sealer.keys()
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> EncryptionMode {
+        self.sealer.mode()
+    }
+
+    /// See [`Sealer::open_tokens`].
+    pub fn open_tokens(&self, stored: &Tokens) -> Result<Tokens> {
+        self.sealer.open_tokens(stored)
+    }
+
+    /// See [`Sealer::seal_tokens`].
+    pub fn seal_tokens(&self, tokens: &Tokens) -> Result<Tokens> {
+        self.sealer.seal_tokens(tokens)
+    }
+
+    /// The entry stored under exactly `user` as the inner store keeps it (sealed), with
+    /// its values opened.
+    pub fn read_both(&self, user: &str) -> Result<Option<(Tokens, Tokens)>> {
+        let Some(raw) = self.inner.get(user)? else {
+            return Ok(None);
+        };
+        if raw
+            .user
+            .as_deref()
+            .is_some_and(|named| !named.is_empty() && named != user)
+        {
+            return Ok(None);
+        }
+        let opened = self.open_tokens(&raw)?;
+        Ok(Some((raw, opened)))
+    }
+}
+
+impl<S: TokenStore> TokenStore for Sealed<S> {
+    fn get(&self, user: &str) -> Result<Option<Tokens>> {
+        self.inner
+            .get(user)?
+            .map(|t| self.open_tokens(&t))
+            .transpose()
+    }
+
+    fn save(&self, tokens: &Tokens) -> Result<()> {
+        self.inner.save(&self.seal_tokens(tokens)?)
+    }
+
+    /// Decides on the opened values, then has the inner store write only if the entry
+    /// still holds the very sealed refresh token read (its own check, one step against
+    /// other writers): a value that does not open is never overwritten.
+    fn save_refreshed(&self, fresh: &Tokens, used_refresh: &Secret) -> Result<RefreshSave> {
+        if self.mode() == EncryptionMode::Off {
+            return self.inner.save_refreshed(fresh, used_refresh);
+        }
+        let Some(user) = fresh.user.as_deref() else {
+            return self
+                .inner
+                .save_refreshed(&self.seal_tokens(fresh)?, used_refresh);
+        };
+        let read = self.read_both(user)?;
+        let outcome = RefreshSave::decide(read.as_ref().map(|(_, o)| o), fresh, used_refresh);
+        match read {
+            Some((raw, _)) if outcome == RefreshSave::Saved => {
+                let stored_refresh = raw.refresh_token.unwrap_or_default();
+                let sealed = self.seal_tokens(fresh)?;
+                self.inner.save_refreshed(&sealed, &stored_refresh)
+            }
+            _ => Ok(outcome),
+        }
+    }
+
+    fn delete(&self, user: &str) -> Result<bool> {
+        self.inner.delete(user)
+    }
+
+    fn prepare(&self) -> Result<()> {
+        self.inner.prepare()
+    }
+
+    fn list(&self) -> Result<Vec<Tokens>> {
+        self.inner
+            .list()?
+            .iter()
+            .map(|t| self.open_tokens(t))
+            .collect()
+    }
+
+    fn fingerprint(&self) -> Option<Fingerprint> {
+        self.inner.fingerprint()
+    }
+
+    fn generation(&self) -> Option<u64> {
+        self.inner.generation()
+    }
+
+    fn defaults(&self) -> StoreDefaults {
+        self.inner.defaults()
+    }
+
+    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
+        self.inner.lock_user(user, wait)
+    }
+
+    fn refresh_failed_at(&self, user: &str) -> Option<i64> {
+        self.inner.refresh_failed_at(user)
+    }
+
+    fn set_refresh_failed_at(&self, user: &str, at_ms: Option<i64>) -> Result<()> {
+        self.inner.set_refresh_failed_at(user, at_ms)
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
