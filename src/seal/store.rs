@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::keyring::{Field, Keyring, is_sealed};
 use crate::config::EncryptionMode;
 use crate::error::Result;
+use crate::history::LockState;
 use crate::secret::Secret;
 use crate::store::{Fingerprint, LockGuard, RefreshSave, StoreDefaults, TokenStore};
 use crate::token::Tokens;
@@ -222,7 +223,58 @@ impl<S: TokenStore> TokenStore for Sealed<S> {
         self.inner.set_refresh_failed_at(user, at_ms)
     }
 
+    // The history beside the tokens holds no token (times, hosts, error kinds): kept as is.
+    fn read_history(&self, user: &str) -> Result<Option<String>> {
+        self.inner.read_history(user)
+    }
+
+    fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
+        self.inner.write_history(user, encoded)
+    }
+
+    fn probe_lock(&self, user: &str) -> Result<LockState> {
+        self.inner.probe_lock(user)
+    }
+
     fn describe(&self) -> String {
         self.inner.describe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryStore;
+    use crate::seal::Key;
+
+    /// Every method of the store trait that a wrapper can forget reaches the inner store: the
+    /// refresh history beside the tokens and the lock probe (a forgotten one would fall back
+    /// to the trait's default, which keeps nothing).
+    #[test]
+    fn the_history_and_the_lock_probe_reach_the_inner_store() {
+        let keys = Keyring::new(vec![Key::from_bytes(&[7; 32])]).expect("ring");
+        let sealed = Sealed::new(MemoryStore::new(), Sealer::new(keys, EncryptionMode::On));
+        sealed
+            .write_history("ada@example.com", "{\"refreshes\":1}")
+            .expect("written");
+        assert_eq!(
+            sealed.read_history("ada@example.com").expect("read"),
+            Some("{\"refreshes\":1}".to_string())
+        );
+        assert_eq!(
+            sealed
+                .inner()
+                .read_history("ada@example.com")
+                .expect("read"),
+            Some("{\"refreshes\":1}".to_string()),
+            "kept in the inner store, as is"
+        );
+        assert_eq!(
+            sealed.probe_lock("ada@example.com").expect("probed"),
+            sealed
+                .inner()
+                .probe_lock("ada@example.com")
+                .expect("probed")
+        );
     }
 }
