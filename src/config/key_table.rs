@@ -222,7 +222,7 @@ pub const KEYS: &[Key] = &[
     key(
         "token_base_dir",
         P::StoreChoice,
-        "PHP: ini `zoho_oauth.token_base_dir`; CLI: its data directory",
+        "set by each door: the PHP extension from its ini setting, the CLI from its data directory",
         "An absolute directory that a relative `token_persistence_path` is resolved against (read with that key).",
         |c, _| Ok(c),
     ),
