@@ -33,6 +33,7 @@ impl<T> ProcessOwned<T> {
 
     /// `value`, made by this process; dropped in a forked child too, for a value whose drop
     /// only closes the child's copy of a descriptor and sends nothing.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))] // only the Redis store's connection
     pub(crate) fn closed_in_child(value: T) -> ProcessOwned<T> {
         let mut owned = ProcessOwned::new(value);
         owned.drop_in_child = true;

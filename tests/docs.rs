@@ -290,6 +290,7 @@ fn every_relative_link_and_anchor_resolves() {
 }
 
 /// A statement list as compared: whitespace collapsed, the statements' `;` dropped.
+#[cfg(feature = "mysql")]
 fn statements(sql: &str) -> Vec<String> {
     sql.split(';')
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -298,6 +299,7 @@ fn statements(sql: &str) -> Vec<String> {
 }
 
 #[test]
+#[cfg(feature = "mysql")] // the MySQL store (cargo feature `mysql`)
 fn the_fleet_pages_sql_is_what_mysql_create_runs() {
     use zoho_oauth::store::mysql::{MysqlSettings, schema};
     let fleet = read(&Path::new(ROOT).join("docs/fleet.md"));

@@ -6,6 +6,7 @@
 //! "hosts" (separate store connections) make one refresh and leave every value readable
 //! with the new key alone. Needs `scripts/mariadb.sh` / `scripts/redis.sh` servers (skipped
 //! without, as the other server tests).
+#![cfg(all(feature = "mysql", feature = "redis"))] // on MySQL and Redis (cargo features `mysql`, `redis`)
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod common;
