@@ -8,7 +8,7 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use zoho_oauth::config::{EncryptionSettings, StoreKind};
+use zoho_oauth::config::{ConfigPart, EncryptionSettings, StoreKind, find_key};
 use zoho_oauth::seal::Sealed;
 use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::{Config, OAuthClient, Secret, StoreFormat, TokenStore};
@@ -38,13 +38,6 @@ impl std::fmt::Debug for Built {
             .finish()
     }
 }
-
-/// The keys of encryption at rest.
-const ENCRYPTION_KEYS: [&str; 3] = [
-    "token_encryption",
-    "token_encryption_key_file",
-    "token_encryption_key",
-];
 
 impl Settings {
     /// The token file's format.
@@ -111,18 +104,15 @@ impl Settings {
 
     /// The `token_encryption*` keys alone (so a wrong accounts server does not stop `users`).
     pub fn encryption(&self) -> Result<EncryptionSettings, Failure> {
-        let mut pairs = vec![
-            ("client_id", "unset"),
-            ("redirect_uri", crate::settings::DEFAULT_REDIRECT_URI),
-        ];
-        for key in ENCRYPTION_KEYS {
-            if let Some(value) = self.other.get(key) {
-                pairs.push((key, value.expose()));
-            }
-        }
-        Ok(Config::from_pairs_without_secret(&pairs)?
-            .encryption()
-            .clone())
+        let encryption_key =
+            |key: &str| find_key(key).is_some_and(|k| k.part == ConfigPart::Encryption);
+        let value = |key: &str| match key {
+            "client_id" => Some(PLACEHOLDER_CLIENT_ID),
+            "redirect_uri" => Some(DEFAULT_REDIRECT_URI),
+            key if encryption_key(key) => self.other.get(key).map(|v| v.expose()),
+            _ => None,
+        };
+        Ok(Config::from_key_values(value, false)?.encryption().clone())
     }
 
     /// Whether `token_persistence_path` names the current SDKs' `sdk_tokens.txt`.
