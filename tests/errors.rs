@@ -274,7 +274,7 @@ fn no_store_is_config_missing_and_an_unreachable_mysql_server_is_store_unavailab
         err.message().contains("no token store is configured"),
         "{err}"
     );
-    let config = config.with_store_kind(zoho_oauth::config::StoreKind::Mysql);
+    let config = config.with_store_kind(zoho_oauth::config::StoreKind::named("mysql"));
     let client = OAuthClient::from_config(config).unwrap();
     let err = client.get_access_token(ADA).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::StoreUnavailable);

@@ -32,7 +32,7 @@ fn config(env: &TestEnv, extra: &[(String, String)]) -> Config {
     // Rust API and the other doors guess none).
     Config::from_pairs(pairs)
         .unwrap()
-        .or_store_kind(zoho_oauth::config::StoreKind::Mysql)
+        .or_store_kind(zoho_oauth::config::StoreKind::named("mysql"))
 }
 
 fn pair(key: &str, value: impl Into<String>) -> (String, String) {

@@ -171,6 +171,7 @@ impl Settings {
             return Ok(config.clone());
         }
         let config = Config::from_key_values(|key| self.key_value(key), false)?;
+        BuiltInStore::check_requested(&config)?;
         Ok(self.built.config.get_or_init(|| config).clone())
     }
 

@@ -13,7 +13,7 @@ use serde_json::json;
 use zoho_oauth::seal::{Sealed, Sealer};
 use zoho_oauth::store::migrate::{self, Changes, Outcome, Target};
 use zoho_oauth::store::sdk_csv::FILE_NAME;
-use zoho_oauth::store::{BuiltInStore, SdkCsvStore};
+use zoho_oauth::store::{BuiltInStore, SdkCsvStore, StoreClass};
 use zoho_oauth::{FileStore, StoreFormat, TokenStore, Tokens};
 
 use crate::cli::MigrateArgs;
@@ -37,17 +37,17 @@ impl Side {
     /// The side a label names ([`BuiltInStore::parse`]).
     fn parse(value: &str) -> Result<Side, Failure> {
         let store = BuiltInStore::parse(value)?;
-        Ok(match (store, store.file_format()) {
-            (BuiltInStore::SdkCsv, _) => Side::Csv,
-            (_, Some(format)) => Side::File(format),
-            _ => Side::Shared(store),
+        Ok(match store.class() {
+            StoreClass::SdkCsv => Side::Csv,
+            StoreClass::TokenFile(format) => Side::File(format),
+            StoreClass::Shared => Side::Shared(store),
         })
     }
 
     /// Its label ([`BuiltInStore::label`]).
     fn name(self) -> &'static str {
         match self {
-            Side::Csv => BuiltInStore::SdkCsv.label(),
+            Side::Csv => BuiltInStore::sdk_csv().label(),
             Side::File(format) => BuiltInStore::file(format).label(),
             Side::Shared(store) => store.label(),
         }

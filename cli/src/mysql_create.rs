@@ -21,7 +21,7 @@ pub fn mysql_create(
     settings: &Settings,
     out: Output,
 ) -> Result<(), Failure> {
-    let config = shared_side::config(settings, BuiltInStore::Mysql, &args.to_set)?;
+    let config = shared_side::config(settings, BuiltInStore::parse("mysql")?, &args.to_set)?;
     let mut mysql = MysqlSettings::from_config(&config)?;
     if args.ask_password {
         mysql.password = ask_password(&mysql.endpoint())?;

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use zoho_oauth::Secret;
-use zoho_oauth::config::{KEYS, StoreKind};
+use zoho_oauth::config::KEYS;
+use zoho_oauth::store::BuiltInStore;
 
 use crate::cli::{Global, split_scopes};
 use crate::environment::env_vars;
@@ -174,9 +175,7 @@ impl Settings {
     /// Whether `token_store` selects a shared store (MySQL or Redis), which needs no token
     /// directory.
     pub fn names_shared_store(&self) -> bool {
-        self.token_store()
-            .and_then(|v| StoreKind::parse(v).ok())
-            .is_some_and(StoreKind::is_shared)
+        self.token_store().is_some_and(BuiltInStore::shared_kind)
     }
 
     /// Another key's value, if not blank.

@@ -628,6 +628,22 @@ fn usage_and_configuration_errors_exit_2() {
         .expect(2);
     env.run(&["login", "--redirect-uri", "https://example.com/cb"])
         .expect(2);
+
+    // A token_store no store answers to is refused by every command, even one that opens
+    // no store, with the values there are.
+    let config = env.dir.path().join("postgres.conf");
+    std::fs::write(&config, "token_store = Postgres\n").unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for command in ["users", "authorize-url"] {
+        let run = env
+            .run(&[command, "--config", config.to_str().unwrap()])
+            .expect(2);
+        assert!(
+            run.stderr
+                .contains("token_store must be file, mysql or redis (not 'postgres')"),
+            "{command}: {run:?}"
+        );
+    }
 }
 
 #[test]

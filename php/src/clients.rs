@@ -16,6 +16,10 @@ use crate::initialized::{Initialized, StoreChoice};
 use crate::lru::Lru;
 use crate::persistence::PhpHandlerStore;
 
+/// The store Zoho's PHP SDK uses when a configuration names none (MySQL): this door's
+/// default, asked for explicitly (the core guesses no store).
+pub(crate) const SDK_DEFAULT_STORE: &str = "mysql";
+
 /// How many configurations keep a client; the least recently used one goes first.
 const MAX_CLIENTS: usize = 32;
 
@@ -68,7 +72,9 @@ fn build(init: &Initialized, config: Config) -> Result<OAuthClient, Error> {
         StoreChoice::File => OAuthClient::from_config(config),
         // The SDK's default store belongs to this door: asked for explicitly (the core
         // guesses no store).
-        StoreChoice::MySql => OAuthClient::from_config(config.or_store_kind(StoreKind::Mysql)),
+        StoreChoice::MySql => {
+            OAuthClient::from_config(config.or_store_kind(StoreKind::named(SDK_DEFAULT_STORE)))
+        }
         StoreChoice::Custom { file, class } => {
             if class.trim().is_empty() {
                 return Err(Error::new(

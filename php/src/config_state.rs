@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::{Config, ErrorKind};
 
 use crate::coerce::string_or_number;
@@ -163,6 +164,7 @@ fn with_token_base_dir(mut pairs: Vec<(String, String)>) -> Vec<(String, String)
 /// [`parse`] without the PHP exception.
 fn build(pairs: &[(String, String)]) -> zoho_oauth::Result<Initialized> {
     let config = Config::from_pairs(pairs.iter().map(|(k, v)| (k, v)))?;
+    BuiltInStore::check_requested(&config)?;
     Ok(Initialized {
         store: store_choice(pairs),
         sdk_view: sdk_view(pairs, &config),

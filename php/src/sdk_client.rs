@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ZendCallable, Zval};
+use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::{Config, ErrorKind};
 
 use crate::config_state;
@@ -94,8 +95,9 @@ pub fn with_params(
             set_pair(&mut sdk_view, key, &value);
         }
     }
-    let config =
-        Config::from_pairs(pairs.iter().map(|(k, v)| (k, v))).map_err(exception::from_error)?;
+    let config = Config::from_pairs(pairs.iter().map(|(k, v)| (k, v)))
+        .and_then(|config| BuiltInStore::check_requested(&config).map(|()| config))
+        .map_err(exception::from_error)?;
     let mut client_key: Vec<(String, String)> = pairs
         .into_iter()
         .filter(|(k, _)| k != "currentUserEmail")

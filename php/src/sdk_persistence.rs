@@ -25,6 +25,7 @@ use zoho_oauth::client::NO_TOKENS_MESSAGE;
 use zoho_oauth::store::{BuiltInStore, policy};
 use zoho_oauth::{Error, ErrorKind, OAuthClient, TokenStore, Tokens};
 
+use crate::clients::SDK_DEFAULT_STORE;
 use crate::coerce::string_or_number;
 use crate::config_state;
 use crate::exception;
@@ -79,7 +80,7 @@ fn wrong_store(kind: Kind, init: &Initialized) -> Error {
         (_, Some(Kind::File)) => "the token file (token_persistence_path)".to_string(),
         _ => format!(
             "the {} store",
-            BuiltInStore::of(&init.config).map_or(BuiltInStore::Mysql.label(), BuiltInStore::label)
+            BuiltInStore::of(&init.config).map_or(SDK_DEFAULT_STORE, BuiltInStore::label)
         ),
     };
     Error::new(

@@ -661,7 +661,7 @@ mod tests {
         // A door that wants the SDK's default asks for it.
         #[cfg(feature = "mysql")]
         {
-            let mysql = config.or_store_kind(crate::config::StoreKind::Mysql);
+            let mysql = config.or_store_kind(crate::config::StoreKind::named("mysql"));
             let client = OAuthClient::from_config(mysql).expect("opened lazily");
             assert_eq!(
                 client.store().describe(),

@@ -76,16 +76,16 @@ impl StoreChoice {
     /// The store asked for with `token_store`; `None` chooses as the SDK does (see
     /// [`StoreChoice::kind`]).
     pub fn requested_kind(&self) -> Option<StoreKind> {
-        self.kind
+        self.kind.clone()
     }
 
     /// The token store in use: `token_store` when given; otherwise the token file when
     /// `token_persistence_path` is set; `None` when neither is (no store is guessed: Zoho's
     /// PHP SDK would use MySQL there, and the PHP door asks for it explicitly).
     pub fn kind(&self) -> Option<StoreKind> {
-        match (self.kind, &self.path) {
-            (Some(kind), _) => Some(kind),
-            (None, Some(_)) => Some(StoreKind::File),
+        match (&self.kind, &self.path) {
+            (Some(kind), _) => Some(kind.clone()),
+            (None, Some(_)) => Some(StoreKind::FILE),
             (None, None) => None,
         }
     }

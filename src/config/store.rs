@@ -4,6 +4,7 @@
 //! one the SDK uses MySQL. Our key `token_store` (`file`, `mysql`, `redis`) picks explicitly.
 //! Each store reads and checks its own keys from [`StoreSettings`] when it is opened.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
@@ -26,43 +27,42 @@ pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(5);
 /// after the longest refresh another process can be doing.
 pub const LOCK_TIMEOUT_SLACK: Duration = Duration::from_secs(5);
 
-/// The kind of token store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StoreKind {
-    /// The token file in `token_persistence_path` (SDK or JSON format).
-    File,
-    /// A MySQL/MariaDB table, as Zoho's SDK uses when no path is set.
-    Mysql,
-    /// Redis, one key per user.
-    Redis,
-}
+/// The `token_store` value: the name of the family of stores a configuration asks for
+/// (`file`, `mysql` or `mariadb`, `redis`), trimmed and in lower case. Which store it means
+/// (and whether this library has one) is decided by the store selector,
+/// `store::BuiltInStore::of`, from its table of stores: the configuration only holds the name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StoreKind(Cow<'static, str>);
+
+/// The longest `token_store` value accepted.
+const MAX_KIND_LEN: usize = 32;
 
 impl StoreKind {
-    /// Parses `file`, `mysql` (or `mariadb`) or `redis`.
+    /// The token file (`file`): what a `token_persistence_path` alone selects.
+    pub const FILE: StoreKind = StoreKind::named("file");
+
+    /// The kind called `name`, which must be in lower case (a program's own constant).
+    pub const fn named(name: &'static str) -> StoreKind {
+        StoreKind(Cow::Borrowed(name))
+    }
+
+    /// Reads a `token_store` value: a word of ASCII letters, digits, `_` or `-`, at most 32
+    /// long, in any case. Whether a store answers to it is the selector's to say.
     pub fn parse(value: &str) -> Result<StoreKind> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "file" => Ok(StoreKind::File),
-            "mysql" | "mariadb" => Ok(StoreKind::Mysql),
-            "redis" => Ok(StoreKind::Redis),
-            _ => Err(Error::new(
+        let value = value.trim();
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        if value.is_empty() || value.len() > MAX_KIND_LEN || !value.chars().all(word) {
+            return Err(Error::new(
                 ErrorKind::ConfigInvalid,
-                "token_store must be file, mysql or redis",
-            )),
+                "token_store must name a store in one word, e.g. file, mysql or redis",
+            ));
         }
+        Ok(StoreKind(Cow::Owned(value.to_ascii_lowercase())))
     }
 
-    /// `file`, `mysql` or `redis`, as [`StoreKind::parse`] reads it.
-    pub fn name(self) -> &'static str {
-        match self {
-            StoreKind::File => "file",
-            StoreKind::Mysql => "mysql",
-            StoreKind::Redis => "redis",
-        }
-    }
-
-    /// Whether several machines share this store (then a fleet cache bound applies).
-    pub fn is_shared(self) -> bool {
-        !matches!(self, StoreKind::File)
+    /// The name, as [`StoreKind::parse`] reads it.
+    pub fn name(&self) -> &str {
+        &self.0
     }
 }
 
@@ -146,12 +146,20 @@ mod tests {
 
     #[test]
     fn kinds_parse_and_name_round_trip() {
-        for kind in [StoreKind::File, StoreKind::Mysql, StoreKind::Redis] {
+        for name in ["file", "mysql", "redis"] {
+            let kind = StoreKind::named(name);
             assert_eq!(StoreKind::parse(kind.name()).ok(), Some(kind));
         }
-        assert_eq!(StoreKind::parse(" MariaDB ").ok(), Some(StoreKind::Mysql));
-        let e = StoreKind::parse("postgres").expect_err("refused");
-        assert_eq!(e.kind(), ErrorKind::ConfigInvalid);
+        assert_eq!(
+            StoreKind::parse(" MariaDB ").ok(),
+            Some(StoreKind::named("mariadb"))
+        );
+        // Whether a store answers to a name is the selector's (store::built_in) to say.
+        for bad in ["", " ", "my sql", "redis://h", "x;DROP", &"a".repeat(33)] {
+            let e = StoreKind::parse(bad).expect_err(bad);
+            assert_eq!(e.kind(), ErrorKind::ConfigInvalid);
+            assert!(e.message().contains("token_store"), "{e}");
+        }
     }
 
     #[test]

@@ -468,7 +468,10 @@ fn every_key_of_the_table_is_applied_by_its_parser() {
     assert_eq!(config.policy().store_timeout(), Duration::from_secs(3));
     assert_eq!(config.store().path(), Some(Path::new("/srv/z/tokens")));
     assert_eq!(config.store().format(), StoreFormat::Json);
-    assert_eq!(config.store().requested_kind(), Some(StoreKind::Redis));
+    assert_eq!(
+        config.store().requested_kind(),
+        Some(StoreKind::named("redis"))
+    );
     assert_eq!(
         config.store().settings().get("redis_key_prefix"),
         Some("app:")

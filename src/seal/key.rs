@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
@@ -85,10 +86,15 @@ impl Key {
         }
         let trimmed = std::str::from_utf8(text).unwrap_or("").trim();
         let unpadded = trimmed.trim_end_matches('=');
+        let padded = Zeroizing::new(format!("{unpadded}{}", pad(unpadded)));
         let decoded = [STANDARD, URL_SAFE]
             .iter()
-            .find_map(|engine| engine.decode(format!("{unpadded}{}", pad(unpadded))).ok());
-        match decoded.as_deref().map(<&[u8; KEY_LEN]>::try_from) {
+            .find_map(|engine| engine.decode(padded.as_bytes()).ok())
+            .map(Zeroizing::new);
+        match decoded
+            .as_deref()
+            .map(|raw| <&[u8; KEY_LEN]>::try_from(raw.as_slice()))
+        {
             Some(Ok(raw)) => Ok(Key::from_bytes(raw)),
             _ => Err(Error::new(
                 ErrorKind::ConfigInvalid,
@@ -105,7 +111,7 @@ impl Key {
         let mut file = std::fs::File::open(path).map_err(|e| key_file_error(path, &e))?;
         let meta = file.metadata().map_err(|e| key_file_error(path, &e))?;
         check_key_file(path, &meta)?;
-        let mut text = Vec::new();
+        let mut text = Zeroizing::new(Vec::new());
         Read::by_ref(&mut file)
             .take(MAX_KEY_FILE)
             .read_to_end(&mut text)
@@ -202,8 +208,8 @@ pub fn generate(path: &Path) -> Result<KeyId> {
         )
     })?;
     let key = Key::from_bytes(&bytes);
-    let text = format!("{}\n", STANDARD.encode(bytes));
-    bytes.fill(0);
+    let text = Zeroizing::new(format!("{}\n", STANDARD.encode(bytes)));
+    bytes.zeroize();
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -1,131 +1,368 @@
-//! The one selector: [`BuiltInStore`] names every store of this library, and
+//! The one selector: [`STORES`] lists every store of this library, one line each, and
 //! [`BuiltInStore::of`] is the only place that decides which of them a configuration means
-//! ([`super::open`] opens it; the doors ask it for labels and sides). A new store is a new
-//! folder under `src/store/` plus one variant here and one arm in [`super::open`].
+//! ([`super::open`] opens it; the doors ask it for labels, `token_store` values and sides).
+//! Each store declares its own [`StoreEntry`] in its folder (its labels, the `token_store`
+//! value that selects it, when it is the one meant, and its type); a new store is a new
+//! folder under `src/store/` plus one line in [`STORES`] (and one row per new key in the key
+//! table, `crate::config::key_table`).
 
+use std::fmt;
+use std::sync::Arc;
+
+use super::{BuiltIn, TokenStore};
 use crate::config::{Config, StoreFormat, StoreKind};
 use crate::error::{Error, ErrorKind, Result};
 
-/// Every built-in token store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BuiltInStore {
-    /// The token file in the old PHP SDK's format (`zcrm_oauthtokens.txt`).
-    PhpFile,
-    /// The token file in our JSON format.
-    JsonFile,
-    /// The current SDKs' CSV token file (`sdk_tokens.txt`).
-    SdkCsv,
-    /// A MySQL/MariaDB table in the old SDK's layout (`oauthtokens`, four columns).
-    Mysql,
-    /// A MySQL/MariaDB table in the current SDKs' layout (`oauthtoken`, ten columns).
-    MysqlOauthtoken,
-    /// Redis, one key per user.
-    Redis,
+/// `&ENTRY` when this build has the cargo feature, else an entry that refuses to open
+/// ([`StoreEntry::left_out`]): one line of [`STORES`] either way.
+macro_rules! built_with {
+    ($feature:literal, $entry:path) => {{
+        #[cfg(feature = $feature)]
+        const ENTRY: &StoreEntry = &$entry;
+        #[cfg(not(feature = $feature))]
+        const ENTRY: &StoreEntry = &StoreEntry::left_out($feature);
+        ENTRY
+    }};
 }
 
-impl BuiltInStore {
-    /// Every built-in store.
-    pub const ALL: [BuiltInStore; 6] = [
-        BuiltInStore::PhpFile,
-        BuiltInStore::JsonFile,
-        BuiltInStore::SdkCsv,
-        BuiltInStore::Mysql,
-        BuiltInStore::MysqlOauthtoken,
-        BuiltInStore::Redis,
-    ];
+/// Every built-in store, in the order [`BuiltInStore::of`] asks them: within one
+/// `token_store` value the first whose [`StoreEntry::selected_when`] holds is chosen (the
+/// CSV before the token files, the `oauthtoken` layout before the old one). A store this
+/// build was compiled without (cargo features `mysql`, `redis`) stays listed by
+/// [`built_with!`], so configuring it is refused by name.
+pub(crate) static STORES: &[&StoreEntry] = &[
+    &super::sdk_csv::ENTRY,
+    &super::file::PHP_ENTRY,
+    &super::file::JSON_ENTRY,
+    built_with!("mysql", super::mysql::oauthtoken::ENTRY),
+    built_with!("mysql", super::mysql::ENTRY),
+    built_with!("redis", super::redis::ENTRY),
+];
 
-    /// The store `config` means: the CSV when `token_persistence_path` names `sdk_tokens.txt`
-    /// (with the file store selected), else by [`StoreChoice::kind`](crate::config::StoreChoice::kind): the token file in
-    /// `token_store_format`, MySQL (the `oauthtoken` layout when `mysql_table` is
-    /// `oauthtoken`) or Redis. A configuration that names no store is an
-    /// [`ErrorKind::ConfigMissing`] error (no store is guessed). (`token_store=file` without
-    /// `token_persistence_path` means the token file; opening it is that error.)
-    pub fn of(config: &Config) -> Result<BuiltInStore> {
-        if super::sdk_csv::configured_path(config).is_some() {
-            return Ok(BuiltInStore::SdkCsv);
+/// What a store is, as far as the doors need to know: where its tokens live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreClass {
+    /// Our token file, in this format, on this machine.
+    TokenFile(StoreFormat),
+    /// The current SDKs' CSV token file (`sdk_tokens.txt`) on this machine.
+    SdkCsv,
+    /// A server several machines share (MySQL, Redis).
+    Shared,
+}
+
+/// Opens a store from a configuration, wrapped in [`BuiltIn`].
+type Opener = fn(&Config) -> Result<Arc<dyn TokenStore>>;
+
+/// A store that opens from a configuration alone: what a store's [`StoreEntry`] is made of.
+pub(crate) trait OpenFromConfig: TokenStore + Sized + 'static {
+    /// The store `config` describes. Opening never connects to a server.
+    fn open_from(config: &Config) -> Result<Self>;
+}
+
+/// [`OpenFromConfig::open_from`], handed out as every built-in store is: in [`BuiltIn`],
+/// so the defaults every store of this library gets cannot be forgotten by one.
+fn open_built_in<S: OpenFromConfig>(config: &Config) -> Result<Arc<dyn TokenStore>> {
+    Ok(Arc::new(BuiltIn(S::open_from(config)?)))
+}
+
+/// How configurations and labels name one built-in store, and how it is opened. Made with
+/// [`StoreEntry::new`] and the `const` methods after it, in the store's own folder.
+pub struct StoreEntry {
+    /// Unique among the entries (both MySQL layouts share a label, not a name).
+    name: &'static str,
+    /// The label outputs show and `migrate` sides name.
+    label: &'static str,
+    /// Other labels [`BuiltInStore::parse`] reads as this store.
+    aliases: &'static [&'static str],
+    /// The `token_store` value that selects it.
+    token_store: &'static str,
+    /// Other `token_store` values that select it.
+    token_store_aliases: &'static [&'static str],
+    /// Where its tokens live.
+    class: StoreClass,
+    /// Whether a configuration of its `token_store` means this store.
+    selected_when: fn(&Config) -> bool,
+    /// How it opens; `None` when this build left it out.
+    open: Option<Opener>,
+}
+
+impl StoreEntry {
+    /// The store of type `S`, called `name` (also its label), selected by `token_store`,
+    /// whenever that is configured, unless the `const` methods below say otherwise.
+    pub(crate) const fn new<S: OpenFromConfig>(
+        name: &'static str,
+        token_store: &'static str,
+        class: StoreClass,
+    ) -> StoreEntry {
+        StoreEntry {
+            name,
+            label: name,
+            aliases: &[],
+            token_store,
+            token_store_aliases: &[],
+            class,
+            selected_when: always,
+            open: Some(open_built_in::<S>),
         }
-        match config.store().kind().ok_or_else(no_store)? {
-            StoreKind::File => Ok(BuiltInStore::file(config.store().format())),
-            StoreKind::Mysql if names_oauthtoken(config) => Ok(BuiltInStore::MysqlOauthtoken),
-            StoreKind::Mysql => Ok(BuiltInStore::Mysql),
-            StoreKind::Redis => Ok(BuiltInStore::Redis),
+    }
+
+    /// Shown and parsed as `label` (the entry keeps its unique name).
+    #[allow(dead_code)] // builds without some stores (cargo features) may not call it
+    pub(crate) const fn labelled(mut self, label: &'static str) -> StoreEntry {
+        self.label = label;
+        self
+    }
+
+    /// Also parsed from these labels (`migrate` sides).
+    #[allow(dead_code)] // builds without some stores (cargo features) may not call it
+    pub(crate) const fn also_parsed_from(mut self, aliases: &'static [&'static str]) -> StoreEntry {
+        self.aliases = aliases;
+        self
+    }
+
+    /// Also selected by these `token_store` values.
+    #[allow(dead_code)] // builds without some stores (cargo features) may not call it
+    pub(crate) const fn also_selected_by(mut self, values: &'static [&'static str]) -> StoreEntry {
+        self.token_store_aliases = values;
+        self
+    }
+
+    /// The one meant by a configuration of its `token_store` only when `test` holds.
+    #[allow(dead_code)] // builds without some stores (cargo features) may not call it
+    pub(crate) const fn selected_when(mut self, test: fn(&Config) -> bool) -> StoreEntry {
+        self.selected_when = test;
+        self
+    }
+
+    /// The entry of a store this build left out (cargo feature `feature`, named like the
+    /// store): configuring it is a clear error, not an unknown store.
+    #[allow(dead_code)] // used only by builds without a store's feature
+    const fn left_out(feature: &'static str) -> StoreEntry {
+        StoreEntry {
+            name: feature,
+            label: feature,
+            aliases: &[],
+            token_store: feature,
+            token_store_aliases: &[],
+            class: StoreClass::Shared,
+            selected_when: always,
+            open: None,
+        }
+    }
+
+    /// Whether `value` (trimmed, lower case) is a `token_store` value that selects it.
+    fn selected_by(&self, value: &str) -> bool {
+        self.token_store == value || self.token_store_aliases.contains(&value)
+    }
+}
+
+/// Any configuration of the entry's `token_store`.
+fn always(_: &Config) -> bool {
+    true
+}
+
+/// One built-in token store: an entry of the selector's table (`STORES`).
+#[derive(Clone, Copy)]
+pub struct BuiltInStore(&'static StoreEntry);
+
+impl BuiltInStore {
+    /// Every built-in store, in the selector's order.
+    pub fn all() -> impl Iterator<Item = BuiltInStore> {
+        all_in(STORES)
+    }
+
+    /// The store `config` means: the first entry of `STORES` selected by the
+    /// configuration's `token_store` (`file` when only `token_persistence_path` is given)
+    /// whose condition holds: the CSV when the path names `sdk_tokens.txt`, else the token
+    /// file in `token_store_format`; MySQL in the `oauthtoken` layout when `mysql_table` is
+    /// `oauthtoken`, else in the old one; Redis. A configuration that names no store is an
+    /// [`ErrorKind::ConfigMissing`] error (no store is guessed); a `token_store` that names
+    /// no store is an [`ErrorKind::ConfigInvalid`] error listing the values there are.
+    pub fn of(config: &Config) -> Result<BuiltInStore> {
+        select_in(STORES, config)
+    }
+
+    /// Refuses a configuration whose `token_store` names no store of this library (the
+    /// error of [`BuiltInStore::of`]); a configuration without `token_store` passes. The
+    /// doors call it when a configuration is given (PHP's `initialize`, the CLI's settings),
+    /// so a wrong value is refused there, not first when the store is opened.
+    pub fn check_requested(config: &Config) -> Result<()> {
+        match config.store().requested_kind() {
+            Some(_) => BuiltInStore::of(config).map(drop),
+            None => Ok(()),
         }
     }
 
     /// The token file in `format`.
     pub fn file(format: StoreFormat) -> BuiltInStore {
         match format {
-            StoreFormat::PhpSdk => BuiltInStore::PhpFile,
-            StoreFormat::Json => BuiltInStore::JsonFile,
+            StoreFormat::PhpSdk => BuiltInStore(&super::file::PHP_ENTRY),
+            StoreFormat::Json => BuiltInStore(&super::file::JSON_ENTRY),
         }
     }
 
-    /// The store a label names (a side of `migrate`): `csv` (or `sdk_tokens`), `mysql` (or
-    /// `mariadb`; the table layout then comes from `mysql_table`, see [`BuiltInStore::of`]),
-    /// `redis`, or a token file format as [`StoreFormat::parse`] reads it (`php`, `json`).
+    /// The current SDKs' CSV token file.
+    pub fn sdk_csv() -> BuiltInStore {
+        BuiltInStore(&super::sdk_csv::ENTRY)
+    }
+
+    /// The store a label names (a side of `migrate`): its label or an alias (`csv` or
+    /// `sdk_tokens`, `php` or `sdk`, `json`, `mysql` or `mariadb`, `redis`); for MySQL the
+    /// table layout then comes from `mysql_table` (see [`BuiltInStore::of`]). Case and
+    /// surrounding blanks do not matter.
     pub fn parse(label: &str) -> Result<BuiltInStore> {
-        match label.trim().to_ascii_lowercase().as_str() {
-            "csv" | "sdk_tokens" => Ok(BuiltInStore::SdkCsv),
-            "mysql" | "mariadb" => Ok(BuiltInStore::Mysql),
-            "redis" => Ok(BuiltInStore::Redis),
-            other => StoreFormat::parse(other).map(BuiltInStore::file),
-        }
+        parse_in(STORES, label)
     }
 
     /// The stable label outputs show: `php`, `json`, `csv`, `mysql` (both table layouts) or
     /// `redis`; [`BuiltInStore::parse`] reads it back.
     pub fn label(self) -> &'static str {
-        match self {
-            BuiltInStore::PhpFile => StoreFormat::PhpSdk.name(),
-            BuiltInStore::JsonFile => StoreFormat::Json.name(),
-            BuiltInStore::SdkCsv => "csv",
-            BuiltInStore::Mysql | BuiltInStore::MysqlOauthtoken => StoreKind::Mysql.name(),
-            BuiltInStore::Redis => StoreKind::Redis.name(),
-        }
+        self.0.label
+    }
+
+    /// Every label, once each, in the selector's order (`migrate` sides, completions).
+    pub fn labels() -> Vec<&'static str> {
+        distinct(BuiltInStore::all().map(BuiltInStore::label))
     }
 
     /// The `token_store` value that selects it (`file` for the three token files).
     pub fn kind(self) -> StoreKind {
-        match self {
-            BuiltInStore::PhpFile | BuiltInStore::JsonFile | BuiltInStore::SdkCsv => {
-                StoreKind::File
-            }
-            BuiltInStore::Mysql | BuiltInStore::MysqlOauthtoken => StoreKind::Mysql,
-            BuiltInStore::Redis => StoreKind::Redis,
-        }
+        StoreKind::named(self.0.token_store)
     }
 
-    /// The format of our token file, for [`BuiltInStore::PhpFile`] and
-    /// [`BuiltInStore::JsonFile`].
+    /// Where its tokens live.
+    pub fn class(self) -> StoreClass {
+        self.0.class
+    }
+
+    /// The format of our token file, for the two token files.
     pub fn file_format(self) -> Option<StoreFormat> {
-        match self {
-            BuiltInStore::PhpFile => Some(StoreFormat::PhpSdk),
-            BuiltInStore::JsonFile => Some(StoreFormat::Json),
+        match self.0.class {
+            StoreClass::TokenFile(format) => Some(format),
             _ => None,
         }
     }
 
     /// Whether it is a file on this machine (our token file or the SDK's CSV).
     pub fn is_file(self) -> bool {
-        self.kind() == StoreKind::File
+        self.0.class != StoreClass::Shared
     }
 
     /// Whether several machines share it (MySQL, Redis).
     pub fn is_shared(self) -> bool {
-        self.kind().is_shared()
+        self.0.class == StoreClass::Shared
+    }
+
+    /// Whether `token_store` = `value` selects a store several machines share.
+    pub fn shared_kind(value: &str) -> bool {
+        let value = value.trim().to_ascii_lowercase();
+        BuiltInStore::all().any(|s| s.0.selected_by(&value) && s.is_shared())
+    }
+
+    /// Opens it for `config` (see [`super::open`], which also seals it): an
+    /// [`ErrorKind::ConfigInvalid`] error when this build left it out.
+    pub fn open(self, config: &Config) -> Result<Arc<dyn TokenStore>> {
+        match self.0.open {
+            Some(open) => open(config),
+            None => Err(left_out_error(self.0.name)),
+        }
     }
 }
 
-/// The table name that selects the current SDKs' layout.
-const OAUTHTOKEN_TABLE: &str = "oauthtoken";
+impl PartialEq for BuiltInStore {
+    fn eq(&self, other: &BuiltInStore) -> bool {
+        self.0.name == other.0.name
+    }
+}
 
-/// Whether `mysql_table` names the current SDKs' `oauthtoken` table.
-fn names_oauthtoken(config: &Config) -> bool {
-    config
-        .store()
-        .settings()
-        .get("mysql_table")
-        .is_some_and(|t| t.eq_ignore_ascii_case(OAUTHTOKEN_TABLE))
+impl Eq for BuiltInStore {}
+
+impl std::hash::Hash for BuiltInStore {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+    }
+}
+
+impl fmt::Debug for BuiltInStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BuiltInStore({})", self.0.name)
+    }
+}
+
+/// The stores of `table`.
+fn all_in(table: &'static [&'static StoreEntry]) -> impl Iterator<Item = BuiltInStore> {
+    table.iter().map(|entry| BuiltInStore(entry))
+}
+
+/// [`BuiltInStore::of`] over `table`.
+fn select_in(table: &'static [&'static StoreEntry], config: &Config) -> Result<BuiltInStore> {
+    let kind = config.store().kind().ok_or_else(no_store)?;
+    let value = kind.name();
+    let mut named = all_in(table).filter(|s| s.0.selected_by(value)).peekable();
+    if named.peek().is_none() {
+        return Err(unknown_store(table, value));
+    }
+    named
+        .find(|s| (s.0.selected_when)(config))
+        .ok_or_else(|| unknown_store(table, value))
+}
+
+/// [`BuiltInStore::parse`] over `table`.
+fn parse_in(table: &'static [&'static StoreEntry], label: &str) -> Result<BuiltInStore> {
+    let wanted = label.trim().to_ascii_lowercase();
+    all_in(table)
+        .find(|s| s.0.label == wanted || s.0.aliases.contains(&wanted.as_str()))
+        .ok_or_else(|| {
+            let labels = distinct(all_in(table).map(BuiltInStore::label));
+            Error::new(
+                ErrorKind::ConfigInvalid,
+                format!(
+                    "'{}' names no token store: use {}",
+                    label.trim(),
+                    labels.join(", ")
+                ),
+            )
+        })
+}
+
+/// The error for a `token_store` value no entry of `table` answers to.
+fn unknown_store(table: &'static [&'static StoreEntry], value: &str) -> Error {
+    let values = distinct(all_in(table).map(|s| s.0.token_store));
+    Error::new(
+        ErrorKind::ConfigInvalid,
+        format!("token_store must be {} (not '{value}')", or_list(&values)),
+    )
+}
+
+/// `words` in order, each once.
+fn distinct(words: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let mut seen = Vec::new();
+    for word in words {
+        if !seen.contains(&word) {
+            seen.push(word);
+        }
+    }
+    seen
+}
+
+/// `a, b or c`.
+fn or_list(words: &[&str]) -> String {
+    match words.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The error for a store this build was compiled without.
+fn left_out_error(name: &str) -> Error {
+    Error::new(
+        ErrorKind::ConfigInvalid,
+        format!("token_store={name}: this build of zoho-oauth has no {name} store"),
+    )
+    .with_hint(format!(
+        "build zoho-oauth with its cargo feature `{name}` (on by default), or configure another store"
+    ))
 }
 
 /// The error for a configuration that names no store.
@@ -141,94 +378,4 @@ fn no_store() -> Error {
 const NO_STORE_HINT: &str = "set token_persistence_path to a directory the application owns (the token file zcrm_oauthtokens.txt is kept there), or token_store=mysql or token_store=redis with that store's keys";
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::StoreSettings;
-
-    fn base() -> Config {
-        Config::new("1000.ID", "s3cr3t", "https://example.com/cb")
-    }
-
-    #[test]
-    fn each_configuration_means_one_store() {
-        let dir = tempfile::tempdir().expect("dir");
-        let table = |t: &str| StoreSettings::new().with("mysql_table", t).expect("set");
-        let cases = [
-            (
-                base().with_token_persistence_path(dir.path()),
-                BuiltInStore::PhpFile,
-            ),
-            (
-                base()
-                    .with_token_persistence_path(dir.path())
-                    .with_token_store_format(StoreFormat::Json),
-                BuiltInStore::JsonFile,
-            ),
-            (
-                base().with_token_persistence_path(dir.path().join("sdk_tokens.txt")),
-                BuiltInStore::SdkCsv,
-            ),
-            (
-                base().with_store_kind(StoreKind::Mysql),
-                BuiltInStore::Mysql,
-            ),
-            (
-                base()
-                    .with_store_kind(StoreKind::Mysql)
-                    .with_store_settings(table("OAuthToken")),
-                BuiltInStore::MysqlOauthtoken,
-            ),
-            (
-                base()
-                    .with_store_kind(StoreKind::Mysql)
-                    .with_store_settings(table("oauthtokens")),
-                BuiltInStore::Mysql,
-            ),
-            (
-                base()
-                    .with_token_persistence_path(dir.path().join("sdk_tokens.txt"))
-                    .with_store_kind(StoreKind::Redis),
-                BuiltInStore::Redis,
-            ),
-        ];
-        for (config, expected) in cases {
-            assert_eq!(BuiltInStore::of(&config).ok(), Some(expected), "{config:?}");
-        }
-    }
-
-    #[test]
-    fn no_store_is_refused_and_a_file_without_a_path_cannot_be_opened() {
-        let e = BuiltInStore::of(&base()).expect_err("no store");
-        assert_eq!(e.kind(), ErrorKind::ConfigMissing, "{e}");
-        let file = base().with_store_kind(StoreKind::File);
-        assert_eq!(BuiltInStore::of(&file).ok(), Some(BuiltInStore::PhpFile));
-        let e = super::super::open(&file).err().expect("no path");
-        assert_eq!(e.kind(), ErrorKind::ConfigMissing, "{e}");
-        assert!(e.message().contains("token_persistence_path"), "{e}");
-    }
-
-    #[test]
-    fn labels_are_stable_and_parse_back() {
-        let labels: Vec<_> = BuiltInStore::ALL.iter().map(|s| s.label()).collect();
-        assert_eq!(labels, ["php", "json", "csv", "mysql", "mysql", "redis"]);
-        for store in BuiltInStore::ALL {
-            let back = BuiltInStore::parse(store.label()).expect("parses");
-            assert_eq!(back.label(), store.label());
-            assert_eq!(back.kind(), store.kind());
-        }
-        assert_eq!(
-            BuiltInStore::parse(" MariaDB ").ok(),
-            Some(BuiltInStore::Mysql)
-        );
-        assert_eq!(BuiltInStore::parse("sdk").ok(), Some(BuiltInStore::PhpFile));
-        let e = BuiltInStore::parse("postgres").expect_err("refused");
-        assert_eq!(e.kind(), ErrorKind::ConfigInvalid);
-        assert!(e.message().contains("postgres"), "{e}");
-    }
-
-    #[cfg(feature = "mysql")]
-    #[test]
-    fn the_selector_and_the_mysql_store_agree_on_the_oauthtoken_table() {
-        assert_eq!(OAUTHTOKEN_TABLE, super::super::mysql::oauthtoken::TABLE);
-    }
-}
+mod tests;

@@ -4,15 +4,28 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::built_in::{OpenFromConfig, StoreClass, StoreEntry};
 use super::token_file::{self, TokenFile};
 use super::{
     Fingerprint, RefreshSave, TokenStore, find_user, json_format, php_format, remove_entry,
     replace_entry,
 };
-use crate::config::StoreFormat;
+use crate::config::{Config, StoreFormat};
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::secret::Secret;
 use crate::token::Tokens;
+
+/// The token file in the old PHP SDK's format (`zcrm_oauthtokens.txt`): `token_store=file`
+/// (or a `token_persistence_path` alone) with `token_store_format` `php`.
+pub(crate) static PHP_ENTRY: StoreEntry =
+    StoreEntry::new::<FileStore>("php", "file", StoreClass::TokenFile(StoreFormat::PhpSdk))
+        .also_parsed_from(&["sdk"])
+        .selected_when(|config| config.store().format() == StoreFormat::PhpSdk);
+
+/// The token file in our JSON format (`zoho_oauth_tokens.json`): `token_store_format` `json`.
+pub(crate) static JSON_ENTRY: StoreEntry =
+    StoreEntry::new::<FileStore>("json", "file", StoreClass::TokenFile(StoreFormat::Json))
+        .selected_when(|config| config.store().format() == StoreFormat::Json);
 
 /// A token file in the SDK's format or our JSON format.
 pub struct FileStore {
@@ -168,6 +181,20 @@ impl FileStore {
             *cache = Some((fingerprint, Arc::new(entries)));
         }
         Ok(result)
+    }
+}
+
+impl OpenFromConfig for FileStore {
+    /// The token file in `token_persistence_path`, in `token_store_format`; a configuration
+    /// without a path is an [`ErrorKind::ConfigMissing`] error.
+    fn open_from(config: &Config) -> Result<FileStore> {
+        let file = config.store().token_file().ok_or_else(|| {
+            Error::new(
+                ErrorKind::ConfigMissing,
+                "token_store=file needs token_persistence_path",
+            )
+        })?;
+        FileStore::new(file, config.store().format())
     }
 }
 

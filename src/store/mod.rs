@@ -33,7 +33,7 @@ pub(crate) mod wait;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use built_in::BuiltInStore;
+pub use built_in::{BuiltInStore, StoreClass};
 pub use defaults::{BuiltIn, StoreDefaults};
 pub use file::FileStore;
 pub use memory::MemoryStore;
@@ -380,6 +380,46 @@ mod module_graph;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names of the `fn`s in the block of `source` that starts at `start` (up to the first
+    /// line that is a lone `}` at the block's indentation).
+    fn methods_in(source: &str, start: &str) -> std::collections::BTreeSet<String> {
+        let from = source
+            .find(start)
+            .unwrap_or_else(|| panic!("{start} not found"));
+        let block = &source[from..];
+        let block = &block[..block.find("\n}\n").expect("the block's end")];
+        block
+            .split("fn ")
+            .skip(1)
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A wrapper that implements [`TokenStore`] by hand gets the trait's quiet defaults for
+    /// any method it leaves out (keep no history, probe no lock): each wrapper must name every
+    /// method of the trait, read from the source so a new method cannot be missed.
+    #[test]
+    fn every_wrapper_forwards_every_method_of_the_trait() {
+        let trait_methods = methods_in(include_str!("mod.rs"), "pub trait TokenStore");
+        assert!(trait_methods.len() >= 15, "{trait_methods:?}");
+        let mut forwarded = methods_in(
+            include_str!("mod.rs"),
+            "macro_rules! forward_token_store_methods",
+        );
+        forwarded.insert("defaults".into()); // each wrapper's own
+        assert_eq!(
+            forwarded, trait_methods,
+            "the forwarding macro (Arc, BuiltIn)"
+        );
+        let sealed = methods_in(
+            include_str!("../seal/store.rs"),
+            "impl<S: TokenStore> TokenStore for Sealed<S>",
+        );
+        assert_eq!(sealed, trait_methods, "Sealed (encryption at rest)");
+    }
 
     fn t(user: &str) -> Tokens {
         Tokens::new(Some(user.into()), Secret::new("a"), None, 0)

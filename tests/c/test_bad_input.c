@@ -153,6 +153,12 @@ static void test_client_new(const char *dir) {
     expect_message_contains("no token store is configured");
     expect_message_contains("token_persistence_path or token_store is mandatory");
     expect_message_contains("token_store=mysql");
+    /* A token_store no store of this library answers to: refused by the selector, naming
+     * the values there are. */
+    const char *store_keys[] = {"client_id", "client_secret", "redirect_uri", "token_store"};
+    const char *postgres[] = {TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_REDIRECT_URI, " Postgres "};
+    EXPECT_RC(zoho_client_new(store_keys, postgres, 4, &client), ZOHO_RESULT_CONFIG_INVALID);
+    expect_message_contains("token_store must be file, mysql or redis (not 'postgres')");
     EXPECT_RC(zoho_client_new_from_json("{\"client_id\":\"" TEST_CLIENT_ID "\",\"client_secret\":\"s\","
                                         "\"redirect_uri\":\"" TEST_REDIRECT_URI "\"}",
                                         &client),

@@ -5,7 +5,7 @@
 use std::ffi::OsStr;
 
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
-use zoho_oauth::config::StoreKind;
+use zoho_oauth::store::BuiltInStore;
 use zoho_oauth::{DataCentre, StoreFormat};
 
 /// A string option whose completion offers a fixed list of values; any string parses.
@@ -48,10 +48,13 @@ pub fn store_formats() -> Suggested {
     Suggested(formats().collect())
 }
 
-/// `migrate --to` / `--from`: the file formats, the current SDKs' CSV, and the shared stores.
+/// `migrate --to` / `--from`: the file formats first, then every other store's label (the
+/// current SDKs' CSV, the shared stores), from the core's selector.
 pub fn migrate_sides() -> Suggested {
-    let shared = [StoreKind::Mysql, StoreKind::Redis].map(StoreKind::name);
-    Suggested(formats().chain(["csv"]).chain(shared).collect())
+    let others = BuiltInStore::labels()
+        .into_iter()
+        .filter(|label| !formats().any(|format| format == *label));
+    Suggested(formats().chain(others).collect())
 }
 
 /// `authorize-url --access-type`.

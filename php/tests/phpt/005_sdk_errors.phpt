@@ -100,6 +100,8 @@ check_throws(fn() => ZohoOAuth::getClientInstance()->getAccessToken('ada@example
 check_throws(fn() => ZCRMRestClient::initialize(test_config($dir, ['accounts_url' => 'http://10.1.2.3'])), $E, '/accounts_url/', 102, 'plain http to a remote host');
 check_throws(fn() => ZCRMRestClient::initialize(test_config($dir, ['client_id' => ['x']])), $E, 'client_id must be a string', 102, 'a non-scalar value');
 check_throws(fn() => ZCRMRestClient::initialize(test_config($dir, ['refresh_margin_secs' => 'soon'])), $E, '/refresh_margin_secs/', 102, 'a non-numeric number');
+check_throws(fn() => ZCRMRestClient::initialize(test_config($dir, ['token_store' => 'Postgres'])), $E, "token_store must be file, mysql or redis (not 'postgres')", 102, 'a token_store that names no store, at initialize');
+check_throws(fn() => ZCRMRestClient::initialize(test_config($dir, ['token_store' => 'my sql'])), $E, '/^token_store must name a store in one word/', 102, 'a token_store that is not one word');
 ZCRMRestClient::initialize(test_config("$dir/missing"));
 check(true, 'initialize does not touch the store');
 check_throws(fn() => ZohoOAuth::getClientInstance()->getAccessToken('ada@example.com'), $E, '/missing/', 401, 'a missing token directory is reported at first use');
@@ -148,6 +150,8 @@ ok - persistence_handler_class_name missing
 ok - plain http to a remote host
 ok - a non-scalar value
 ok - a non-numeric number
+ok - a token_store that names no store, at initialize
+ok - a token_store that is not one word
 ok - initialize does not touch the store
 ok - a missing token directory is reported at first use
 ok - connection refused

@@ -32,12 +32,26 @@ use mysql::prelude::Queryable;
 pub use history::SideTable;
 pub use settings::{Bounds, MysqlSettings};
 
+use super::built_in::{OpenFromConfig, StoreClass, StoreEntry};
 use super::{LockGuard, RefreshSave, TokenStore, find_user};
 use crate::config::Config;
 use crate::error::Result;
 use crate::secret::Secret;
 use crate::token::Tokens;
 use schema::Limits;
+
+/// A MySQL/MariaDB table in the old SDK's layout (`oauthtokens`, four columns):
+/// `token_store=mysql` (or `mariadb`) with any other `mysql_table`.
+pub(crate) static ENTRY: StoreEntry =
+    StoreEntry::new::<MysqlStore>("mysql", "mysql", StoreClass::Shared)
+        .also_parsed_from(&["mariadb"])
+        .also_selected_by(&["mariadb"]);
+
+impl OpenFromConfig for MysqlStore {
+    fn open_from(config: &Config) -> Result<MysqlStore> {
+        MysqlStore::open(config)
+    }
+}
 
 /// The token table on a MySQL or MariaDB server.
 pub struct MysqlStore {

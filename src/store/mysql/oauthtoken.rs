@@ -20,6 +20,7 @@ use super::{call, lock, rows as checks};
 use crate::config::Config;
 use crate::error::Result;
 use crate::secret::Secret;
+use crate::store::built_in::{OpenFromConfig, StoreClass, StoreEntry};
 use crate::store::sdk_csv::{SdkRow, rows as csv_rows};
 use crate::store::{LockGuard, RefreshSave, TokenStore};
 use crate::token::Tokens;
@@ -28,6 +29,29 @@ pub use super::schema::{
     OAUTHTOKEN_COLUMNS as COLUMNS, OAUTHTOKEN_TABLE as TABLE,
     create_oauthtoken_table as create_table,
 };
+
+/// A MySQL/MariaDB table in the current SDKs' layout (`oauthtoken`, ten columns):
+/// `token_store=mysql` (or `mariadb`) with `mysql_table` `oauthtoken` (any case).
+pub(crate) static ENTRY: StoreEntry =
+    StoreEntry::new::<OauthtokenStore>("mysql_oauthtoken", "mysql", StoreClass::Shared)
+        .labelled("mysql")
+        .also_selected_by(&["mariadb"])
+        .selected_when(names_oauthtoken);
+
+/// Whether `mysql_table` names the current SDKs' `oauthtoken` table.
+fn names_oauthtoken(config: &Config) -> bool {
+    config
+        .store()
+        .settings()
+        .get("mysql_table")
+        .is_some_and(|t| t.eq_ignore_ascii_case(TABLE))
+}
+
+impl OpenFromConfig for OauthtokenStore {
+    fn open_from(config: &Config) -> Result<OauthtokenStore> {
+        OauthtokenStore::open(config)
+    }
+}
 
 /// The SDK's `oauthtoken` table as a token store.
 pub struct OauthtokenStore {

@@ -42,7 +42,7 @@ pub struct Bounds {
 
 impl Bounds {
     /// The bounds a configuration gives: `store_timeout_secs`, and a lease of the connect
-    /// timeout plus the request timeout plus [`LEASE_SLACK`] (longer than one refresh).
+    /// timeout plus the request timeout plus `LEASE_SLACK` (longer than one refresh).
     pub fn from_config(config: &crate::config::Config) -> Bounds {
         Bounds {
             call: config.policy().store_timeout(),

@@ -32,6 +32,7 @@ use ::redis::{Client, RedisResult, cmd};
 pub use list::Listing;
 pub use settings::{DEFAULT_KEY_PREFIX, DEFAULT_URL, LEASE_MARGIN, RedisSettings};
 
+use super::built_in::{OpenFromConfig, StoreClass, StoreEntry};
 use super::{LockGuard, RefreshSave, TokenStore};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
@@ -44,6 +45,16 @@ use keys::Keys;
 use scripts::{DELETE, Invocation, SAVE, SAVE_REFRESHED};
 use server::Checker;
 use shared::Inner;
+
+/// Redis, one key per user: `token_store=redis`.
+pub(crate) static ENTRY: StoreEntry =
+    StoreEntry::new::<RedisStore>("redis", "redis", StoreClass::Shared);
+
+impl OpenFromConfig for RedisStore {
+    fn open_from(config: &Config) -> Result<RedisStore> {
+        RedisStore::open(config)
+    }
+}
 
 /// How long a recorded transient refresh failure is kept (longer than the client's
 /// retry interval, short enough to leave no litter).

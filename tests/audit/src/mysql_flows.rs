@@ -87,7 +87,7 @@ fn client(
         .map_err(|e| e.to_string())?;
     let config = f
         .config(dir)
-        .with_store_kind(StoreKind::Mysql)
+        .with_store_kind(StoreKind::named("mysql"))
         .with_store_settings(settings);
     f.client(config, clock).map_err(|e| e.to_string())
 }

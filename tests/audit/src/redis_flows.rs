@@ -78,7 +78,7 @@ fn client(
         .map_err(|e| e.to_string())?;
     let config = f
         .config(dir)
-        .with_store_kind(StoreKind::Redis)
+        .with_store_kind(StoreKind::named("redis"))
         .with_store_settings(settings);
     f.client(config, clock).map_err(|e| e.to_string())
 }
