@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the Debian packages (scripts/package-deb.sh: php<X.Y>-zoho-oauth, libzoho-oauth<ABI>,
 # libzoho-oauth-dev, zoho-oauth, php-zoho-oauth-bridge): builds them (release) unless .deb files
-# are given, checks their file lists, control fields and doc directories, then installs them for
+# are given, checks their file lists, control fields and doc directories (the READMEs and the
+# pages of docs/ link only pages shipped beside them: doc_links_unshipped), then installs them for
 # real with apt/dpkg in throwaway copy-on-write views of this machine (a private mount namespace
 # with overlays on /etc, /usr and /var: the machine itself never changes, whatever happens).
 # Each package is installed alone by name from a local apt repository of the set (apt picks its
@@ -130,12 +131,27 @@ map_debs() {
     done
 }
 
+# doc_files PACKAGE: its documents in /usr/share/doc/PACKAGE/ besides the common files: the
+# READMEs, and every page of docs/ as docs/<page>.md.gz in each package with a README (all but
+# the runtime library).
+doc_files() {
+    local page
+    case "$1" in
+        "$PKG_LIB") return 0 ;;
+        "$PKG_EXT") printf '%s\n' README.md.gz README.php.md.gz ;;
+        "$PKG_DEV") printf '%s\n' README.md.gz README.include.md.gz ;;
+        "$PKG_CLI") echo README.md.gz ;;
+        "$PKG_BRIDGE") printf '%s\n' README.md.gz README.bridge.md.gz ;;
+    esac
+    for page in docs/*.md; do echo "$page.gz"; done
+}
+
 # expected_entries PACKAGE: every path the package must hold, as `dpkg-deb -c` prints it
 # (links with their target).
 expected_entries() {
     local share=./usr/share bridge=./usr/share/php/ZohoOAuth/Bridge name
     case "$1" in
-        "$PKG_EXT") printf '%s\n' ".$PHP_EXT_DIR/zoho_oauth.so" ".$INI" "$share/doc/$1/README.php.md.gz" ;;
+        "$PKG_EXT") printf '%s\n' ".$PHP_EXT_DIR/zoho_oauth.so" ".$INI" ;;
         "$PKG_LIB")
             printf '%s\n' ".$LIBDIR/libzoho_oauth.so.$VERSION" \
                 ".$LIBDIR/libzoho_oauth.so.$ABI -> libzoho_oauth.so.$VERSION"
@@ -149,7 +165,7 @@ expected_entries() {
             printf '%s\n' ./usr/bin/zoho-oauth "$share/man/man1/zoho-oauth.1.gz" \
                 "$share/bash-completion/completions/zoho-oauth" \
                 "$share/zsh/vendor-completions/_zoho-oauth" \
-                "$share/fish/vendor_completions.d/zoho-oauth.fish" "$share/doc/$1/README.md.gz"
+                "$share/fish/vendor_completions.d/zoho-oauth.fish"
             ;;
         "$PKG_BRIDGE")
             for name in autoload missing-extension LockedOAuthToken LockedOAuthBuilder LockedTokenStore; do
@@ -160,6 +176,7 @@ expected_entries() {
     for name in copyright THIRD-PARTY-LICENSES.md.gz changelog.gz changelog.Debian.gz; do
         echo "$share/doc/$1/$name"
     done
+    doc_files "$1" | sed "s|^|$share/doc/$1/|"
 }
 
 # listed_entries PACKAGE: its entries as `dpkg-deb -c` prints them, without mode, owner, size
@@ -288,6 +305,65 @@ check_package_docs() {
             { echo "$package: changelog.Debian.gz: $(head -n 1 <<<"$changelog")"; return 1; }
     done
     echo "$(packaged_file "$PKG_CLI" "/usr/share/doc/$PKG_CLI/THIRD-PARTY-LICENSES.md.gz" | zcat | grep -c '^| [a-z]') crates listed in each"
+}
+
+# doc_source NAME: the source file of an installed document (NAME relative to
+# /usr/share/doc/<package>/), as scripts/package-deb.sh installs them; empty for an unknown one.
+doc_source() {
+    case "$1" in
+        README.md.gz) echo README.md ;;
+        README.php.md.gz) echo php/README.md ;;
+        README.include.md.gz) echo capi/include/README.md ;;
+        README.bridge.md.gz) echo php/bridge/README.md ;;
+        THIRD-PARTY-LICENSES.md.gz) echo THIRD-PARTY-LICENSES.md ;;
+        docs/*.md.gz) echo "${1%.gz}" ;;
+    esac
+}
+
+# md_links FILE: the targets of its Markdown links to .md files, [text](target) and reference
+# definitions `[label]: target`, without #anchor; no URL (scheme:).
+md_links() {
+    { grep -oE '\]\([^)[:space:]]+' "$1" | cut -c3-
+        sed -nE 's/^ {0,3}\[[^]]+\]:[[:space:]]+([^[:space:]]+).*/\1/p' "$1"; } |
+        sed 's/#.*//' | grep -vE '^[A-Za-z][A-Za-z0-9+.-]*:' | grep -E '\.md$' || true
+}
+
+# doc_links_unshipped PACKAGE DIR: checks the documents in DIR (the package's
+# /usr/share/doc/<package>, extracted). The rule: each installed document is its source file
+# byte for byte (links are not rewritten), and every relative link to a .md file in it,
+# resolved from the document's place in the source tree, that lands on the front README.md or
+# on a page of docs/ names a file the package ships there, with .gz: `docs/fleet.md` from the
+# README, `fleet.md` from a page, `../../docs/fleet.md` from capi/include/README.md (installed
+# as README.include.md.gz) are docs/fleet.md.gz beside it; `../README.md` is README.md.gz.
+# Links to other files of the source tree (CONTRIBUTING.md, php/README.md from a page) are not
+# the installed documentation and are not checked. Prints each broken link and the count.
+doc_links_unshipped() {
+    local package="$1" dir="$2" name source target linked broken=0 count=0
+    while read -r name; do
+        source="$(doc_source "$name")"
+        [ -n "$source" ] && [ -f "$source" ] || { echo "$package: $name: no source file known"; broken=1; continue; }
+        zcat "$dir/$name" >"$WORK/doc.md" && cmp -s "$WORK/doc.md" "$source" ||
+            { echo "$package: $name is not $source"; broken=1; continue; }
+        while read -r target; do
+            linked="$(realpath -ms --relative-to=. "$(dirname "$source")/$target")"
+            case "$linked" in README.md | docs/*) ;; *) continue ;; esac
+            count=$((count + 1))
+            [ -f "$dir/$linked.gz" ] || { echo "$package: $name links $target, but $linked.gz is not shipped"; broken=1; }
+        done < <(md_links "$WORK/doc.md")
+    done < <(cd "$dir" && find . -name '*.md.gz' -printf '%P\n' | sort)
+    echo "$package: $count links to README.md and docs/ pages"
+    [ "$broken" -eq 0 ] && { [ "$count" -gt 0 ] || [ "$package" = "$PKG_LIB" ]; }
+}
+
+# Every package's READMEs and pages of docs/ link only pages it ships (doc_links_unshipped).
+check_doc_links() {
+    local package dir failed_any=0
+    for package in "${PACKAGES[@]}"; do
+        dir="$WORK/doc-links/$package"
+        rm -rf "$dir" && mkdir -p "$dir" && dpkg-deb -x "${DEB_OF[$package]}" "$dir" || return 1
+        doc_links_unshipped "$package" "$dir/usr/share/doc/$package" || failed_any=1
+    done
+    [ "$failed_any" -eq 0 ]
 }
 
 # --- a throwaway view of the system -----------------------------------------------------
@@ -746,6 +822,7 @@ check "versions: <upstream>-<revision>~deb${DEBIAN_MAJOR}u<n>, the same for all;
 check "relations: extension -> phpapi-$PHPAPI, libc6; -dev -> $PKG_LIB (=); bridge -> any PHP's extension" check_relations
 check "the extension's ini is its conffile, phpenmod/phpdismod; no other maintainer scripts" check_maintainer_scripts
 check "each /usr/share/doc/<package>: copyright, THIRD-PARTY-LICENSES.md, changelog.Debian.gz" check_package_docs
+check "each README and page of docs/ in /usr/share/doc/<package> links only pages shipped beside it" check_doc_links
 
 start_emulator >"$LOGS/emulator.log" 2>&1 || { echo "FAILED start the accounts emulator"; failed=1; finish; }
 trap cleanup EXIT # start_emulator set its own

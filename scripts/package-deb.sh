@@ -8,7 +8,8 @@
 #   php-zoho-oauth-bridge   the SDK bridge in /usr/share/php/ZohoOAuth/Bridge/ (Architecture: all)
 # Each with /usr/share/doc/<package>/ copyright, THIRD-PARTY-LICENSES.md.gz (the licence
 # notices of every crate in the shipped binaries: one file, scripts/licences.sh), changelog.gz
-# and changelog.Debian.gz.
+# and changelog.Debian.gz; all but the runtime library with README.md.gz and every page of
+# docs/ in docs/<page>.md.gz (stage_doc_pages).
 #
 #   bash scripts/package-deb.sh             -> target/debian/*_<version>~deb12u1_*.deb
 #   sudo apt install ./target/debian/*.deb  (or only the packages wanted, e.g. php8.2-zoho-oauth_*)
@@ -163,14 +164,35 @@ stage_cli() {
         "$share"/fish/vendor_completions.d/*
 }
 
-# The READMEs each package carries besides the common files: "SOURCE NAME" lines.
+# The READMEs each package carries besides the common files: "SOURCE NAME" lines. The bridge
+# carries the front README too: every page of docs/ links it (../README.md).
 package_readmes() {
     case "$1" in
         "$PKG_EXT") printf '%s\n' "README.md README.md.gz" "php/README.md README.php.md.gz" ;;
         "$PKG_DEV") printf '%s\n' "README.md README.md.gz" "capi/include/README.md README.include.md.gz" ;;
         "$PKG_CLI") echo "README.md README.md.gz" ;;
-        "$PKG_BRIDGE") echo "php/bridge/README.md README.bridge.md.gz" ;;
+        "$PKG_BRIDGE") printf '%s\n' "README.md README.md.gz" "php/bridge/README.md README.bridge.md.gz" ;;
     esac
+}
+
+# stage_doc_pages PACKAGE DOC: every page of docs/ as DOC/docs/<page>.md.gz, for each package
+# that carries a README (all but the runtime library, which carries only copyright and
+# changelogs, as Debian's library packages do). All of docs/, not a per-audience choice: the
+# README links every page, and the pages link each other so densely that the pages reachable
+# from any README are nearly all of them (the bridge's README reaches 13 of 16); the whole set
+# is about 60 kB gzipped. Gzipped like the README (Debian policy 12.3 wants files over 4 kB in
+# /usr/share/doc compressed; the small pages too, so a link `docs/X.md` is always
+# `docs/X.md.gz` on the installed system). Links are not rewritten: the installed files are the
+# source's pages, byte for byte (scripts/check-deb.sh checks both, and that every link to a
+# page names one shipped beside it).
+stage_doc_pages() {
+    local package="$1" doc="$2" page
+    [ "$package" = "$PKG_LIB" ] && return 0
+    install -d -m 755 "$doc/docs"
+    for page in docs/*.md; do
+        gzip -9n <"$page" >"$doc/docs/$(basename "$page").gz"
+    done
+    chmod 644 "$doc"/docs/*
 }
 
 # stage_docs PACKAGE: /usr/share/doc/PACKAGE as Debian policy (12.5, 12.7) has it: copyright,
@@ -189,6 +211,7 @@ stage_docs() {
         "$DEB_VERSION" "$DISTRIBUTION" "$(git rev-parse --short HEAD)" "$DEB_MAINTAINER" \
         "$(date -R -u -d "@$BUILD_DATE")" | gzip -9n >"$doc/changelog.Debian.gz"
     chmod 644 "$doc"/*
+    stage_doc_pages "$package" "$doc"
 }
 
 # elf_files PACKAGE: the package's ELF files, relative to its staging directory.
