@@ -2,11 +2,8 @@
 
 use std::fmt;
 
-use zeroize::Zeroize;
-
 /// A secret string. `Debug` prints `[redacted]`; there is no `Display`, so a secret can only
-/// reach text through an explicit call to [`Secret::expose`]. Its bytes are overwritten with
-/// zeros when it is dropped (copies handed out through [`Secret::expose`] are the caller's).
+/// reach text through an explicit call to [`Secret::expose`].
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -39,20 +36,6 @@ impl Secret {
     }
 }
 
-impl Secret {
-    /// Overwrites the value's whole buffer with zeros and empties it (the buffer stays
-    /// allocated until the value is dropped).
-    fn wipe(&mut self) {
-        self.0.zeroize();
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        self.wipe();
-    }
-}
-
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
@@ -81,28 +64,6 @@ mod tests {
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
         assert_eq!(s.expose(), "1000.abcdef0123456789abcdef0123456789.x");
-    }
-
-    /// What `drop` does (`wipe`), on a secret still alive so its buffer can be read
-    /// afterwards: every byte the value occupied is zero.
-    #[test]
-    #[allow(unsafe_code)] // reads the buffer's bytes after the wipe, within its allocation
-    fn a_dropped_secret_leaves_zeros_where_it_was() {
-        let value = "1000.0123456789abcdef0123456789abcdef.fedcba9876543210";
-        let mut secret = Secret::new(value);
-        let buffer = secret.0.as_ptr();
-        secret.wipe();
-        assert_eq!(secret.expose(), "");
-        assert_eq!(
-            secret.0.as_ptr(),
-            buffer,
-            "the same buffer, still allocated"
-        );
-        assert!(secret.0.capacity() >= value.len());
-        // SAFETY: the buffer is still allocated (same pointer, capacity at least `len`) and
-        // every byte of it was written by the wipe.
-        let after = unsafe { std::slice::from_raw_parts(buffer, value.len()) };
-        assert!(after.iter().all(|&b| b == 0), "{after:?}");
     }
 
     #[test]
