@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use super::held_locks::LockFile;
 use super::strict::{Trust, permission_error};
-use super::wait::{lock_timeout, retry_until};
+use super::wait::{retry_until, write_lock_timeout};
 use crate::error::{Error, Result};
 
 /// How many stripe files keep the users' failure times.
@@ -121,11 +121,7 @@ pub fn lock_file(path: &Path, trust: &Trust, owner: Owner, wait: Duration) -> Re
     })?;
     match taken {
         Some(()) => Ok(file),
-        None => Err(lock_timeout(
-            &path.display().to_string(),
-            "(the whole file)",
-            wait,
-        )),
+        None => Err(write_lock_timeout(&path.display().to_string(), wait)),
     }
 }
 
@@ -195,10 +191,10 @@ mod tests {
         let held = lock_file(&path, &trust, None, Duration::from_secs(1)).expect("first");
         let started = std::time::Instant::now();
         let second = lock_file(&path, &trust, None, Duration::from_millis(150));
-        assert_eq!(
-            second.err().map(|e| e.kind()),
-            Some(crate::ErrorKind::LockTimeout)
-        );
+        let e = second.err().expect("held elsewhere");
+        assert_eq!(e.kind(), crate::ErrorKind::LockTimeout);
+        assert!(e.message().contains("the write lock"), "{e}");
+        assert!(!e.message().contains("refresh"), "a write lock, not a refresh lock: {e}");
         assert!(started.elapsed() < Duration::from_secs(5));
         drop(held);
         lock_file(&path, &trust, None, Duration::from_millis(150)).expect("released");

@@ -46,6 +46,21 @@ pub fn lock_timeout(store: &str, user: &str, wait: Duration) -> Error {
     .with_hint("try again; if it persists, look for a stuck process holding the lock, or raise lock_timeout_secs")
 }
 
+/// The [`ErrorKind::LockTimeout`] error for a lock file that guards a whole file's writes
+/// (`<token file>.lock`, a stripe of refresh failure times), not one user's refreshes.
+pub fn write_lock_timeout(lock: &str, wait: Duration) -> Error {
+    Error::new(
+        ErrorKind::LockTimeout,
+        format!(
+            "waited {:.1} s for the write lock {lock}: other processes are writing the file it guards, or one holds the lock without progress",
+            wait.as_secs_f64()
+        ),
+    )
+    .with_hint(format!(
+        "try again; if it persists, `fuser -v {lock}` shows the process holding it"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
