@@ -63,16 +63,35 @@ fn store_json(s: &StoreStatus) -> Value {
 }
 
 fn user_json(u: &UserStatus, dc: Option<String>, now_ms: i64) -> Value {
+    let mut value = history_json(u, now_ms);
+    let fields = match &u.unreadable {
+        Some((kind, message)) => json!({
+            "tokens_readable": false,
+            "tokens_error_kind": kind.name(),
+            "tokens_error": message,
+        }),
+        None => json!({
+            "tokens_readable": true,
+            "access_token_expires_at": utc(u.expiry_time_ms),
+            "access_token_remaining_s": u.access_remaining_ms / 1000,
+            "refresh_token_present": u.has_refresh_token,
+            "data_centre": dc,
+            "scope": u.scope,
+        }),
+    };
+    if let (Some(all), Value::Object(more)) = (value.as_object_mut(), fields) {
+        all.extend(more);
+    }
+    value
+}
+
+/// The fields of `u` that do not come from its tokens: the history and the lock.
+fn history_json(u: &UserStatus, now_ms: i64) -> Value {
     let h = &u.history;
     let (held_for, expires_in) = lock_times(u.lock);
     json!({
         "user": u.user,
-        "access_token_expires_at": utc(u.expiry_time_ms),
-        "access_token_remaining_s": u.access_remaining_ms / 1000,
-        "refresh_token_present": u.has_refresh_token,
         "refresh_token_issued_at": h.refresh_token_issued_ms.map(utc),
-        "data_centre": dc,
-        "scope": u.scope,
         "last_refresh_at": h.last_refresh_ms.map(utc),
         "last_refresh_ago_s": h.last_refresh_ms.map(|at| (now_ms - at) / 1000),
         "last_refresh_host": h.last_refresh_host,
@@ -117,11 +136,6 @@ fn store_text(s: &StoreStatus) -> String {
 
 fn user_text(u: &UserStatus, dc: Option<String>, seen: &Survey) -> String {
     let h = &u.history;
-    let refresh = match (u.has_refresh_token, h.refresh_token_issued_ms) {
-        (false, _) => "NONE (consent again)".to_string(),
-        (true, Some(at)) => format!("present, issued {}", utc(at)),
-        (true, None) => "present".to_string(),
-    };
     let last = match h.last_refresh_ms {
         None => "none recorded".to_string(),
         Some(at) => format!(
@@ -138,7 +152,39 @@ fn user_text(u: &UserStatus, dc: Option<String>, seen: &Survey) -> String {
         Some(kind) => format!("{} in a row (last: {kind})", h.consecutive_failures),
         None => format!("{} in a row", h.consecutive_failures),
     };
-    let rows = [
+    let rows = token_rows(u, dc).into_iter().chain([
+        ("last refresh", last),
+        (
+            "refreshes",
+            format!(
+                "{} in the last 10 min (Zoho allows {REFRESH_CAP})",
+                u.refreshes_in_window
+            ),
+        ),
+        ("failures", failures),
+        ("refresh lock", lock_text(u.lock)),
+    ]);
+    let mut text = format!("\n{}\n", u.user);
+    for (label, value) in rows {
+        text.push_str(&format!("  {label:<15}{value}\n"));
+    }
+    text
+}
+
+/// The rows of `u` that come from its tokens, or the one that says why they cannot be read.
+fn token_rows(u: &UserStatus, dc: Option<String>) -> Vec<(&'static str, String)> {
+    if let Some((kind, message)) = &u.unreadable {
+        return vec![(
+            "tokens",
+            format!("CANNOT BE READ ({}): {message}", kind.name()),
+        )];
+    }
+    let refresh = match (u.has_refresh_token, u.history.refresh_token_issued_ms) {
+        (false, _) => "NONE (consent again)".to_string(),
+        (true, Some(at)) => format!("present, issued {}", utc(at)),
+        (true, None) => "present".to_string(),
+    };
+    vec![
         (
             "access token",
             format!(
@@ -150,22 +196,7 @@ fn user_text(u: &UserStatus, dc: Option<String>, seen: &Survey) -> String {
         ("refresh token", refresh),
         ("data centre", dc.unwrap_or_else(|| "-".into())),
         ("scope", u.scope.clone().unwrap_or_else(|| "-".into())),
-        ("last refresh", last),
-        (
-            "refreshes",
-            format!(
-                "{} in the last 10 min (Zoho allows {REFRESH_CAP})",
-                u.refreshes_in_window
-            ),
-        ),
-        ("failures", failures),
-        ("refresh lock", lock_text(u.lock)),
-    ];
-    let mut text = format!("\n{}\n", u.user);
-    for (label, value) in rows {
-        text.push_str(&format!("  {label:<15}{value}\n"));
-    }
-    text
+    ]
 }
 
 fn lock_text(lock: LockState) -> String {

@@ -1,6 +1,7 @@
 //! `users`: who is stored, until when, where; tokens only as redacted previews.
 
 use serde_json::{Value, json};
+use zoho_oauth::store::{ListedEntry, UnreadableEntry};
 use zoho_oauth::{Clock, Secret, SystemClock, TokenStore, Tokens};
 
 use crate::config::Settings;
@@ -41,10 +42,26 @@ impl<'a> Issuer<'a> {
     }
 }
 
-/// Lists the stored users.
+/// Lists the stored users. An entry whose tokens cannot be read (sealed with a key that is
+/// not configured, or altered) is listed as such beside the others, and the command then
+/// fails with its error.
 pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     let store = settings.store()?;
-    let entries = store.list()?;
+    let entries = store.list_each()?;
+    show(settings, &*store, &entries, out)?;
+    match entries.into_iter().find_map(Result::err) {
+        Some(bad) => Err(Failure::from(*bad.error)),
+        None => Ok(()),
+    }
+}
+
+/// Prints `entries` as a table or JSON.
+fn show(
+    settings: &Settings,
+    store: &dyn TokenStore,
+    entries: &[ListedEntry],
+    out: Output,
+) -> Result<(), Failure> {
     let now = SystemClock.now_ms();
     // An invalid data centre is no reason to refuse listing the file: it shows as unknown.
     let configured = settings
@@ -57,7 +74,10 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     if out.json {
         let users: Vec<Value> = entries
             .iter()
-            .map(|t| entry_json(t, Issuer::of(t, configured), now))
+            .map(|entry| match entry {
+                Ok(t) => entry_json(t, Issuer::of(t, configured), now),
+                Err(bad) => unreadable_json(bad),
+            })
             .collect();
         out.json_line(&json!({ "token_file": file, "store_format": format, "users": users }));
         return Ok(());
@@ -71,7 +91,10 @@ pub fn users(settings: &Settings, out: Output) -> Result<(), Failure> {
     }
     let rows: Vec<[String; 5]> = entries
         .iter()
-        .map(|t| entry_row(t, Issuer::of(t, configured), now))
+        .map(|entry| match entry {
+            Ok(t) => entry_row(t, Issuer::of(t, configured), now),
+            Err(bad) => unreadable_row(bad),
+        })
         .collect();
     let header = [
         "USER".to_string(),
@@ -114,9 +137,31 @@ fn entry_row(t: &Tokens, issuer: Option<Issuer>, now: i64) -> [String; 5] {
     ]
 }
 
+/// The row of an entry whose tokens cannot be read: its user and why (the error itself
+/// follows on stderr).
+fn unreadable_row(bad: &UnreadableEntry) -> [String; 5] {
+    [
+        escape_controls(&bad.user),
+        "-".into(),
+        format!("CANNOT BE READ ({})", bad.error.kind().name()),
+        "-".into(),
+        "-".into(),
+    ]
+}
+
+fn unreadable_json(bad: &UnreadableEntry) -> Value {
+    json!({
+        "user": bad.user,
+        "readable": false,
+        "error_kind": bad.error.kind().name(),
+        "error": bad.error.message(),
+    })
+}
+
 fn entry_json(t: &Tokens, issuer: Option<Issuer>, now: i64) -> Value {
     json!({
         "user": t.user,
+        "readable": true,
         "data_centre": issuer.as_ref().map(|i| servers::label(i.url)),
         "data_centre_source": issuer.as_ref().map(Issuer::source),
         "accounts_url": issuer.as_ref().map(|i| i.url),

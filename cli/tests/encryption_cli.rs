@@ -119,6 +119,116 @@ fn sealed_tokens_a_tampered_value_and_a_missing_key_through_the_cli() {
     assert_eq!(env.counter("token.refresh_token"), 0);
 }
 
+/// One user sealed with a key this configuration does not have: `users`, `status`, `check`
+/// and `metrics` still show every other user, name the one they cannot read, and say
+/// nothing secret; `users` then fails with that user's error.
+#[test]
+fn one_value_that_does_not_open_hides_no_other_user() {
+    const BOB: &str = "bob@example.com";
+    let env = Env::start();
+    let (k1, id1) = keygen(&env, "k1");
+    let (k2, id2) = keygen(&env, "k2");
+    let (k1, k2) = (k1.to_str().unwrap(), k2.to_str().unwrap());
+    let ada_code = env.grant(ADA, support::SCOPES);
+    with_key(&env, k1, &["exchange", "--grant-token", &ada_code]).expect(0);
+    let bob_code = env.grant(BOB, support::SCOPES);
+    with_key(&env, k2, &["exchange", "--grant-token", &bob_code]).expect(0);
+    let both = format!("{k1},{k2}");
+    let tokens = opened(&env, &[Path::new(k1), Path::new(k2)], StoreFormat::PhpSdk);
+    assert_eq!(tokens.len(), 2);
+    let file_before = fs::read(env.token_file()).unwrap();
+    with_key(&env, &both, &["users"]).expect(0);
+
+    let users = with_key(&env, k1, &["users"]);
+    assert_ne!(users.code, 0, "{users:?}");
+    assert!(users.stdout.contains(ADA), "{users:?}");
+    assert!(
+        users.stdout.contains(BOB) && users.stdout.contains("CANNOT BE READ (config_missing)"),
+        "{users:?}"
+    );
+    assert!(
+        users.stderr.contains(BOB) && users.stderr.contains(&id2),
+        "{users:?}"
+    );
+    let listed = with_key(&env, k1, &["users", "--json"]);
+    assert_ne!(listed.code, 0);
+    let listed: serde_json::Value =
+        serde_json::from_str(listed.stdout.lines().next().unwrap()).unwrap();
+    let readable: Vec<_> = listed["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["user"].as_str().unwrap().to_string(),
+                u["readable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        readable,
+        [(ADA.to_string(), true), (BOB.to_string(), false)]
+    );
+
+    let status = with_key(&env, k1, &["status", "--json"]).expect(0);
+    let lines: Vec<serde_json::Value> = status
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["store"]["reachable"], true, "{status:?}");
+    assert_eq!(lines[1]["user"], ADA);
+    assert_eq!(lines[1]["tokens_readable"], true);
+    assert!(lines[1]["access_token_remaining_s"].as_i64().unwrap() > 0);
+    assert_eq!(lines[2]["user"], BOB);
+    assert_eq!(lines[2]["tokens_readable"], false);
+    assert_eq!(lines[2]["tokens_error_kind"], "config_missing");
+    assert!(
+        lines[2].get("access_token_remaining_s").is_none(),
+        "{status:?}"
+    );
+
+    let check = with_key(&env, k1, &["check"]).expect(2);
+    assert!(
+        check.stdout.contains(&format!(
+            "{BOB}'s stored tokens cannot be read (config_missing)"
+        )),
+        "{check:?}"
+    );
+    let metrics = with_key(&env, k1, &["metrics"]).expect(0);
+    assert!(
+        metrics
+            .stdout
+            .contains(&format!("zoho_oauth_tokens_readable{{user=\"{BOB}\"}} 0")),
+        "{metrics:?}"
+    );
+    assert!(
+        metrics
+            .stdout
+            .contains(&format!("zoho_oauth_tokens_readable{{user=\"{ADA}\"}} 1")),
+        "{metrics:?}"
+    );
+    // (`users` shows its redacted previews, the first 9 characters, by design.)
+    for run in [&check, &metrics, &status] {
+        let text = format!("{}{}", run.stdout, run.stderr);
+        common::assert_no_token_fragment(&text, &tokens, "the commands' output");
+    }
+    for t in &tokens {
+        let refresh = t.refresh_token.as_ref().unwrap().expose();
+        assert!(!users.stdout.contains(refresh) && !users.stderr.contains(refresh));
+        assert!(!users.stdout.contains(&refresh[5..20]), "{users:?}");
+    }
+    assert!(
+        check.stdout.contains(&id2) && check.stdout.contains(&id1),
+        "the value's key and the configured one: {check:?}"
+    );
+    assert_eq!(
+        fs::read(env.token_file()).unwrap(),
+        file_before,
+        "nothing was written"
+    );
+}
+
 #[test]
 fn rekey_moves_every_user_to_the_new_key_and_migrate_crosses_both_ways() {
     let env = Env::start();

@@ -119,6 +119,16 @@ fn rank(state: State) -> u8 {
 fn user_problems(u: &UserStatus, min_ttl_ms: i64) -> Vec<(State, String)> {
     let mut found = Vec::new();
     let who = &u.user;
+    if let Some((kind, message)) = &u.unreadable {
+        found.push((
+            State::Critical,
+            format!(
+                "{who}'s stored tokens cannot be read ({}): {message}",
+                kind.name()
+            ),
+        ));
+        return found;
+    }
     let h = &u.history;
     let failing = h.consecutive_failures;
     let kind = h.last_error_kind.as_deref().unwrap_or("unknown");
@@ -181,7 +191,8 @@ fn perfdata(survey: &Survey, min_ttl_ms: i64) -> Vec<String> {
         format!("refreshes_10m={max_window};{NEAR_CAP};{REFRESH_CAP};0"),
         format!("consecutive_failures={failures};1;{FAILURES_CRITICAL};0"),
     ];
-    if let Some(least) = users.iter().map(|u| u.access_remaining_ms).min() {
+    let readable = users.iter().filter(|u| u.unreadable.is_none());
+    if let Some(least) = readable.map(|u| u.access_remaining_ms).min() {
         items.push(format!(
             "access_ttl={}s;{};;",
             least / 1000,

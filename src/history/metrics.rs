@@ -68,8 +68,19 @@ fn flag(on: bool) -> Option<f64> {
     Some(if on { 1.0 } else { 0.0 })
 }
 
+/// The one per-user figure given for a user whose tokens cannot be read (the others would be
+/// made up).
+const READABLE: &str = "zoho_oauth_tokens_readable";
+
 /// Every per-user figure but the failures (which have a `kind` label too).
 const PER_USER: &[PerUser] = &[
+    PerUser {
+        name: READABLE,
+        kind: "gauge",
+        help: "1 when the stored tokens can be read (0: sealed with a key not configured, or altered); without user labels, the least.",
+        value: |u| flag(u.unreadable.is_none()),
+        fold: f64::min,
+    },
     PerUser {
         name: "zoho_oauth_refreshes_total",
         kind: "counter",
@@ -139,18 +150,18 @@ pub fn render(survey: &Survey, user_labels: bool) -> String {
     failures(&mut out, &survey.users, user_labels);
     for figure in PER_USER {
         let mut family = Family::start(&mut out, figure.name, figure.kind, figure.help);
+        let value = |u: &UserStatus| {
+            (u.unreadable.is_none() || figure.name == READABLE)
+                .then(|| (figure.value)(u))
+                .flatten()
+        };
         if user_labels {
             for u in &survey.users {
-                if let Some(v) = (figure.value)(u) {
+                if let Some(v) = value(u) {
                     family.sample(figure.name, &[("user", &u.user)], v);
                 }
             }
-        } else if let Some(v) = survey
-            .users
-            .iter()
-            .filter_map(figure.value)
-            .reduce(figure.fold)
-        {
+        } else if let Some(v) = survey.users.iter().filter_map(value).reduce(figure.fold) {
             family.sample(figure.name, &[], v);
         }
     }

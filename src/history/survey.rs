@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::{History, LockState, read};
 use crate::error::{Error, ErrorKind};
-use crate::store::TokenStore;
+use crate::store::{ListedEntry, TokenStore};
 use crate::token::Tokens;
 
 /// One user's state.
@@ -29,6 +29,10 @@ pub struct UserStatus {
     pub refreshes_in_window: usize,
     /// Whether the refresh lock is held now.
     pub lock: LockState,
+    /// Why the stored tokens cannot be read (kind and message, never a secret), when they
+    /// cannot: a sealed value whose key is not configured, or that was altered. The token
+    /// fields above are then empty; the history and the lock are still read.
+    pub unreadable: Option<(ErrorKind, String)>,
 }
 
 /// The store's state.
@@ -56,12 +60,16 @@ pub struct Survey {
 }
 
 /// Looks at `store` (every user, or only `only`) at `now_ms`. An unreachable store gives a
-/// survey without users; a history or lock that cannot be read shows as empty or unknown.
+/// survey without users; a user whose tokens cannot be read is listed with why
+/// ([`UserStatus::unreadable`]), beside the others; a history or lock that cannot be read
+/// shows as empty or unknown.
 pub fn survey(store: &dyn TokenStore, only: Option<&str>, now_ms: i64) -> Survey {
     let started = Instant::now();
-    let listed = match only {
-        Some(user) => store.get(user).map(|t| t.into_iter().collect::<Vec<_>>()),
-        None => store.list(),
+    let listed: Result<Vec<ListedEntry>, Error> = match only {
+        Some(user) => store
+            .get(user)
+            .map(|t| t.into_iter().map(Ok).collect::<Vec<_>>()),
+        None => store.list_each(),
     };
     let round_trip = started.elapsed();
     let (entries, error) = match listed {
@@ -77,7 +85,10 @@ pub fn survey(store: &dyn TokenStore, only: Option<&str>, now_ms: i64) -> Survey
         },
         users: entries
             .iter()
-            .map(|t| user_status(store, t, now_ms))
+            .map(|entry| match entry {
+                Ok(tokens) => user_status(store, tokens, now_ms),
+                Err(bad) => unreadable_status(store, &bad.user, &bad.error, now_ms),
+            })
             .collect(),
         now_ms,
     }
@@ -100,5 +111,24 @@ fn user_status(store: &dyn TokenStore, tokens: &Tokens, now_ms: i64) -> UserStat
         lock: store.probe_lock(&user).unwrap_or(LockState::Unknown),
         history,
         user,
+        unreadable: None,
+    }
+}
+
+/// The state of a user whose stored tokens cannot be read: no token figure, the history and
+/// the lock as stored.
+fn unreadable_status(store: &dyn TokenStore, user: &str, error: &Error, now_ms: i64) -> UserStatus {
+    let history = read(store, user).unwrap_or_default();
+    UserStatus {
+        user: user.to_string(),
+        expiry_time_ms: 0,
+        access_remaining_ms: 0,
+        has_refresh_token: false,
+        accounts_url: None,
+        scope: None,
+        refreshes_in_window: history.refreshes_in_window(now_ms),
+        lock: store.probe_lock(user).unwrap_or(LockState::Unknown),
+        history,
+        unreadable: Some(described(error)),
     }
 }

@@ -111,6 +111,7 @@ mod judged {
             history: History::default(),
             refreshes_in_window: 1,
             lock: LockState::Free,
+            unreadable: None,
         };
         change(&mut u);
         u
@@ -173,6 +174,56 @@ mod judged {
             ]),
             State::Critical,
             "the worst wins"
+        );
+    }
+
+    /// A user whose tokens cannot be read is critical by name, the store stays readable, and
+    /// the metrics give that user only the readable flag (no made-up expiry).
+    #[test]
+    fn a_user_whose_tokens_cannot_be_read_is_critical_and_has_no_made_up_figures() {
+        let sealed = user(|u| {
+            u.user = "bob@example.com".into();
+            u.has_refresh_token = false;
+            u.access_remaining_ms = 0;
+            u.unreadable = Some((
+                ErrorKind::ConfigMissing,
+                "sealed with the key 1a2b3c4d".into(),
+            ));
+        });
+        let seen = survey(vec![user(|_| {}), sealed], None);
+        let verdict = assess(&seen, None, 300_000);
+        assert_eq!(verdict.state, State::Critical);
+        let line = verdict.line("");
+        assert!(
+            line.contains("bob@example.com's stored tokens cannot be read (config_missing)"),
+            "{line}"
+        );
+        assert!(!line.contains("no refresh token"), "{line}");
+        assert!(
+            line.contains("access_ttl=3000s"),
+            "the readable user's: {line}"
+        );
+        let text = render(&seen, true);
+        assert!(
+            text.contains("zoho_oauth_tokens_readable{user=\"bob@example.com\"} 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("zoho_oauth_tokens_readable{user=\"ada@example.com\"} 1"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("zoho_oauth_access_token_expiry_seconds{user=\"bob@example.com\"}"),
+            "{text}"
+        );
+        let plain = render(&seen, false);
+        assert!(
+            plain.contains("\nzoho_oauth_tokens_readable 0\n"),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("\nzoho_oauth_access_token_expiry_seconds 3000\n"),
+            "the least of the readable: {plain}"
         );
     }
 

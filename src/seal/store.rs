@@ -9,7 +9,9 @@ use crate::config::EncryptionMode;
 use crate::error::Result;
 use crate::history::LockState;
 use crate::secret::Secret;
-use crate::store::{Fingerprint, LockGuard, RefreshSave, StoreDefaults, TokenStore};
+use crate::store::{
+    Fingerprint, ListedEntry, LockGuard, RefreshSave, StoreDefaults, TokenStore, UnreadableEntry,
+};
 use crate::token::Tokens;
 
 /// How values are sealed and opened: the keys and the mode, without a store (a migration
@@ -199,6 +201,20 @@ impl<S: TokenStore> TokenStore for Sealed<S> {
             .collect()
     }
 
+    fn list_each(&self) -> Result<Vec<ListedEntry>> {
+        Ok(self
+            .inner
+            .list()?
+            .iter()
+            .map(|raw| {
+                self.open_tokens(raw).map_err(|error| UnreadableEntry {
+                    user: raw.user_or_empty().to_string(),
+                    error: Box::new(error),
+                })
+            })
+            .collect())
+    }
+
     fn fingerprint(&self) -> Option<Fingerprint> {
         self.inner.fingerprint()
     }
@@ -275,6 +291,49 @@ mod tests {
                 .inner()
                 .probe_lock("ada@example.com")
                 .expect("probed")
+        );
+    }
+
+    /// One value sealed with a key that is not configured: `list` fails for the whole store,
+    /// `list_each` gives the other users and names the one it cannot open.
+    #[test]
+    fn list_each_reads_every_user_it_can_and_names_the_one_it_cannot() {
+        let key = |byte| Keyring::new(vec![Key::from_bytes(&[byte; 32])]).expect("ring");
+        let memory = std::sync::Arc::new(MemoryStore::new());
+        let old = Sealed::new(memory.clone(), Sealer::new(key(1), EncryptionMode::On));
+        let new = Sealed::new(memory, Sealer::new(key(2), EncryptionMode::On));
+        let tokens = |user: &str| {
+            Tokens::new(
+                Some(user.into()),
+                Secret::new(format!("1000.access.{user}")),
+                Some(Secret::new(format!("1000.refresh.{user}"))),
+                4_000_000_000_000,
+            )
+        };
+        old.save(&tokens("bob@example.com")).expect("saved");
+        new.save(&tokens("ada@example.com")).expect("saved");
+        let e = new.list().expect_err("one value does not open");
+        assert_eq!(e.kind(), crate::ErrorKind::ConfigMissing, "{e}");
+        let each = new.list_each().expect("the store answers");
+        assert_eq!(each.len(), 2);
+        let (read, unread): (Vec<_>, Vec<_>) = each.into_iter().partition(|entry| entry.is_ok());
+        let read: Vec<Tokens> = read.into_iter().flatten().collect();
+        assert_eq!(read, vec![tokens("ada@example.com")]);
+        let bad = unread
+            .into_iter()
+            .find_map(|entry| entry.err())
+            .expect("bob");
+        assert_eq!(bad.user, "bob@example.com");
+        assert_eq!(bad.error.kind(), crate::ErrorKind::ConfigMissing);
+        assert!(
+            bad.error.message().contains("bob@example.com"),
+            "{}",
+            bad.error
+        );
+        assert!(
+            !bad.error.message().contains("1000.refresh"),
+            "{}",
+            bad.error
         );
     }
 }

@@ -194,7 +194,10 @@ mod tests {
         let e = second.err().expect("held elsewhere");
         assert_eq!(e.kind(), crate::ErrorKind::LockTimeout);
         assert!(e.message().contains("the write lock"), "{e}");
-        assert!(!e.message().contains("refresh"), "a write lock, not a refresh lock: {e}");
+        assert!(
+            !e.message().contains("refresh"),
+            "a write lock, not a refresh lock: {e}"
+        );
         assert!(started.elapsed() < Duration::from_secs(5));
         drop(held);
         lock_file(&path, &trust, None, Duration::from_millis(150)).expect("released");

@@ -166,6 +166,16 @@ pub trait TokenStore: Send + Sync {
     /// Every stored entry, in store order.
     fn list(&self) -> Result<Vec<Tokens>>;
 
+    /// Every stored entry, in store order, each read on its own: an entry that cannot be
+    /// read (a sealed value whose key is not configured, or that was altered) is an
+    /// [`UnreadableEntry`] naming its user, and the others are still given, so one bad
+    /// value does not hide a whole store from `status`, `check`, `metrics` and `users`. An
+    /// error of the store itself is the outer error. The default: [`TokenStore::list`], every
+    /// entry read.
+    fn list_each(&self) -> Result<Vec<ListedEntry>> {
+        Ok(self.list()?.into_iter().map(Ok).collect())
+    }
+
     /// A cheap change indicator, or `None` when the store cannot tell (callers then do not
     /// cache across calls).
     fn fingerprint(&self) -> Option<Fingerprint> {
@@ -233,6 +243,19 @@ pub trait TokenStore: Send + Sync {
     fn describe(&self) -> String;
 }
 
+/// One entry of [`TokenStore::list_each`]: its tokens, or why they cannot be read.
+pub type ListedEntry = std::result::Result<Tokens, UnreadableEntry>;
+
+/// A stored entry that cannot be read: its user (as stored) and the error (which names the
+/// user, the field and, for a sealed value, its key id; never a secret).
+#[derive(Debug)]
+pub struct UnreadableEntry {
+    /// The entry's user identifier.
+    pub user: String,
+    /// Why it cannot be read (boxed: an entry that reads is the common case).
+    pub error: Box<crate::error::Error>,
+}
+
 /// A wrapper whose [`TokenStore`] methods are its inner store's ([`Arc`], [`BuiltIn`]).
 trait Forward {
     /// The store the methods go to.
@@ -276,6 +299,9 @@ macro_rules! forward_token_store_methods {
         }
         fn list(&self) -> Result<Vec<Tokens>> {
             self.inner().list()
+        }
+        fn list_each(&self) -> Result<Vec<ListedEntry>> {
+            self.inner().list_each()
         }
         fn fingerprint(&self) -> Option<Fingerprint> {
             self.inner().fingerprint()
