@@ -7,6 +7,8 @@
 mod cli_support;
 #[path = "../../tests/common/mod.rs"]
 mod common;
+#[path = "support/sealed_migration.rs"]
+mod sealed_migration;
 #[path = "../../tests/mysql/support.rs"]
 mod support;
 
@@ -130,6 +132,32 @@ fn mysql_create_then_migrate_sdk_file_to_mysql_and_back_to_json() {
     for t in &expected {
         assert!(json.contains(t), "{:?} copied back", t.user);
     }
+    admin(&url)
+        .query_drop(format!("DROP DATABASE `{db}`"))
+        .unwrap();
+}
+
+/// `migrate --to mysql --to-encryption on` into a table `mysql-create` made: every value in
+/// the table sealed, none readable without the key, and back out in clear with it.
+#[test]
+fn migrate_to_mysql_with_encryption_and_back_in_clear() {
+    let Some(url) = server_url() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = unique_table("sealdb");
+    let table = unique_table("sealed");
+    let db_url = url.replace("/zohooauth", &format!("/{db}"));
+    let sets = [
+        format!("mysql_url={db_url}"),
+        format!("mysql_table={table}"),
+    ];
+    let (code, _, err) = cli(
+        dir.path(),
+        &["mysql-create", "--to-set", &sets[0], "--to-set", &sets[1]],
+    );
+    assert_eq!(code, 0, "{err}");
+    sealed_migration::sealed_round_trip(dir.path(), "mysql", &sets, || {
+        support::store(&db_url, &table).list().unwrap()
+    });
     admin(&url)
         .query_drop(format!("DROP DATABASE `{db}`"))
         .unwrap();

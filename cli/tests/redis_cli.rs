@@ -3,6 +3,8 @@
 //! Needs `eval "$(scripts/redis.sh start DIR)"`.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+#[path = "support/sealed_migration.rs"]
+mod sealed_migration;
 #[path = "../../tests/redis/support.rs"]
 mod support;
 
@@ -164,4 +166,20 @@ fn migrate_sdk_file_to_redis_and_back_to_json() {
     for t in &expected {
         assert!(json.contains(t), "{:?} copied back", t.user);
     }
+}
+
+/// `migrate --to redis --to-encryption on`: every value in Redis sealed, none readable without
+/// the key, and back out in clear with it.
+#[test]
+fn migrate_to_redis_with_encryption_and_back_in_clear() {
+    let Some(url) = support::url() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = unique_prefix();
+    let sets = [
+        format!("redis_url={url}"),
+        format!("redis_key_prefix={prefix}"),
+    ];
+    sealed_migration::sealed_round_trip(dir.path(), "redis", &sets, || {
+        store(&url, &prefix).list().unwrap()
+    });
 }
