@@ -223,11 +223,18 @@ impl TokenStore for FileStore {
         })
     }
 
+    /// Deletes the entry and, when it went, its refresh history.
     fn delete(&self, user: &str) -> Result<bool> {
-        if find_user(&self.entries()?, user).is_none() {
+        let entries = self.entries()?;
+        let Some(i) = find_user(&entries, user) else {
             return Ok(false);
+        };
+        let stored = entries[i].user_or_empty().to_string();
+        let deleted = self.modify(|entries| remove_entry(entries, user))?;
+        if deleted {
+            self.file.forget_history(&stored);
         }
-        self.modify(|entries| remove_entry(entries, user))
+        Ok(deleted)
     }
 
     /// The directory exists, is trusted and can be written.

@@ -42,15 +42,32 @@ pub fn write(path: &Path, trust: &Trust, owner: Owner, user: &str, encoded: &str
         .map_err(|e| Error::internal(format!("a refresh history is not JSON: {e}")))?;
     let line = serde_json::to_string(&(user, record))
         .map_err(|e| Error::internal(format!("cannot encode a refresh history line: {e}")))?;
+    rewrite(path, trust, owner, user, Some(&line))
+}
+
+/// Removes `user`'s line from the side file at `path` (a deleted user's history goes with
+/// its tokens); no side file, or no line, is nothing to do.
+pub fn remove(path: &Path, trust: &Trust, owner: Owner, user: &str) -> Result<()> {
+    if fs::symlink_metadata(path).is_err_and(|e| e.kind() == IoKind::NotFound) {
+        return Ok(());
+    }
+    rewrite(path, trust, owner, user, None)
+}
+
+/// Rewrites the side file at `path` under its lock: every other user's line kept (lines
+/// that are not one dropped), `user`'s replaced by `line` or left out.
+fn rewrite(path: &Path, trust: &Trust, owner: Owner, user: &str, line: Option<&str>) -> Result<()> {
     let mut file = file_locks::lock_file(path, trust, owner, HISTORY_LOCK_WAIT)?;
     let text = read_all(&mut file, path)?;
     let mut lines: Vec<&str> = text
         .lines()
         .filter(|l| parse_line(l).is_some_and(|(named, _)| named != user))
         .collect();
-    lines.push(&line);
+    lines.extend(line);
     let mut out = lines.join("\n");
-    out.push('\n');
+    if !out.is_empty() {
+        out.push('\n');
+    }
     let io = |e: std::io::Error| Error::store_io("write", path, &e);
     file.set_len(0).map_err(io)?;
     file.seek(SeekFrom::Start(0)).map_err(io)?;

@@ -400,6 +400,13 @@ impl TokenFile {
         super::history_file::write(&path, &self.trust, self.new_file_owner(), user, encoded)
     }
 
+    /// Forgets `user`'s refresh history, after its tokens were deleted. Best effort: a line
+    /// left behind (the side file locked past its bound) is harmless, the tokens are gone.
+    pub fn forget_history(&self, user: &str) {
+        let path = sibling(&self.path, ".history");
+        let _ = super::history_file::remove(&path, &self.trust, self.new_file_owner(), user);
+    }
+
     /// Whether another holder has `user`'s refresh lock now: one try, released at once. A
     /// store that never made a lock file has no holder.
     pub fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {

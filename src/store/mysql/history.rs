@@ -20,6 +20,7 @@ pub struct SideTable {
     create: String,
     select: String,
     upsert: String,
+    delete: String,
 }
 
 impl SideTable {
@@ -34,6 +35,7 @@ impl SideTable {
             upsert: format!(
                 "INSERT INTO {table} (useridentifier, history, updated_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE history = VALUES(history), updated_at = VALUES(updated_at)"
             ),
+            delete: format!("DELETE FROM {table} WHERE useridentifier = ?"),
         }
     }
 
@@ -69,6 +71,16 @@ impl SideTable {
                 other => other,
             }
         })
+    }
+}
+
+impl SideTable {
+    /// Forgets `user`'s history, after its tokens were deleted. Best effort: a row left
+    /// behind (no side table, no right to delete, the server gone) is harmless, the tokens
+    /// are gone.
+    pub fn forget(&self, s: &MysqlSettings, user: &str) {
+        let action = format!("forget the refresh history of {user}");
+        let _ = call::run(s, &action, |conn| conn.exec_drop(&self.delete, (user,)));
     }
 }
 

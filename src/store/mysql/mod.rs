@@ -243,6 +243,9 @@ impl TokenStore for MysqlStore {
             conn.exec_drop(&self.delete_exact, (&exact, &exact))?;
             Ok(conn.affected_rows())
         })?;
+        if deleted > 0 {
+            self.history.forget(&self.settings, &exact);
+        }
         Ok(deleted > 0)
     }
 

@@ -308,6 +308,7 @@ impl TokenStore for OauthtokenStore {
             return Ok(false);
         };
         let id = rows[i].id.clone();
+        let stored = csv_rows::to_tokens(&rows[i]).user_or_empty().to_string();
         let deleted = call::run(
             &self.settings,
             &format!("delete the tokens of {user}"),
@@ -316,6 +317,9 @@ impl TokenStore for OauthtokenStore {
                 Ok(conn.affected_rows())
             },
         )?;
+        if deleted > 0 {
+            self.history.forget(&self.settings, &stored);
+        }
         Ok(deleted > 0)
     }
 

@@ -192,9 +192,18 @@ impl RedisStore {
     }
 
     /// Removes exactly `user`; whether there was an entry.
+    /// Deletes the tokens stored under exactly `user` and, when they went, its refresh
+    /// history (best effort: a key left behind is harmless, the tokens are gone).
     fn delete_exact(&self, user: &str) -> Result<bool> {
         let script = self.change_of(&DELETE, user).arg("").arg(user);
-        Ok(self.change("delete tokens", user, &script)? == "deleted")
+        let deleted = self.change("delete tokens", user, &script)? == "deleted";
+        if deleted {
+            let key = self.inner.keys.history(user);
+            let _ = self.run("forget the refresh history", |call| {
+                call.query::<i64>(cmd("DEL").arg(&key))
+            });
+        }
+        Ok(deleted)
     }
 
     /// The identifier of `tokens`, checked to be storable (what a read accepts).

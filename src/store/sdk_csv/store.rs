@@ -218,19 +218,17 @@ impl TokenStore for SdkCsvStore {
         self.file.prepare()
     }
 
+    /// Deletes the row and, when it went, its user's refresh history.
     fn delete(&self, user: &str) -> Result<bool> {
         if rows::find(&self.rows()?, user).is_none() {
             return Ok(false);
         }
-        self.modify(|rows| {
-            Ok(match rows::find(rows, user) {
-                Some(i) => {
-                    rows.remove(i);
-                    true
-                }
-                None => false,
-            })
-        })
+        let removed = self.modify(|rows| Ok(rows::find(rows, user).map(|i| rows.remove(i))))?;
+        if let Some(row) = &removed {
+            self.file
+                .forget_history(rows::to_tokens(row).user_or_empty());
+        }
+        Ok(removed.is_some())
     }
 
     fn list(&self) -> Result<Vec<Tokens>> {
