@@ -22,7 +22,7 @@
 #
 # Ends with "N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT="$(pwd)"
 EXAMPLES="$ROOT/docs/examples"
 CLIENT_ID="1000.XXXXXXXXXXXXXXXX"
@@ -67,18 +67,8 @@ chmod 755 "$WORK/bin/sudo" "$WORK/bin/zoho-oauth"
 export PATH="$WORK/bin:$PATH"
 FPM_PID=""
 
-passed=0
-failed=0
-check() { # check NAME COMMAND...: output shown on failure
-    local name="$1" log="$WORK/check.log"
-    shift
-    if ("$@") >"$log" 2>&1; then
-        passed=$((passed + 1)); echo "ok     $name"
-    else
-        failed=$((failed + 1)); echo "FAILED $name"
-        tail -n 30 "$log" | sed 's/^/       | /'
-    fi
-}
+# shellcheck source=checks.sh
+source scripts/checks.sh
 
 # shellcheck source=emulator.sh
 source scripts/emulator.sh
@@ -147,7 +137,7 @@ CONF
 
 # GET a script through FPM; prints the body.
 fpm_get() {
-    SCRIPT_FILENAME="$1" SCRIPT_NAME="/$(basename "$1")" REQUEST_METHOD=GET QUERY_STRING= \
+    SCRIPT_FILENAME="$1" SCRIPT_NAME="/$(basename "$1")" REQUEST_METHOD=GET QUERY_STRING="" \
         SERVER_PROTOCOL=HTTP/1.1 GATEWAY_INTERFACE=CGI/1.1 \
         timeout 60 cgi-fcgi -bind -connect "$FPM_ADDRESS" | sed '1,/^\r\{0,1\}$/d'
 }
@@ -303,5 +293,4 @@ check "Python ctypes and PHP FFI quick starts (docs/c.md), as www-data" check_ff
 check "Rust quick start (docs/rust.md), as www-data" check_rust_quickstart
 check "install and test commands parse; CI runs the test command" check_other_commands_parse
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish_checks

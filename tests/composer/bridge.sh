@@ -12,7 +12,7 @@
 #
 # Ends with "N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT="$(pwd)"
 BRIDGE="$ROOT/php/bridge"
 README="$BRIDGE/README.md"
@@ -36,19 +36,8 @@ printf '#!/bin/sh\nexec php -d extension=%s /usr/bin/composer "$@"\n' "$EXT" >"$
 chmod 755 "$WORK/bin-with-ext/composer"
 PHP_WITH_EXT=(php -d "extension=$EXT")
 
-passed=0
-failed=0
-failures=()
-check() { # check NAME COMMAND...: output shown on failure
-    local name="$1" log="$WORK/check.log"
-    shift
-    if ("$@") >"$log" 2>&1; then
-        passed=$((passed + 1)); echo "ok     $name"
-    else
-        failed=$((failed + 1)); failures+=("$name"); echo "FAILED $name"
-        tail -n 30 "$log" | sed 's/^/       | /'
-    fi
-}
+# shellcheck source=../../scripts/checks.sh
+source scripts/checks.sh
 
 # shellcheck source=../../scripts/emulator.sh
 source scripts/emulator.sh
@@ -195,6 +184,4 @@ check "the README's example runs from vendor/autoload.php: one refresh at the em
 check "Composer without the extension refuses it; --ignore-platform-req=ext-zoho_oauth installs" check_platform_requirement
 check "without the extension the bridge's first use says what is missing" check_missing_extension_message
 
-[ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish_checks
