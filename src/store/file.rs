@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::built_in::{OpenFromConfig, StoreClass, StoreEntry};
+use super::entry::{OpenFromConfig, StoreClass, StoreEntry};
 use super::token_file::{self, TokenFile};
 use super::{
     Fingerprint, RefreshSave, TokenStore, find_user, json_format, php_format, remove_entry,

@@ -3,6 +3,7 @@
 
 mod built_in;
 mod defaults;
+mod entry;
 mod file;
 #[allow(unsafe_code)] // libc: fcntl byte-range locks
 mod file_locks;
@@ -33,8 +34,9 @@ pub(crate) mod wait;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use built_in::{BuiltInStore, StoreClass};
+pub use built_in::BuiltInStore;
 pub use defaults::{BuiltIn, StoreDefaults};
+pub use entry::StoreClass;
 pub use file::FileStore;
 pub use memory::MemoryStore;
 #[cfg(feature = "mysql")]

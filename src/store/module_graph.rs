@@ -157,3 +157,62 @@ fn the_stores_module_graphs_have_no_circle() {
         assert_eq!(cycle(&graph), None, "{store}: {graph:?}");
     }
 }
+
+/// The store folder's own modules: each file (but `mod.rs`, the trait's home and every
+/// module's parent) and each store folder as one node; an edge where one names another
+/// (`super::NAME` in a file or a folder's `mod.rs`, `crate::store::NAME` anywhere).
+fn top_level_edges(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    for entry in std::fs::read_dir(root).expect("store folder").flatten() {
+        let path = entry.path();
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        if path.is_dir() {
+            let mut text = String::new();
+            for file in std::fs::read_dir(&path).expect("folder").flatten() {
+                let code = production_code(&std::fs::read_to_string(file.path()).expect("source"));
+                if file.file_name() == "mod.rs" {
+                    text.push_str(&code.replace("super::", "crate::store::"));
+                } else {
+                    text.push_str(&code);
+                }
+                text.push('\n');
+            }
+            sources.entry(stem).or_default().push_str(&text);
+        } else if path.extension().is_some_and(|e| e == "rs") && stem != "mod" {
+            let code = production_code(&std::fs::read_to_string(&path).expect("source"));
+            sources
+                .entry(stem)
+                .or_default()
+                .push_str(&code.replace("super::", "crate::store::"));
+        }
+    }
+    let names: BTreeSet<String> = sources.keys().cloned().collect();
+    sources
+        .iter()
+        .map(|(module, code)| {
+            let used = paths_after(code, "crate::store::")
+                .into_iter()
+                .filter(|n| names.contains(n) && n != module)
+                .collect();
+            (module.clone(), used)
+        })
+        .collect()
+}
+
+#[test]
+fn the_store_folders_own_modules_have_no_circle() {
+    let graph = top_level_edges(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store"));
+    let selector = &graph["built_in"];
+    for store in ["entry", "file", "sdk_csv", "mysql", "redis"] {
+        assert!(
+            selector.contains(store),
+            "the selector lists {store}: {selector:?}"
+        );
+    }
+    assert!(graph["mysql"].contains("entry"), "{graph:?}");
+    assert_eq!(cycle(&graph), None, "{graph:?}");
+}

@@ -1,6 +1,7 @@
 use super::*;
 #[cfg(all(feature = "mysql", feature = "redis"))]
 use crate::config::StoreSettings;
+use crate::store::entry::OpenFromConfig;
 use crate::store::{MemoryStore, StoreDefaults};
 
 fn base() -> Config {

@@ -32,7 +32,7 @@ use mysql::prelude::Queryable;
 pub use history::SideTable;
 pub use settings::{Bounds, MysqlSettings};
 
-use super::built_in::{OpenFromConfig, StoreClass, StoreEntry};
+use super::entry::{OpenFromConfig, StoreClass, StoreEntry};
 use super::{LockGuard, RefreshSave, TokenStore, find_user};
 use crate::config::Config;
 use crate::error::Result;

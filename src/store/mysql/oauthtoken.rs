@@ -20,7 +20,7 @@ use super::{call, lock, rows as checks};
 use crate::config::Config;
 use crate::error::Result;
 use crate::secret::Secret;
-use crate::store::built_in::{OpenFromConfig, StoreClass, StoreEntry};
+use crate::store::entry::{OpenFromConfig, StoreClass, StoreEntry};
 use crate::store::sdk_csv::{SdkRow, rows as csv_rows};
 use crate::store::{LockGuard, RefreshSave, TokenStore};
 use crate::token::Tokens;

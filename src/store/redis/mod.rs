@@ -32,7 +32,7 @@ use ::redis::{Client, RedisResult, cmd};
 pub use list::Listing;
 pub use settings::{DEFAULT_KEY_PREFIX, DEFAULT_URL, LEASE_MARGIN, RedisSettings};
 
-use super::built_in::{OpenFromConfig, StoreClass, StoreEntry};
+use super::entry::{OpenFromConfig, StoreClass, StoreEntry};
 use super::{LockGuard, RefreshSave, TokenStore};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub use format::SdkRow;
 pub use store::{FILE_NAME, SdkCsvStore};
 
-use super::built_in::{OpenFromConfig, StoreClass, StoreEntry};
+use super::entry::{OpenFromConfig, StoreClass, StoreEntry};
 use crate::config::{Config, StoreKind};
 use crate::error::Result;
 
