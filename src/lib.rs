@@ -43,10 +43,12 @@ pub mod log;
 pub mod policy;
 mod process_owned;
 pub mod redirect;
-pub mod seal;
 mod secret;
 pub mod stats;
 pub mod store;
+/// Encryption at rest of stored tokens: [`store::seal`], the wrapper `store::open` puts
+/// around every store.
+pub use store::seal;
 pub mod token;
 
 pub use accounts::UserInfo;

@@ -1,6 +1,6 @@
 //! Encryption at rest of the stored tokens (opt-in): `token_encryption`,
 //! `token_encryption_key_file` and `token_encryption_key`. The keys themselves are read and
-//! checked when a store is opened (`crate::seal`); this part only holds what was configured.
+//! checked when a store is opened (`crate::store::seal`); this part only holds what was configured.
 
 use std::fmt;
 use std::path::PathBuf;

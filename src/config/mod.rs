@@ -112,7 +112,7 @@ impl Config {
         &self.crm
     }
 
-    /// The encryption at rest of stored tokens (`token_encryption*`; see `crate::seal`).
+    /// The encryption at rest of stored tokens (`token_encryption*`; see `crate::store::seal`).
     pub fn encryption(&self) -> &EncryptionSettings {
         &self.encryption
     }

@@ -12,7 +12,6 @@
 
 pub mod health;
 mod host;
-mod lock_state;
 pub mod metrics;
 pub mod survey;
 
@@ -23,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::TokenStore;
 
+pub use crate::store::{LockState, MAX_HISTORY_LEN as MAX_ENCODED_LEN};
 pub use host::{HOST_NAME_ENV, host_name};
-pub use lock_state::LockState;
 
 /// Zoho's window for its refresh cap: 10 minutes.
 pub const CAP_WINDOW_MS: i64 = 10 * 60 * 1000;
@@ -40,9 +39,6 @@ pub const MAX_RECENT: usize = 16;
 
 /// The longest host name a record keeps.
 pub const MAX_HOST_LEN: usize = 64;
-
-/// The longest encoded record a store is asked to keep, or one read is accepted from.
-pub const MAX_ENCODED_LEN: usize = 2048;
 
 /// One user's refresh history (see the module's documentation).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

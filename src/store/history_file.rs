@@ -11,11 +11,11 @@ use std::io::{ErrorKind as IoKind, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::time::Duration;
 
+use super::MAX_HISTORY_LEN as MAX_ENCODED_LEN;
 use super::file_locks::{self, Owner};
 use super::held_locks::LockFile;
 use super::strict::Trust;
 use crate::error::{Error, Result};
-use crate::history::MAX_ENCODED_LEN;
 
 /// The longest a history read or write waits for the side file (held for a rewrite only).
 const HISTORY_LOCK_WAIT: Duration = Duration::from_secs(2);

@@ -13,6 +13,7 @@ mod generation;
 mod held_locks;
 mod history_file;
 pub mod json_format;
+mod lock_state;
 mod memory;
 pub mod migrate;
 #[cfg(feature = "mysql")]
@@ -24,6 +25,7 @@ mod private_file;
 #[cfg(feature = "redis")]
 pub mod redis;
 pub mod sdk_csv;
+pub mod seal;
 #[allow(unsafe_code)] // libc: owner and mode checks (geteuid, getpwuid_r)
 mod strict;
 #[allow(unsafe_code)] // libc: faccessat, geteuid
@@ -38,6 +40,7 @@ pub use built_in::BuiltInStore;
 pub use defaults::{BuiltIn, StoreDefaults};
 pub use entry::StoreClass;
 pub use file::FileStore;
+pub use lock_state::LockState;
 pub use memory::MemoryStore;
 #[cfg(feature = "mysql")]
 pub use mysql::MysqlStore;
@@ -47,9 +50,12 @@ pub use redis::RedisStore;
 pub use sdk_csv::SdkCsvStore;
 
 use crate::error::Result;
-use crate::history::LockState;
 use crate::secret::Secret;
 use crate::token::Tokens;
+
+/// The longest encoded refresh history ([`crate::history`]) a store is asked to keep, or one
+/// read is accepted from (`crate::history::MAX_ENCODED_LEN`).
+pub const MAX_HISTORY_LEN: usize = 2048;
 
 /// A cheap value that changes whenever a store's contents may have changed. Equal
 /// fingerprints mean "nothing was written in between", so cached tokens are still current.
@@ -352,7 +358,7 @@ impl<S: TokenStore> TokenStore for BuiltIn<S> {
 }
 
 /// Whether a file owned by `uid` is trusted as a token file would be: root's or this
-/// process's effective user's (the key files of `crate::seal` are checked so).
+/// process's effective user's (the key files of `crate::store::seal` are checked so).
 pub(crate) fn trusted_owner(uid: u32) -> bool {
     strict::Trust::new(0).trusts(uid)
 }
@@ -443,7 +449,7 @@ mod tests {
             "the forwarding macro (Arc, BuiltIn)"
         );
         let sealed = methods_in(
-            include_str!("../seal/store.rs"),
+            include_str!("seal/store.rs"),
             "impl<S: TokenStore> TokenStore for Sealed<S>",
         );
         assert_eq!(sealed, trait_methods, "Sealed (encryption at rest)");

@@ -216,3 +216,64 @@ fn the_store_folders_own_modules_have_no_circle() {
     assert!(graph["mysql"].contains("entry"), "{graph:?}");
     assert_eq!(cycle(&graph), None, "{graph:?}");
 }
+
+/// The production code of every `.rs` file under `dir`, tests modules and `tests.rs` files
+/// left out.
+fn production_under(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).expect("folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text.push_str(&production_under(&path));
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && path.file_name().is_some_and(|n| n != "tests.rs")
+        {
+            text.push_str(&production_code(
+                &std::fs::read_to_string(&path).expect("source"),
+            ));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The core's modules (each file and folder of `src/` but `lib.rs`) and the others each
+/// names (`crate::NAME`).
+fn crate_edges(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut sources = BTreeMap::new();
+    for entry in std::fs::read_dir(src).expect("src").flatten() {
+        let path = entry.path();
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        if path.is_dir() {
+            sources.insert(stem, production_under(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") && stem != "lib" {
+            let code = std::fs::read_to_string(&path).expect("source");
+            sources.insert(stem, production_code(&code));
+        }
+    }
+    let names: BTreeSet<String> = sources.keys().cloned().collect();
+    sources
+        .iter()
+        .map(|(module, code)| {
+            let used = paths_after(code, "crate::")
+                .into_iter()
+                .filter(|n| names.contains(n) && n != module)
+                .collect();
+            (module.clone(), used)
+        })
+        .collect()
+}
+
+/// The core's modules form a graph without a circle: the store family (encryption at rest
+/// included) uses neither `history` nor the client above it.
+#[test]
+fn the_cores_modules_have_no_circle() {
+    let graph = crate_edges(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(graph["history"].contains("store"), "{graph:?}");
+    assert!(graph["client"].contains("store"), "{graph:?}");
+    assert_eq!(cycle(&graph), None, "{graph:?}");
+}

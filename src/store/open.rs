@@ -5,13 +5,13 @@ use std::sync::Arc;
 use super::{BuiltInStore, TokenStore};
 use crate::config::Config;
 use crate::error::Result;
-use crate::seal::Sealed;
+use crate::store::seal::Sealed;
 
 /// The token store `config` selects ([`BuiltInStore::of`], the one selector): the token
 /// file (the SDK's `sdk_tokens.txt` CSV when `token_persistence_path` names that file),
 /// MySQL (the current SDKs' `oauthtoken` layout when `mysql_table` is `oauthtoken`) or
 /// Redis, each wrapped in [`super::BuiltIn`] (the defaults of every store of this library, declared
-/// once), then in [`crate::seal::Sealed`] (encryption at rest, `token_encryption*`). Opening never connects to a server; the shared stores connect on first use.
+/// once), then in [`crate::store::seal::Sealed`] (encryption at rest, `token_encryption*`). Opening never connects to a server; the shared stores connect on first use.
 ///
 /// A configuration that names no store (neither `token_persistence_path` nor
 /// `token_store`) is an [`ErrorKind::ConfigMissing`](crate::ErrorKind::ConfigMissing) error: nothing is opened, and no
@@ -24,9 +24,9 @@ pub fn open(config: &Config) -> Result<Arc<dyn TokenStore>> {
 }
 
 /// [`open`], as its concrete type: the store underneath and its keys (`zoho-oauth rekey`
-/// rewrites through it, see [`crate::seal::rekey`]).
+/// rewrites through it, see [`crate::store::seal::rekey`]).
 pub fn open_sealed(config: &Config) -> Result<Sealed<Arc<dyn TokenStore>>> {
-    crate::seal::seal_store(config, open_unsealed(config)?)
+    crate::store::seal::seal_store(config, open_unsealed(config)?)
 }
 
 /// The store `config` selects, without the sealing layer: it reads and writes values as

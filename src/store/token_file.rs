@@ -73,7 +73,7 @@ macro_rules! token_file_store_methods {
             self.file.write_history(user, encoded)
         }
 
-        fn probe_lock(&self, user: &str) -> $crate::error::Result<$crate::history::LockState> {
+        fn probe_lock(&self, user: &str) -> $crate::error::Result<$crate::store::LockState> {
             self.file.probe_lock(user)
         }
 
@@ -409,15 +409,15 @@ impl TokenFile {
 
     /// Whether another holder has `user`'s refresh lock now: one try, released at once. A
     /// store that never made a lock file has no holder.
-    pub fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+    pub fn probe_lock(&self, user: &str) -> Result<crate::store::LockState> {
         let path = file_locks::users_lock_path(&sibling(&self.path, ".locks"));
         if !path.exists() {
-            return Ok(crate::history::LockState::Free);
+            return Ok(crate::store::LockState::Free);
         }
         let file = file_locks::open_lock_file(&path, &self.trust, None)?;
         match file_locks::try_lock_user(&file, user) {
-            Ok(true) => Ok(crate::history::LockState::Free),
-            Ok(false) => Ok(crate::history::LockState::Held {
+            Ok(true) => Ok(crate::store::LockState::Free),
+            Ok(false) => Ok(crate::store::LockState::Held {
                 held_for: None,
                 expires_in: None,
             }),

@@ -10,7 +10,7 @@ use super::call;
 use super::lock;
 use super::settings::MysqlSettings;
 use crate::error::Result;
-use crate::history::{LockState, MAX_ENCODED_LEN};
+use crate::store::{LockState, MAX_HISTORY_LEN as MAX_ENCODED_LEN};
 
 /// MySQL's error for a table that does not exist (`ER_NO_SUCH_TABLE`).
 const NO_SUCH_TABLE: u16 = 1146;

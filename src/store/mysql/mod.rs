@@ -279,7 +279,7 @@ impl TokenStore for MysqlStore {
         self.history.write(&self.settings, user, encoded)
     }
 
-    fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+    fn probe_lock(&self, user: &str) -> Result<crate::store::LockState> {
         history::probe_lock(&self.settings, user)
     }
 

@@ -339,7 +339,7 @@ impl TokenStore for OauthtokenStore {
         self.history.write(&self.settings, user, encoded)
     }
 
-    fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+    fn probe_lock(&self, user: &str) -> Result<crate::store::LockState> {
         super::history::probe_lock(&self.settings, user)
     }
 

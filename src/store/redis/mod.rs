@@ -353,7 +353,7 @@ impl TokenStore for RedisStore {
 
     /// `PTTL` of the user's lease: held while it lives; held for the lease less what is
     /// left (leases are never extended).
-    fn probe_lock(&self, user: &str) -> Result<crate::history::LockState> {
+    fn probe_lock(&self, user: &str) -> Result<crate::store::LockState> {
         let key = self.inner.keys.lock(user);
         let left: i64 = self.run("look at the refresh lock", |call| {
             call.query(cmd("PTTL").arg(&key))
@@ -371,8 +371,8 @@ impl TokenStore for RedisStore {
 }
 
 /// What a lease's `PTTL` (`left` ms; -2 no key, -1 no expiry) says about the lock.
-fn lease_state(left: i64, lease: Duration) -> crate::history::LockState {
-    use crate::history::LockState;
+fn lease_state(left: i64, lease: Duration) -> crate::store::LockState {
+    use crate::store::LockState;
     match u64::try_from(left) {
         Err(_) if left == -2 => LockState::Free,
         Err(_) => LockState::Held {

@@ -1,4 +1,4 @@
-//! What a look at a user's refresh lock found, without taking it for long.
+//! What a look at a user's refresh lock found, without taking it for long ([`super::TokenStore::probe_lock`]).
 
 use std::time::Duration;
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use super::keyring::{Field, Keyring, is_sealed};
 use crate::config::EncryptionMode;
 use crate::error::Result;
-use crate::history::LockState;
 use crate::secret::Secret;
+use crate::store::LockState;
 use crate::store::{
     Fingerprint, ListedEntry, LockGuard, RefreshSave, StoreDefaults, TokenStore, UnreadableEntry,
 };
@@ -89,7 +89,7 @@ impl Sealer {
     }
 }
 
-/// A store whose token values are sealed at rest (see the module `crate::seal`).
+/// A store whose token values are sealed at rest (see the module `crate::store::seal`).
 pub struct Sealed<S> {
     inner: S,
     sealer: Sealer,
@@ -261,7 +261,7 @@ impl<S: TokenStore> TokenStore for Sealed<S> {
 mod tests {
     use super::*;
     use crate::MemoryStore;
-    use crate::seal::Key;
+    use crate::store::seal::Key;
 
     /// Every method of the store trait that a wrapper can forget reaches the inner store: the
     /// refresh history beside the tokens and the lock probe (a forgotten one would fall back
