@@ -190,11 +190,19 @@ fn top_level_edges(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
                 .push_str(&code.replace("super::", "crate::store::"));
         }
     }
+    named_after(&sources, "crate::store::")
+}
+
+/// Each of `sources`' modules and the others it names after `prefix`.
+fn named_after(
+    sources: &BTreeMap<String, String>,
+    prefix: &str,
+) -> BTreeMap<String, BTreeSet<String>> {
     let names: BTreeSet<String> = sources.keys().cloned().collect();
     sources
         .iter()
         .map(|(module, code)| {
-            let used = paths_after(code, "crate::store::")
+            let used = paths_after(code, prefix)
                 .into_iter()
                 .filter(|n| names.contains(n) && n != module)
                 .collect();
@@ -255,17 +263,7 @@ fn crate_edges(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             sources.insert(stem, production_code(&code));
         }
     }
-    let names: BTreeSet<String> = sources.keys().cloned().collect();
-    sources
-        .iter()
-        .map(|(module, code)| {
-            let used = paths_after(code, "crate::")
-                .into_iter()
-                .filter(|n| names.contains(n) && n != module)
-                .collect();
-            (module.clone(), used)
-        })
-        .collect()
+    named_after(&sources, "crate::")
 }
 
 /// The core's modules form a graph without a circle: the store family (encryption at rest

@@ -24,7 +24,6 @@ pub(crate) mod settings;
 mod socket;
 
 use std::sync::Mutex;
-use std::time::Duration;
 
 use mysql::TxOpts;
 use mysql::prelude::Queryable;
@@ -33,12 +32,39 @@ pub use history::SideTable;
 pub use settings::{Bounds, MysqlSettings};
 
 use super::entry::{OpenFromConfig, StoreClass, StoreEntry};
-use super::{LockGuard, RefreshSave, TokenStore, find_user};
+use super::{RefreshSave, TokenStore, find_user};
 use crate::config::Config;
 use crate::error::Result;
 use crate::secret::Secret;
 use crate::token::Tokens;
 use schema::Limits;
+
+/// The [`TokenStore`] methods both table layouts implement alike, from their `settings` and
+/// `history` fields: the refresh lock (`GET_LOCK`), the history side table, the lock probe.
+macro_rules! side_table_methods {
+    () => {
+        fn lock_user(
+            &self,
+            user: &str,
+            wait: std::time::Duration,
+        ) -> $crate::error::Result<$crate::store::LockGuard> {
+            $crate::store::mysql::lock::lock_guard(&self.settings, user, wait)
+        }
+
+        fn read_history(&self, user: &str) -> $crate::error::Result<Option<String>> {
+            self.history.read(&self.settings, user)
+        }
+
+        fn write_history(&self, user: &str, encoded: &str) -> $crate::error::Result<()> {
+            self.history.write(&self.settings, user, encoded)
+        }
+
+        fn probe_lock(&self, user: &str) -> $crate::error::Result<$crate::store::LockState> {
+            $crate::store::mysql::history::probe_lock(&self.settings, user)
+        }
+    };
+}
+use side_table_methods;
 
 /// A MySQL/MariaDB table in the old SDK's layout (`oauthtokens`, four columns):
 /// `token_store=mysql` (or `mariadb`) with any other `mysql_table`.
@@ -267,21 +293,7 @@ impl TokenStore for MysqlStore {
             .collect()
     }
 
-    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        lock::lock_guard(&self.settings, user, wait)
-    }
-
-    fn read_history(&self, user: &str) -> Result<Option<String>> {
-        self.history.read(&self.settings, user)
-    }
-
-    fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
-        self.history.write(&self.settings, user, encoded)
-    }
-
-    fn probe_lock(&self, user: &str) -> Result<crate::store::LockState> {
-        history::probe_lock(&self.settings, user)
-    }
+    side_table_methods!();
 
     fn describe(&self) -> String {
         self.settings.describe()

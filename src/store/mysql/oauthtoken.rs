@@ -10,19 +10,17 @@
 //! SDK saved without a user (`findUser(false)`) is found by its id. Every value travels as a
 //! bound parameter; token values read are checked before use (see `rows`).
 
-use std::time::Duration;
-
 use mysql::prelude::Queryable;
 use mysql::{TxOpts, Value};
 
 use super::settings::MysqlSettings;
-use super::{call, lock, rows as checks};
+use super::{call, rows as checks};
 use crate::config::Config;
 use crate::error::Result;
 use crate::secret::Secret;
 use crate::store::entry::{OpenFromConfig, StoreClass, StoreEntry};
 use crate::store::sdk_csv::{SdkRow, rows as csv_rows};
-use crate::store::{LockGuard, RefreshSave, TokenStore};
+use crate::store::{RefreshSave, TokenStore};
 use crate::token::Tokens;
 
 pub use super::schema::{
@@ -327,21 +325,7 @@ impl TokenStore for OauthtokenStore {
         self.rows()?.iter().map(|row| self.tokens_of(row)).collect()
     }
 
-    fn lock_user(&self, user: &str, wait: Duration) -> Result<LockGuard> {
-        lock::lock_guard(&self.settings, user, wait)
-    }
-
-    fn read_history(&self, user: &str) -> Result<Option<String>> {
-        self.history.read(&self.settings, user)
-    }
-
-    fn write_history(&self, user: &str, encoded: &str) -> Result<()> {
-        self.history.write(&self.settings, user, encoded)
-    }
-
-    fn probe_lock(&self, user: &str) -> Result<crate::store::LockState> {
-        super::history::probe_lock(&self.settings, user)
-    }
+    super::side_table_methods!();
 
     fn describe(&self) -> String {
         self.settings.describe()
