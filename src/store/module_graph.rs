@@ -162,35 +162,42 @@ fn the_stores_module_graphs_have_no_circle() {
 /// module's parent) and each store folder as one node; an edge where one names another
 /// (`super::NAME` in a file or a folder's `mod.rs`, `crate::store::NAME` anywhere).
 fn top_level_edges(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    named_after(
+        &module_sources(root, "mod", "crate::store::"),
+        "crate::store::",
+    )
+}
+
+/// The production code of each module directly in `dir`: each file but `skip.rs`, and each
+/// folder as one module (every file under it but `tests.rs`; a file named like a folder and
+/// the folder are one module). `super::` in those files and in a folder's `mod.rs` names
+/// `dir`'s module: it is written as `parent` (`dir`'s path, e.g. `crate::store::`).
+fn module_sources(dir: &Path, skip: &str, parent: &str) -> BTreeMap<String, String> {
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
-    for entry in std::fs::read_dir(root).expect("store folder").flatten() {
+    for entry in std::fs::read_dir(dir).expect("folder").flatten() {
         let path = entry.path();
         let stem = path
             .file_stem()
             .expect("stem")
             .to_string_lossy()
             .into_owned();
-        if path.is_dir() {
-            let mut text = String::new();
-            for file in std::fs::read_dir(&path).expect("folder").flatten() {
-                let code = production_code(&std::fs::read_to_string(file.path()).expect("source"));
-                if file.file_name() == "mod.rs" {
-                    text.push_str(&code.replace("super::", "crate::store::"));
-                } else {
-                    text.push_str(&code);
-                }
-                text.push('\n');
-            }
-            sources.entry(stem).or_default().push_str(&text);
-        } else if path.extension().is_some_and(|e| e == "rs") && stem != "mod" {
-            let code = production_code(&std::fs::read_to_string(&path).expect("source"));
-            sources
-                .entry(stem)
-                .or_default()
-                .push_str(&code.replace("super::", "crate::store::"));
-        }
+        let code = if path.is_dir() {
+            let top =
+                production_code(&std::fs::read_to_string(path.join("mod.rs")).unwrap_or_default());
+            let mut code = top.replace("super::", parent);
+            code.push_str(&production_under(&path, true));
+            code
+        } else if path.extension().is_some_and(|e| e == "rs") && stem != skip {
+            production_code(&std::fs::read_to_string(&path).expect("source"))
+                .replace("super::", parent)
+        } else {
+            continue;
+        };
+        let module = sources.entry(stem).or_default();
+        module.push_str(&code);
+        module.push('\n');
     }
-    named_after(&sources, "crate::store::")
+    sources
 }
 
 /// Each of `sources`' modules and the others it names after `prefix`.
@@ -225,16 +232,18 @@ fn the_store_folders_own_modules_have_no_circle() {
     assert_eq!(cycle(&graph), None, "{graph:?}");
 }
 
-/// The production code of every `.rs` file under `dir`, tests modules and `tests.rs` files
-/// left out.
-fn production_under(dir: &Path) -> String {
+/// The production code of every `.rs` file under `dir` (but its own `mod.rs` when
+/// `skip_mod`), tests modules and `tests.rs` files left out.
+fn production_under(dir: &Path, skip_mod: bool) -> String {
     let mut text = String::new();
     for entry in std::fs::read_dir(dir).expect("folder").flatten() {
         let path = entry.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         if path.is_dir() {
-            text.push_str(&production_under(&path));
+            text.push_str(&production_under(&path, false));
         } else if path.extension().is_some_and(|e| e == "rs")
-            && path.file_name().is_some_and(|n| n != "tests.rs")
+            && name.as_deref() != Some("tests.rs")
+            && !(skip_mod && name.as_deref() == Some("mod.rs"))
         {
             text.push_str(&production_code(
                 &std::fs::read_to_string(&path).expect("source"),
@@ -248,22 +257,7 @@ fn production_under(dir: &Path) -> String {
 /// The core's modules (each file and folder of `src/` but `lib.rs`) and the others each
 /// names (`crate::NAME`).
 fn crate_edges(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let mut sources = BTreeMap::new();
-    for entry in std::fs::read_dir(src).expect("src").flatten() {
-        let path = entry.path();
-        let stem = path
-            .file_stem()
-            .expect("stem")
-            .to_string_lossy()
-            .into_owned();
-        if path.is_dir() {
-            sources.insert(stem, production_under(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") && stem != "lib" {
-            let code = std::fs::read_to_string(&path).expect("source");
-            sources.insert(stem, production_code(&code));
-        }
-    }
-    named_after(&sources, "crate::")
+    named_after(&module_sources(src, "lib", "crate::"), "crate::")
 }
 
 /// The core's modules form a graph without a circle: the store family (encryption at rest
