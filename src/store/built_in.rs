@@ -177,12 +177,8 @@ fn all_in(table: &'static [&'static StoreEntry]) -> impl Iterator<Item = BuiltIn
 fn select_in(table: &'static [&'static StoreEntry], config: &Config) -> Result<BuiltInStore> {
     let kind = config.store().kind().ok_or_else(no_store)?;
     let value = kind.name();
-    let mut named = all_in(table).filter(|s| s.0.selected_by(value)).peekable();
-    if named.peek().is_none() {
-        return Err(unknown_store(table, value));
-    }
-    named
-        .find(|s| (s.0.selected_when)(config))
+    all_in(table)
+        .find(|s| s.0.selected_by(value) && (s.0.selected_when)(config))
         .ok_or_else(|| unknown_store(table, value))
 }
 

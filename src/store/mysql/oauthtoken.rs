@@ -306,7 +306,7 @@ impl TokenStore for OauthtokenStore {
             return Ok(false);
         };
         let id = rows[i].id.clone();
-        let stored = csv_rows::to_tokens(&rows[i]).user_or_empty().to_string();
+        let stored = csv_rows::key(&rows[i]).to_string();
         let deleted = call::run(
             &self.settings,
             &format!("delete the tokens of {user}"),

@@ -225,8 +225,7 @@ impl TokenStore for SdkCsvStore {
         }
         let removed = self.modify(|rows| Ok(rows::find(rows, user).map(|i| rows.remove(i))))?;
         if let Some(row) = &removed {
-            self.file
-                .forget_history(rows::to_tokens(row).user_or_empty());
+            self.file.forget_history(rows::key(row));
         }
         Ok(removed.is_some())
     }
